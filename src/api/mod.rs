@@ -1,0 +1,145 @@
+//! The REST API under `/api/v1`: routes, the OpenAPI document and shared helpers.
+//! Handlers are thin: read the request, run one use case in one transaction, answer.
+
+pub mod funding;
+pub mod json;
+pub mod projects;
+pub mod results;
+
+use crate::db::Db;
+use crate::error::{AppError, Problem};
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "rbm: results-based monitoring and donor reporting",
+        description = "Projects, funding, results frameworks, indicators and targets. \
+            Errors are RFC 7807 `application/problem+json`; updates carry the `version` you read (412 when stale)."
+    ),
+    paths(
+        health,
+        projects::list, projects::create, projects::get, projects::update, projects::delete,
+        funding::list_sources, funding::create_source, funding::get_source, funding::update_source, funding::delete_source,
+        funding::list_contributions, funding::create_contribution, funding::get_contribution,
+        funding::update_contribution, funding::delete_contribution,
+        results::tree, results::create, results::get, results::update, results::delete,
+        results::list_indicators, results::create_indicator, results::get_indicator,
+        results::update_indicator, results::delete_indicator,
+        results::list_targets, results::create_target, results::update_target, results::delete_target,
+    ),
+    components(schemas(Problem)),
+    tags(
+        (name = "projects", description = "Projects (awards)"),
+        (name = "funding", description = "Funding sources and project contributions; money in minor units"),
+        (name = "results", description = "The results framework: impact > outcome > output > activity result > activity"),
+        (name = "indicators", description = "Indicators, baselines and targets per period"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Registers every route of the API (the OpenAPI `paths` above list the same ones; a test
+/// checks that each documented path answers).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    use actix_web::web::{delete, get, post, put, resource};
+    cfg.service(resource("/healthz").route(get().to(health)));
+    cfg.service(
+        web::scope("/api/v1")
+            .service(resource("/projects").route(get().to(projects::list)).route(post().to(projects::create)))
+            .service(
+                resource("/projects/{project}")
+                    .route(get().to(projects::get))
+                    .route(put().to(projects::update))
+                    .route(delete().to(projects::delete)),
+            )
+            .service(
+                resource("/projects/{project}/contributions")
+                    .route(get().to(funding::list_contributions))
+                    .route(post().to(funding::create_contribution)),
+            )
+            .service(
+                resource("/projects/{project}/results")
+                    .route(get().to(results::tree))
+                    .route(post().to(results::create)),
+            )
+            .service(
+                resource("/projects/{project}/indicators")
+                    .route(get().to(results::list_indicators))
+                    .route(post().to(results::create_indicator)),
+            )
+            .service(
+                resource("/funding-sources")
+                    .route(get().to(funding::list_sources))
+                    .route(post().to(funding::create_source)),
+            )
+            .service(
+                resource("/funding-sources/{id}")
+                    .route(get().to(funding::get_source))
+                    .route(put().to(funding::update_source))
+                    .route(delete().to(funding::delete_source)),
+            )
+            .service(
+                resource("/contributions/{id}")
+                    .route(get().to(funding::get_contribution))
+                    .route(put().to(funding::update_contribution))
+                    .route(delete().to(funding::delete_contribution)),
+            )
+            .service(
+                resource("/results/{id}")
+                    .route(get().to(results::get))
+                    .route(put().to(results::update))
+                    .route(delete().to(results::delete)),
+            )
+            .service(
+                resource("/indicators/{id}")
+                    .route(get().to(results::get_indicator))
+                    .route(put().to(results::update_indicator))
+                    .route(delete().to(results::delete_indicator)),
+            )
+            .service(
+                resource("/indicators/{id}/targets")
+                    .route(get().to(results::list_targets))
+                    .route(post().to(results::create_target)),
+            )
+            .service(
+                resource("/targets/{id}")
+                    .route(put().to(results::update_target))
+                    .route(delete().to(results::delete_target)),
+            ),
+    );
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub database: &'static str,
+    pub version: &'static str,
+}
+
+/// Liveness and database reachability.
+#[utoipa::path(get, path = "/healthz", tag = "health",
+    responses((status = 200, body = Health), (status = 503, body = Problem)))]
+pub async fn health(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    let backend = db.backend.name();
+    db.tx(|c| {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Health { status: "ok", database: backend, version: env!("CARGO_PKG_VERSION") }))
+}
+
+pub(crate) fn created<T: Serialize>(location: &str, body: &T) -> HttpResponse {
+    HttpResponse::Created().insert_header(("Location", location)).json(body)
+}
+
+pub(crate) fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}
+
+/// Answers routes that do not exist (and ids that are not numbers) with a problem+json 404.
+pub async fn not_found() -> HttpResponse {
+    actix_web::ResponseError::error_response(&AppError::NotFound("the resource".into()))
+}

@@ -1,0 +1,72 @@
+//! `/api/v1/projects`: thin handlers over [`crate::store::projects`].
+
+use super::{created, no_content};
+use crate::api::json::Json;
+use crate::db::Db;
+use crate::error::{AppError, Problem};
+use crate::store::projects::{self, Project, ProjectInput};
+use actix_web::{HttpResponse, web};
+
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+    responses((status = 200, description = "All projects, by code", body = [Project])))]
+pub async fn list(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    let all = db.tx(projects::list).await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
+    responses(
+        (status = 201, body = Project),
+        (status = 400, description = "Malformed JSON", body = Problem),
+        (status = 409, description = "Duplicate code", body = Problem),
+        (status = 422, description = "A rule failed; `errors` names each field", body = Problem)))]
+pub async fn create(db: web::Data<Db>, body: Json<ProjectInput>) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    let p = db.tx(move |c| projects::create(c, &input)).await?;
+    Ok(created(&format!("/api/v1/projects/{}", p.id), &p))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}", tag = "projects",
+    params(("project" = String, Path, description = "Project id or code, e.g. `KAZ-HUB`")),
+    responses((status = 200, body = Project), (status = 404, body = Problem)))]
+pub async fn get(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let p = db.tx(move |c| projects::find(c, &key)).await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[utoipa::path(put, path = "/api/v1/projects/{project}", tag = "projects", request_body = ProjectInput,
+    params(("project" = String, Path, description = "Project id or code")),
+    responses(
+        (status = 200, body = Project),
+        (status = 404, body = Problem),
+        (status = 409, body = Problem),
+        (status = 412, description = "Stale `version`", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn update(
+    db: web::Data<Db>,
+    path: web::Path<String>,
+    body: Json<ProjectInput>,
+) -> Result<HttpResponse, AppError> {
+    let (key, input) = (path.into_inner(), body.0);
+    let p = db
+        .tx(move |c| {
+            let id = projects::find(c, &key)?.id;
+            projects::update(c, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[utoipa::path(delete, path = "/api/v1/projects/{project}", tag = "projects",
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, description = "Still has results or contributions", body = Problem)))]
+pub async fn delete(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    db.tx(move |c| {
+        let id = projects::find(c, &key)?.id;
+        projects::delete(c, id)
+    })
+    .await?;
+    Ok(no_content())
+}

@@ -1,0 +1,228 @@
+//! Database access on SQLite (embedded default) and PostgreSQL (production) through one
+//! `diesel::MultiConnection`, an r2d2 pool and embedded per-backend migrations.
+
+use crate::error::AppError;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection type for both backends; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(diesel::SqliteConnection),
+    Postgres(diesel::PgConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Chooses the backend from the URL scheme, so a typo is named instead of every
+    /// backend being tried and a generic "invalid url" reported.
+    pub fn from_url(url: &str) -> Result<Backend, AppError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite:") || !url.contains("://") {
+            Ok(Backend::Sqlite)
+        } else {
+            let scheme = url.split("://").next().unwrap_or_default();
+            Err(AppError::Config(format!(
+                "unsupported database URL scheme `{scheme}://`: use postgres://user@host/db or a SQLite file path (e.g. rbm.db or sqlite://rbm.db)"
+            )))
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Strips an optional `sqlite://` / `sqlite:` prefix to get the file path.
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+/// Hides the password of a URL before it is shown in a message or a log line.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***{}", &url[..s], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// r2d2 manager that opens the right backend and sets SQLite's pragmas on every connection.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl Manager {
+    pub fn new(url: &str) -> Result<Self, AppError> {
+        Ok(Manager { url: url.to_string(), backend: Backend::from_url(url)? })
+    }
+
+    fn open(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut c = diesel::SqliteConnection::establish(sqlite_path(&self.url))?;
+                c.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(c))
+            }
+            Backend::Postgres => Ok(DbConnection::Postgres(diesel::PgConnection::establish(&self.url)?)),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.open().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The database handle the app shares: the pool and which backend it is.
+#[derive(Clone)]
+pub struct Db {
+    pub pool: Pool,
+    pub backend: Backend,
+}
+
+impl Db {
+    /// Opens the pool, failing fast with the backend's own message (unreachable host,
+    /// unknown database, unwritable file), and runs pending migrations.
+    pub fn connect(url: &str, max_size: u32) -> Result<Db, AppError> {
+        let manager = Manager::new(url)?;
+        let backend = manager.backend;
+        // Open one connection by hand first: r2d2 would only report a timeout.
+        let mut first = manager.open().map_err(|e| {
+            AppError::Config(format!("cannot open the {} database {}: {e}", backend.name(), redact_url(url)))
+        })?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| AppError::Config(format!("cannot open the database pool: {e}")))?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn conn(&self) -> Result<PooledConn, AppError> {
+        self.pool.get().map_err(|e| AppError::Unavailable(format!("no database connection: {e}")))
+    }
+
+    /// Runs `f` in one transaction on a pooled connection, off the async workers.
+    /// Retries a few times when SQLite reports a busy database or PostgreSQL a
+    /// serialization failure, so concurrent writers queue instead of failing.
+    pub async fn tx<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.tx_blocking(f))
+            .await
+            .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// The same as [`Db::tx`] for callers already off the async runtime (CLI, seeds).
+    pub fn tx_blocking<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: Fn(&mut DbConnection) -> Result<T, AppError>,
+    {
+        let mut conn = self.conn()?;
+        let mut attempt = 0;
+        loop {
+            match conn.transaction(|c| f(c)) {
+                Err(AppError::Db(e)) if attempt < 5 && is_retryable(&e) => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(10 * attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn is_retryable(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("database is locked") || m.contains("database is busy")
+        }
+        _ => false,
+    }
+}
+
+/// Applies the embedded migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => {
+            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        }
+        DbConnection::Postgres(c) => {
+            c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+        }
+    };
+    applied.map_err(|e| AppError::Config(format!("migrations failed: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_comes_from_the_scheme() {
+        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("postgresql://u@h/db").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::from_url("rbm.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::from_url("sqlite://rbm.db").unwrap(), Backend::Sqlite);
+        let err = Backend::from_url("mysql://u@h/db").unwrap_err().to_string();
+        assert!(err.contains("mysql://"), "{err}");
+        assert_eq!(sqlite_path("sqlite://x/rbm.db"), "x/rbm.db");
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("postgres://rbm:s3cret@db/rbm"), "postgres://rbm:***@db/rbm");
+        assert_eq!(redact_url("postgres://rbm@db/rbm"), "postgres://rbm@db/rbm");
+        assert_eq!(redact_url("rbm.db"), "rbm.db");
+    }
+}

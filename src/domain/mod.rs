@@ -1,0 +1,99 @@
+//! The pure domain: the glossary's types and rules, with no database and no HTTP.
+//! Everything here is unit-tested; the API, the seeds and (later) the reports call it.
+
+pub mod indicators;
+pub mod money;
+pub mod period;
+pub mod results;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One failed rule: which input field (a JSON path like `targets[2].period`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+/// Defines a closed vocabulary stored as TEXT and sent as a snake_case JSON string.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Reads the stored text; the database only ever holds values written by `as_str`.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use vocabulary;
+
+vocabulary! {
+    /// Where a project is in the UNDP life cycle.
+    ProjectStatus {
+        Pipeline = "pipeline",
+        Active = "active",
+        OperationallyClosed = "operationally_closed",
+        FinanciallyClosed = "financially_closed",
+    }
+}
+
+vocabulary! {
+    /// What kind of donor a funding source is.
+    FundingKind {
+        Eu = "eu",
+        UndpCore = "undp_core",
+        GovernmentCostSharing = "government_cost_sharing",
+        Other = "other",
+    }
+}
+
+/// Indirect-cost rates are stored in basis points: 700 = 7 %.
+pub const MAX_RATE_BP: i32 = 10_000;
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabulary_round_trips_text_and_json() {
+        for s in ProjectStatus::ALL {
+            assert_eq!(ProjectStatus::parse(s.as_str()), Some(*s));
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+        }
+        assert_eq!(FundingKind::parse("government_cost_sharing"), Some(FundingKind::GovernmentCostSharing));
+        assert_eq!(FundingKind::parse("EU"), None);
+    }
+}

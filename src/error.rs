@@ -1,0 +1,134 @@
+//! One error type for the whole service, answered as RFC 7807 `application/problem+json`.
+//! A 500 is a bug: every expected failure has its own 4xx with the field named.
+
+use crate::domain::FieldError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request could not be read (malformed JSON, bad query string).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Well-formed input that breaks one or more rules.
+    #[error("validation failed: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<FieldError>),
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The change conflicts with the current state (duplicate code, dependants exist).
+    #[error("conflict: {message}")]
+    Conflict { message: String, field: Option<String> },
+    /// The client's `version` is stale: someone else changed the resource first.
+    #[error("stale version: {0}")]
+    PreconditionFailed(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("database: {0}")]
+    Db(#[from] DieselError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Conflict { message: message.into(), field: Some(field.into()) }
+    }
+
+    /// Maps the database's own verdict when no rule caught it first (e.g. a race on a
+    /// unique code between two requests).
+    fn db_status(e: &DieselError) -> StatusCode {
+        match e {
+            DieselError::NotFound => StatusCode::NOT_FOUND,
+            DieselError::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation,
+                _,
+            ) => StatusCode::CONFLICT,
+            DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, _) => StatusCode::UNPROCESSABLE_ENTITY,
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("database is locked") || info.message().contains("busy") =>
+            {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// For 422 (and some 409): each failing field path and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) => Self::db_status(e),
+            AppError::Config(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let (kind, title) = match status.as_u16() {
+            400 => ("bad-request", "The request could not be read"),
+            404 => ("not-found", "Not found"),
+            409 => ("conflict", "Conflict with the current state"),
+            413 => ("payload-too-large", "The request body is too large"),
+            412 => ("stale-version", "The resource was changed by someone else"),
+            422 => ("validation-failed", "Validation failed"),
+            503 => ("unavailable", "Service temporarily unavailable"),
+            _ => ("internal", "Internal error"),
+        };
+        let detail = if status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE {
+            log::error!("{self}");
+            "an internal error occurred; it has been logged".to_string()
+        } else {
+            match self {
+                AppError::Db(DieselError::DatabaseError(_, info)) => info.message().to_string(),
+                AppError::Db(DieselError::NotFound) => "the resource does not exist".to_string(),
+                AppError::NotFound(what) => format!("{what} does not exist"),
+                AppError::Conflict { message, .. } => message.clone(),
+                AppError::Validation(errs) if errs.len() == 1 => errs[0].to_string(),
+                AppError::Validation(errs) => format!("{} fields failed validation", errs.len()),
+                other => other.to_string(),
+            }
+        };
+        let errors = match self {
+            AppError::Validation(errs) => errs.clone(),
+            AppError::Conflict { message, field: Some(f) } => vec![FieldError::new(f.clone(), message.clone())],
+            _ => vec![],
+        };
+        HttpResponse::build(status).content_type("application/problem+json").json(Problem {
+            kind: format!("/problems/{kind}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        })
+    }
+}

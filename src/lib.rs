@@ -1,0 +1,18 @@
+//! `rbm`: results-based monitoring and donor reporting for development projects.
+//!
+//! Layout (see `../shared/DESIGN.md` and the README):
+//! - [`api`]: HTTP handlers (actix-web), the OpenAPI document;
+//! - [`store`]: use cases over the database, one transaction each (diesel);
+//! - [`domain`]: pure rules: periods, money, results levels, indicator definitions;
+//! - [`db`]: SQLite / PostgreSQL connections, pool and migrations;
+//! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start.
+
+pub mod api;
+pub mod configuration;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod schema;
+pub mod seeds;
+pub mod startup;
+pub mod store;

@@ -1,0 +1,288 @@
+//! The seed document: one JSON file describing funding sources and whole projects (results
+//! tree, indicators, targets, contributions). `rbm seed load FILE` takes it, the demo data in
+//! `seeds/` uses it, and every record goes through the same use cases (and rules) as the API.
+
+use crate::db::{Db, DbConnection};
+use crate::domain::indicators::{Accumulation, Dimension, Direction, Measure};
+use crate::domain::results::ResultLevel;
+use crate::domain::{FundingKind, ProjectStatus};
+use crate::error::AppError;
+use crate::store::funding::{self, ContributionInput, FundingSourceInput};
+use crate::store::indicators::{self, IndicatorInput, TargetInput};
+use crate::store::projects::{self, ProjectInput};
+use crate::store::results::{self, ResultInput};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// The demo projects shipped in `seeds/` (compiled in, so the binary works anywhere).
+pub const DEMO: &[(&str, &str)] = &[
+    ("seeds/kaz-hub.json", include_str!("../seeds/kaz-hub.json")),
+    ("seeds/uzb-psd.json", include_str!("../seeds/uzb-psd.json")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedDocument {
+    #[serde(default)]
+    pub funding_sources: Vec<SeedFundingSource>,
+    #[serde(default)]
+    pub projects: Vec<SeedProject>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedFundingSource {
+    pub code: String,
+    pub name: String,
+    pub kind: FundingKind,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedProject {
+    pub code: String,
+    #[serde(default)]
+    pub award_id: Option<String>,
+    pub title: String,
+    pub country: String,
+    pub implementing_partner: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub currency: String,
+    pub status: ProjectStatus,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub contributions: Vec<SeedContribution>,
+    #[serde(default)]
+    pub results: Vec<SeedResult>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedContribution {
+    /// Funding source code (defined in this document or already in the database).
+    pub source: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    #[serde(default)]
+    pub agreement_ref: Option<String>,
+    #[serde(default)]
+    pub indirect_rate_bp: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedResult {
+    pub code: String,
+    pub level: ResultLevel,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub indicators: Vec<SeedIndicator>,
+    #[serde(default)]
+    pub children: Vec<SeedResult>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedIndicator {
+    pub code: String,
+    pub title: String,
+    pub unit: String,
+    pub measure: Measure,
+    pub direction: Direction,
+    pub accumulation: Accumulation,
+    #[serde(default)]
+    pub baseline_value: Option<f64>,
+    #[serde(default)]
+    pub baseline_year: Option<i32>,
+    #[serde(default)]
+    pub baseline_note: Option<String>,
+    #[serde(default)]
+    pub means_of_verification: Option<String>,
+    #[serde(default)]
+    pub disaggregations: Vec<Dimension>,
+    #[serde(default)]
+    pub targets: Vec<TargetInput>,
+}
+
+/// What to do with a project whose code is already in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExisting {
+    /// Leave it as it is (the demo seed is idempotent).
+    Skip,
+    /// Refuse the whole document (a team loading its own project).
+    Fail,
+}
+
+/// What a load did, for the CLI to print.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LoadReport {
+    pub projects_created: Vec<String>,
+    pub projects_skipped: Vec<String>,
+    pub funding_sources_created: usize,
+    pub results: usize,
+    pub indicators: usize,
+    pub targets: usize,
+}
+
+/// Puts `path` in front of every field an error names, so a seed error points into the file.
+fn at(path: String) -> impl Fn(AppError) -> AppError {
+    move |e| match e {
+        AppError::Validation(errs) => AppError::Validation(
+            errs.into_iter()
+                .map(|mut f| {
+                    f.field = format!("{path}.{}", f.field);
+                    f
+                })
+                .collect(),
+        ),
+        AppError::Conflict { message, field } => {
+            AppError::Conflict { message: format!("{path}: {message}"), field: field.map(|f| format!("{path}.{f}")) }
+        }
+        other => other,
+    }
+}
+
+pub fn parse(json: &str) -> Result<SeedDocument, AppError> {
+    crate::api::json::parse(json.as_bytes())
+}
+
+/// Loads one document in one transaction: all of it, or nothing.
+pub fn load(db: &Db, doc: &SeedDocument, on_existing: OnExisting) -> Result<LoadReport, AppError> {
+    db.tx_blocking(|c| load_in(c, doc, on_existing))
+}
+
+/// Loads the demo projects; those already present are left untouched.
+pub fn load_demo(db: &Db) -> Result<LoadReport, AppError> {
+    let mut total = LoadReport::default();
+    for (name, json) in DEMO {
+        let doc = parse(json).map_err(|e| AppError::Internal(format!("{name}: {e}")))?;
+        let r = load(db, &doc, OnExisting::Skip)?;
+        total.projects_created.extend(r.projects_created);
+        total.projects_skipped.extend(r.projects_skipped);
+        total.funding_sources_created += r.funding_sources_created;
+        total.results += r.results;
+        total.indicators += r.indicators;
+        total.targets += r.targets;
+    }
+    Ok(total)
+}
+
+fn load_in(c: &mut DbConnection, doc: &SeedDocument, on_existing: OnExisting) -> Result<LoadReport, AppError> {
+    let mut report = LoadReport::default();
+    for (i, f) in doc.funding_sources.iter().enumerate() {
+        // Funding sources are a shared catalogue: one already there is reused.
+        if funding::find_source_by_code(c, &f.code)?.is_none() {
+            let input = FundingSourceInput { code: f.code.clone(), name: f.name.clone(), kind: f.kind, version: None };
+            funding::create_source(c, &input).map_err(at(format!("funding_sources[{i}]")))?;
+            report.funding_sources_created += 1;
+        }
+    }
+    for (i, p) in doc.projects.iter().enumerate() {
+        let path = format!("projects[{i}]");
+        if projects::find(c, &p.code).is_ok() {
+            match on_existing {
+                OnExisting::Skip => {
+                    report.projects_skipped.push(p.code.clone());
+                    continue;
+                }
+                OnExisting::Fail => {
+                    return Err(AppError::conflict(
+                        format!("{path}.code"),
+                        format!("project {} already exists: nothing was loaded", p.code),
+                    ));
+                }
+            }
+        }
+        let input = ProjectInput {
+            code: p.code.clone(),
+            award_id: p.award_id.clone(),
+            title: p.title.clone(),
+            country: p.country.clone(),
+            implementing_partner: p.implementing_partner.clone(),
+            start_date: p.start_date,
+            end_date: p.end_date,
+            currency: p.currency.clone(),
+            status: p.status,
+            description: p.description.clone(),
+            version: None,
+        };
+        let project = projects::create(c, &input).map_err(at(path.clone()))?;
+        for (j, k) in p.contributions.iter().enumerate() {
+            let cpath = format!("{path}.contributions[{j}]");
+            let source = funding::find_source_by_code(c, &k.source)?.ok_or_else(|| {
+                AppError::field(format!("{cpath}.source"), format!("no funding source with code {}", k.source))
+            })?;
+            let input = ContributionInput {
+                funding_source_id: source.id,
+                amount_minor: k.amount_minor,
+                currency: k.currency.clone(),
+                agreement_ref: k.agreement_ref.clone(),
+                indirect_rate_bp: k.indirect_rate_bp,
+                version: None,
+            };
+            funding::create_contribution(c, project.id, &input).map_err(at(cpath))?;
+        }
+        for (j, r) in p.results.iter().enumerate() {
+            load_result(c, project.id, None, r, &format!("{path}.results[{j}]"), &mut report)?;
+        }
+        report.projects_created.push(p.code.clone());
+    }
+    Ok(report)
+}
+
+fn load_result(
+    c: &mut DbConnection,
+    project_id: i64,
+    parent_id: Option<i64>,
+    r: &SeedResult,
+    path: &str,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    let input = ResultInput {
+        parent_id,
+        level: r.level,
+        code: r.code.clone(),
+        title: r.title.clone(),
+        description: r.description.clone(),
+        version: None,
+    };
+    let node = results::create(c, project_id, &input).map_err(at(path.to_string()))?;
+    report.results += 1;
+    for (k, ind) in r.indicators.iter().enumerate() {
+        let ipath = format!("{path}.indicators[{k}]");
+        let input = IndicatorInput {
+            result_id: node.id,
+            code: ind.code.clone(),
+            title: ind.title.clone(),
+            unit: ind.unit.clone(),
+            measure: ind.measure,
+            direction: ind.direction,
+            accumulation: ind.accumulation,
+            baseline_value: ind.baseline_value,
+            baseline_year: ind.baseline_year,
+            baseline_note: ind.baseline_note.clone(),
+            means_of_verification: ind.means_of_verification.clone(),
+            disaggregations: ind.disaggregations.clone(),
+            version: None,
+        };
+        let created = indicators::create(c, project_id, &input).map_err(at(ipath.clone()))?;
+        report.indicators += 1;
+        for (t, target) in ind.targets.iter().enumerate() {
+            indicators::create_target(c, created.id, target).map_err(at(format!("{ipath}.targets[{t}]")))?;
+            report.targets += 1;
+        }
+    }
+    for (k, child) in r.children.iter().enumerate() {
+        load_result(c, project_id, Some(node.id), child, &format!("{path}.children[{k}]"), report)?;
+    }
+    Ok(())
+}
+
+/// True when the database holds no project yet (first start).
+pub fn is_empty(db: &Db) -> Result<bool, AppError> {
+    db.tx_blocking(|c| Ok(projects::list(c)?.is_empty()))
+}

@@ -1,0 +1,43 @@
+//! Builds the HTTP server: one app factory shared by `rbm serve` and the integration tests.
+
+use crate::api::{self, ApiDoc};
+use crate::configuration::MAX_BODY_BYTES;
+use crate::db::Db;
+use crate::error::AppError;
+use actix_web::dev::Server;
+use actix_web::middleware::Logger;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use std::net::TcpListener;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Starts serving on an already-bound listener (tests bind port 0 for a random port).
+pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> std::io::Result<Server> {
+    let db = web::Data::new(db);
+    let openapi = ApiDoc::openapi();
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
+            .app_data(db.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("the resource".into()).into()))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| AppError::BadRequest(format!("bad query string: {e}")).into()),
+            )
+            // Before the API scope, which would otherwise claim /api/v1/openapi.json.
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+            .route(
+                "/docs",
+                web::get()
+                    .to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
+            )
+            .configure(api::routes)
+            .default_service(web::to(api::not_found))
+    })
+    .listen(listener)?;
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.run())
+}

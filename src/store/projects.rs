@@ -1,0 +1,191 @@
+//! Projects: the award a team manages, with its dates and ledger currency.
+
+use super::{catalogue_code, check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
+use crate::db::DbConnection;
+use crate::domain::{FieldError, ProjectStatus};
+use crate::error::AppError;
+use crate::schema::{contributions, projects, results};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = projects)]
+pub struct Project {
+    pub id: i64,
+    /// Short unique code used in URLs and the CLI, e.g. `KAZ-HUB`.
+    pub code: String,
+    /// Atlas / Quantum award id, when known.
+    pub award_id: Option<String>,
+    pub title: String,
+    pub country: String,
+    pub implementing_partner: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    /// Ledger currency (ISO 4217).
+    pub currency: String,
+    #[schema(value_type = ProjectStatus)]
+    pub status: String,
+    pub description: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What a user sends to create or update a project.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    #[validate(custom(function = "catalogue_code"))]
+    #[schema(example = "KAZ-HUB")]
+    pub code: String,
+    #[validate(length(max = 64, message = "at most 64 characters"))]
+    #[serde(default)]
+    pub award_id: Option<String>,
+    #[validate(custom(function = "not_blank"), length(max = 500, message = "at most 500 characters"))]
+    pub title: String,
+    #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    pub country: String,
+    #[validate(custom(function = "not_blank"), length(max = 300, message = "at most 300 characters"))]
+    pub implementing_partner: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    #[validate(custom(function = "currency_code"))]
+    #[schema(example = "USD")]
+    pub currency: String,
+    pub status: ProjectStatus,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Required on update: the version you read (optimistic locking).
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl ProjectInput {
+    fn domain_errors(&self) -> Vec<FieldError> {
+        let mut errs = vec![];
+        if self.end_date < self.start_date {
+            errs.push(FieldError::new("end_date", "must not be before start_date"));
+        }
+        errs
+    }
+}
+
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = projects, treat_none_as_null = true)]
+struct ProjectRow<'a> {
+    code: &'a str,
+    award_id: Option<&'a str>,
+    title: &'a str,
+    country: &'a str,
+    implementing_partner: &'a str,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    currency: &'a str,
+    status: &'a str,
+    description: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> From<&'a ProjectInput> for ProjectRow<'a> {
+    fn from(p: &'a ProjectInput) -> Self {
+        ProjectRow {
+            code: &p.code,
+            award_id: p.award_id.as_deref(),
+            title: p.title.trim(),
+            country: p.country.trim(),
+            implementing_partner: p.implementing_partner.trim(),
+            start_date: p.start_date,
+            end_date: p.end_date,
+            currency: &p.currency,
+            status: p.status.as_str(),
+            description: p.description.as_deref(),
+            updated_at: now(),
+        }
+    }
+}
+
+/// Finds a project by numeric id or by code (`/projects/7` and `/projects/KAZ-HUB` both work).
+pub fn find(conn: &mut DbConnection, id_or_code: &str) -> Result<Project, AppError> {
+    let query = projects::table.select(Project::as_select());
+    let found = match id_or_code.parse::<i64>() {
+        Ok(id) => query.find(id).first(conn).optional()?,
+        Err(_) => query.filter(projects::code.eq(id_or_code)).first(conn).optional()?,
+    };
+    found.ok_or_else(|| AppError::NotFound(format!("project {id_or_code}")))
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Project, AppError> {
+    projects::table
+        .find(id)
+        .select(Project::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("project {id}")))
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<Project>, AppError> {
+    Ok(projects::table.select(Project::as_select()).order(projects::code).load(conn)?)
+}
+
+fn code_taken(conn: &mut DbConnection, code: &str, except: Option<i64>) -> Result<bool, AppError> {
+    let mut q = projects::table.filter(projects::code.eq(code)).select(projects::id).into_boxed();
+    if let Some(id) = except {
+        q = q.filter(projects::id.ne(id));
+    }
+    Ok(q.first::<i64>(conn).optional()?.is_some())
+}
+
+pub fn create(conn: &mut DbConnection, input: &ProjectInput) -> Result<Project, AppError> {
+    check(input, input.domain_errors())?;
+    if code_taken(conn, &input.code, None)? {
+        return Err(AppError::conflict("code", format!("a project with code {} already exists", input.code)));
+    }
+    let row = ProjectRow::from(input);
+    let created_at = row.updated_at;
+    let id = diesel::insert_into(projects::table)
+        .values((&row, projects::created_at.eq(created_at)))
+        .returning(projects::id)
+        .get_result::<i64>(conn)?;
+    get(conn, id)
+}
+
+pub fn update(conn: &mut DbConnection, id: i64, input: &ProjectInput) -> Result<Project, AppError> {
+    let sent = required_version(input.version)?;
+    let current = get(conn, id)?;
+    check_version(current.version, sent, "the project")?;
+    let mut errs = input.domain_errors();
+    // Shrinking the dates must not orphan targets set for periods now outside them.
+    if input.start_date != current.start_date || input.end_date != current.end_date {
+        errs.extend(super::indicators::targets_outside(conn, id, input.start_date, input.end_date)?);
+    }
+    check(input, errs)?;
+    if code_taken(conn, &input.code, Some(id))? {
+        return Err(AppError::conflict("code", format!("a project with code {} already exists", input.code)));
+    }
+    let n = diesel::update(projects::table.find(id).filter(projects::version.eq(sent)))
+        .set((&ProjectRow::from(input), projects::version.eq(sent + 1)))
+        .execute(conn)?;
+    expect_one_row(n, "the project")?;
+    get(conn, id)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
+    let project = get(conn, id)?;
+    let has_results: i64 = results::table.filter(results::project_id.eq(id)).count().get_result(conn)?;
+    let has_contributions: i64 =
+        contributions::table.filter(contributions::project_id.eq(id)).count().get_result(conn)?;
+    if has_results + has_contributions > 0 {
+        return Err(AppError::Conflict {
+            message: format!(
+                "project {} still has {has_results} results and {has_contributions} contributions: delete them first",
+                project.code
+            ),
+            field: None,
+        });
+    }
+    diesel::delete(projects::table.find(id)).execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real server on a random port, on SQLite and on PostgreSQL
+//! (when `RBM_TEST_POSTGRES_URL` is set), each test on its own fresh database.
+
+mod helpers;
+
+mod funding;
+mod platform;
+mod projects;
+mod results;
