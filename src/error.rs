@@ -17,6 +17,14 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// No credentials, or credentials that are unknown, expired or revoked.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Authenticated, but the role does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too many attempts: retry in {retry_after_secs} s")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("{0} not found")]
     NotFound(String),
     /// The change conflicts with the current state (duplicate code, dependants exist).
@@ -83,6 +91,9 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -96,7 +107,10 @@ impl ResponseError for AppError {
         let status = self.status_code();
         let (kind, title) = match status.as_u16() {
             400 => ("bad-request", "The request could not be read"),
+            401 => ("unauthorized", "Authentication required"),
+            403 => ("forbidden", "Not allowed for your role"),
             404 => ("not-found", "Not found"),
+            429 => ("too-many-requests", "Too many attempts"),
             409 => ("conflict", "Conflict with the current state"),
             413 => ("payload-too-large", "The request body is too large"),
             412 => ("stale-version", "The resource was changed by someone else"),
@@ -123,7 +137,17 @@ impl ResponseError for AppError {
             AppError::Conflict { message, field: Some(f) } => vec![FieldError::new(f.clone(), message.clone())],
             _ => vec![],
         };
-        HttpResponse::build(status).content_type("application/problem+json").json(Problem {
+        let mut response = HttpResponse::build(status);
+        match self {
+            AppError::Unauthorized(_) => {
+                response.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            AppError::TooManyRequests { retry_after_secs } => {
+                response.insert_header(("Retry-After", retry_after_secs.to_string()));
+            }
+            _ => {}
+        }
+        response.content_type("application/problem+json").json(Problem {
             kind: format!("/problems/{kind}"),
             title: title.to_string(),
             status: status.as_u16(),

@@ -8,6 +8,7 @@
 //! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start.
 
 pub mod api;
+pub mod auth;
 pub mod configuration;
 pub mod db;
 pub mod domain;

@@ -33,10 +33,32 @@ enum Command {
     },
     /// Apply pending database migrations and exit
     Migrate,
+    /// Manage users (bootstrap the first administrator)
+    User {
+        #[command(subcommand)]
+        what: UserCommand,
+    },
     /// Load seed data
     Seed {
         #[command(subcommand)]
         what: SeedCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input (one line)
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// `admin`, or a project role (coordinator, manager, finance, donor) with --project
+        #[arg(long)]
+        role: String,
+        /// Project code for a project role
+        #[arg(long)]
+        project: Option<String>,
     },
 }
 
@@ -68,6 +90,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Migrate => {
             println!("migrations applied on {}", redact_url(&settings.database_url));
         }
+        Command::User { what: UserCommand::Create { email, name, role, project } } => {
+            create_user(&db, email, name, &role, project)?;
+        }
         Command::Seed { what: SeedCommand::Demo } => print_report(&seeds::load_demo(&db)?),
         Command::Seed { what: SeedCommand::Load { file } } => {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
@@ -93,9 +118,55 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// `rbm user create`: the password comes from standard input so it never shows in the
+/// shell history or the process list.
+fn create_user(
+    db: &Db,
+    email: String,
+    name: String,
+    role: &str,
+    project: Option<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use rbm::domain::access::Role;
+    use rbm::store::{audit::Actor, projects, users};
+    let is_admin = role == "admin";
+    let project_role = match (is_admin, project.as_deref()) {
+        (true, None) => None,
+        (true, Some(_)) => return Err("--role admin is global: leave out --project".into()),
+        (false, Some(code)) => Some((
+            code.to_string(),
+            Role::parse(role).ok_or("role must be admin, coordinator, manager, finance or donor")?,
+        )),
+        (false, None) => return Err("a project role needs --project CODE".into()),
+    };
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\n', '\r']).to_string();
+    let name = if name.is_empty() { email.clone() } else { name };
+    let input = users::NewUser { email, name, password, is_admin };
+    users::check_new_user(&input)?;
+    let hash = rbm::auth::hash_password(&input.password)?;
+    let user = db.tx_blocking(|c| {
+        let user = users::create_user(c, &Actor::system(), &input, &hash)?;
+        if let Some((code, role)) = &project_role {
+            let p = projects::find(c, code)?;
+            users::add_member(c, &Actor::system(), p.id, &users::MembershipInput { user_id: user.id, role: *role })?;
+        }
+        Ok(user)
+    })?;
+    println!("created user {} (id {}){}", user.email, user.id, if is_admin { " as administrator" } else { "" });
+    Ok(())
+}
+
 fn print_report(r: &seeds::LoadReport) {
     println!(
-        "loaded projects {:?} ({} results, {} indicators, {} targets, {} new funding sources); skipped existing {:?}",
-        r.projects_created, r.results, r.indicators, r.targets, r.funding_sources_created, r.projects_skipped
+        "loaded projects {:?} ({} results, {} indicators, {} targets, {} new funding sources, {} users); skipped existing {:?}",
+        r.projects_created,
+        r.results,
+        r.indicators,
+        r.targets,
+        r.funding_sources_created,
+        r.users_created,
+        r.projects_skipped
     );
 }

@@ -97,10 +97,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        name -> Text,
+        password_hash -> Text,
+        is_admin -> Bool,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        project_id -> BigInt,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        project_id -> Nullable<BigInt>,
+        entity -> Text,
+        entity_id -> BigInt,
+        action -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        reason -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(contributions -> projects (project_id));
 diesel::joinable!(contributions -> funding_sources (funding_source_id));
 diesel::joinable!(results -> projects (project_id));
 diesel::joinable!(indicators -> results (result_id));
 diesel::joinable!(targets -> indicators (indicator_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> projects (project_id));
+diesel::joinable!(api_tokens -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(projects, funding_sources, contributions, results, indicators, targets,);
+diesel::allow_tables_to_appear_in_same_query!(
+    projects,
+    funding_sources,
+    contributions,
+    results,
+    indicators,
+    targets,
+    users,
+    memberships,
+    api_tokens,
+    audit_log,
+);

@@ -3,14 +3,17 @@
 //! `seeds/` uses it, and every record goes through the same use cases (and rules) as the API.
 
 use crate::db::{Db, DbConnection};
+use crate::domain::access::Role;
 use crate::domain::indicators::{Accumulation, Dimension, Direction, Measure};
 use crate::domain::results::ResultLevel;
 use crate::domain::{FundingKind, ProjectStatus};
 use crate::error::AppError;
+use crate::store::audit::Actor;
 use crate::store::funding::{self, ContributionInput, FundingSourceInput};
 use crate::store::indicators::{self, IndicatorInput, TargetInput};
 use crate::store::projects::{self, ProjectInput};
 use crate::store::results::{self, ResultInput};
+use crate::store::users::{self, MembershipInput, NewUser};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -18,6 +21,7 @@ use serde::Deserialize;
 pub const DEMO: &[(&str, &str)] = &[
     ("seeds/kaz-hub.json", include_str!("../seeds/kaz-hub.json")),
     ("seeds/uzb-psd.json", include_str!("../seeds/uzb-psd.json")),
+    ("seeds/demo-users.json", include_str!("../seeds/demo-users.json")),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -27,6 +31,29 @@ pub struct SeedDocument {
     pub funding_sources: Vec<SeedFundingSource>,
     #[serde(default)]
     pub projects: Vec<SeedProject>,
+    /// Users and their roles; loaded after the projects they name.
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedUser {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    #[serde(default)]
+    pub is_admin: bool,
+    #[serde(default)]
+    pub roles: Vec<SeedRole>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRole {
+    /// Project code.
+    pub project: String,
+    pub role: Role,
 }
 
 #[derive(Debug, Deserialize)]
@@ -126,6 +153,7 @@ pub struct LoadReport {
     pub results: usize,
     pub indicators: usize,
     pub targets: usize,
+    pub users_created: usize,
 }
 
 /// Puts `path` in front of every field an error names, so a seed error points into the file.
@@ -167,17 +195,19 @@ pub fn load_demo(db: &Db) -> Result<LoadReport, AppError> {
         total.results += r.results;
         total.indicators += r.indicators;
         total.targets += r.targets;
+        total.users_created += r.users_created;
     }
     Ok(total)
 }
 
 fn load_in(c: &mut DbConnection, doc: &SeedDocument, on_existing: OnExisting) -> Result<LoadReport, AppError> {
     let mut report = LoadReport::default();
+    let system = Actor::system();
     for (i, f) in doc.funding_sources.iter().enumerate() {
         // Funding sources are a shared catalogue: one already there is reused.
         if funding::find_source_by_code(c, &f.code)?.is_none() {
             let input = FundingSourceInput { code: f.code.clone(), name: f.name.clone(), kind: f.kind, version: None };
-            funding::create_source(c, &input).map_err(at(format!("funding_sources[{i}]")))?;
+            funding::create_source(c, &system, &input).map_err(at(format!("funding_sources[{i}]")))?;
             report.funding_sources_created += 1;
         }
     }
@@ -210,7 +240,7 @@ fn load_in(c: &mut DbConnection, doc: &SeedDocument, on_existing: OnExisting) ->
             description: p.description.clone(),
             version: None,
         };
-        let project = projects::create(c, &input).map_err(at(path.clone()))?;
+        let project = projects::create(c, &system, &input).map_err(at(path.clone()))?;
         for (j, k) in p.contributions.iter().enumerate() {
             let cpath = format!("{path}.contributions[{j}]");
             let source = funding::find_source_by_code(c, &k.source)?.ok_or_else(|| {
@@ -224,12 +254,36 @@ fn load_in(c: &mut DbConnection, doc: &SeedDocument, on_existing: OnExisting) ->
                 indirect_rate_bp: k.indirect_rate_bp,
                 version: None,
             };
-            funding::create_contribution(c, project.id, &input).map_err(at(cpath))?;
+            funding::create_contribution(c, &system, project.id, &input).map_err(at(cpath))?;
         }
         for (j, r) in p.results.iter().enumerate() {
             load_result(c, project.id, None, r, &format!("{path}.results[{j}]"), &mut report)?;
         }
         report.projects_created.push(p.code.clone());
+    }
+    for (i, u) in doc.users.iter().enumerate() {
+        let path = format!("users[{i}]");
+        // An existing account is left as it is (its password is never overwritten by a seed).
+        if users::credentials(c, &u.email)?.is_some() {
+            continue;
+        }
+        let input = NewUser {
+            email: u.email.clone(),
+            name: u.name.clone(),
+            password: u.password.clone(),
+            is_admin: u.is_admin,
+        };
+        users::check_new_user(&input).map_err(at(path.clone()))?;
+        let hash = crate::auth::hash_password(&u.password)?;
+        let user = users::create_user(c, &system, &input, &hash).map_err(at(path.clone()))?;
+        for (j, r) in u.roles.iter().enumerate() {
+            let project = projects::find(c, &r.project).map_err(|_| {
+                AppError::field(format!("{path}.roles[{j}].project"), format!("no project {}", r.project))
+            })?;
+            let m = MembershipInput { user_id: user.id, role: r.role };
+            users::add_member(c, &system, project.id, &m).map_err(at(format!("{path}.roles[{j}]")))?;
+        }
+        report.users_created += 1;
     }
     Ok(report)
 }
@@ -250,7 +304,7 @@ fn load_result(
         description: r.description.clone(),
         version: None,
     };
-    let node = results::create(c, project_id, &input).map_err(at(path.to_string()))?;
+    let node = results::create(c, &Actor::system(), project_id, &input).map_err(at(path.to_string()))?;
     report.results += 1;
     for (k, ind) in r.indicators.iter().enumerate() {
         let ipath = format!("{path}.indicators[{k}]");
@@ -269,10 +323,11 @@ fn load_result(
             disaggregations: ind.disaggregations.clone(),
             version: None,
         };
-        let created = indicators::create(c, project_id, &input).map_err(at(ipath.clone()))?;
+        let created = indicators::create(c, &Actor::system(), project_id, &input).map_err(at(ipath.clone()))?;
         report.indicators += 1;
         for (t, target) in ind.targets.iter().enumerate() {
-            indicators::create_target(c, created.id, target).map_err(at(format!("{ipath}.targets[{t}]")))?;
+            indicators::create_target(c, &Actor::system(), created.id, target)
+                .map_err(at(format!("{ipath}.targets[{t}]")))?;
             report.targets += 1;
         }
     }

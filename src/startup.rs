@@ -1,6 +1,7 @@
 //! Builds the HTTP server: one app factory shared by `rbm serve` and the integration tests.
 
 use crate::api::{self, ApiDoc};
+use crate::auth::LoginLimiter;
 use crate::configuration::MAX_BODY_BYTES;
 use crate::db::Db;
 use crate::error::AppError;
@@ -14,11 +15,14 @@ use utoipa_swagger_ui::SwaggerUi;
 /// Starts serving on an already-bound listener (tests bind port 0 for a random port).
 pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> std::io::Result<Server> {
     let db = web::Data::new(db);
+    // One limiter for all workers, so attempts are counted across them.
+    let limiter = web::Data::new(LoginLimiter::default());
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
+            .app_data(limiter.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("the resource".into()).into()))
             .app_data(

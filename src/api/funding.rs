@@ -2,61 +2,78 @@
 
 use super::{created, no_content};
 use crate::api::json::Json;
+use crate::auth::Principal;
 use crate::db::Db;
+use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
 use crate::store::funding::{self, Contribution, ContributionInput, FundingSource, FundingSourceInput};
 use crate::store::projects;
 use actix_web::{HttpResponse, web};
 
 #[utoipa::path(get, path = "/api/v1/funding-sources", tag = "funding",
-    responses((status = 200, body = [FundingSource])))]
-pub async fn list_sources(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+    responses((status = 200, body = [FundingSource]), (status = 401, body = Problem)))]
+pub async fn list_sources(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(db.tx(funding::list_sources).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/funding-sources", tag = "funding", request_body = FundingSourceInput,
-    responses((status = 201, body = FundingSource), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create_source(db: web::Data<Db>, body: Json<FundingSourceInput>) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    let f = db.tx(move |c| funding::create_source(c, &input)).await?;
+    responses((status = 201, body = FundingSource), (status = 403, description = "Finance officers and administrators only", body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_source(
+    db: web::Data<Db>,
+    auth: Principal,
+    body: Json<FundingSourceInput>,
+) -> Result<HttpResponse, AppError> {
+    auth.require_catalogue_finance()?;
+    let (input, actor) = (body.0, auth.actor());
+    let f = db.tx(move |c| funding::create_source(c, &actor, &input)).await?;
     Ok(created(&format!("/api/v1/funding-sources/{}", f.id), &f))
 }
 
 #[utoipa::path(get, path = "/api/v1/funding-sources/{id}", tag = "funding",
     responses((status = 200, body = FundingSource), (status = 404, body = Problem)))]
-pub async fn get_source(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get_source(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(db.tx(move |c| funding::get_source(c, id)).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/funding-sources/{id}", tag = "funding", request_body = FundingSourceInput,
-    responses((status = 200, body = FundingSource), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = FundingSource), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_source(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<i64>,
     body: Json<FundingSourceInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input) = (path.into_inner(), body.0);
-    Ok(HttpResponse::Ok().json(db.tx(move |c| funding::update_source(c, id, &input)).await?))
+    auth.require_catalogue_finance()?;
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    Ok(HttpResponse::Ok().json(db.tx(move |c| funding::update_source(c, &actor, id, &input)).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/funding-sources/{id}", tag = "funding",
-    responses((status = 204), (status = 404, body = Problem), (status = 409, description = "Still funds a project", body = Problem)))]
-pub async fn delete_source(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    db.tx(move |c| funding::delete_source(c, id)).await?;
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Still funds a project", body = Problem)))]
+pub async fn delete_source(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    auth.require_catalogue_finance()?;
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| funding::delete_source(c, &actor, id)).await?;
     Ok(no_content())
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/contributions", tag = "funding",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Contribution]), (status = 404, body = Problem)))]
-pub async fn list_contributions(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn list_contributions(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
     let all = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
             funding::list_contributions(c, p.id)
         })
         .await?;
@@ -65,17 +82,20 @@ pub async fn list_contributions(db: web::Data<Db>, path: web::Path<String>) -> R
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/contributions", tag = "funding", request_body = ContributionInput,
     params(("project" = String, Path, description = "Project id or code")),
-    responses((status = 201, body = Contribution), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_contribution(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<String>,
     body: Json<ContributionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input) = (path.into_inner(), body.0);
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
     let created_c = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
-            funding::create_contribution(c, p.id, &input)
+            auth.require(p.id, Action::EditFinance)?;
+            funding::create_contribution(c, &actor, p.id, &input)
         })
         .await?;
     Ok(created(&format!("/api/v1/contributions/{}", created_c.id), &created_c))
@@ -83,27 +103,53 @@ pub async fn create_contribution(
 
 #[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "funding",
     responses((status = 200, body = Contribution), (status = 404, body = Problem)))]
-pub async fn get_contribution(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get_contribution(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| funding::get_contribution(c, id)).await?))
+    let found = db
+        .tx(move |c| {
+            let k = funding::get_contribution(c, id)?;
+            auth.require(k.project_id, Action::Read)?;
+            Ok(k)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
 }
 
 #[utoipa::path(put, path = "/api/v1/contributions/{id}", tag = "funding", request_body = ContributionInput,
-    responses((status = 200, body = Contribution), (status = 404, body = Problem), (status = 409, body = Problem),
-        (status = 412, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_contribution(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<i64>,
     body: Json<ContributionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input) = (path.into_inner(), body.0);
-    Ok(HttpResponse::Ok().json(db.tx(move |c| funding::update_contribution(c, id, &input)).await?))
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let updated = db
+        .tx(move |c| {
+            auth.require(funding::get_contribution(c, id)?.project_id, Action::EditFinance)?;
+            funding::update_contribution(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(updated))
 }
 
 #[utoipa::path(delete, path = "/api/v1/contributions/{id}", tag = "funding",
-    responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete_contribution(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    db.tx(move |c| funding::delete_contribution(c, id)).await?;
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_contribution(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(funding::get_contribution(c, id)?.project_id, Action::EditFinance)?;
+        funding::delete_contribution(c, &actor, id)
+    })
+    .await?;
     Ok(no_content())
 }

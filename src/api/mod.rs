@@ -1,16 +1,19 @@
 //! The REST API under `/api/v1`: routes, the OpenAPI document and shared helpers.
 //! Handlers are thin: read the request, run one use case in one transaction, answer.
 
+pub mod auth;
 pub mod funding;
 pub mod json;
 pub mod projects;
 pub mod results;
+pub mod users;
 
 use crate::db::Db;
 use crate::error::{AppError, Problem};
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,16 +32,38 @@ use utoipa::OpenApi;
         results::list_indicators, results::create_indicator, results::get_indicator,
         results::update_indicator, results::delete_indicator,
         results::list_targets, results::create_target, results::update_target, results::delete_target,
+        auth::login, auth::logout, auth::me, auth::create_token, auth::list_tokens, auth::revoke_token,
+        users::list_users, users::create_user, users::get_user, users::update_user,
+        users::list_members, users::add_member, users::remove_member, users::project_audit, users::all_audit,
     ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
     components(schemas(Problem)),
     tags(
         (name = "projects", description = "Projects (awards)"),
         (name = "funding", description = "Funding sources and project contributions; money in minor units"),
         (name = "results", description = "The results framework: impact > outcome > output > activity result > activity"),
         (name = "indicators", description = "Indicators, baselines and targets per period"),
+        (name = "auth", description = "Log in, personal API tokens"),
+        (name = "admin", description = "Users, project memberships (roles) and the audit trail"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the bearer-token scheme every endpoint but login and health requires.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("rbm_<64 hex>").build(),
+            ),
+        );
+    }
+}
 
 /// Registers every route of the API (the OpenAPI `paths` above list the same ones; a test
 /// checks that each documented path answers).
@@ -107,7 +132,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 resource("/targets/{id}")
                     .route(put().to(results::update_target))
                     .route(delete().to(results::delete_target)),
-            ),
+            )
+            .service(resource("/auth/login").route(post().to(auth::login)))
+            .service(resource("/auth/logout").route(post().to(auth::logout)))
+            .service(resource("/auth/me").route(get().to(auth::me)))
+            .service(resource("/auth/tokens").route(get().to(auth::list_tokens)).route(post().to(auth::create_token)))
+            .service(resource("/auth/tokens/{id}").route(delete().to(auth::revoke_token)))
+            .service(resource("/users").route(get().to(users::list_users)).route(post().to(users::create_user)))
+            .service(resource("/users/{id}").route(get().to(users::get_user)).route(put().to(users::update_user)))
+            .service(
+                resource("/projects/{project}/members")
+                    .route(get().to(users::list_members))
+                    .route(post().to(users::add_member)),
+            )
+            .service(resource("/memberships/{id}").route(delete().to(users::remove_member)))
+            .service(resource("/projects/{project}/audit").route(get().to(users::project_audit)))
+            .service(resource("/audit").route(get().to(users::all_audit))),
     );
 }
 
@@ -119,7 +159,7 @@ pub struct Health {
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/healthz", tag = "health",
+#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn health(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
     let backend = db.backend.name();

@@ -2,15 +2,21 @@
 
 use super::{created, no_content};
 use crate::api::json::Json;
+use crate::auth::Principal;
 use crate::db::Db;
+use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
 use crate::store::projects::{self, Project, ProjectInput};
 use actix_web::{HttpResponse, web};
 
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
-    responses((status = 200, description = "All projects, by code", body = [Project])))]
-pub async fn list(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
-    let all = db.tx(projects::list).await?;
+    responses((status = 200, description = "The projects the caller has a role on (all for admins), by code", body = [Project]),
+        (status = 401, body = Problem)))]
+pub async fn list(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
+    let mut all = db.tx(projects::list).await?;
+    if let Some(visible) = auth.visible_projects() {
+        all.retain(|p| visible.contains(&p.id));
+    }
     Ok(HttpResponse::Ok().json(all))
 }
 
@@ -18,20 +24,28 @@ pub async fn list(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
     responses(
         (status = 201, body = Project),
         (status = 400, description = "Malformed JSON", body = Problem),
+        (status = 403, description = "Only administrators create projects", body = Problem),
         (status = 409, description = "Duplicate code", body = Problem),
         (status = 422, description = "A rule failed; `errors` names each field", body = Problem)))]
-pub async fn create(db: web::Data<Db>, body: Json<ProjectInput>) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    let p = db.tx(move |c| projects::create(c, &input)).await?;
+pub async fn create(db: web::Data<Db>, auth: Principal, body: Json<ProjectInput>) -> Result<HttpResponse, AppError> {
+    auth.require_admin()?;
+    let (input, actor) = (body.0, auth.actor());
+    let p = db.tx(move |c| projects::create(c, &actor, &input)).await?;
     Ok(created(&format!("/api/v1/projects/{}", p.id), &p))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}", tag = "projects",
     params(("project" = String, Path, description = "Project id or code, e.g. `KAZ-HUB`")),
     responses((status = 200, body = Project), (status = 404, body = Problem)))]
-pub async fn get(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
-    let p = db.tx(move |c| projects::find(c, &key)).await?;
+    let p = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            Ok(p)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(p))
 }
 
@@ -39,20 +53,23 @@ pub async fn get(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpRespo
     params(("project" = String, Path, description = "Project id or code")),
     responses(
         (status = 200, body = Project),
+        (status = 403, description = "Project managers and administrators only", body = Problem),
         (status = 404, body = Problem),
         (status = 409, body = Problem),
         (status = 412, description = "Stale `version`", body = Problem),
         (status = 422, body = Problem)))]
 pub async fn update(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<String>,
     body: Json<ProjectInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input) = (path.into_inner(), body.0);
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
     let p = db
         .tx(move |c| {
             let id = projects::find(c, &key)?.id;
-            projects::update(c, id, &input)
+            auth.require(id, Action::Manage)?;
+            projects::update(c, &actor, id, &input)
         })
         .await?;
     Ok(HttpResponse::Ok().json(p))
@@ -60,12 +77,15 @@ pub async fn update(
 
 #[utoipa::path(delete, path = "/api/v1/projects/{project}", tag = "projects",
     params(("project" = String, Path, description = "Project id or code")),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, description = "Still has results or contributions", body = Problem)))]
-pub async fn delete(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Still has results or contributions", body = Problem)))]
+pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (key, actor) = (path.into_inner(), auth.actor());
     db.tx(move |c| {
         let id = projects::find(c, &key)?.id;
-        projects::delete(c, id)
+        auth.require(id, Action::Read)?;
+        auth.require_admin()?;
+        projects::delete(c, &actor, id)
     })
     .await?;
     Ok(no_content())

@@ -2,7 +2,9 @@
 
 use super::{created, no_content};
 use crate::api::json::Json;
+use crate::auth::Principal;
 use crate::db::Db;
+use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
 use crate::store::indicators::{self, Indicator, IndicatorInput, Target, TargetInput};
 use crate::store::projects;
@@ -25,11 +27,12 @@ pub struct ResultsTree {
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, description = "The nested results tree with indicators and targets", body = ResultsTree),
         (status = 404, body = Problem)))]
-pub async fn tree(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn tree(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
     let t = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
             Ok(ResultsTree { project_id: p.id, project_code: p.code, results: results::tree(c, p.id)? })
         })
         .await?;
@@ -42,14 +45,16 @@ pub async fn tree(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResp
         (status = 422, description = "e.g. a level not below the parent's", body = Problem)))]
 pub async fn create(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<String>,
     body: Json<ResultInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input) = (path.into_inner(), body.0);
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
     let r = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
-            results::create(c, p.id, &input)
+            auth.require(p.id, Action::EditResults)?;
+            results::create(c, &actor, p.id, &input)
         })
         .await?;
     Ok(created(&format!("/api/v1/results/{}", r.id), &r))
@@ -57,9 +62,16 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/results/{id}", tag = "results",
     responses((status = 200, body = ResultNode), (status = 404, body = Problem)))]
-pub async fn get(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| results::get(c, id)).await?))
+    let r = db
+        .tx(move |c| {
+            let r = results::get(c, id)?;
+            auth.require(r.project_id, Action::Read)?;
+            Ok(r)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
 }
 
 #[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", request_body = ResultInput,
@@ -67,29 +79,45 @@ pub async fn get(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<i64>,
     body: Json<ResultInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input) = (path.into_inner(), body.0);
-    Ok(HttpResponse::Ok().json(db.tx(move |c| results::update(c, id, &input)).await?))
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let r = db
+        .tx(move |c| {
+            auth.require(results::get(c, id)?.project_id, Action::EditResults)?;
+            results::update(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
 }
 
 #[utoipa::path(delete, path = "/api/v1/results/{id}", tag = "results",
     responses((status = 204), (status = 404, body = Problem), (status = 409, description = "Has children or indicators", body = Problem)))]
-pub async fn delete(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    db.tx(move |c| results::delete(c, id)).await?;
+pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(results::get(c, id)?.project_id, Action::EditResults)?;
+        results::delete(c, &actor, id)
+    })
+    .await?;
     Ok(no_content())
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/indicators", tag = "indicators",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Indicator]), (status = 404, body = Problem)))]
-pub async fn list_indicators(db: web::Data<Db>, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn list_indicators(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let key = path.into_inner();
     let all = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
             indicators::list(c, p.id)
         })
         .await?;
@@ -102,14 +130,16 @@ pub async fn list_indicators(db: web::Data<Db>, path: web::Path<String>) -> Resu
         (status = 422, description = "e.g. `result_id` names no result of this project", body = Problem)))]
 pub async fn create_indicator(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<String>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input) = (path.into_inner(), body.0);
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
     let i = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
-            indicators::create(c, p.id, &input)
+            auth.require(p.id, Action::EditResults)?;
+            indicators::create(c, &actor, p.id, &input)
         })
         .await?;
     Ok(created(&format!("/api/v1/indicators/{}", i.id), &i))
@@ -117,9 +147,16 @@ pub async fn create_indicator(
 
 #[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "indicators",
     responses((status = 200, body = Indicator), (status = 404, body = Problem)))]
-pub async fn get_indicator(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get_indicator(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| indicators::get(c, id)).await?))
+    let i = db
+        .tx(move |c| {
+            let i = indicators::get(c, id)?;
+            auth.require(i.project_id, Action::Read)?;
+            Ok(i)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(i))
 }
 
 #[utoipa::path(put, path = "/api/v1/indicators/{id}", tag = "indicators", request_body = IndicatorInput,
@@ -127,26 +164,48 @@ pub async fn get_indicator(db: web::Data<Db>, path: web::Path<i64>) -> Result<Ht
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_indicator(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<i64>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input) = (path.into_inner(), body.0);
-    Ok(HttpResponse::Ok().json(db.tx(move |c| indicators::update(c, id, &input)).await?))
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let i = db
+        .tx(move |c| {
+            auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
+            indicators::update(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(i))
 }
 
 #[utoipa::path(delete, path = "/api/v1/indicators/{id}", tag = "indicators",
     responses((status = 204, description = "Deleted with its targets"), (status = 404, body = Problem)))]
-pub async fn delete_indicator(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    db.tx(move |c| indicators::delete(c, id)).await?;
+pub async fn delete_indicator(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
+        indicators::delete(c, &actor, id)
+    })
+    .await?;
     Ok(no_content())
 }
 
 #[utoipa::path(get, path = "/api/v1/indicators/{id}/targets", tag = "indicators",
     responses((status = 200, body = [Target]), (status = 404, body = Problem)))]
-pub async fn list_targets(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn list_targets(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| Ok(indicators::get(c, id)?.targets)).await?))
+    let ts = db
+        .tx(move |c| {
+            let i = indicators::get(c, id)?;
+            auth.require(i.project_id, Action::Read)?;
+            Ok(i.targets)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ts))
 }
 
 #[utoipa::path(post, path = "/api/v1/indicators/{id}/targets", tag = "indicators", request_body = TargetInput,
@@ -155,11 +214,17 @@ pub async fn list_targets(db: web::Data<Db>, path: web::Path<i64>) -> Result<Htt
         (status = 422, description = "e.g. a period outside the project dates", body = Problem)))]
 pub async fn create_target(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<i64>,
     body: Json<TargetInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input) = (path.into_inner(), body.0);
-    let t = db.tx(move |c| indicators::create_target(c, id, &input)).await?;
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let t = db
+        .tx(move |c| {
+            auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
+            indicators::create_target(c, &actor, id, &input)
+        })
+        .await?;
     Ok(created(&format!("/api/v1/targets/{}", t.id), &t))
 }
 
@@ -168,17 +233,30 @@ pub async fn create_target(
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_target(
     db: web::Data<Db>,
+    auth: Principal,
     path: web::Path<i64>,
     body: Json<TargetInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input) = (path.into_inner(), body.0);
-    Ok(HttpResponse::Ok().json(db.tx(move |c| indicators::update_target(c, id, &input)).await?))
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let t = db
+        .tx(move |c| {
+            let indicator_id = indicators::get_target(c, id)?.indicator_id;
+            auth.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
+            indicators::update_target(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(t))
 }
 
 #[utoipa::path(delete, path = "/api/v1/targets/{id}", tag = "indicators",
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn delete_target(db: web::Data<Db>, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    db.tx(move |c| indicators::delete_target(c, id)).await?;
+pub async fn delete_target(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        let indicator_id = indicators::get_target(c, id)?.indicator_id;
+        auth.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
+        indicators::delete_target(c, &actor, id)
+    })
+    .await?;
     Ok(no_content())
 }

@@ -1,6 +1,7 @@
 //! The pure domain: the glossary's types and rules, with no database and no HTTP.
 //! Everything here is unit-tested; the API, the seeds and (later) the reports call it.
 
+pub mod access;
 pub mod indicators;
 pub mod money;
 pub mod period;

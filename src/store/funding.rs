@@ -1,5 +1,6 @@
 //! Funding sources (donors) and what each commits to a project (contributions).
 
+use super::audit::{self, Actor};
 use super::{catalogue_code, check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
 use crate::domain::{FundingKind, MAX_RATE_BP};
@@ -79,7 +80,11 @@ fn source_code_taken(conn: &mut DbConnection, code: &str, except: Option<i64>) -
     Ok(find_source_by_code(conn, code)?.is_some_and(|f| Some(f.id) != except))
 }
 
-pub fn create_source(conn: &mut DbConnection, input: &FundingSourceInput) -> Result<FundingSource, AppError> {
+pub fn create_source(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &FundingSourceInput,
+) -> Result<FundingSource, AppError> {
     check(input, vec![])?;
     if source_code_taken(conn, &input.code, None)? {
         return Err(AppError::conflict("code", format!("a funding source with code {} already exists", input.code)));
@@ -90,10 +95,17 @@ pub fn create_source(conn: &mut DbConnection, input: &FundingSourceInput) -> Res
         .values((&row, funding_sources::created_at.eq(created_at)))
         .returning(funding_sources::id)
         .get_result::<i64>(conn)?;
-    get_source(conn, id)
+    let created = get_source(conn, id)?;
+    audit::created(conn, actor, None, "funding_source", id, &created)?;
+    Ok(created)
 }
 
-pub fn update_source(conn: &mut DbConnection, id: i64, input: &FundingSourceInput) -> Result<FundingSource, AppError> {
+pub fn update_source(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    input: &FundingSourceInput,
+) -> Result<FundingSource, AppError> {
     let sent = required_version(input.version)?;
     let current = get_source(conn, id)?;
     check_version(current.version, sent, "the funding source")?;
@@ -105,10 +117,12 @@ pub fn update_source(conn: &mut DbConnection, id: i64, input: &FundingSourceInpu
         .set((&FundingSourceRow::from(input), funding_sources::version.eq(sent + 1)))
         .execute(conn)?;
     expect_one_row(n, "the funding source")?;
-    get_source(conn, id)
+    let after = get_source(conn, id)?;
+    audit::updated(conn, actor, None, "funding_source", id, &current, &after)?;
+    Ok(after)
 }
 
-pub fn delete_source(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
+pub fn delete_source(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let source = get_source(conn, id)?;
     let used: i64 = contributions::table.filter(contributions::funding_source_id.eq(id)).count().get_result(conn)?;
     if used > 0 {
@@ -121,7 +135,7 @@ pub fn delete_source(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
         });
     }
     diesel::delete(funding_sources::table.find(id)).execute(conn)?;
-    Ok(())
+    audit::deleted(conn, actor, None, "funding_source", id, &source)
 }
 
 /// What one funding source commits to one project.
@@ -243,6 +257,7 @@ fn check_contribution(
 
 pub fn create_contribution(
     conn: &mut DbConnection,
+    actor: &Actor,
     project_id: i64,
     input: &ContributionInput,
 ) -> Result<Contribution, AppError> {
@@ -253,11 +268,14 @@ pub fn create_contribution(
         .values((&row, contributions::project_id.eq(project_id), contributions::created_at.eq(created_at)))
         .returning(contributions::id)
         .get_result::<i64>(conn)?;
-    get_contribution(conn, id)
+    let created = get_contribution(conn, id)?;
+    audit::created(conn, actor, Some(project_id), "contribution", id, &created)?;
+    Ok(created)
 }
 
 pub fn update_contribution(
     conn: &mut DbConnection,
+    actor: &Actor,
     id: i64,
     input: &ContributionInput,
 ) -> Result<Contribution, AppError> {
@@ -269,11 +287,13 @@ pub fn update_contribution(
         .set((&ContributionRow::from(input), contributions::version.eq(sent + 1)))
         .execute(conn)?;
     expect_one_row(n, "the contribution")?;
-    get_contribution(conn, id)
+    let after = get_contribution(conn, id)?;
+    audit::updated(conn, actor, Some(current.project_id), "contribution", id, &current, &after)?;
+    Ok(after)
 }
 
-pub fn delete_contribution(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
-    get_contribution(conn, id)?;
+pub fn delete_contribution(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let before = get_contribution(conn, id)?;
     diesel::delete(contributions::table.find(id)).execute(conn)?;
-    Ok(())
+    audit::deleted(conn, actor, Some(before.project_id), "contribution", id, &before)
 }

@@ -1,5 +1,6 @@
 //! Indicators on results, and their targets per period.
 
+use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, local_code, not_blank, now, required_version};
 use crate::db::DbConnection;
 use crate::domain::FieldError;
@@ -275,7 +276,12 @@ fn code_taken(conn: &mut DbConnection, project_id: i64, code: &str, except: Opti
     Ok(q.first::<i64>(conn).optional()?.is_some())
 }
 
-pub fn create(conn: &mut DbConnection, project_id: i64, input: &IndicatorInput) -> Result<Indicator, AppError> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    project_id: i64,
+    input: &IndicatorInput,
+) -> Result<Indicator, AppError> {
     let mut errs = input.domain_errors();
     errs.extend(check_result(conn, project_id, input.result_id)?);
     check(input, errs)?;
@@ -291,10 +297,12 @@ pub fn create(conn: &mut DbConnection, project_id: i64, input: &IndicatorInput) 
         .values((&row, indicators::project_id.eq(project_id), indicators::created_at.eq(created_at)))
         .returning(indicators::id)
         .get_result(conn)?;
-    get(conn, id)
+    let created = get(conn, id)?;
+    audit::created(conn, actor, Some(project_id), "indicator", id, &created)?;
+    Ok(created)
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, input: &IndicatorInput) -> Result<Indicator, AppError> {
+pub fn update(conn: &mut DbConnection, actor: &Actor, id: i64, input: &IndicatorInput) -> Result<Indicator, AppError> {
     let sent = required_version(input.version)?;
     let current = get(conn, id)?;
     check_version(current.version, sent, "the indicator")?;
@@ -328,15 +336,17 @@ pub fn update(conn: &mut DbConnection, id: i64, input: &IndicatorInput) -> Resul
         .set((&IndicatorRow::from(input), indicators::version.eq(sent + 1)))
         .execute(conn)?;
     expect_one_row(n, "the indicator")?;
-    get(conn, id)
+    let after = get(conn, id)?;
+    audit::updated(conn, actor, Some(current.project_id), "indicator", id, &current, &after)?;
+    Ok(after)
 }
 
 /// Deletes an indicator together with its targets (they are part of its definition).
-pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
-    get(conn, id)?;
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let before = get(conn, id)?;
     diesel::delete(targets::table.filter(targets::indicator_id.eq(id))).execute(conn)?;
     diesel::delete(indicators::table.find(id)).execute(conn)?;
-    Ok(())
+    audit::deleted(conn, actor, Some(before.project_id), "indicator", id, &before)
 }
 
 fn project_dates(conn: &mut DbConnection, project_id: i64) -> Result<(NaiveDate, NaiveDate), AppError> {
@@ -390,7 +400,12 @@ pub fn get_target(conn: &mut DbConnection, id: i64) -> Result<Target, AppError> 
         .ok_or_else(|| AppError::NotFound(format!("target {id}")))
 }
 
-pub fn create_target(conn: &mut DbConnection, indicator_id: i64, input: &TargetInput) -> Result<Target, AppError> {
+pub fn create_target(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    indicator_id: i64,
+    input: &TargetInput,
+) -> Result<Target, AppError> {
     let ind = get(conn, indicator_id)?;
     let period = check_target_input(conn, &ind, input)?;
     if period_taken(conn, indicator_id, &period, None)? {
@@ -408,10 +423,12 @@ pub fn create_target(conn: &mut DbConnection, indicator_id: i64, input: &TargetI
         ))
         .returning(targets::id)
         .get_result::<i64>(conn)?;
-    get_target(conn, id)
+    let created = get_target(conn, id)?;
+    audit::created(conn, actor, Some(ind.project_id), "target", id, &created)?;
+    Ok(created)
 }
 
-pub fn update_target(conn: &mut DbConnection, id: i64, input: &TargetInput) -> Result<Target, AppError> {
+pub fn update_target(conn: &mut DbConnection, actor: &Actor, id: i64, input: &TargetInput) -> Result<Target, AppError> {
     let sent = required_version(input.version)?;
     let current = get_target(conn, id)?;
     check_version(current.version, sent, "the target")?;
@@ -430,13 +447,16 @@ pub fn update_target(conn: &mut DbConnection, id: i64, input: &TargetInput) -> R
         ))
         .execute(conn)?;
     expect_one_row(n, "the target")?;
-    get_target(conn, id)
+    let after = get_target(conn, id)?;
+    audit::updated(conn, actor, Some(ind.project_id), "target", id, &current, &after)?;
+    Ok(after)
 }
 
-pub fn delete_target(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
-    get_target(conn, id)?;
+pub fn delete_target(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let before = get_target(conn, id)?;
+    let project_id = get(conn, before.indicator_id)?.project_id;
     diesel::delete(targets::table.find(id)).execute(conn)?;
-    Ok(())
+    audit::deleted(conn, actor, Some(project_id), "target", id, &before)
 }
 
 /// Targets of a project whose period would fall outside new project dates.

@@ -1,10 +1,11 @@
 //! Projects: the award a team manages, with its dates and ledger currency.
 
+use super::audit::{self, Actor};
 use super::{catalogue_code, check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
 use crate::domain::{FieldError, ProjectStatus};
 use crate::error::AppError;
-use crate::schema::{contributions, projects, results};
+use crate::schema::{contributions, memberships, projects, results};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -138,7 +139,7 @@ fn code_taken(conn: &mut DbConnection, code: &str, except: Option<i64>) -> Resul
     Ok(q.first::<i64>(conn).optional()?.is_some())
 }
 
-pub fn create(conn: &mut DbConnection, input: &ProjectInput) -> Result<Project, AppError> {
+pub fn create(conn: &mut DbConnection, actor: &Actor, input: &ProjectInput) -> Result<Project, AppError> {
     check(input, input.domain_errors())?;
     if code_taken(conn, &input.code, None)? {
         return Err(AppError::conflict("code", format!("a project with code {} already exists", input.code)));
@@ -149,10 +150,12 @@ pub fn create(conn: &mut DbConnection, input: &ProjectInput) -> Result<Project, 
         .values((&row, projects::created_at.eq(created_at)))
         .returning(projects::id)
         .get_result::<i64>(conn)?;
-    get(conn, id)
+    let created = get(conn, id)?;
+    audit::created(conn, actor, Some(id), "project", id, &created)?;
+    Ok(created)
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, input: &ProjectInput) -> Result<Project, AppError> {
+pub fn update(conn: &mut DbConnection, actor: &Actor, id: i64, input: &ProjectInput) -> Result<Project, AppError> {
     let sent = required_version(input.version)?;
     let current = get(conn, id)?;
     check_version(current.version, sent, "the project")?;
@@ -169,10 +172,12 @@ pub fn update(conn: &mut DbConnection, id: i64, input: &ProjectInput) -> Result<
         .set((&ProjectRow::from(input), projects::version.eq(sent + 1)))
         .execute(conn)?;
     expect_one_row(n, "the project")?;
-    get(conn, id)
+    let after = get(conn, id)?;
+    audit::updated(conn, actor, Some(id), "project", id, &current, &after)?;
+    Ok(after)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let project = get(conn, id)?;
     let has_results: i64 = results::table.filter(results::project_id.eq(id)).count().get_result(conn)?;
     let has_contributions: i64 =
@@ -186,6 +191,8 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
             field: None,
         });
     }
+    // Access to the project goes with it; its audit trail stays.
+    diesel::delete(memberships::table.filter(memberships::project_id.eq(id))).execute(conn)?;
     diesel::delete(projects::table.find(id)).execute(conn)?;
-    Ok(())
+    audit::deleted(conn, actor, Some(id), "project", id, &project)
 }

@@ -1,5 +1,6 @@
 //! The results framework of a project: a tree from impact down to activities.
 
+use super::audit::{self, Actor};
 use super::indicators::{self, Indicator};
 use super::{check, check_version, expect_one_row, local_code, not_blank, now, required_version};
 use crate::db::DbConnection;
@@ -183,7 +184,12 @@ fn code_taken(conn: &mut DbConnection, project_id: i64, code: &str, except: Opti
     Ok(q.first::<i64>(conn).optional()?.is_some())
 }
 
-pub fn create(conn: &mut DbConnection, project_id: i64, input: &ResultInput) -> Result<ResultNode, AppError> {
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    project_id: i64,
+    input: &ResultInput,
+) -> Result<ResultNode, AppError> {
     let errs = check_placement(conn, project_id, input, None)?;
     check(input, errs)?;
     if code_taken(conn, project_id, &input.code, None)? {
@@ -195,10 +201,12 @@ pub fn create(conn: &mut DbConnection, project_id: i64, input: &ResultInput) -> 
         .values((&row, results::project_id.eq(project_id), results::created_at.eq(created_at)))
         .returning(results::id)
         .get_result::<i64>(conn)?;
-    get(conn, id)
+    let created = get(conn, id)?;
+    audit::created(conn, actor, Some(project_id), "result", id, &created)?;
+    Ok(created)
 }
 
-pub fn update(conn: &mut DbConnection, id: i64, input: &ResultInput) -> Result<ResultNode, AppError> {
+pub fn update(conn: &mut DbConnection, actor: &Actor, id: i64, input: &ResultInput) -> Result<ResultNode, AppError> {
     let sent = required_version(input.version)?;
     let current = get(conn, id)?;
     check_version(current.version, sent, "the result")?;
@@ -211,10 +219,12 @@ pub fn update(conn: &mut DbConnection, id: i64, input: &ResultInput) -> Result<R
         .set((&ResultRow::from(input), results::version.eq(sent + 1)))
         .execute(conn)?;
     expect_one_row(n, "the result")?;
-    get(conn, id)
+    let after = get(conn, id)?;
+    audit::updated(conn, actor, Some(current.project_id), "result", id, &current, &after)?;
+    Ok(after)
 }
 
-pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let r = get(conn, id)?;
     let kids: i64 = results::table.filter(results::parent_id.eq(id)).count().get_result(conn)?;
     let inds: i64 = indicators_t::table.filter(indicators_t::result_id.eq(id)).count().get_result(conn)?;
@@ -228,5 +238,5 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), AppError> {
         });
     }
     diesel::delete(results::table.find(id)).execute(conn)?;
-    Ok(())
+    audit::deleted(conn, actor, Some(r.project_id), "result", id, &r)
 }

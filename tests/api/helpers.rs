@@ -111,18 +111,53 @@ pub struct TestApp {
     pub address: String,
     pub client: awc::Client,
     pub test_db: TestDb,
+    /// Bearer token of an administrator, used by `get`/`post`/`put`/`delete`.
+    pub admin_token: String,
+}
+
+/// The password of the test administrator (`admin@test.example`).
+pub const TEST_ADMIN_PASSWORD: &str = "test-admin-password";
+
+/// argon2 is slow on purpose: hash the test administrator's password once per process.
+fn admin_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| rbm::auth::hash_password(TEST_ADMIN_PASSWORD).unwrap())
 }
 
 impl TestApp {
-    /// An empty database.
+    /// An empty database with one administrator.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        use rbm::store::{audit::Actor, users};
         let test_db = TestDb::new(backend)?;
+        let token = rbm::auth::new_token();
+        let hash = rbm::auth::token_hash(&token);
+        test_db
+            .db
+            .tx_blocking(|c| {
+                let input = users::NewUser {
+                    email: "admin@test.example".into(),
+                    name: "Test admin".into(),
+                    password: TEST_ADMIN_PASSWORD.into(),
+                    is_admin: true,
+                };
+                let u = users::create_user(c, &Actor::system(), &input, admin_hash())?;
+                users::create_token(c, &Actor::system(), u.id, "tests", "personal", &hash, None)
+            })
+            .expect("test admin");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
         let server = rbm::startup::run(listener, test_db.db.clone(), Some(2)).expect("server starts");
         actix_rt::spawn(server);
         let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-        Some(TestApp { address, client, test_db })
+        Some(TestApp { address, client, test_db, admin_token: token })
+    }
+
+    /// Logs in through the API and returns the session token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = serde_json::json!({"email": email, "password": password}).to_string();
+        let (status, v) = self.request_as(None, "POST", "/api/v1/auth/login", Some(&body)).await;
+        assert_eq!(status, 200, "login {email}: {v}");
+        v["token"].as_str().unwrap().to_string()
     }
 
     /// With the demo projects (KAZ-HUB, UZB-PSD) loaded from `seeds/`.
@@ -132,10 +167,19 @@ impl TestApp {
         Some(app)
     }
 
+    /// As the test administrator.
     pub async fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
+        self.request_as(Some(&self.admin_token.clone()), method, path, body).await
+    }
+
+    /// With the given bearer token (or none).
+    pub async fn request_as(&self, token: Option<&str>, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
         let url = format!("{}{}", self.address, path);
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
-        let req = self.client.request(method, url).insert_header(("Content-Type", "application/json"));
+        let mut req = self.client.request(method, url).insert_header(("Content-Type", "application/json"));
+        if let Some(t) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {t}")));
+        }
         let mut res = match body {
             Some(b) => req.send_body(b.to_string()).await,
             None => req.send().await,
@@ -165,7 +209,13 @@ impl TestApp {
 
     /// GETs and returns the raw response: status, content type, body text.
     pub async fn get_raw(&self, path: &str) -> (u16, String, String) {
-        let mut res = self.client.get(format!("{}{}", self.address, path)).send().await.expect("request succeeds");
+        let mut res = self
+            .client
+            .get(format!("{}{}", self.address, path))
+            .insert_header(("Authorization", format!("Bearer {}", self.admin_token)))
+            .send()
+            .await
+            .expect("request succeeds");
         let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         let body = res.body().limit(16 * 1024 * 1024).await.unwrap();
         (res.status().as_u16(), ct, String::from_utf8_lossy(&body).into_owned())

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod access;
 mod funding;
 mod platform;
 mod projects;

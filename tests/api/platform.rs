@@ -24,6 +24,9 @@ async fn health_docs_and_openapi(backend: Backend) {
     let paths = spec["paths"].as_object().unwrap();
     assert!(paths.len() >= 12, "{:?}", paths.keys());
     for (path, ops) in paths {
+        if path == "/api/v1/auth/logout" {
+            continue; // it would revoke this test's own token; tested in the auth tests
+        }
         for (method, _) in ops.as_object().unwrap() {
             let (status, body) = match method.as_str() {
                 "get" => app.get(&path.replace("{project}", "KAZ-HUB").replace("{id}", "1")).await,

@@ -87,10 +87,13 @@ async fn concurrent_updates_with_the_same_version_let_exactly_one_win(backend: B
         b["title"] = json!(format!("writer {i}"));
         b["version"] = json!(1);
         let (client, url) = (app.client.clone(), format!("{}/api/v1/projects/RACE", app.address));
+        let auth = format!("Bearer {}", app.admin_token);
         handles.push(actix_rt::spawn(async move {
-            let res =
-                client.put(url).insert_header(("Content-Type", "application/json")).send_body(b.to_string()).await;
-            res.expect("request succeeds").status().as_u16()
+            let req = client
+                .put(url)
+                .insert_header(("Content-Type", "application/json"))
+                .insert_header(("Authorization", auth));
+            req.send_body(b.to_string()).await.expect("request succeeds").status().as_u16()
         }));
     }
     let mut statuses = vec![];

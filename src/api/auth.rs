@@ -1,0 +1,169 @@
+//! `/api/v1/auth`: log in for a session token, manage personal API tokens, who am I.
+
+use super::{created, no_content};
+use crate::api::json::Json;
+use crate::auth::{self, LoginLimiter, Principal};
+use crate::db::Db;
+use crate::error::{AppError, Problem};
+use crate::store::users::{self, ApiToken};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{Duration, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// How long a login session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    #[schema(example = "coordinator@rbm.example")]
+    pub email: String,
+    #[schema(example = "demo-coordinator-2025")]
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenIssued {
+    /// Send as `Authorization: Bearer <token>`. Shown only now; only its hash is stored.
+    pub token: String,
+    pub token_id: i64,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput, security(()),
+    responses((status = 200, description = "A session token", body = TokenIssued),
+        (status = 401, description = "Wrong email or password (which one is not said)", body = Problem),
+        (status = 429, description = "Too many failed attempts for this account or address; see Retry-After", body = Problem)))]
+pub async fn login(
+    db: web::Data<Db>,
+    limiter: web::Data<LoginLimiter>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    // Parsed by hand so that no error message can ever echo the password back.
+    let input: LoginInput = serde_json::from_slice(&body)
+        .map_err(|_| AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into()))?;
+    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    limiter.check(&input.email, &address)?;
+    let email = input.email.clone();
+    let found = db.tx(move |c| users::credentials(c, &email)).await?;
+    let password = input.password;
+    let (user_id, ok) = web::block(move || match found {
+        Some((id, hash, active)) => (Some(id), auth::verify_password(&password, &hash) && active),
+        None => {
+            // Same work as a real check, so timing does not tell which emails exist.
+            let _ = auth::verify_password(&password, auth::dummy_hash());
+            (None, false)
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(user_id) = user_id.filter(|_| ok) else {
+        limiter.failed(&input.email, &address);
+        log::warn!("failed login for an account from {address}");
+        return Err(AppError::Unauthorized("wrong email or password".into()));
+    };
+    limiter.succeeded(&input.email);
+    let token = auth::new_token();
+    let hash = auth::token_hash(&token);
+    let expires = crate::store::now() + Duration::hours(SESSION_HOURS);
+    let actor = crate::store::audit::Actor { user_id: Some(user_id), reason: None };
+    let t = db
+        .tx(move |c| users::create_token(c, &actor, user_id, "login session", "session", &hash, Some(expires)))
+        .await?;
+    Ok(HttpResponse::Ok().json(TokenIssued { token, token_id: t.id, expires_at: t.expires_at }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    responses((status = 204, description = "The token of this request is revoked"), (status = 401, body = Problem)))]
+pub async fn logout(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
+    let actor = auth.actor();
+    db.tx(move |c| users::revoke_token(c, &actor, auth.user_id, auth.token_id)).await?;
+    Ok(no_content())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProjectRole {
+    pub project_id: i64,
+    pub project_code: String,
+    pub role: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub user_id: i64,
+    pub email: String,
+    pub is_admin: bool,
+    pub projects: Vec<ProjectRole>,
+}
+
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    responses((status = 200, body = Me), (status = 401, body = Problem)))]
+pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
+    let ids: Vec<i64> = auth.roles.keys().copied().collect();
+    let codes = db.tx(move |c| users::project_codes(c, &ids)).await?;
+    let mut projects: Vec<ProjectRole> = auth
+        .roles
+        .iter()
+        .map(|(id, role)| ProjectRole {
+            project_id: *id,
+            project_code: codes.get(id).cloned().unwrap_or_default(),
+            role: role.to_string(),
+        })
+        .collect();
+    projects.sort_by(|a, b| a.project_code.cmp(&b.project_code));
+    Ok(HttpResponse::Ok().json(Me { user_id: auth.user_id, email: auth.email, is_admin: auth.is_admin, projects }))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    /// What the token is for, e.g. "monthly export script".
+    #[validate(length(min = 1, max = 100, message = "between 1 and 100 characters"))]
+    pub name: String,
+    /// Days until it expires (1-365, default 90).
+    #[validate(range(min = 1, max = 365, message = "between 1 and 365 days"))]
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenInput,
+    responses((status = 201, description = "The token, shown once", body = TokenIssued), (status = 401, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_token(
+    db: web::Data<Db>,
+    auth: Principal,
+    body: Json<TokenInput>,
+) -> Result<HttpResponse, AppError> {
+    let input = body.0;
+    crate::store::check(&input, vec![])?;
+    let token = auth::new_token();
+    let hash = auth::token_hash(&token);
+    let expires = crate::store::now() + Duration::days(input.expires_in_days.unwrap_or(90));
+    let (actor, user_id) = (auth.actor(), auth.user_id);
+    let t = db
+        .tx(move |c| users::create_token(c, &actor, user_id, input.name.trim(), "personal", &hash, Some(expires)))
+        .await?;
+    Ok(created(
+        &format!("/api/v1/auth/tokens/{}", t.id),
+        &TokenIssued { token, token_id: t.id, expires_at: t.expires_at },
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
+    responses((status = 200, description = "Your live personal tokens (never the secrets)", body = [ApiToken]),
+        (status = 401, body = Problem)))]
+pub async fn list_tokens(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
+    let user_id = auth.user_id;
+    Ok(HttpResponse::Ok().json(db.tx(move |c| users::list_tokens(c, user_id)).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth",
+    responses((status = 204, description = "Revoked"), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn revoke_token(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor, user_id) = (path.into_inner(), auth.actor(), auth.user_id);
+    db.tx(move |c| users::revoke_token(c, &actor, user_id, id)).await?;
+    Ok(no_content())
+}

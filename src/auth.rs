@@ -1,0 +1,245 @@
+//! Authentication and authorization: argon2 password hashes, random bearer tokens stored
+//! only as SHA-256, the [`Principal`] extractor every protected handler takes, and the
+//! per-account / per-address login rate limit.
+
+use crate::db::Db;
+use crate::domain::access::{Action, Role, allows};
+use crate::error::AppError;
+use crate::store::audit::Actor;
+use crate::store::users;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Hashes a password with argon2id (slow on purpose: call it off the async workers).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+}
+
+/// Checks a password against a stored hash; a malformed hash simply does not match.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash of an unguessable password, verified when the email is unknown so that
+/// "no such user" and "wrong password" take the same time.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_token()).expect("hashing works"))
+}
+
+/// A new bearer token: `rbm_` and 64 hex digits (32 random bytes).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    format!("rbm_{}", hex(&bytes))
+}
+
+/// What is stored of a token: its SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub email: String,
+    pub is_admin: bool,
+    /// The token this request came with (logout revokes it).
+    pub token_id: i64,
+    /// Role per project id.
+    pub roles: HashMap<i64, Role>,
+    /// `X-Change-Reason` header: why a change is made (required to change approved data).
+    pub reason: Option<String>,
+}
+
+impl Principal {
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: Some(self.user_id), reason: self.reason.clone() }
+    }
+
+    /// May the caller do `action` on the project? Someone with no role on the project gets
+    /// 404, as if it did not exist; a role without the right gets 403.
+    pub fn require(&self, project_id: i64, action: Action) -> Result<(), AppError> {
+        if self.is_admin {
+            return Ok(());
+        }
+        match self.roles.get(&project_id) {
+            None => Err(AppError::NotFound("the resource".into())),
+            Some(role) if allows(*role, action) => Ok(()),
+            Some(role) => Err(AppError::Forbidden(format!("a {role} may not do this on this project"))),
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.is_admin { Ok(()) } else { Err(AppError::Forbidden("only an administrator may do this".into())) }
+    }
+
+    /// Funding sources are a catalogue shared by projects: admins and finance officers keep it.
+    pub fn require_catalogue_finance(&self) -> Result<(), AppError> {
+        if self.is_admin || self.roles.values().any(|r| *r == Role::Finance) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("only finance officers and administrators keep funding sources".into()))
+        }
+    }
+
+    /// Projects the caller may see (`None`: all of them).
+    pub fn visible_projects(&self) -> Option<Vec<i64>> {
+        (!self.is_admin).then(|| self.roles.keys().copied().collect())
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, AppError> {
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or_else(|| AppError::Unauthorized("this endpoint needs `Authorization: Bearer <token>`".into()))?;
+    let value = header.to_str().unwrap_or_default();
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Ok(token.trim().to_string())
+        }
+        _ => Err(AppError::Unauthorized("the Authorization header must be `Bearer <token>`".into())),
+    }
+}
+
+impl FromRequest for Principal {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let db = req.app_data::<web::Data<Db>>().cloned();
+        let reason = req
+            .headers()
+            .get("X-Change-Reason")
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty());
+        Box::pin(async move {
+            let hash = token_hash(&token?);
+            let db = db.ok_or_else(|| AppError::Internal("database missing from app data".into()))?;
+            let found = db
+                .tx(move |c| {
+                    let Some((token_id, user)) = users::token_owner(c, &hash)? else { return Ok(None) };
+                    let roles = users::roles_of(c, user.id)?;
+                    Ok(Some((token_id, user, roles)))
+                })
+                .await?;
+            let (token_id, user, roles) =
+                found.ok_or_else(|| AppError::Unauthorized("the token is unknown, expired or revoked".into()))?;
+            Ok(Principal { user_id: user.id, email: user.email, is_admin: user.is_admin, token_id, roles, reason })
+        })
+    }
+}
+
+/// Counts failed logins per account and per client address in a sliding window.
+pub struct LoginLimiter {
+    window: Duration,
+    per_account: usize,
+    per_address: usize,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl LoginLimiter {
+    pub fn new(window: Duration, per_account: usize, per_address: usize) -> Self {
+        LoginLimiter { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(email: &str, address: &str) -> [String; 2] {
+        [format!("account:{}", users::normalize_email(email)), format!("address:{address}")]
+    }
+
+    /// Refuses when either key has used up its attempts; says when to retry.
+    pub fn check(&self, email: &str, address: &str) -> Result<(), AppError> {
+        let now = Instant::now();
+        let mut map = self.failures.lock().expect("limiter lock");
+        let [account, addr] = Self::keys(email, address);
+        for (key, limit) in [(account, self.per_account), (addr, self.per_address)] {
+            if let Some(q) = map.get_mut(&key) {
+                while q.front().is_some_and(|t| now.duration_since(*t) > self.window) {
+                    q.pop_front();
+                }
+                if q.len() >= limit {
+                    let wait = self.window.saturating_sub(now.duration_since(*q.front().expect("non-empty")));
+                    return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn failed(&self, email: &str, address: &str) {
+        let mut map = self.failures.lock().expect("limiter lock");
+        for key in Self::keys(email, address) {
+            map.entry(key).or_default().push_back(Instant::now());
+        }
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        let [account, _] = Self::keys(email, "");
+        self.failures.lock().expect("limiter lock").remove(&account);
+    }
+}
+
+impl Default for LoginLimiter {
+    /// 5 failures per account and 20 per address in 15 minutes.
+    fn default() -> Self {
+        LoginLimiter::new(Duration::from_secs(15 * 60), 5, 20)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_hash() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterY", &h));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_as_sha256() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 4 + 64);
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn limiter_blocks_after_the_allowed_failures_per_account_and_address() {
+        let l = LoginLimiter::new(Duration::from_secs(60), 2, 3);
+        for _ in 0..2 {
+            l.check("A@x.org", "1.1.1.1").unwrap();
+            l.failed("A@x.org", "1.1.1.1");
+        }
+        assert!(matches!(l.check("a@x.org", "2.2.2.2"), Err(AppError::TooManyRequests { .. })));
+        l.check("b@x.org", "1.1.1.1").unwrap();
+        l.failed("b@x.org", "1.1.1.1");
+        assert!(l.check("c@x.org", "1.1.1.1").is_err(), "three failures from one address");
+        l.succeeded("a@x.org");
+        l.check("a@x.org", "2.2.2.2").unwrap();
+    }
+}

@@ -1,0 +1,363 @@
+//! Users, their roles on projects (memberships) and their API tokens.
+//! Passwords and tokens never leave this module in clear: only hashes are stored.
+
+use super::audit::{self, Actor};
+use super::{check, check_version, expect_one_row, not_blank, now, required_version};
+use crate::db::DbConnection;
+use crate::domain::access::Role;
+use crate::error::AppError;
+use crate::schema::{api_tokens, memberships, projects, users};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// Admins manage users, memberships and catalogues, and may act on every project.
+    pub is_admin: bool,
+    /// A deactivated user cannot log in and its tokens stop working.
+    pub active: bool,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    #[validate(email(message = "must be an email address"))]
+    pub email: String,
+    #[validate(custom(function = "not_blank"), length(max = 200, message = "at most 200 characters"))]
+    pub name: String,
+    /// At least 10 characters.
+    #[validate(length(min = 10, max = 200, message = "between 10 and 200 characters"))]
+    pub password: String,
+    #[serde(default)]
+    pub is_admin: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    #[validate(custom(function = "not_blank"), length(max = 200, message = "at most 200 characters"))]
+    pub name: String,
+    pub is_admin: bool,
+    pub active: bool,
+    /// A new password (at least 10 characters), or absent to keep the current one.
+    #[serde(default)]
+    #[validate(length(min = 10, max = 200, message = "between 10 and 200 characters"))]
+    pub password: Option<String>,
+    /// Required: the version you read.
+    pub version: Option<i32>,
+}
+
+pub fn list_users(conn: &mut DbConnection) -> Result<Vec<User>, AppError> {
+    Ok(users::table.select(User::as_select()).order(users::email).load(conn)?)
+}
+
+pub fn get_user(conn: &mut DbConnection, id: i64) -> Result<User, AppError> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("user {id}")))
+}
+
+/// Emails are compared case-insensitively: stored lower-case.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Checks the input's rules before the (slow) password hash is computed.
+pub fn check_new_user(input: &NewUser) -> Result<(), AppError> {
+    check(input, vec![])
+}
+
+pub fn create_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: &NewUser,
+    password_hash: &str,
+) -> Result<User, AppError> {
+    check(input, vec![])?;
+    let email = normalize_email(&input.email);
+    if users::table.filter(users::email.eq(&email)).count().get_result::<i64>(conn)? > 0 {
+        return Err(AppError::conflict("email", format!("a user with email {email} already exists")));
+    }
+    let at = now();
+    let id: i64 = diesel::insert_into(users::table)
+        .values((
+            users::email.eq(&email),
+            users::name.eq(input.name.trim()),
+            users::password_hash.eq(password_hash),
+            users::is_admin.eq(input.is_admin),
+            users::active.eq(true),
+            users::created_at.eq(at),
+            users::updated_at.eq(at),
+        ))
+        .returning(users::id)
+        .get_result(conn)?;
+    let user = get_user(conn, id)?;
+    audit::created(conn, actor, None, "user", id, &user)?;
+    Ok(user)
+}
+
+pub fn update_user(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    input: &UserUpdate,
+    new_password_hash: Option<&str>,
+) -> Result<User, AppError> {
+    let sent = required_version(input.version)?;
+    let current = get_user(conn, id)?;
+    check_version(current.version, sent, "the user")?;
+    check(input, vec![])?;
+    let n = diesel::update(users::table.find(id).filter(users::version.eq(sent)))
+        .set((
+            users::name.eq(input.name.trim()),
+            users::is_admin.eq(input.is_admin),
+            users::active.eq(input.active),
+            users::updated_at.eq(now()),
+            users::version.eq(sent + 1),
+        ))
+        .execute(conn)?;
+    expect_one_row(n, "the user")?;
+    if let Some(hash) = new_password_hash {
+        diesel::update(users::table.find(id)).set(users::password_hash.eq(hash)).execute(conn)?;
+        // A new password ends every session and script token of the user.
+        revoke_all_tokens(conn, id)?;
+    }
+    let after = get_user(conn, id)?;
+    audit::updated(conn, actor, None, "user", id, &current, &after)?;
+    Ok(after)
+}
+
+/// What login needs: the user's id, password hash and whether it may log in.
+pub fn credentials(conn: &mut DbConnection, email: &str) -> Result<Option<(i64, String, bool)>, AppError> {
+    Ok(users::table
+        .filter(users::email.eq(normalize_email(email)))
+        .select((users::id, users::password_hash, users::active))
+        .first(conn)
+        .optional()?)
+}
+
+/// A user's role on a project.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Membership {
+    pub id: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub project_id: i64,
+    #[schema(value_type = Role)]
+    pub role: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipInput {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+type MembershipRow = (i64, i64, String, i64, String, NaiveDateTime);
+
+fn to_membership((id, user_id, email, project_id, role, created_at): MembershipRow) -> Membership {
+    Membership { id, user_id, email, project_id, role, created_at }
+}
+
+pub fn list_members(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Membership>, AppError> {
+    let rows: Vec<MembershipRow> = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::project_id.eq(project_id))
+        .select((
+            memberships::id,
+            memberships::user_id,
+            users::email,
+            memberships::project_id,
+            memberships::role,
+            memberships::created_at,
+        ))
+        .order(users::email)
+        .load(conn)?;
+    Ok(rows.into_iter().map(to_membership).collect())
+}
+
+pub fn get_membership(conn: &mut DbConnection, id: i64) -> Result<Membership, AppError> {
+    let row: Option<MembershipRow> = memberships::table
+        .find(id)
+        .inner_join(users::table)
+        .select((
+            memberships::id,
+            memberships::user_id,
+            users::email,
+            memberships::project_id,
+            memberships::role,
+            memberships::created_at,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(to_membership).ok_or_else(|| AppError::NotFound(format!("membership {id}")))
+}
+
+pub fn add_member(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    project_id: i64,
+    input: &MembershipInput,
+) -> Result<Membership, AppError> {
+    if users::table.find(input.user_id).count().get_result::<i64>(conn)? == 0 {
+        return Err(AppError::field("user_id", format!("user {} does not exist", input.user_id)));
+    }
+    let existing = memberships::table
+        .filter(memberships::user_id.eq(input.user_id))
+        .filter(memberships::project_id.eq(project_id))
+        .select(memberships::role)
+        .first::<String>(conn)
+        .optional()?;
+    if let Some(role) = existing {
+        return Err(AppError::conflict(
+            "user_id",
+            format!("the user is already {role} on this project: remove that membership first"),
+        ));
+    }
+    let id: i64 = diesel::insert_into(memberships::table)
+        .values((
+            memberships::user_id.eq(input.user_id),
+            memberships::project_id.eq(project_id),
+            memberships::role.eq(input.role.as_str()),
+            memberships::created_at.eq(now()),
+        ))
+        .returning(memberships::id)
+        .get_result(conn)?;
+    let m = get_membership(conn, id)?;
+    audit::created(conn, actor, Some(project_id), "membership", id, &m)?;
+    Ok(m)
+}
+
+pub fn remove_member(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let m = get_membership(conn, id)?;
+    diesel::delete(memberships::table.find(id)).execute(conn)?;
+    audit::deleted(conn, actor, Some(m.project_id), "membership", id, &m)
+}
+
+/// Roles of a user, by project id.
+pub fn roles_of(conn: &mut DbConnection, user_id: i64) -> Result<HashMap<i64, Role>, AppError> {
+    let rows: Vec<(i64, String)> = memberships::table
+        .filter(memberships::user_id.eq(user_id))
+        .select((memberships::project_id, memberships::role))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(p, r)| Role::parse(&r).map(|r| (p, r))).collect())
+}
+
+/// Project codes a user can see, for `me`.
+pub fn project_codes(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64, String>, AppError> {
+    let rows: Vec<(i64, String)> =
+        projects::table.filter(projects::id.eq_any(ids)).select((projects::id, projects::code)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A bearer token as its owner sees it (the secret itself is shown once, at creation).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    /// `session` (from login) or `personal` (for scripts).
+    pub kind: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn create_token(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    user_id: i64,
+    name: &str,
+    kind: &str,
+    token_hash: &str,
+    expires_at: Option<NaiveDateTime>,
+) -> Result<ApiToken, AppError> {
+    let id: i64 = diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::user_id.eq(user_id),
+            api_tokens::name.eq(name),
+            api_tokens::kind.eq(kind),
+            api_tokens::token_hash.eq(token_hash),
+            api_tokens::created_at.eq(now()),
+            api_tokens::expires_at.eq(expires_at),
+        ))
+        .returning(api_tokens::id)
+        .get_result(conn)?;
+    let token = get_token(conn, id)?;
+    if kind != "session" {
+        audit::created(conn, actor, None, "api_token", id, &token)?;
+    }
+    Ok(token)
+}
+
+fn get_token(conn: &mut DbConnection, id: i64) -> Result<ApiToken, AppError> {
+    api_tokens::table
+        .find(id)
+        .select(ApiToken::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("token {id}")))
+}
+
+/// The user's live personal tokens.
+pub fn list_tokens(conn: &mut DbConnection, user_id: i64) -> Result<Vec<ApiToken>, AppError> {
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .filter(api_tokens::kind.eq("personal"))
+        .filter(api_tokens::revoked_at.is_null())
+        .select(ApiToken::as_select())
+        .order(api_tokens::id)
+        .load(conn)?)
+}
+
+/// Revokes one of the user's own tokens (another user's token is "not found").
+pub fn revoke_token(conn: &mut DbConnection, actor: &Actor, user_id: i64, id: i64) -> Result<(), AppError> {
+    let token = get_token(conn, id)?;
+    if token.user_id != user_id || token.revoked_at.is_some() {
+        return Err(AppError::NotFound(format!("token {id}")));
+    }
+    diesel::update(api_tokens::table.find(id)).set(api_tokens::revoked_at.eq(now())).execute(conn)?;
+    if token.kind != "session" {
+        audit::record(conn, actor, None, "api_token", id, "revoke", serde_json::to_value(&token).ok(), None)?;
+    }
+    Ok(())
+}
+
+fn revoke_all_tokens(conn: &mut DbConnection, user_id: i64) -> Result<(), AppError> {
+    diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user_id)).filter(api_tokens::revoked_at.is_null()))
+        .set(api_tokens::revoked_at.eq(now()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Resolves a token hash to its live token and active user, or `None`.
+pub fn token_owner(conn: &mut DbConnection, token_hash: &str) -> Result<Option<(i64, User)>, AppError> {
+    let found: Option<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>, User)> = api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(token_hash))
+        .select((api_tokens::id, api_tokens::expires_at, api_tokens::revoked_at, User::as_select()))
+        .first(conn)
+        .optional()?;
+    let t = now();
+    Ok(found.and_then(|(id, expires, revoked, user)| {
+        (revoked.is_none() && expires.is_none_or(|e| e > t) && user.active).then_some((id, user))
+    }))
+}

@@ -1,0 +1,375 @@
+//! Authentication, the role matrix (every endpoint x role) and the audit trail.
+
+use crate::helpers::{Backend, TestApp, fields};
+use serde_json::{Value, json};
+
+async fn id_of(app: &TestApp, path: &str, key: &str, value: &str) -> i64 {
+    let (_, list) = app.get(path).await;
+    list.as_array().unwrap().iter().find(|x| x[key] == value).unwrap_or_else(|| panic!("{path}: {value}"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn login_tokens_and_logout(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    // Wrong password and unknown account read the same.
+    let bad = json!({"email": "coordinator@rbm.example", "password": "not-the-password"}).to_string();
+    let (status, p1) = app.request_as(None, "POST", "/api/v1/auth/login", Some(&bad)).await;
+    assert_eq!(status, 401);
+    let unknown = json!({"email": "nobody@rbm.example", "password": "whatever-it-is"}).to_string();
+    let (status, p2) = app.request_as(None, "POST", "/api/v1/auth/login", Some(&unknown)).await;
+    assert_eq!((status, &p1["detail"]), (401, &p2["detail"]));
+    assert!(!p1.to_string().contains("not-the-password"));
+
+    let token = app.login("Coordinator@rbm.example", "demo-coordinator-2025").await;
+    let (status, me) = app.request_as(Some(&token), "GET", "/api/v1/auth/me", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["email"], "coordinator@rbm.example");
+    let roles: Vec<(&str, &str)> = me["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["project_code"].as_str().unwrap(), p["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(roles, [("KAZ-HUB", "coordinator"), ("UZB-PSD", "coordinator")]);
+
+    // A personal token for scripts: shown once, listed without its secret, revocable.
+    let body = json!({"name": "quarterly export", "expires_in_days": 30}).to_string();
+    let (status, issued) = app.request_as(Some(&token), "POST", "/api/v1/auth/tokens", Some(&body)).await;
+    assert_eq!(status, 201, "{issued}");
+    let script = issued["token"].as_str().unwrap().to_string();
+    assert!(script.starts_with("rbm_"));
+    let (status, list) = app.request_as(Some(&script), "GET", "/api/v1/auth/tokens", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(!list.to_string().contains(&script[4..]), "the secret is never listed");
+    let bad_body = json!({"name": "", "expires_in_days": 1000}).to_string();
+    let (status, p) = app.request_as(Some(&token), "POST", "/api/v1/auth/tokens", Some(&bad_body)).await;
+    assert_eq!((status, fields(&p)), (422, vec!["expires_in_days".to_string(), "name".to_string()]));
+    let tid = issued["token_id"].as_i64().unwrap();
+    let (status, _) = app.request_as(Some(&token), "DELETE", &format!("/api/v1/auth/tokens/{tid}"), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(app.request_as(Some(&script), "GET", "/api/v1/auth/me", None).await.0, 401);
+
+    // Logout ends the session token.
+    assert_eq!(app.request_as(Some(&token), "POST", "/api/v1/auth/logout", None).await.0, 204);
+    assert_eq!(app.request_as(Some(&token), "GET", "/api/v1/auth/me", None).await.0, 401);
+
+    // Malformed credentials never echo what was sent.
+    let weird = json!({"email": "x@y.z", "password": 12345678901u64}).to_string();
+    let (status, p) = app.request_as(None, "POST", "/api/v1/auth/login", Some(&weird)).await;
+    assert_eq!(status, 400);
+    assert!(!p.to_string().contains("12345678901"), "{p}");
+}
+
+async fn failed_logins_are_rate_limited(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let bad = json!({"email": "finance@rbm.example", "password": "guess-guess-guess"}).to_string();
+    for _ in 0..5 {
+        assert_eq!(app.request_as(None, "POST", "/api/v1/auth/login", Some(&bad)).await.0, 401);
+    }
+    let good = json!({"email": "finance@rbm.example", "password": "demo-finance-2025"}).to_string();
+    let url = format!("{}/api/v1/auth/login", app.address);
+    let res = app.client.post(url).insert_header(("Content-Type", "application/json")).send_body(good).await.unwrap();
+    assert_eq!(res.status().as_u16(), 429, "even the right password waits once the account is locked");
+    let retry: u64 = res.headers().get("Retry-After").unwrap().to_str().unwrap().parse().unwrap();
+    assert!(retry > 0 && retry <= 15 * 60);
+    // Other accounts are not locked out by it.
+    app.login("manager@rbm.example", "demo-manager-2025").await;
+}
+
+/// Resolves a placeholder to a resource created just for one attempt (deletes destroy it).
+async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
+    let created = |(status, v): (u16, Value)| {
+        assert_eq!(status, 201, "{kind}: {v}");
+        v["id"].as_i64().unwrap()
+    };
+    match kind {
+        "contribution" => {
+            let src = created(
+                app.post("/api/v1/funding-sources", &json!({"code": format!("SRC{n}"), "name": "x", "kind": "other"}))
+                    .await,
+            );
+            let body = json!({"funding_source_id": src, "amount_minor": 100, "currency": "USD"});
+            format!(
+                "/api/v1/contributions/{}",
+                created(app.post("/api/v1/projects/UZB-PSD/contributions", &body).await)
+            )
+        }
+        "result" => {
+            let body = json!({"parent_id": ctx.output, "level": "activity", "code": format!("1.1.2.{}", 100 + n), "title": "x"});
+            format!("/api/v1/results/{}", created(app.post("/api/v1/projects/UZB-PSD/results", &body).await))
+        }
+        "indicator" => {
+            let body = json!({"result_id": ctx.output, "code": format!("X{n}"), "title": "x", "unit": "u",
+                "measure": "number", "direction": "increase", "accumulation": "sum"});
+            format!("/api/v1/indicators/{}", created(app.post("/api/v1/projects/UZB-PSD/indicators", &body).await))
+        }
+        "target" => {
+            let body = json!({"period": format!("2026-Q{}", n % 4 + 1), "value": 1});
+            let ind = Box::pin(fresh(app, "indicator", n, ctx)).await;
+            format!("/api/v1/targets/{}", created(app.post(&format!("{ind}/targets"), &body).await))
+        }
+        "membership" => {
+            let user = created(
+                app.post(
+                    "/api/v1/users",
+                    &json!({"email": format!("m{n}@x.org"), "name": "m", "password": "long-enough-password"}),
+                )
+                .await,
+            );
+            let body = json!({"user_id": user, "role": "donor"});
+            format!("/api/v1/memberships/{}", created(app.post("/api/v1/projects/UZB-PSD/members", &body).await))
+        }
+        "source" => format!(
+            "/api/v1/funding-sources/{}",
+            created(
+                app.post("/api/v1/funding-sources", &json!({"code": format!("DEL{n}"), "name": "x", "kind": "other"}))
+                    .await
+            )
+        ),
+        other => panic!("no fresh {other}"),
+    }
+}
+
+struct Ctx {
+    output: i64,
+}
+
+async fn every_endpoint_checks_the_role(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    // An outsider: coordinator of KAZ-HUB only, so UZB-PSD must look non-existent to it.
+    let body = json!({"email": "outsider@rbm.example", "name": "Outsider", "password": "outsider-password"});
+    let outsider_id = app.post("/api/v1/users", &body).await.1["id"].as_i64().unwrap();
+    let member = json!({"user_id": outsider_id, "role": "coordinator"});
+    assert_eq!(app.post("/api/v1/projects/KAZ-HUB/members", &member).await.0, 201);
+
+    let mut tokens = vec![];
+    for (who, email, password) in [
+        ('A', "admin@rbm.example", "demo-admin-2025"),
+        ('C', "coordinator@rbm.example", "demo-coordinator-2025"),
+        ('M', "manager@rbm.example", "demo-manager-2025"),
+        ('F', "finance@rbm.example", "demo-finance-2025"),
+        ('D', "donor.eu@rbm.example", "demo-donor-2025"),
+        ('O', "outsider@rbm.example", "outsider-password"),
+    ] {
+        tokens.push((who, app.login(email, password).await));
+    }
+
+    let output = id_of(&app, "/api/v1/projects/UZB-PSD/indicators", "code", "OP2").await;
+    let output = app.get(&format!("/api/v1/indicators/{output}")).await.1["result_id"].as_i64().unwrap();
+    let ctx = Ctx { output };
+    let (_, contributions) = app.get("/api/v1/projects/UZB-PSD/contributions").await;
+    let contribution = contributions[0]["id"].as_i64().unwrap();
+    let eu = id_of(&app, "/api/v1/funding-sources", "code", "EU").await;
+    let (_, inds) = app.get("/api/v1/projects/UZB-PSD/indicators").await;
+    let indicator = inds[0]["id"].as_i64().unwrap();
+    let target = inds[0]["targets"][0]["id"].as_i64().unwrap();
+    let user = id_of(&app, "/api/v1/users", "email", "manager@rbm.example").await;
+    let mut project = crate::helpers::project_body("UZB-PSD");
+    project["version"] = json!(999);
+
+    // (method, path, body, roles allowed, scoped to UZB-PSD)
+    // A path `fresh:KIND` gets a new resource for every attempt; `{n}` in a body is the attempt number.
+    let cases: Vec<(&str, String, Option<Value>, &str, bool)> = vec![
+        ("GET", "/api/v1/projects".into(), None, "ACMFDO", false),
+        ("POST", "/api/v1/projects".into(), Some(crate::helpers::project_body("NEW-{n}")), "A", false),
+        ("GET", "/api/v1/projects/UZB-PSD".into(), None, "ACMFD", true),
+        ("PUT", "/api/v1/projects/UZB-PSD".into(), Some(project.clone()), "AM", true),
+        ("DELETE", "/api/v1/projects/UZB-PSD".into(), None, "A", true),
+        ("GET", "/api/v1/funding-sources".into(), None, "ACMFDO", false),
+        (
+            "POST",
+            "/api/v1/funding-sources".into(),
+            Some(json!({"code": "FS{n}", "name": "x", "kind": "other"})),
+            "AF",
+            false,
+        ),
+        ("GET", format!("/api/v1/funding-sources/{eu}"), None, "ACMFDO", false),
+        (
+            "PUT",
+            format!("/api/v1/funding-sources/{eu}"),
+            Some(json!({"code": "EU", "name": "EU", "kind": "eu", "version": 99})),
+            "AF",
+            false,
+        ),
+        ("DELETE", "fresh:source".into(), None, "AF", false),
+        ("GET", "/api/v1/projects/UZB-PSD/contributions".into(), None, "ACMFD", true),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/contributions".into(),
+            Some(json!({"funding_source_id": eu, "amount_minor": 1, "currency": "EUR"})),
+            "AF",
+            true,
+        ),
+        ("GET", format!("/api/v1/contributions/{contribution}"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/contributions/{contribution}"),
+            Some(json!({"funding_source_id": eu, "amount_minor": 1, "currency": "EUR", "version": 99})),
+            "AF",
+            true,
+        ),
+        ("DELETE", "fresh:contribution".into(), None, "AF", true),
+        ("GET", "/api/v1/projects/UZB-PSD/results".into(), None, "ACMFD", true),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/results".into(),
+            Some(json!({"parent_id": output, "level": "activity", "code": "1.1.2.{n}", "title": "x"})),
+            "AC",
+            true,
+        ),
+        ("GET", format!("/api/v1/results/{output}"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/results/{output}"),
+            Some(json!({"level": "output", "code": "1.1.2", "title": "x", "version": 99})),
+            "AC",
+            true,
+        ),
+        ("DELETE", "fresh:result".into(), None, "AC", true),
+        ("GET", "/api/v1/projects/UZB-PSD/indicators".into(), None, "ACMFD", true),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/indicators".into(),
+            Some(
+                json!({"result_id": output, "code": "N{n}", "title": "x", "unit": "u", "measure": "number", "direction": "increase", "accumulation": "sum"}),
+            ),
+            "AC",
+            true,
+        ),
+        ("GET", format!("/api/v1/indicators/{indicator}"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/indicators/{indicator}"),
+            Some(
+                json!({"result_id": output, "code": "IM1", "title": "x", "unit": "u", "measure": "number", "direction": "increase", "accumulation": "sum", "version": 99}),
+            ),
+            "AC",
+            true,
+        ),
+        ("DELETE", "fresh:indicator".into(), None, "AC", true),
+        ("GET", format!("/api/v1/indicators/{indicator}/targets"), None, "ACMFD", true),
+        (
+            "POST",
+            format!("/api/v1/indicators/{indicator}/targets"),
+            Some(json!({"period": "2026-Q{n}", "value": 1})),
+            "AC",
+            true,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/targets/{target}"),
+            Some(json!({"period": "2026", "value": 1, "version": 99})),
+            "AC",
+            true,
+        ),
+        ("DELETE", "fresh:target".into(), None, "AC", true),
+        ("GET", "/api/v1/projects/UZB-PSD/members".into(), None, "ACMF", true),
+        ("POST", "/api/v1/projects/UZB-PSD/members".into(), Some(json!({"user_id": user, "role": "donor"})), "A", true),
+        ("DELETE", "fresh:membership".into(), None, "A", true),
+        ("GET", "/api/v1/projects/UZB-PSD/audit".into(), None, "ACMF", true),
+        ("GET", "/api/v1/audit".into(), None, "A", false),
+        ("GET", "/api/v1/users".into(), None, "A", false),
+        (
+            "POST",
+            "/api/v1/users".into(),
+            Some(json!({"email": "u{n}@x.org", "name": "u", "password": "long-enough-password"})),
+            "A",
+            false,
+        ),
+        ("GET", format!("/api/v1/users/{user}"), None, "A", false),
+        (
+            "PUT",
+            format!("/api/v1/users/{user}"),
+            Some(json!({"name": "x", "is_admin": false, "active": true, "version": 99})),
+            "A",
+            false,
+        ),
+        ("GET", "/api/v1/auth/me".into(), None, "ACMFDO", false),
+        ("GET", "/api/v1/auth/tokens".into(), None, "ACMFDO", false),
+    ];
+
+    let spec = app.get("/api/v1/openapi.json").await.1;
+    let documented: usize = spec["paths"].as_object().unwrap().values().map(|ops| ops.as_object().unwrap().len()).sum();
+    // Login, logout, token creation/revocation and health are covered by the auth tests.
+    assert_eq!(cases.len() + 5, documented, "every documented endpoint is in the matrix");
+
+    let mut n = 0;
+    for (method, path, body, allowed, scoped) in &cases {
+        for (who, token) in
+            tokens.iter().map(|(w, t)| (*w, Some(t.as_str()))).chain([('-', None), ('?', Some("rbm_bogus"))])
+        {
+            n += 1;
+            let path = match path.strip_prefix("fresh:") {
+                Some(kind) => fresh(&app, kind, n, &ctx).await,
+                None => path.clone(),
+            };
+            let body = body.as_ref().map(|b| b.to_string().replace("{n}", &n.to_string()));
+            let (status, problem) = app.request_as(token, method, &path, body.as_deref()).await;
+            let expected = match who {
+                '-' | '?' => Some(401),
+                'O' if *scoped => Some(404),
+                w if allowed.contains(w) => None,
+                _ => Some(403),
+            };
+            match expected {
+                Some(code) => assert_eq!(status, code, "{who} {method} {path}: {problem}"),
+                None => {
+                    assert!(![401, 403, 404, 405, 500].contains(&status), "{who} {method} {path}: {status} {problem}")
+                }
+            }
+        }
+    }
+}
+
+async fn the_audit_trail_records_who_what_and_before_after(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    let (_, inds) = app.get("/api/v1/projects/KAZ-HUB/indicators").await;
+    let oc1 = inds.as_array().unwrap().iter().find(|i| i["code"] == "OC1").unwrap();
+    let target = oc1["targets"][0].clone();
+    let path = format!("/api/v1/targets/{}", target["id"]);
+    let body = json!({"period": target["period"], "value": 3, "description": "Three joint initiatives", "version": target["version"]});
+    let url = format!("{}{}", app.address, path);
+    let res = app
+        .client
+        .put(url)
+        .insert_header(("Content-Type", "application/json"))
+        .insert_header(("Authorization", format!("Bearer {coordinator}")))
+        .insert_header(("X-Change-Reason", "Project Board raised the target"))
+        .send_body(body.to_string())
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+
+    let (status, trail) =
+        app.request_as(Some(&coordinator), "GET", "/api/v1/projects/KAZ-HUB/audit?entity=target", None).await;
+    assert_eq!(status, 200, "{trail}");
+    let entry = &trail[0];
+    assert_eq!(entry["user"], "coordinator@rbm.example");
+    assert_eq!(entry["action"], "update");
+    assert_eq!(entry["entity_id"], target["id"]);
+    assert_eq!(entry["before"]["value"], 2.0);
+    assert_eq!(entry["after"]["value"], 3.0);
+    assert_eq!(entry["reason"], "Project Board raised the target");
+    // The seed's own records are attributed to the system.
+    let (_, created) = app.get("/api/v1/projects/KAZ-HUB/audit?action=create&entity=project").await;
+    assert_eq!(created[0]["user"], "system");
+    // Filters narrow; an unknown filter is refused.
+    let (_, none) = app.get("/api/v1/projects/KAZ-HUB/audit?entity=target&from=2000-01-01&to=2000-12-31").await;
+    assert_eq!(none, json!([]));
+    assert_eq!(app.get("/api/v1/projects/KAZ-HUB/audit?colour=red").await.0, 400);
+    // Donors do not read the trail; the KAZ-HUB trail is not the UZB-PSD one.
+    let donor = app.login("donor.eu@rbm.example", "demo-donor-2025").await;
+    assert_eq!(app.request_as(Some(&donor), "GET", "/api/v1/projects/UZB-PSD/audit", None).await.0, 403);
+    let (_, uzb) = app.get("/api/v1/projects/UZB-PSD/audit?entity=target&action=update").await;
+    assert_eq!(uzb, json!([]));
+}
+
+crate::on_both_backends!(
+    login_tokens_and_logout,
+    failed_logins_are_rate_limited,
+    every_endpoint_checks_the_role,
+    the_audit_trail_records_who_what_and_before_after,
+);
