@@ -14,6 +14,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod schema;
+pub mod reports;
 pub mod seeds;
 pub mod startup;
 pub mod store;

@@ -1,0 +1,1 @@
+//! PDF renderer (printpdf low-level operations, our own layout). Being written.

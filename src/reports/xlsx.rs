@@ -1,0 +1,1 @@
+//! XLSX renderer (rust_xlsxwriter). Being written.
