@@ -88,6 +88,11 @@ impl Principal {
         }
     }
 
+    /// Whether the caller may do `action` on the project (no error, for optional features).
+    pub fn may(&self, project_id: i64, action: Action) -> bool {
+        self.is_admin || self.roles.get(&project_id).is_some_and(|r| allows(*r, action))
+    }
+
     pub fn require_admin(&self) -> Result<(), AppError> {
         if self.is_admin { Ok(()) } else { Err(AppError::Forbidden("only an administrator may do this".into())) }
     }

@@ -3,7 +3,9 @@
 use clap::{Parser, Subcommand};
 use rbm::configuration::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
 use rbm::db::{Db, redact_url};
+use rbm::domain::progress::Thresholds;
 use rbm::seeds::{self, OnExisting};
+use rbm::startup::ServerOptions;
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -30,6 +32,12 @@ enum Command {
         /// HTTP worker threads (default: one per core)
         #[arg(long, env = "RBM_WORKERS")]
         workers: Option<usize>,
+        /// Indicator status: on track at or above this % of the (prorated) target
+        #[arg(long, env = "RBM_ON_TRACK_PCT", default_value_t = 90.0)]
+        on_track_pct: f64,
+        /// Indicator status: needs attention at or above this %, off track below
+        #[arg(long, env = "RBM_NEEDS_ATTENTION_PCT", default_value_t = 60.0)]
+        needs_attention_pct: f64,
     },
     /// Apply pending database migrations and exit
     Migrate,
@@ -83,7 +91,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let command = cli.command.unwrap_or(Command::Serve { bind: DEFAULT_BIND.into(), no_demo: false, workers: None });
+    let command = cli.command.unwrap_or(Command::Serve {
+        bind: DEFAULT_BIND.into(),
+        no_demo: false,
+        workers: None,
+        on_track_pct: 90.0,
+        needs_attention_pct: 60.0,
+    });
     let settings = Settings { database_url: cli.database, ..Settings::default() };
     let db = Db::connect(&settings.database_url, settings.pool_size)?;
     match command {
@@ -99,7 +113,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let doc = seeds::parse(&text)?;
             print_report(&seeds::load(&db, &doc, OnExisting::Fail)?);
         }
-        Command::Serve { bind, no_demo, workers } => {
+        Command::Serve { bind, no_demo, workers, on_track_pct, needs_attention_pct } => {
+            if !(0.0..=1000.0).contains(&needs_attention_pct) || needs_attention_pct > on_track_pct {
+                return Err("--needs-attention-pct must be between 0 and --on-track-pct".into());
+            }
+            let thresholds = Thresholds { on_track: on_track_pct, needs_attention: needs_attention_pct };
+            let options = ServerOptions { workers, thresholds };
             if !no_demo && seeds::is_empty(&db)? {
                 let r = seeds::load_demo(&db)?;
                 log::info!("empty database: loaded demo projects {:?}", r.projects_created);
@@ -112,7 +131,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 redact_url(&settings.database_url)
             );
             println!("API docs: http://{addr}/docs/   OpenAPI: http://{addr}/api/v1/openapi.json");
-            actix_web::rt::System::new().block_on(async move { rbm::startup::run(listener, db, workers)?.await })?;
+            actix_web::rt::System::new().block_on(async move { rbm::startup::run(listener, db, options)?.await })?;
         }
     }
     Ok(())

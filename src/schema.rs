@@ -149,6 +149,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    actuals (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        indicator_id -> BigInt,
+        period -> Text,
+        value -> Nullable<Double>,
+        numerator -> Nullable<Double>,
+        denominator -> Nullable<Double>,
+        text -> Nullable<Text>,
+        disaggregations -> Text,
+        comment -> Nullable<Text>,
+        evidence_url -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        submitted_by -> Nullable<BigInt>,
+        submitted_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_progress (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        result_id -> BigInt,
+        period -> Text,
+        status -> Text,
+        percent_complete -> Integer,
+        narrative -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    narratives (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        period -> Text,
+        summary -> Text,
+        challenges -> Nullable<Text>,
+        lessons_learned -> Nullable<Text>,
+        next_quarter -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    risks (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        code -> Text,
+        description -> Text,
+        category -> Text,
+        likelihood -> Integer,
+        impact -> Integer,
+        mitigation -> Nullable<Text>,
+        owner -> Nullable<Text>,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    risk_updates (id) {
+        id -> BigInt,
+        risk_id -> BigInt,
+        period -> Text,
+        note -> Text,
+        likelihood -> Integer,
+        impact -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(contributions -> projects (project_id));
 diesel::joinable!(contributions -> funding_sources (funding_source_id));
 diesel::joinable!(results -> projects (project_id));
@@ -157,6 +243,9 @@ diesel::joinable!(targets -> indicators (indicator_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> projects (project_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(actuals -> indicators (indicator_id));
+diesel::joinable!(activity_progress -> results (result_id));
+diesel::joinable!(risk_updates -> risks (risk_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     projects,
@@ -169,4 +258,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     api_tokens,
     audit_log,
+    actuals,
+    activity_progress,
+    narratives,
+    risks,
+    risk_updates,
 );

@@ -5,12 +5,16 @@
 use crate::db::{Db, DbConnection};
 use crate::domain::access::Role;
 use crate::domain::indicators::{Accumulation, Dimension, Direction, Measure};
+use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskStatus};
+use crate::domain::progress::{ActualStatus, Transition};
 use crate::domain::results::ResultLevel;
 use crate::domain::{FundingKind, ProjectStatus};
 use crate::error::AppError;
 use crate::store::audit::Actor;
 use crate::store::funding::{self, ContributionInput, FundingSourceInput};
 use crate::store::indicators::{self, IndicatorInput, TargetInput};
+use crate::store::monitoring::{self, ActivityProgressInput, NarrativeInput, RiskInput, RiskUpdateInput};
+use crate::store::progress::{self as actuals, ActualInput, TransitionInput};
 use crate::store::projects::{self, ProjectInput};
 use crate::store::results::{self, ResultInput};
 use crate::store::users::{self, MembershipInput, NewUser};
@@ -21,6 +25,7 @@ use serde::Deserialize;
 pub const DEMO: &[(&str, &str)] = &[
     ("seeds/kaz-hub.json", include_str!("../seeds/kaz-hub.json")),
     ("seeds/uzb-psd.json", include_str!("../seeds/uzb-psd.json")),
+    ("seeds/demo-progress.json", include_str!("../seeds/demo-progress.json")),
     ("seeds/demo-users.json", include_str!("../seeds/demo-users.json")),
 ];
 
@@ -31,9 +36,97 @@ pub struct SeedDocument {
     pub funding_sources: Vec<SeedFundingSource>,
     #[serde(default)]
     pub projects: Vec<SeedProject>,
+    /// Monitoring data of projects (this document's or ones already in the database).
+    #[serde(default)]
+    pub progress: Vec<SeedProgress>,
     /// Users and their roles; loaded after the projects they name.
     #[serde(default)]
     pub users: Vec<SeedUser>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedProgress {
+    /// Project code.
+    pub project: String,
+    #[serde(default)]
+    pub actuals: Vec<SeedActual>,
+    #[serde(default)]
+    pub activity_progress: Vec<SeedActivityProgress>,
+    #[serde(default)]
+    pub narratives: Vec<SeedNarrative>,
+    #[serde(default)]
+    pub risks: Vec<SeedRisk>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedActual {
+    /// Indicator code.
+    pub indicator: String,
+    pub period: String,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub numerator: Option<f64>,
+    #[serde(default)]
+    pub denominator: Option<f64>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub disaggregations: crate::domain::progress::Disaggregation,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub evidence_url: Option<String>,
+    /// Where the workflow stands: draft (default), submitted, approved or returned.
+    #[serde(default)]
+    pub status: Option<ActualStatus>,
+    /// Required with `returned`.
+    #[serde(default)]
+    pub return_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedActivityProgress {
+    /// Activity (result) code.
+    pub activity: String,
+    pub period: String,
+    pub status: ActivityStatus,
+    pub percent_complete: i32,
+    #[serde(default)]
+    pub narrative: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedNarrative {
+    pub period: String,
+    pub summary: String,
+    #[serde(default)]
+    pub challenges: Option<String>,
+    #[serde(default)]
+    pub lessons_learned: Option<String>,
+    #[serde(default)]
+    pub next_quarter: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRisk {
+    pub code: String,
+    pub description: String,
+    pub category: RiskCategory,
+    pub likelihood: i32,
+    pub impact: i32,
+    #[serde(default)]
+    pub mitigation: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    pub status: RiskStatus,
+    #[serde(default)]
+    pub updates: Vec<RiskUpdateInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +247,7 @@ pub struct LoadReport {
     pub indicators: usize,
     pub targets: usize,
     pub users_created: usize,
+    pub actuals: usize,
 }
 
 /// Puts `path` in front of every field an error names, so a seed error points into the file.
@@ -180,7 +274,7 @@ pub fn parse(json: &str) -> Result<SeedDocument, AppError> {
 
 /// Loads one document in one transaction: all of it, or nothing.
 pub fn load(db: &Db, doc: &SeedDocument, on_existing: OnExisting) -> Result<LoadReport, AppError> {
-    db.tx_blocking(|c| load_in(c, doc, on_existing))
+    db.tx_blocking(|c| load_in(c, doc, on_existing, None))
 }
 
 /// Loads the demo projects; those already present are left untouched.
@@ -188,7 +282,9 @@ pub fn load_demo(db: &Db) -> Result<LoadReport, AppError> {
     let mut total = LoadReport::default();
     for (name, json) in DEMO {
         let doc = parse(json).map_err(|e| AppError::Internal(format!("{name}: {e}")))?;
-        let r = load(db, &doc, OnExisting::Skip)?;
+        // Monitoring data goes only to demo projects created now, so a rerun adds nothing.
+        let fresh = total.projects_created.clone();
+        let r = db.tx_blocking(|c| load_in(c, &doc, OnExisting::Skip, Some(&fresh)))?;
         total.projects_created.extend(r.projects_created);
         total.projects_skipped.extend(r.projects_skipped);
         total.funding_sources_created += r.funding_sources_created;
@@ -196,11 +292,17 @@ pub fn load_demo(db: &Db) -> Result<LoadReport, AppError> {
         total.indicators += r.indicators;
         total.targets += r.targets;
         total.users_created += r.users_created;
+        total.actuals += r.actuals;
     }
     Ok(total)
 }
 
-fn load_in(c: &mut DbConnection, doc: &SeedDocument, on_existing: OnExisting) -> Result<LoadReport, AppError> {
+fn load_in(
+    c: &mut DbConnection,
+    doc: &SeedDocument,
+    on_existing: OnExisting,
+    progress_only_for: Option<&[String]>,
+) -> Result<LoadReport, AppError> {
     let mut report = LoadReport::default();
     let system = Actor::system();
     for (i, f) in doc.funding_sources.iter().enumerate() {
@@ -260,6 +362,13 @@ fn load_in(c: &mut DbConnection, doc: &SeedDocument, on_existing: OnExisting) ->
             load_result(c, project.id, None, r, &format!("{path}.results[{j}]"), &mut report)?;
         }
         report.projects_created.push(p.code.clone());
+    }
+    for (i, p) in doc.progress.iter().enumerate() {
+        let created_now = report.projects_created.contains(&p.project);
+        if progress_only_for.is_some_and(|only| !only.contains(&p.project)) && !created_now {
+            continue;
+        }
+        report.actuals += load_progress(c, p, &format!("progress[{i}]"))?;
     }
     for (i, u) in doc.users.iter().enumerate() {
         let path = format!("users[{i}]");
@@ -335,6 +444,87 @@ fn load_result(
         load_result(c, project_id, Some(node.id), child, &format!("{path}.children[{k}]"), report)?;
     }
     Ok(())
+}
+
+/// Loads one project's monitoring data through the same use cases as the API.
+fn load_progress(c: &mut DbConnection, p: &SeedProgress, path: &str) -> Result<usize, AppError> {
+    let system = Actor::system();
+    let project = projects::find(c, &p.project)
+        .map_err(|_| AppError::field(format!("{path}.project"), format!("no project {}", p.project)))?;
+    let inds = indicators::list(c, project.id)?;
+    let nodes = results::list(c, project.id)?;
+    for (j, a) in p.actuals.iter().enumerate() {
+        let apath = format!("{path}.actuals[{j}]");
+        let ind = inds.iter().find(|i| i.code == a.indicator).ok_or_else(|| {
+            AppError::field(format!("{apath}.indicator"), format!("no indicator {} in {}", a.indicator, p.project))
+        })?;
+        let input = ActualInput {
+            period: a.period.clone(),
+            value: a.value,
+            numerator: a.numerator,
+            denominator: a.denominator,
+            text: a.text.clone(),
+            disaggregations: a.disaggregations.clone(),
+            comment: a.comment.clone(),
+            evidence_url: a.evidence_url.clone(),
+            version: None,
+        };
+        let mut actual = actuals::create(c, &system, ind.id, &input).map_err(at(apath.clone()))?;
+        let steps: &[Transition] = match a.status.unwrap_or(ActualStatus::Draft) {
+            ActualStatus::Draft => &[],
+            ActualStatus::Submitted => &[Transition::Submit],
+            ActualStatus::Approved => &[Transition::Submit, Transition::Approve],
+            ActualStatus::Returned => &[Transition::Submit, Transition::Return],
+        };
+        for t in steps {
+            let reason = (*t == Transition::Return).then(|| a.return_reason.clone()).flatten();
+            let input = TransitionInput { version: Some(actual.version), reason };
+            actual = actuals::apply(c, &system, actual.id, *t, &input).map_err(at(apath.clone()))?;
+        }
+    }
+    for (j, a) in p.activity_progress.iter().enumerate() {
+        let apath = format!("{path}.activity_progress[{j}]");
+        let node = nodes.iter().find(|n| n.code == a.activity).ok_or_else(|| {
+            AppError::field(format!("{apath}.activity"), format!("no result {} in {}", a.activity, p.project))
+        })?;
+        let input = ActivityProgressInput {
+            status: a.status,
+            percent_complete: a.percent_complete,
+            narrative: a.narrative.clone(),
+            version: None,
+        };
+        monitoring::put_activity_progress(c, &system, node.id, &a.period, &input).map_err(at(apath))?;
+    }
+    for (j, n) in p.narratives.iter().enumerate() {
+        let input = NarrativeInput {
+            summary: n.summary.clone(),
+            challenges: n.challenges.clone(),
+            lessons_learned: n.lessons_learned.clone(),
+            next_quarter: n.next_quarter.clone(),
+            version: None,
+        };
+        monitoring::put_narrative(c, &system, &project, &n.period, &input)
+            .map_err(at(format!("{path}.narratives[{j}]")))?;
+    }
+    for (j, r) in p.risks.iter().enumerate() {
+        let rpath = format!("{path}.risks[{j}]");
+        let input = RiskInput {
+            code: r.code.clone(),
+            description: r.description.clone(),
+            category: r.category,
+            likelihood: r.likelihood,
+            impact: r.impact,
+            mitigation: r.mitigation.clone(),
+            owner: r.owner.clone(),
+            status: r.status,
+            version: None,
+        };
+        let risk = monitoring::create_risk(c, &system, project.id, &input).map_err(at(rpath.clone()))?;
+        for (k, u) in r.updates.iter().enumerate() {
+            monitoring::add_risk_update(c, &system, risk.id, u).map_err(at(format!("{rpath}.updates[{k}]")))?;
+        }
+    }
+    Ok(p.actuals.len())
 }
 
 /// True when the database holds no project yet (first start).

@@ -4,6 +4,7 @@ use crate::api::{self, ApiDoc};
 use crate::auth::LoginLimiter;
 use crate::configuration::MAX_BODY_BYTES;
 use crate::db::Db;
+use crate::domain::progress::Thresholds;
 use crate::error::AppError;
 use actix_web::dev::Server;
 use actix_web::middleware::Logger;
@@ -12,9 +13,19 @@ use std::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+/// What the server needs beyond the database.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServerOptions {
+    /// HTTP worker threads (default: one per core).
+    pub workers: Option<usize>,
+    /// Indicator status thresholds.
+    pub thresholds: Thresholds,
+}
+
 /// Starts serving on an already-bound listener (tests bind port 0 for a random port).
-pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> std::io::Result<Server> {
+pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Result<Server> {
     let db = web::Data::new(db);
+    let thresholds = web::Data::new(options.thresholds);
     // One limiter for all workers, so attempts are counted across them.
     let limiter = web::Data::new(LoginLimiter::default());
     let openapi = ApiDoc::openapi();
@@ -23,6 +34,7 @@ pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> std::io::Re
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
             .app_data(limiter.clone())
+            .app_data(thresholds.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("the resource".into()).into()))
             .app_data(
@@ -40,7 +52,7 @@ pub fn run(listener: TcpListener, db: Db, workers: Option<usize>) -> std::io::Re
             .default_service(web::to(api::not_found))
     })
     .listen(listener)?;
-    if let Some(n) = workers {
+    if let Some(n) = options.workers {
         server = server.workers(n);
     }
     Ok(server.run())

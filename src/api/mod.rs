@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod funding;
 pub mod json;
+pub mod progress;
 pub mod projects;
 pub mod results;
 pub mod users;
@@ -35,6 +36,11 @@ use utoipa::{Modify, OpenApi};
         auth::login, auth::logout, auth::me, auth::create_token, auth::list_tokens, auth::revoke_token,
         users::list_users, users::create_user, users::get_user, users::update_user,
         users::list_members, users::add_member, users::remove_member, users::project_audit, users::all_audit,
+        progress::project_progress, progress::list_actuals, progress::create_actual, progress::get_actual,
+        progress::update_actual, progress::delete_actual, progress::submit_actual, progress::approve_actual,
+        progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::put_activity_progress,
+        progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
+        progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -44,6 +50,7 @@ use utoipa::{Modify, OpenApi};
         (name = "funding", description = "Funding sources and project contributions; money in minor units"),
         (name = "results", description = "The results framework: impact > outcome > output > activity result > activity"),
         (name = "indicators", description = "Indicators, baselines and targets per period"),
+        (name = "progress", description = "Actuals and their approval, activity progress, narratives, risks, computed progress"),
         (name = "auth", description = "Log in, personal API tokens"),
         (name = "admin", description = "Users, project memberships (roles) and the audit trail"),
     )
@@ -147,7 +154,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/memberships/{id}").route(delete().to(users::remove_member)))
             .service(resource("/projects/{project}/audit").route(get().to(users::project_audit)))
-            .service(resource("/audit").route(get().to(users::all_audit))),
+            .service(resource("/audit").route(get().to(users::all_audit)))
+            .service(resource("/projects/{project}/progress").route(get().to(progress::project_progress)))
+            .service(resource("/projects/{project}/actuals").route(get().to(progress::list_actuals)))
+            .service(resource("/indicators/{id}/actuals").route(post().to(progress::create_actual)))
+            .service(
+                resource("/actuals/{id}")
+                    .route(get().to(progress::get_actual))
+                    .route(put().to(progress::update_actual))
+                    .route(delete().to(progress::delete_actual)),
+            )
+            .service(resource("/actuals/{id}/submit").route(post().to(progress::submit_actual)))
+            .service(resource("/actuals/{id}/approve").route(post().to(progress::approve_actual)))
+            .service(resource("/actuals/{id}/return").route(post().to(progress::return_actual)))
+            .service(resource("/actuals/{id}/reopen").route(post().to(progress::reopen_actual)))
+            .service(resource("/projects/{project}/periods/{period}/submit").route(post().to(progress::submit_quarter)))
+            .service(resource("/results/{id}/progress/{period}").route(put().to(progress::put_activity_progress)))
+            .service(
+                resource("/projects/{project}/activity-progress").route(get().to(progress::list_activity_progress)),
+            )
+            .service(resource("/projects/{project}/narratives").route(get().to(progress::list_narratives)))
+            .service(resource("/projects/{project}/narratives/{period}").route(put().to(progress::put_narrative)))
+            .service(
+                resource("/projects/{project}/risks")
+                    .route(get().to(progress::list_risks))
+                    .route(post().to(progress::create_risk)),
+            )
+            .service(
+                resource("/risks/{id}")
+                    .route(get().to(progress::get_risk))
+                    .route(put().to(progress::update_risk))
+                    .route(delete().to(progress::delete_risk)),
+            )
+            .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update))),
     );
 }
 

@@ -40,6 +40,7 @@ pub struct Dimension {
 /// The parts of an indicator definition whose consistency is a domain rule.
 pub struct Definition<'a> {
     pub measure: Measure,
+    pub direction: Direction,
     pub accumulation: Accumulation,
     pub baseline_value: Option<f64>,
     pub disaggregations: &'a [Dimension],
@@ -52,6 +53,12 @@ pub fn check_definition(def: &Definition<'_>) -> Vec<FieldError> {
         errors.push(FieldError::new(
             "accumulation",
             format!("a {} indicator cannot be summed over periods: use `latest`", def.measure),
+        ));
+    }
+    if def.accumulation == Accumulation::Sum && def.direction == Direction::Decrease {
+        errors.push(FieldError::new(
+            "accumulation",
+            "a decreasing indicator is a level (e.g. waiting time): use `latest`, sums only grow",
         ));
     }
     if let Some(Err(msg)) = def.baseline_value.map(|v| check_value(def.measure, v)) {
@@ -121,7 +128,13 @@ mod tests {
     use super::*;
 
     fn def(measure: Measure, accumulation: Accumulation, baseline: Option<f64>) -> Vec<FieldError> {
-        check_definition(&Definition { measure, accumulation, baseline_value: baseline, disaggregations: &[] })
+        check_definition(&Definition {
+            measure,
+            direction: Direction::Increase,
+            accumulation,
+            baseline_value: baseline,
+            disaggregations: &[],
+        })
     }
 
     #[test]
@@ -149,6 +162,7 @@ mod tests {
         ];
         let errs = check_definition(&Definition {
             measure: Measure::Number,
+            direction: Direction::Increase,
             accumulation: Accumulation::Sum,
             baseline_value: None,
             disaggregations: &dims,

@@ -4,7 +4,9 @@
 pub mod access;
 pub mod indicators;
 pub mod money;
+pub mod monitoring;
 pub mod period;
+pub mod progress;
 pub mod results;
 
 use serde::{Deserialize, Serialize};

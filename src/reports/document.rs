@@ -21,17 +21,27 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Level 1 to 3.
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph(String),
-    List { ordered: bool, items: Vec<String> },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
     Table(Table),
     /// Starts a new page; `landscape` sets the orientation of the pages that follow
     /// (`None` keeps the current one).
-    PageBreak { landscape: Option<bool> },
+    PageBreak {
+        landscape: Option<bool>,
+    },
     BarChart(BarChart),
     /// The EU emblem (twelve gold stars on blue), drawn in vector, with its caption
     /// (e.g. "Funded by the European Union").
-    EuEmblem { caption: String },
+    EuEmblem {
+        caption: String,
+    },
 }
 
 /// A table. In XLSX each table is its own sheet, named `name`.
@@ -110,9 +120,15 @@ pub enum Value {
     Empty,
     Text(String),
     /// A plain number shown with `decimals` decimals.
-    Number { value: f64, decimals: u8 },
+    Number {
+        value: f64,
+        decimals: u8,
+    },
     /// Exact money: minor units and currency (ISO 4217).
-    Money { minor: i64, currency: String },
+    Money {
+        minor: i64,
+        currency: String,
+    },
     /// A percentage in percent (45.5 means 45.5 %).
     Percent(f64),
     Date(NaiveDate),

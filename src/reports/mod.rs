@@ -3,5 +3,7 @@
 //! that as PDF, XLSX or HTML.
 
 pub mod document;
+pub mod html;
+pub mod markup;
 pub mod pdf;
 pub mod xlsx;

@@ -129,6 +129,7 @@ impl IndicatorInput {
     fn domain_errors(&self) -> Vec<FieldError> {
         check_definition(&Definition {
             measure: self.measure,
+            direction: self.direction,
             accumulation: self.accumulation,
             baseline_value: self.baseline_value,
             disaggregations: &self.disaggregations,

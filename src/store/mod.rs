@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod funding;
 pub mod indicators;
+pub mod monitoring;
+pub mod progress;
 pub mod projects;
 pub mod results;
 pub mod users;

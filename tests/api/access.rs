@@ -121,6 +121,15 @@ async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
             let body = json!({"user_id": user, "role": "donor"});
             format!("/api/v1/memberships/{}", created(app.post("/api/v1/projects/UZB-PSD/members", &body).await))
         }
+        "actual" => {
+            let ind = Box::pin(fresh(app, "indicator", n, ctx)).await;
+            let id = created(app.post(&format!("{ind}/actuals"), &json!({"period": "2026-Q1", "value": 3})).await);
+            format!("/api/v1/actuals/{id}")
+        }
+        "risk" => {
+            let body = json!({"code": format!("RD{n}"), "description": "x", "category": "social", "likelihood": 1, "impact": 1, "status": "open"});
+            format!("/api/v1/risks/{}", created(app.post("/api/v1/projects/UZB-PSD/risks", &body).await))
+        }
         "source" => format!(
             "/api/v1/funding-sources/{}",
             created(
@@ -134,6 +143,15 @@ async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
 
 struct Ctx {
     output: i64,
+}
+
+/// A number indicator on the output, for actuals that must not disturb the demo's own.
+async fn ctx_indicator(app: &TestApp, output: i64) -> i64 {
+    let body = json!({"result_id": output, "code": "MATRIX", "title": "matrix", "unit": "u",
+        "measure": "number", "direction": "increase", "accumulation": "sum"});
+    let (status, v) = app.post("/api/v1/projects/UZB-PSD/indicators", &body).await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_i64().unwrap()
 }
 
 async fn every_endpoint_checks_the_role(backend: Backend) {
@@ -166,6 +184,26 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
     let indicator = inds[0]["id"].as_i64().unwrap();
     let target = inds[0]["targets"][0]["id"].as_i64().unwrap();
     let user = id_of(&app, "/api/v1/users", "email", "manager@rbm.example").await;
+    let created_id = |(status, v): (u16, Value)| {
+        assert_eq!(status, 201, "{v}");
+        v["id"].as_i64().unwrap()
+    };
+    let ind = format!("/api/v1/indicators/{}/actuals", ctx_indicator(&app, output).await);
+    let actual = created_id(app.post(&ind, &json!({"period": "2026-Q4", "value": 5})).await);
+    let risk = created_id(
+        app.post(
+            "/api/v1/projects/UZB-PSD/risks",
+            &json!({"code": "RM", "description": "x", "category": "social", "likelihood": 2, "impact": 2, "status": "open"}),
+        )
+        .await,
+    );
+    let activity = created_id(
+        app.post(
+            "/api/v1/projects/UZB-PSD/results",
+            &json!({"parent_id": output, "level": "activity", "code": "1.1.2.99", "title": "matrix activity"}),
+        )
+        .await,
+    );
     let mut project = crate::helpers::project_body("UZB-PSD");
     project["version"] = json!(999);
 
@@ -288,6 +326,67 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ),
         ("GET", "/api/v1/auth/me".into(), None, "ACMFDO", false),
         ("GET", "/api/v1/auth/tokens".into(), None, "ACMFDO", false),
+        ("GET", "/api/v1/projects/UZB-PSD/progress?period=2025-Q3".into(), None, "ACMFD", true),
+        ("GET", "/api/v1/projects/UZB-PSD/actuals".into(), None, "ACMFD", true),
+        ("POST", ind.clone(), Some(json!({"period": "2026-Q3", "value": 1})), "AC", true),
+        ("GET", format!("/api/v1/actuals/{actual}"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/actuals/{actual}"),
+            Some(json!({"period": "2026-Q4", "value": 1, "version": 99})),
+            "AC",
+            true,
+        ),
+        ("DELETE", "fresh:actual".into(), None, "AC", true),
+        ("POST", format!("/api/v1/actuals/{actual}/submit"), Some(json!({"version": 99})), "AC", true),
+        ("POST", format!("/api/v1/actuals/{actual}/approve"), Some(json!({"version": 99})), "AM", true),
+        ("POST", format!("/api/v1/actuals/{actual}/return"), Some(json!({"version": 99, "reason": "x"})), "AM", true),
+        ("POST", format!("/api/v1/actuals/{actual}/reopen"), Some(json!({"version": 99, "reason": "x"})), "AM", true),
+        ("POST", "/api/v1/projects/UZB-PSD/periods/2026-Q4/submit".into(), None, "AC", true),
+        (
+            "PUT",
+            format!("/api/v1/results/{activity}/progress/2026-Q2"),
+            Some(json!({"status": "on_track", "percent_complete": 10, "version": 1})),
+            "AC",
+            true,
+        ),
+        ("GET", "/api/v1/projects/UZB-PSD/activity-progress".into(), None, "ACMFD", true),
+        ("GET", "/api/v1/projects/UZB-PSD/narratives".into(), None, "ACMFD", true),
+        (
+            "PUT",
+            "/api/v1/projects/UZB-PSD/narratives/2026-Q4".into(),
+            Some(json!({"summary": "x", "version": 1})),
+            "AC",
+            true,
+        ),
+        ("GET", "/api/v1/projects/UZB-PSD/risks".into(), None, "ACMFD", true),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/risks".into(),
+            Some(
+                json!({"code": "RX{n}", "description": "x", "category": "social", "likelihood": 1, "impact": 1, "status": "open"}),
+            ),
+            "AC",
+            true,
+        ),
+        ("GET", format!("/api/v1/risks/{risk}"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/risks/{risk}"),
+            Some(
+                json!({"code": "RM", "description": "x", "category": "social", "likelihood": 1, "impact": 1, "status": "open", "version": 99}),
+            ),
+            "AC",
+            true,
+        ),
+        ("DELETE", "fresh:risk".into(), None, "AC", true),
+        (
+            "POST",
+            format!("/api/v1/risks/{risk}/updates"),
+            Some(json!({"period": "2026-Q3", "note": "x", "likelihood": 1, "impact": 1, "status": "open"})),
+            "AC",
+            true,
+        ),
     ];
 
     let spec = app.get("/api/v1/openapi.json").await.1;

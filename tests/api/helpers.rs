@@ -146,7 +146,12 @@ impl TestApp {
             .expect("test admin");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let server = rbm::startup::run(listener, test_db.db.clone(), Some(2)).expect("server starts");
+        let server = rbm::startup::run(
+            listener,
+            test_db.db.clone(),
+            rbm::startup::ServerOptions { workers: Some(2), ..Default::default() },
+        )
+        .expect("server starts");
         actix_rt::spawn(server);
         let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
         Some(TestApp { address, client, test_db, admin_token: token })

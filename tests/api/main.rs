@@ -6,5 +6,6 @@ mod helpers;
 mod access;
 mod funding;
 mod platform;
+mod progress;
 mod projects;
 mod results;

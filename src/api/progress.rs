@@ -1,0 +1,415 @@
+//! Progress entry and computed progress: actuals and their workflow, quarter submission,
+//! activity progress, narratives, risks, and `GET /projects/{project}/progress`.
+
+use super::{created, no_content};
+use crate::api::json::Json;
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::domain::access::Action;
+use crate::domain::progress::{Thresholds, Transition};
+use crate::error::{AppError, Problem};
+use crate::store::monitoring::{
+    self, ActivityProgress, ActivityProgressInput, ActivityProgressLine, Narrative, NarrativeInput, Risk, RiskInput,
+    RiskUpdateInput,
+};
+use crate::store::progress::{
+    self, Actual, ActualFilter, ActualInput, ProgressQuery, ProjectProgress, QuarterSubmission, TransitionInput,
+};
+use crate::store::{indicators, projects};
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/progress", tag = "progress",
+    params(("project" = String, Path, description = "Project id or code"), ProgressQuery),
+    responses((status = 200, description = "Per indicator: baseline, targets, period and cumulative actuals, % of target, status", body = ProjectProgress),
+        (status = 403, description = "`include_unapproved` is for coordinators and managers", body = Problem),
+        (status = 404, body = Problem), (status = 422, description = "Bad or out-of-project period", body = Problem)))]
+pub async fn project_progress(
+    db: web::Data<Db>,
+    auth: Principal,
+    thresholds: web::Data<Thresholds>,
+    path: web::Path<String>,
+    query: web::Query<ProgressQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (key, query, thresholds) = (path.into_inner(), query.into_inner(), **thresholds);
+    let window = query.window()?;
+    let report = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            if query.include_unapproved && !auth.may(p.id, Action::EditResults) && !auth.may(p.id, Action::Manage) {
+                return Err(AppError::Forbidden("only coordinators and managers preview unapproved data".into()));
+            }
+            progress::project_progress(c, &p, window, query.include_unapproved, thresholds)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/actuals", tag = "progress",
+    params(("project" = String, Path, description = "Project id or code"), ActualFilter),
+    responses((status = 200, body = [Actual]), (status = 404, body = Problem)))]
+pub async fn list_actuals(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    query: web::Query<ActualFilter>,
+) -> Result<HttpResponse, AppError> {
+    let (key, filter) = (path.into_inner(), query.into_inner());
+    let all = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            progress::list(c, p.id, &filter)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+#[utoipa::path(post, path = "/api/v1/indicators/{id}/actuals", tag = "progress", request_body = ActualInput,
+    responses((status = 201, description = "A draft actual", body = Actual), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "The quarter already has an actual", body = Problem),
+        (status = 422, description = "Wrong kind of value, disaggregation not adding up, quarter outside the project", body = Problem)))]
+pub async fn create_actual(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ActualInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let a = db
+        .tx(move |c| {
+            auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
+            progress::create(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/actuals/{}", a.id), &a))
+}
+
+#[utoipa::path(get, path = "/api/v1/actuals/{id}", tag = "progress",
+    responses((status = 200, body = Actual), (status = 404, body = Problem)))]
+pub async fn get_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let a = db
+        .tx(move |c| {
+            let a = progress::get(c, id)?;
+            auth.require(a.project_id, Action::Read)?;
+            Ok(a)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(a))
+}
+
+#[utoipa::path(put, path = "/api/v1/actuals/{id}", tag = "progress", request_body = ActualInput,
+    responses((status = 200, body = Actual), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Submitted or approved (locked until reopened)", body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_actual(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ActualInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let a = db
+        .tx(move |c| {
+            auth.require(progress::get(c, id)?.project_id, Action::EditResults)?;
+            progress::update(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(a))
+}
+
+#[utoipa::path(delete, path = "/api/v1/actuals/{id}", tag = "progress",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Submitted or approved", body = Problem)))]
+pub async fn delete_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(progress::get(c, id)?.project_id, Action::EditResults)?;
+        progress::delete(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+async fn step(
+    db: web::Data<Db>,
+    auth: Principal,
+    id: i64,
+    t: Transition,
+    input: TransitionInput,
+) -> Result<HttpResponse, AppError> {
+    let actor = auth.actor();
+    let action = if t == Transition::Submit { Action::EditResults } else { Action::Manage };
+    let a = db
+        .tx(move |c| {
+            auth.require(progress::get(c, id)?.project_id, action)?;
+            progress::apply(c, &actor, id, t, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(a))
+}
+
+#[utoipa::path(post, path = "/api/v1/actuals/{id}/submit", tag = "progress", request_body = TransitionInput,
+    responses((status = 200, description = "Submitted to the manager", body = Actual), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "Not allowed from its current state", body = Problem),
+        (status = 412, body = Problem)))]
+pub async fn submit_actual(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<TransitionInput>,
+) -> Result<HttpResponse, AppError> {
+    step(db, auth, path.into_inner(), Transition::Submit, body.0).await
+}
+
+#[utoipa::path(post, path = "/api/v1/actuals/{id}/approve", tag = "progress", request_body = TransitionInput,
+    responses((status = 200, description = "Approved: counts in progress and reports, locked", body = Actual),
+        (status = 403, description = "Managers only", body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem)))]
+pub async fn approve_actual(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<TransitionInput>,
+) -> Result<HttpResponse, AppError> {
+    step(db, auth, path.into_inner(), Transition::Approve, body.0).await
+}
+
+#[utoipa::path(post, path = "/api/v1/actuals/{id}/return", tag = "progress", request_body = TransitionInput,
+    responses((status = 200, description = "Returned to the coordinator with the reason", body = Actual),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 412, body = Problem), (status = 422, description = "No reason given", body = Problem)))]
+pub async fn return_actual(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<TransitionInput>,
+) -> Result<HttpResponse, AppError> {
+    step(db, auth, path.into_inner(), Transition::Return, body.0).await
+}
+
+#[utoipa::path(post, path = "/api/v1/actuals/{id}/reopen", tag = "progress", request_body = TransitionInput,
+    responses((status = 200, description = "Back to draft; the reason is in the audit trail", body = Actual),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 412, body = Problem), (status = 422, description = "No reason given", body = Problem)))]
+pub async fn reopen_actual(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<TransitionInput>,
+) -> Result<HttpResponse, AppError> {
+    step(db, auth, path.into_inner(), Transition::Reopen, body.0).await
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/periods/{period}/submit", tag = "progress",
+    params(("project" = String, Path, description = "Project id or code"), ("period" = String, Path, description = "A quarter, e.g. 2025-Q3")),
+    responses((status = 200, description = "What was submitted and what is missing", body = QuarterSubmission),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn submit_quarter(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let ((key, period), actor) = (path.into_inner(), auth.actor());
+    let out = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::EditResults)?;
+            progress::submit_quarter(c, &actor, &p, &period)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(put, path = "/api/v1/results/{id}/progress/{period}", tag = "progress", request_body = ActivityProgressInput,
+    params(("id" = i64, Path, description = "The activity (result of level activity)"), ("period" = String, Path, description = "A quarter")),
+    responses((status = 200, body = ActivityProgress), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_activity_progress(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(i64, String)>,
+    body: Json<ActivityProgressInput>,
+) -> Result<HttpResponse, AppError> {
+    let ((id, period), input, actor) = (path.into_inner(), body.0, auth.actor());
+    let out = db
+        .tx(move |c| {
+            auth.require(crate::store::results::get(c, id)?.project_id, Action::EditResults)?;
+            monitoring::put_activity_progress(c, &actor, id, &period, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+/// Optional quarter filter.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodFilter {
+    /// A quarter, e.g. `2025-Q3`.
+    pub period: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/activity-progress", tag = "progress",
+    params(("project" = String, Path, description = "Project id or code"), PeriodFilter),
+    responses((status = 200, body = [ActivityProgressLine]), (status = 404, body = Problem)))]
+pub async fn list_activity_progress(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    query: web::Query<PeriodFilter>,
+) -> Result<HttpResponse, AppError> {
+    let (key, period) = (path.into_inner(), query.into_inner().period);
+    let out = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            let q = period.as_deref().map(|s| monitoring::project_quarter(&p, s)).transpose()?;
+            monitoring::list_activity_progress(c, p.id, q)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/narratives", tag = "progress",
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 200, body = [Narrative]), (status = 404, body = Problem)))]
+pub async fn list_narratives(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let out = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            monitoring::list_narratives(c, p.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(put, path = "/api/v1/projects/{project}/narratives/{period}", tag = "progress", request_body = NarrativeInput,
+    params(("project" = String, Path, description = "Project id or code"), ("period" = String, Path, description = "A quarter")),
+    responses((status = 200, body = Narrative), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_narrative(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(String, String)>,
+    body: Json<NarrativeInput>,
+) -> Result<HttpResponse, AppError> {
+    let ((key, period), input, actor) = (path.into_inner(), body.0, auth.actor());
+    let out = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::EditResults)?;
+            monitoring::put_narrative(c, &actor, &p, &period, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/risks", tag = "progress",
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 200, body = [Risk]), (status = 404, body = Problem)))]
+pub async fn list_risks(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let out = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            monitoring::list_risks(c, p.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(out))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/risks", tag = "progress", request_body = RiskInput,
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 201, body = Risk), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_risk(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    body: Json<RiskInput>,
+) -> Result<HttpResponse, AppError> {
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let r = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::EditResults)?;
+            monitoring::create_risk(c, &actor, p.id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
+}
+
+#[utoipa::path(get, path = "/api/v1/risks/{id}", tag = "progress",
+    responses((status = 200, body = Risk), (status = 404, body = Problem)))]
+pub async fn get_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let r = db
+        .tx(move |c| {
+            let r = monitoring::get_risk(c, id)?;
+            auth.require(r.project_id, Action::Read)?;
+            Ok(r)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+#[utoipa::path(put, path = "/api/v1/risks/{id}", tag = "progress", request_body = RiskInput,
+    responses((status = 200, body = Risk), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_risk(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<RiskInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let r = db
+        .tx(move |c| {
+            auth.require(monitoring::get_risk(c, id)?.project_id, Action::EditResults)?;
+            monitoring::update_risk(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+#[utoipa::path(delete, path = "/api/v1/risks/{id}", tag = "progress",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(monitoring::get_risk(c, id)?.project_id, Action::EditResults)?;
+        monitoring::delete_risk(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+#[utoipa::path(post, path = "/api/v1/risks/{id}/updates", tag = "progress", request_body = RiskUpdateInput,
+    responses((status = 201, description = "The risk with its new quarterly update", body = Risk), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "The quarter already has an update", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_risk_update(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<RiskUpdateInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let r = db
+        .tx(move |c| {
+            auth.require(monitoring::get_risk(c, id)?.project_id, Action::EditResults)?;
+            monitoring::add_risk_update(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
+}

@@ -1,0 +1,672 @@
+//! Indicator actuals with their approval workflow, quarter submission, and computed
+//! progress (the figures every report uses, through [`crate::domain::progress`]).
+
+use super::audit::{self, Actor};
+use super::{check, check_version, expect_one_row, now, required_version};
+use crate::db::DbConnection;
+use crate::domain::FieldError;
+use crate::domain::indicators::{Accumulation, Direction, Measure};
+use crate::domain::period::{Period, Quarter};
+use crate::domain::progress::{
+    self, ActualStatus, Definition, Disaggregation, Entry, Point, Progress, Status, Targets, Thresholds, Transition,
+    Window,
+};
+use crate::error::AppError;
+use crate::schema::{activity_progress, actuals, indicators as indicators_t, results};
+use crate::store::indicators::{self, Indicator};
+use crate::store::projects::{self, Project};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actuals)]
+struct ActualRecord {
+    id: i64,
+    project_id: i64,
+    indicator_id: i64,
+    period: String,
+    value: Option<f64>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    text: Option<String>,
+    disaggregations: String,
+    comment: Option<String>,
+    evidence_url: Option<String>,
+    status: String,
+    status_reason: Option<String>,
+    submitted_by: Option<i64>,
+    submitted_at: Option<NaiveDateTime>,
+    approved_by: Option<i64>,
+    approved_at: Option<NaiveDateTime>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// An indicator's actual for one quarter.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Actual {
+    pub id: i64,
+    pub project_id: i64,
+    pub indicator_id: i64,
+    /// A quarter, e.g. `2025-Q3`.
+    pub period: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub text: Option<String>,
+    /// dimension -> category -> value, e.g. `{"sex": {"women": 12, "men": 10}}`.
+    #[schema(value_type = Object)]
+    pub disaggregations: Disaggregation,
+    pub comment: Option<String>,
+    pub evidence_url: Option<String>,
+    #[schema(value_type = ActualStatus)]
+    pub status: String,
+    /// Why it was returned or reopened.
+    pub status_reason: Option<String>,
+    pub submitted_by: Option<i64>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<ActualRecord> for Actual {
+    fn from(r: ActualRecord) -> Self {
+        Actual {
+            id: r.id,
+            project_id: r.project_id,
+            indicator_id: r.indicator_id,
+            period: r.period,
+            value: r.value,
+            numerator: r.numerator,
+            denominator: r.denominator,
+            text: r.text,
+            // Written only by this module from a validated map.
+            disaggregations: serde_json::from_str(&r.disaggregations).unwrap_or_default(),
+            comment: r.comment,
+            evidence_url: r.evidence_url,
+            status: r.status,
+            status_reason: r.status_reason,
+            submitted_by: r.submitted_by,
+            submitted_at: r.submitted_at,
+            approved_by: r.approved_by,
+            approved_at: r.approved_at,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+impl Actual {
+    fn status(&self) -> ActualStatus {
+        ActualStatus::parse(&self.status).expect("stored status")
+    }
+
+    fn entry(&self) -> Entry {
+        Entry {
+            value: self.value,
+            numerator: self.numerator,
+            denominator: self.denominator,
+            text: self.text.clone(),
+            disaggregations: self.disaggregations.clone(),
+        }
+    }
+}
+
+/// What a coordinator enters.
+#[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActualInput {
+    /// A quarter inside the project's dates, e.g. `2025-Q3`.
+    #[schema(example = "2025-Q3")]
+    pub period: String,
+    /// Numbers and yes/no (1 or 0).
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// Percentages: e.g. satisfied respondents...
+    #[serde(default)]
+    pub numerator: Option<f64>,
+    /// ...out of respondents.
+    #[serde(default)]
+    pub denominator: Option<f64>,
+    /// Qualitative indicators.
+    #[serde(default)]
+    #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    pub text: Option<String>,
+    /// Numbers only: per dimension of the indicator, values adding up to `value`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub disaggregations: Disaggregation,
+    #[serde(default)]
+    #[validate(length(max = 4000, message = "at most 4000 characters"))]
+    pub comment: Option<String>,
+    #[serde(default)]
+    #[validate(url(message = "must be a URL, e.g. https://..."))]
+    pub evidence_url: Option<String>,
+    /// Required on update: the version you read.
+    #[serde(default)]
+    pub version: Option<i32>,
+}
+
+impl ActualInput {
+    fn entry(&self) -> Entry {
+        Entry {
+            value: self.value,
+            numerator: self.numerator,
+            denominator: self.denominator,
+            text: self.text.clone(),
+            disaggregations: self.disaggregations.clone(),
+        }
+    }
+}
+
+/// A workflow step: `version` is the one the caller read; `reason` is required to return or reopen.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionInput {
+    #[serde(default)]
+    pub version: Option<i32>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+fn parse_quarter(s: &str, project: &Project) -> Result<String, FieldError> {
+    let q: Quarter = s.parse().map_err(|e: crate::domain::period::PeriodError| FieldError::new("period", e.0))?;
+    if !Period::Quarter(q).overlaps(project.start_date, project.end_date) {
+        return Err(FieldError::new(
+            "period",
+            format!("{q} is outside the project dates {} to {}", project.start_date, project.end_date),
+        ));
+    }
+    Ok(q.to_string())
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<Actual, AppError> {
+    actuals::table
+        .find(id)
+        .select(ActualRecord::as_select())
+        .first(conn)
+        .optional()?
+        .map(Actual::from)
+        .ok_or_else(|| AppError::NotFound(format!("actual {id}")))
+}
+
+/// Filters of the actuals list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ActualFilter {
+    /// A quarter, e.g. `2025-Q3`.
+    pub period: Option<String>,
+    /// `draft`, `submitted`, `approved` or `returned`.
+    pub status: Option<String>,
+    pub indicator_id: Option<i64>,
+}
+
+pub fn list(conn: &mut DbConnection, project_id: i64, f: &ActualFilter) -> Result<Vec<Actual>, AppError> {
+    let mut q = actuals::table.filter(actuals::project_id.eq(project_id)).into_boxed();
+    if let Some(p) = &f.period {
+        let canonical = p.parse::<Quarter>().map(|q| q.to_string()).map_err(|e| AppError::BadRequest(e.0))?;
+        q = q.filter(actuals::period.eq(canonical));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(actuals::status.eq(s.clone()));
+    }
+    if let Some(i) = f.indicator_id {
+        q = q.filter(actuals::indicator_id.eq(i));
+    }
+    let rows: Vec<ActualRecord> =
+        q.select(ActualRecord::as_select()).order((actuals::period, actuals::indicator_id)).load(conn)?;
+    Ok(rows.into_iter().map(Actual::from).collect())
+}
+
+fn validate(conn: &mut DbConnection, ind: &Indicator, input: &ActualInput) -> Result<String, AppError> {
+    let project = projects::get(conn, ind.project_id)?;
+    let measure = Measure::parse(&ind.measure).expect("stored measure");
+    let mut errs = progress::check_entry(measure, &ind.disaggregations, &input.entry());
+    let period = parse_quarter(&input.period, &project).map_err(|e| errs.push(e)).ok();
+    check(input, errs)?;
+    Ok(period.expect("valid when no errors"))
+}
+
+fn disaggregation_json(d: &Disaggregation) -> String {
+    serde_json::to_string(d).expect("plain data serializes")
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    indicator_id: i64,
+    input: &ActualInput,
+) -> Result<Actual, AppError> {
+    let ind = indicators::get(conn, indicator_id)?;
+    let period = validate(conn, &ind, input)?;
+    let existing = actuals::table
+        .filter(actuals::indicator_id.eq(indicator_id))
+        .filter(actuals::period.eq(&period))
+        .select(actuals::id)
+        .first::<i64>(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Err(AppError::conflict(
+            "period",
+            format!("indicator {} already has actual {id} for {period}: update it instead", ind.code),
+        ));
+    }
+    let at = now();
+    let id: i64 = diesel::insert_into(actuals::table)
+        .values((
+            actuals::project_id.eq(ind.project_id),
+            actuals::indicator_id.eq(indicator_id),
+            actuals::period.eq(&period),
+            actuals::value.eq(input.value),
+            actuals::numerator.eq(input.numerator),
+            actuals::denominator.eq(input.denominator),
+            actuals::text.eq(input.text.as_deref()),
+            actuals::disaggregations.eq(disaggregation_json(&input.disaggregations)),
+            actuals::comment.eq(input.comment.as_deref()),
+            actuals::evidence_url.eq(input.evidence_url.as_deref()),
+            actuals::status.eq(ActualStatus::Draft.as_str()),
+            actuals::created_at.eq(at),
+            actuals::updated_at.eq(at),
+        ))
+        .returning(actuals::id)
+        .get_result(conn)?;
+    let created = get(conn, id)?;
+    audit::created(conn, actor, Some(ind.project_id), "actual", id, &created)?;
+    Ok(created)
+}
+
+fn locked(a: &Actual) -> AppError {
+    let why = match a.status() {
+        ActualStatus::Approved => "it is approved and locked: a manager must reopen it first, with a reason",
+        _ => "it is submitted and waits for the manager: have it returned to change it",
+    };
+    AppError::Conflict { message: format!("actual {} for {} cannot be changed: {why}", a.id, a.period), field: None }
+}
+
+pub fn update(conn: &mut DbConnection, actor: &Actor, id: i64, input: &ActualInput) -> Result<Actual, AppError> {
+    let sent = required_version(input.version)?;
+    let current = get(conn, id)?;
+    check_version(current.version, sent, "the actual")?;
+    if !progress::editable(current.status()) {
+        return Err(locked(&current));
+    }
+    let ind = indicators::get(conn, current.indicator_id)?;
+    let period = validate(conn, &ind, input)?;
+    if period != current.period {
+        return Err(AppError::field("period", "the quarter of an actual cannot change: delete it and enter it anew"));
+    }
+    let n = diesel::update(actuals::table.find(id).filter(actuals::version.eq(sent)))
+        .set((
+            actuals::value.eq(input.value),
+            actuals::numerator.eq(input.numerator),
+            actuals::denominator.eq(input.denominator),
+            actuals::text.eq(input.text.as_deref()),
+            actuals::disaggregations.eq(disaggregation_json(&input.disaggregations)),
+            actuals::comment.eq(input.comment.as_deref()),
+            actuals::evidence_url.eq(input.evidence_url.as_deref()),
+            actuals::updated_at.eq(now()),
+            actuals::version.eq(sent + 1),
+        ))
+        .execute(conn)?;
+    expect_one_row(n, "the actual")?;
+    let after = get(conn, id)?;
+    audit::updated(conn, actor, Some(current.project_id), "actual", id, &current, &after)?;
+    Ok(after)
+}
+
+pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
+    let current = get(conn, id)?;
+    if !progress::editable(current.status()) {
+        return Err(locked(&current));
+    }
+    diesel::delete(actuals::table.find(id)).execute(conn)?;
+    audit::deleted(conn, actor, Some(current.project_id), "actual", id, &current)
+}
+
+/// Moves an actual along its workflow. Returning and reopening need a reason, which the
+/// audit trail keeps.
+pub fn apply(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: i64,
+    t: Transition,
+    input: &TransitionInput,
+) -> Result<Actual, AppError> {
+    let sent = required_version(input.version)?;
+    let current = get(conn, id)?;
+    check_version(current.version, sent, "the actual")?;
+    let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if matches!(t, Transition::Return | Transition::Reopen) && reason.is_none() {
+        return Err(AppError::field("reason", format!("say why you {} it", t.name())));
+    }
+    let next = progress::transition(current.status(), t)
+        .map_err(|m| AppError::Conflict { message: m, field: Some("status".into()) })?;
+    apply_unchecked(conn, actor, &current, t, next, reason)
+}
+
+fn apply_unchecked(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &Actual,
+    t: Transition,
+    next: ActualStatus,
+    reason: Option<&str>,
+) -> Result<Actual, AppError> {
+    let at = now();
+    let q = diesel::update(actuals::table.find(current.id).filter(actuals::version.eq(current.version)));
+    let base = (
+        actuals::status.eq(next.as_str()),
+        actuals::status_reason.eq(reason),
+        actuals::updated_at.eq(at),
+        actuals::version.eq(current.version + 1),
+    );
+    let n = match t {
+        Transition::Submit => {
+            q.set((base, actuals::submitted_by.eq(actor.user_id), actuals::submitted_at.eq(Some(at)))).execute(conn)?
+        }
+        Transition::Approve => {
+            q.set((base, actuals::approved_by.eq(actor.user_id), actuals::approved_at.eq(Some(at)))).execute(conn)?
+        }
+        Transition::Return | Transition::Reopen => q
+            .set((base, actuals::approved_by.eq(None::<i64>), actuals::approved_at.eq(None::<NaiveDateTime>)))
+            .execute(conn)?,
+    };
+    expect_one_row(n, "the actual")?;
+    let after = get(conn, current.id)?;
+    let actor = Actor { user_id: actor.user_id, reason: reason.map(str::to_string).or(actor.reason.clone()) };
+    audit::record(
+        conn,
+        &actor,
+        Some(current.project_id),
+        "actual",
+        current.id,
+        t.name(),
+        serde_json::to_value(current).ok(),
+        serde_json::to_value(&after).ok(),
+    )?;
+    Ok(after)
+}
+
+/// Result of submitting a quarter: what went to the manager, and what is still missing.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QuarterSubmission {
+    pub period: String,
+    /// Actuals moved from draft (or returned) to submitted.
+    pub submitted: Vec<SubmittedActual>,
+    /// Indicators with a target for the quarter or its year but no actual for the quarter.
+    pub missing_actuals: Vec<MissingItem>,
+    /// Activities planned in the quarter without activity progress for it.
+    pub missing_activity_progress: Vec<MissingItem>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SubmittedActual {
+    pub actual_id: i64,
+    pub indicator_code: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MissingItem {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+}
+
+/// Submits every draft and returned actual of the quarter at once, and reports the gaps.
+pub fn submit_quarter(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    project: &Project,
+    period: &str,
+) -> Result<QuarterSubmission, AppError> {
+    let period = parse_quarter(period, project).map_err(|e| AppError::Validation(vec![e]))?;
+    let quarter: Quarter = period.parse().expect("canonical");
+    let inds = indicators::list(conn, project.id)?;
+    let codes: HashMap<i64, &str> = inds.iter().map(|i| (i.id, i.code.as_str())).collect();
+    let these = list(conn, project.id, &ActualFilter { period: Some(period.clone()), ..Default::default() })?;
+    let mut submitted = vec![];
+    for a in &these {
+        if progress::editable(a.status()) {
+            apply_unchecked(conn, actor, a, Transition::Submit, ActualStatus::Submitted, None)?;
+            submitted.push(SubmittedActual { actual_id: a.id, indicator_code: codes[&a.indicator_id].to_string() });
+        }
+    }
+    let reported: Vec<i64> = these.iter().map(|a| a.indicator_id).collect();
+    let year = Period::Year(quarter.year).to_string();
+    let missing_actuals = inds
+        .iter()
+        .filter(|i| !reported.contains(&i.id))
+        .filter(|i| i.targets.iter().any(|t| t.period == period || t.period == year))
+        .map(|i| MissingItem { id: i.id, code: i.code.clone(), title: i.title.clone() })
+        .collect();
+    let missing_activity_progress = planned_without_progress(conn, project.id, quarter)?;
+    Ok(QuarterSubmission { period, submitted, missing_actuals, missing_activity_progress })
+}
+
+/// Activities expected to report in a quarter: those still under way the quarter before
+/// (reported, and neither completed nor cancelled), without progress for this quarter.
+fn planned_without_progress(
+    conn: &mut DbConnection,
+    project_id: i64,
+    quarter: Quarter,
+) -> Result<Vec<MissingItem>, AppError> {
+    let rows: Vec<(i64, String, String, String)> = activity_progress::table
+        .inner_join(results::table)
+        .filter(activity_progress::project_id.eq(project_id))
+        .filter(activity_progress::period.eq_any([quarter.prev().to_string(), quarter.to_string()]))
+        .select((results::id, results::code, results::title, activity_progress::status))
+        .load(conn)?;
+    let reported_now: Vec<i64> = activity_progress::table
+        .filter(activity_progress::project_id.eq(project_id))
+        .filter(activity_progress::period.eq(quarter.to_string()))
+        .select(activity_progress::result_id)
+        .load(conn)?;
+    let mut out: Vec<MissingItem> = rows
+        .into_iter()
+        .filter(|(id, _, _, status)| {
+            !reported_now.contains(id) && !matches!(status.as_str(), "completed" | "cancelled")
+        })
+        .map(|(id, code, title, _)| MissingItem { id, code, title })
+        .collect();
+    out.sort_by(|a, b| crate::domain::results::compare_codes(&a.code, &b.code));
+    out.dedup_by_key(|m| m.id);
+    Ok(out)
+}
+
+/// The query of the progress endpoint: one quarter or year (`period`), or a run of quarters.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProgressQuery {
+    /// A quarter (`2025-Q3`) or a year (`2025`).
+    pub period: Option<String>,
+    /// First quarter of a run (with `to`), e.g. an EU reporting period.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Count draft and submitted actuals too (the coordinator's preview; never for donors).
+    #[serde(default)]
+    pub include_unapproved: bool,
+}
+
+impl ProgressQuery {
+    /// The window asked for; errors name the query parameter.
+    pub fn window(&self) -> Result<Window, AppError> {
+        let bad = |field: &str, m: String| AppError::field(field, m);
+        match (&self.period, &self.from, &self.to) {
+            (Some(p), None, None) => match p.parse::<Period>().map_err(|e| bad("period", e.0))? {
+                Period::Quarter(q) => Ok(Window::quarter(q)),
+                Period::Year(y) => Ok(Window::year(y)),
+                Period::LifeOfProject => {
+                    Err(bad("period", "give a quarter or a year; for the life of the project use from/to".into()))
+                }
+            },
+            (None, Some(f), Some(t)) => {
+                let from: Quarter = f.parse().map_err(|e: crate::domain::period::PeriodError| bad("from", e.0))?;
+                let to: Quarter = t.parse().map_err(|e: crate::domain::period::PeriodError| bad("to", e.0))?;
+                if to < from {
+                    return Err(bad("to", format!("{to} is before {from}")));
+                }
+                Ok(Window { from, to })
+            }
+            _ => Err(bad("period", "give either period=2025-Q3 (or a year), or from=...&to=...".into())),
+        }
+    }
+}
+
+/// One indicator's line of the progress view.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct IndicatorProgress {
+    pub indicator_id: i64,
+    pub code: String,
+    pub title: String,
+    pub unit: String,
+    pub result_id: i64,
+    pub result_code: String,
+    pub result_title: String,
+    pub result_level: String,
+    pub measure: String,
+    pub direction: String,
+    pub accumulation: String,
+    pub means_of_verification: Option<String>,
+    #[serde(flatten)]
+    pub progress: Progress,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectProgress {
+    pub project_id: i64,
+    pub project_code: String,
+    /// The window: `2025-Q3`, `2025` or `2024-Q3..2025-Q2`.
+    pub period: String,
+    pub from: String,
+    pub to: String,
+    pub include_unapproved: bool,
+    pub thresholds: Thresholds,
+    /// Indicators ordered by result code, then indicator code.
+    pub indicators: Vec<IndicatorProgress>,
+    /// How many indicators have each status.
+    pub summary: BTreeMap<String, usize>,
+}
+
+fn first_quarter(d: NaiveDate) -> Quarter {
+    Quarter::of(d)
+}
+
+/// Computes progress of every indicator of a project over a window (one read transaction).
+pub fn project_progress(
+    conn: &mut DbConnection,
+    project: &Project,
+    window: Window,
+    include_unapproved: bool,
+    thresholds: Thresholds,
+) -> Result<ProjectProgress, AppError> {
+    let project_span = (first_quarter(project.start_date), first_quarter(project.end_date));
+    let outside = |q: Quarter| q < project_span.0 || q > project_span.1;
+    if outside(window.from) && outside(window.to) && !(window.from < project_span.0 && window.to > project_span.1) {
+        return Err(AppError::field(
+            "period",
+            format!("{} is outside the project dates {} to {}", window.label(), project.start_date, project.end_date),
+        ));
+    }
+    let inds = indicators::list(conn, project.id)?;
+    let result_rows: Vec<(i64, String, String, String)> = results::table
+        .filter(results::project_id.eq(project.id))
+        .select((results::id, results::code, results::title, results::level))
+        .load(conn)?;
+    let results_by_id: HashMap<i64, (String, String, String)> =
+        result_rows.into_iter().map(|(id, c, t, l)| (id, (c, t, l))).collect();
+    let mut q = actuals::table
+        .filter(actuals::project_id.eq(project.id))
+        .filter(actuals::period.le(window.to.to_string()))
+        .into_boxed();
+    if !include_unapproved {
+        q = q.filter(actuals::status.eq(ActualStatus::Approved.as_str()));
+    }
+    let records: Vec<ActualRecord> = q.select(ActualRecord::as_select()).load(conn)?;
+    let mut points: HashMap<i64, Vec<Point>> = HashMap::new();
+    for r in records {
+        let a = Actual::from(r);
+        let Ok(quarter) = a.period.parse::<Quarter>() else { continue };
+        points.entry(a.indicator_id).or_default().push(Point { quarter, entry: a.entry() });
+    }
+    let mut lines: Vec<IndicatorProgress> = inds
+        .into_iter()
+        .map(|ind| {
+            let def = Definition {
+                measure: Measure::parse(&ind.measure).expect("stored measure"),
+                direction: Direction::parse(&ind.direction).expect("stored direction"),
+                accumulation: Accumulation::parse(&ind.accumulation).expect("stored accumulation"),
+                baseline: ind.baseline_value,
+            };
+            let targets: Targets = ind
+                .targets
+                .iter()
+                .filter_map(|t| t.period.parse::<Period>().ok().map(|p| (p, (t.value, t.description.clone()))))
+                .collect();
+            let pts = points.remove(&ind.id).unwrap_or_default();
+            let progress = progress::compute(&def, &targets, &pts, window, project_span, thresholds);
+            let (result_code, result_title, result_level) =
+                results_by_id.get(&ind.result_id).cloned().unwrap_or_default();
+            IndicatorProgress {
+                indicator_id: ind.id,
+                code: ind.code,
+                title: ind.title,
+                unit: ind.unit,
+                result_id: ind.result_id,
+                result_code,
+                result_title,
+                result_level,
+                measure: ind.measure,
+                direction: ind.direction,
+                accumulation: ind.accumulation,
+                means_of_verification: ind.means_of_verification,
+                progress,
+            }
+        })
+        .collect();
+    lines.sort_by(|a, b| {
+        crate::domain::results::compare_codes(&a.result_code, &b.result_code)
+            .then_with(|| crate::domain::results::compare_codes(&a.code, &b.code))
+    });
+    let mut summary = BTreeMap::new();
+    for s in Status::ALL {
+        summary.insert(s.as_str().to_string(), lines.iter().filter(|l| l.progress.status == *s).count());
+    }
+    Ok(ProjectProgress {
+        project_id: project.id,
+        project_code: project.code.clone(),
+        period: window.label(),
+        from: window.from.to_string(),
+        to: window.to.to_string(),
+        include_unapproved,
+        thresholds,
+        indicators: lines,
+        summary,
+    })
+}
+
+/// Actuals of a window that are not approved yet (reports refuse them unless asked for a draft).
+pub fn unapproved_in(
+    conn: &mut DbConnection,
+    project_id: i64,
+    window: Window,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    let rows: Vec<(String, String, String)> = actuals::table
+        .inner_join(indicators_t::table)
+        .filter(actuals::project_id.eq(project_id))
+        .filter(actuals::period.ge(window.from.to_string()))
+        .filter(actuals::period.le(window.to.to_string()))
+        .filter(actuals::status.ne(ActualStatus::Approved.as_str()))
+        .select((indicators_t::code, actuals::period, actuals::status))
+        .order((actuals::period, indicators_t::code))
+        .load(conn)?;
+    Ok(rows)
+}
