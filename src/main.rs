@@ -46,6 +46,32 @@ enum Command {
         #[command(subcommand)]
         what: UserCommand,
     },
+    /// Generate a donor report, store it, and write it to a file
+    Report {
+        /// Project code or id, e.g. KAZ-HUB
+        #[arg(long)]
+        project: String,
+        /// undp-quarterly, eu-interim or iptt
+        #[arg(long)]
+        template: String,
+        /// A quarter (2014-Q2) or a year (2014)
+        #[arg(long)]
+        period: Option<String>,
+        /// First quarter of a run of quarters (with --to)
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// pdf, xlsx or html
+        #[arg(long, default_value = "pdf")]
+        format: String,
+        /// Include unapproved data, watermarked DRAFT
+        #[arg(long)]
+        draft: bool,
+        /// Output file (default: the report's own file name)
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Load seed data
     Seed {
         #[command(subcommand)]
@@ -106,6 +132,35 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::User { what: UserCommand::Create { email, name, role, project } } => {
             create_user(&db, email, name, &role, project)?;
+        }
+        Command::Report { project, template, period, from, to, format, draft, output } => {
+            let format: rbm::reports::Format = serde_json::from_value(serde_json::Value::String(format.clone()))
+                .map_err(|_| format!("--format must be pdf, xlsx or html, not `{format}`"))?;
+            let req = rbm::reports::ReportRequest { template, period, from, to, format, draft };
+            let templates = rbm::reports::templates::Templates::from_env();
+            let (meta, bytes) = db.tx_blocking(|c| {
+                let p = rbm::store::projects::find(c, &project)?;
+                let meta = rbm::reports::generate(
+                    c,
+                    &rbm::store::audit::Actor::system(),
+                    &templates,
+                    &p,
+                    &req,
+                    Thresholds::default(),
+                    "rbm report (command line)",
+                )?;
+                let bytes = rbm::store::reports::content(c, meta.id)?;
+                Ok((meta, bytes))
+            })?;
+            let path = output.unwrap_or_else(|| meta.file_name.clone().into());
+            std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!(
+                "report {} stored (sha256 {}), written to {} ({} bytes)",
+                meta.id,
+                meta.sha256,
+                path.display(),
+                bytes.len()
+            );
         }
         Command::Seed { what: SeedCommand::Demo } => print_report(&seeds::load_demo(&db)?),
         Command::Seed { what: SeedCommand::Load { file } } => {

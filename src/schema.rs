@@ -59,6 +59,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        assumptions -> Nullable<Text>,
     }
 }
 
@@ -235,6 +236,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        template -> Text,
+        period -> Text,
+        period_from -> Text,
+        period_to -> Text,
+        format -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+        draft -> Bool,
+        generated_by -> Nullable<BigInt>,
+        generated_at -> Timestamp,
+        issued_by -> Nullable<BigInt>,
+        issued_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(contributions -> projects (project_id));
 diesel::joinable!(contributions -> funding_sources (funding_source_id));
 diesel::joinable!(results -> projects (project_id));
@@ -246,6 +269,7 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(actuals -> indicators (indicator_id));
 diesel::joinable!(activity_progress -> results (result_id));
 diesel::joinable!(risk_updates -> risks (risk_id));
+diesel::joinable!(reports -> projects (project_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     projects,
@@ -263,4 +287,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     narratives,
     risks,
     risk_updates,
+    reports,
 );

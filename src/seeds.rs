@@ -200,6 +200,8 @@ pub struct SeedResult {
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
+    pub assumptions: Option<String>,
+    #[serde(default)]
     pub indicators: Vec<SeedIndicator>,
     #[serde(default)]
     pub children: Vec<SeedResult>,
@@ -411,6 +413,7 @@ fn load_result(
         code: r.code.clone(),
         title: r.title.clone(),
         description: r.description.clone(),
+        assumptions: r.assumptions.clone(),
         version: None,
     };
     let node = results::create(c, &Actor::system(), project_id, &input).map_err(at(path.to_string()))?;

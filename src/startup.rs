@@ -6,6 +6,7 @@ use crate::configuration::MAX_BODY_BYTES;
 use crate::db::Db;
 use crate::domain::progress::Thresholds;
 use crate::error::AppError;
+use crate::reports::templates::Templates;
 use actix_web::dev::Server;
 use actix_web::middleware::Logger;
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -26,6 +27,7 @@ pub struct ServerOptions {
 pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Result<Server> {
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
+    let templates = web::Data::new(Templates::from_env());
     // One limiter for all workers, so attempts are counted across them.
     let limiter = web::Data::new(LoginLimiter::default());
     let openapi = ApiDoc::openapi();
@@ -35,6 +37,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
             .app_data(db.clone())
             .app_data(limiter.clone())
             .app_data(thresholds.clone())
+            .app_data(templates.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("the resource".into()).into()))
             .app_data(

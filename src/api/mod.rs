@@ -6,6 +6,7 @@ pub mod funding;
 pub mod json;
 pub mod progress;
 pub mod projects;
+pub mod reports;
 pub mod results;
 pub mod users;
 
@@ -41,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::put_activity_progress,
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
+        reports::generate, reports::list, reports::get, reports::file, reports::issue,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -51,6 +53,7 @@ use utoipa::{Modify, OpenApi};
         (name = "results", description = "The results framework: impact > outcome > output > activity result > activity"),
         (name = "indicators", description = "Indicators, baselines and targets per period"),
         (name = "progress", description = "Actuals and their approval, activity progress, narratives, risks, computed progress"),
+        (name = "reports", description = "Donor reports (UNDP quarterly, EU interim, IPTT) as PDF, XLSX or HTML"),
         (name = "auth", description = "Log in, personal API tokens"),
         (name = "admin", description = "Users, project memberships (roles) and the audit trail"),
     )
@@ -186,7 +189,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(put().to(progress::update_risk))
                     .route(delete().to(progress::delete_risk)),
             )
-            .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update))),
+            .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update)))
+            .service(
+                resource("/projects/{project}/reports")
+                    .route(get().to(reports::list))
+                    .route(post().to(reports::generate)),
+            )
+            .service(resource("/reports/{id}").route(get().to(reports::get)))
+            .service(resource("/reports/{id}/file").route(get().to(reports::file)))
+            .service(resource("/reports/{id}/issue").route(post().to(reports::issue))),
     );
 }
 

@@ -1,9 +1,185 @@
 //! Donor reports: gather the figures (from `domain/` via the store), render a handlebars
 //! template into the document markup, parse it into a [`document::Document`], and render
-//! that as PDF, XLSX or HTML.
+//! that as PDF, XLSX or HTML. Each generated report is stored as an immutable snapshot.
 
+pub mod data;
 pub mod document;
 pub mod html;
 pub mod markup;
 pub mod pdf;
+pub mod templates;
 pub mod xlsx;
+
+use crate::db::DbConnection;
+use crate::domain::FieldError;
+use crate::domain::progress::{Thresholds, Window};
+use crate::error::AppError;
+use crate::store::audit::Actor;
+use crate::store::progress::{self, ProgressQuery};
+use crate::store::projects::Project;
+use crate::store::reports::{self as stored, NewReport, ReportMeta};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use templates::Templates;
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Pdf,
+    Xlsx,
+    Html,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Html => "text/html; charset=utf-8",
+        }
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    /// `undp-quarterly`, `eu-interim`, `iptt` (or a template a team added).
+    #[schema(example = "undp-quarterly")]
+    pub template: String,
+    /// A quarter (`2025-Q3`) or a year; or `from` and `to` quarters.
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    pub format: Format,
+    /// Include unapproved data, watermarked "DRAFT"; without it a period with unapproved
+    /// data is refused (409) with the list of what is unapproved.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+impl ReportRequest {
+    pub fn window(&self) -> Result<Window, AppError> {
+        ProgressQuery {
+            period: self.period.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            include_unapproved: false,
+        }
+        .window()
+    }
+}
+
+/// Renders a document in a format.
+pub fn render(doc: &document::Document, format: Format) -> Result<Vec<u8>, AppError> {
+    match format {
+        Format::Pdf => pdf::render(doc).map_err(|e| AppError::Internal(format!("PDF rendering failed: {e}"))),
+        Format::Xlsx => xlsx::render(doc).map_err(|e| AppError::Internal(format!("XLSX rendering failed: {e}"))),
+        Format::Html => Ok(html::render(doc)),
+    }
+}
+
+/// Gathers, renders and returns the document of a report (nothing stored).
+pub fn build_document(
+    conn: &mut DbConnection,
+    templates: &Templates,
+    project: &Project,
+    req: &ReportRequest,
+    thresholds: Thresholds,
+    generated_by: &str,
+) -> Result<document::Document, AppError> {
+    let names = templates.names();
+    let window = req.window();
+    let mut errs = vec![];
+    if !names.contains(&req.template) {
+        errs.push(FieldError::new(
+            "template",
+            format!("unknown template `{}`: use one of {}", req.template, names.join(", ")),
+        ));
+    }
+    let window = match window {
+        Ok(w) => Some(w),
+        Err(AppError::Validation(mut e)) => {
+            errs.append(&mut e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    let window = window.expect("valid");
+    progress::check_window(project, window)?;
+    let unapproved = progress::unapproved_in(conn, project.id, window)?;
+    if !unapproved.is_empty() && !req.draft {
+        let list: Vec<String> = unapproved.iter().map(|(code, q, s)| format!("{code} {q} ({s})")).collect();
+        return Err(AppError::Conflict {
+            message: format!(
+                "{} has unapproved data: {}. Approve it, or ask for a draft (\"draft\": true) watermarked as such",
+                window.label(),
+                list.join(", ")
+            ),
+            field: Some("draft".into()),
+        });
+    }
+    let data = data::gather(conn, project, &req.template, window, req.draft, thresholds, generated_by)?;
+    let json = serde_json::to_value(&data).map_err(|e| AppError::Internal(e.to_string()))?;
+    let xml = templates.render(&req.template, &json)?;
+    markup::parse(&xml)
+        .map_err(|e| AppError::Internal(format!("template {} produced invalid markup: {e}", req.template)))
+}
+
+/// Generates a report and stores it as an immutable snapshot (one transaction: on any
+/// error nothing is stored).
+pub fn generate(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    templates: &Templates,
+    project: &Project,
+    req: &ReportRequest,
+    thresholds: Thresholds,
+    generated_by: &str,
+) -> Result<ReportMeta, AppError> {
+    let doc = build_document(conn, templates, project, req, thresholds, generated_by)?;
+    let bytes = render(&doc, req.format)?;
+    let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let window = req.window()?;
+    let label = window.label().replace("..", "_");
+    let file_name = format!(
+        "{}_{}_{}{}.{}",
+        project.code,
+        req.template,
+        label,
+        if req.draft { "_DRAFT" } else { "" },
+        req.format.name()
+    );
+    stored::insert(
+        conn,
+        actor,
+        &NewReport {
+            project_id: project.id,
+            template: &req.template,
+            period: &window.label(),
+            period_from: &window.from.to_string(),
+            period_to: &window.to.to_string(),
+            format: req.format.name(),
+            file_name: &file_name,
+            content_type: req.format.content_type(),
+            sha256: &sha256,
+            content: &bytes,
+            draft: req.draft,
+        },
+    )
+}

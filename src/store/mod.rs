@@ -8,6 +8,7 @@ pub mod indicators;
 pub mod monitoring;
 pub mod progress;
 pub mod projects;
+pub mod reports;
 pub mod results;
 pub mod users;
 

@@ -560,32 +560,31 @@ fn first_quarter(d: NaiveDate) -> Quarter {
     Quarter::of(d)
 }
 
-/// Computes progress of every indicator of a project over a window (one read transaction).
-pub fn project_progress(
+/// What computing progress needs, loaded once (a report computes many windows from it).
+pub struct ProgressInputs {
+    project: Project,
+    span: (Quarter, Quarter),
+    indicators: Vec<Indicator>,
+    results: HashMap<i64, (String, String, String)>,
+    points: HashMap<i64, Vec<Point>>,
+    include_unapproved: bool,
+}
+
+/// Loads indicators, targets and the counted actuals up to `to`.
+pub fn load_inputs(
     conn: &mut DbConnection,
     project: &Project,
-    window: Window,
+    to: Quarter,
     include_unapproved: bool,
-    thresholds: Thresholds,
-) -> Result<ProjectProgress, AppError> {
-    let project_span = (first_quarter(project.start_date), first_quarter(project.end_date));
-    let outside = |q: Quarter| q < project_span.0 || q > project_span.1;
-    if outside(window.from) && outside(window.to) && !(window.from < project_span.0 && window.to > project_span.1) {
-        return Err(AppError::field(
-            "period",
-            format!("{} is outside the project dates {} to {}", window.label(), project.start_date, project.end_date),
-        ));
-    }
-    let inds = indicators::list(conn, project.id)?;
+) -> Result<ProgressInputs, AppError> {
+    let indicators = indicators::list(conn, project.id)?;
     let result_rows: Vec<(i64, String, String, String)> = results::table
         .filter(results::project_id.eq(project.id))
         .select((results::id, results::code, results::title, results::level))
         .load(conn)?;
-    let results_by_id: HashMap<i64, (String, String, String)> =
-        result_rows.into_iter().map(|(id, c, t, l)| (id, (c, t, l))).collect();
     let mut q = actuals::table
         .filter(actuals::project_id.eq(project.id))
-        .filter(actuals::period.le(window.to.to_string()))
+        .filter(actuals::period.le(to.to_string()))
         .into_boxed();
     if !include_unapproved {
         q = q.filter(actuals::status.eq(ActualStatus::Approved.as_str()));
@@ -597,8 +596,34 @@ pub fn project_progress(
         let Ok(quarter) = a.period.parse::<Quarter>() else { continue };
         points.entry(a.indicator_id).or_default().push(Point { quarter, entry: a.entry() });
     }
-    let mut lines: Vec<IndicatorProgress> = inds
-        .into_iter()
+    Ok(ProgressInputs {
+        project: project.clone(),
+        span: (first_quarter(project.start_date), first_quarter(project.end_date)),
+        indicators,
+        results: result_rows.into_iter().map(|(id, c, t, l)| (id, (c, t, l))).collect(),
+        points,
+        include_unapproved,
+    })
+}
+
+/// Refuses a window entirely outside the project's dates.
+pub fn check_window(project: &Project, window: Window) -> Result<(), AppError> {
+    let span = (first_quarter(project.start_date), first_quarter(project.end_date));
+    if window.to < span.0 || window.from > span.1 {
+        return Err(AppError::field(
+            "period",
+            format!("{} is outside the project dates {} to {}", window.label(), project.start_date, project.end_date),
+        ));
+    }
+    Ok(())
+}
+
+/// Computes every indicator's progress over a window from loaded inputs (no database).
+pub fn compute_window(inputs: &ProgressInputs, window: Window, thresholds: Thresholds) -> ProjectProgress {
+    let empty = vec![];
+    let mut lines: Vec<IndicatorProgress> = inputs
+        .indicators
+        .iter()
         .map(|ind| {
             let def = Definition {
                 measure: Measure::parse(&ind.measure).expect("stored measure"),
@@ -611,23 +636,23 @@ pub fn project_progress(
                 .iter()
                 .filter_map(|t| t.period.parse::<Period>().ok().map(|p| (p, (t.value, t.description.clone()))))
                 .collect();
-            let pts = points.remove(&ind.id).unwrap_or_default();
-            let progress = progress::compute(&def, &targets, &pts, window, project_span, thresholds);
+            let pts = inputs.points.get(&ind.id).unwrap_or(&empty);
+            let progress = progress::compute(&def, &targets, pts, window, inputs.span, thresholds);
             let (result_code, result_title, result_level) =
-                results_by_id.get(&ind.result_id).cloned().unwrap_or_default();
+                inputs.results.get(&ind.result_id).cloned().unwrap_or_default();
             IndicatorProgress {
                 indicator_id: ind.id,
-                code: ind.code,
-                title: ind.title,
-                unit: ind.unit,
+                code: ind.code.clone(),
+                title: ind.title.clone(),
+                unit: ind.unit.clone(),
                 result_id: ind.result_id,
                 result_code,
                 result_title,
                 result_level,
-                measure: ind.measure,
-                direction: ind.direction,
-                accumulation: ind.accumulation,
-                means_of_verification: ind.means_of_verification,
+                measure: ind.measure.clone(),
+                direction: ind.direction.clone(),
+                accumulation: ind.accumulation.clone(),
+                means_of_verification: ind.means_of_verification.clone(),
                 progress,
             }
         })
@@ -640,17 +665,30 @@ pub fn project_progress(
     for s in Status::ALL {
         summary.insert(s.as_str().to_string(), lines.iter().filter(|l| l.progress.status == *s).count());
     }
-    Ok(ProjectProgress {
-        project_id: project.id,
-        project_code: project.code.clone(),
+    ProjectProgress {
+        project_id: inputs.project.id,
+        project_code: inputs.project.code.clone(),
         period: window.label(),
         from: window.from.to_string(),
         to: window.to.to_string(),
-        include_unapproved,
+        include_unapproved: inputs.include_unapproved,
         thresholds,
         indicators: lines,
         summary,
-    })
+    }
+}
+
+/// Computes progress of every indicator of a project over a window (one read transaction).
+pub fn project_progress(
+    conn: &mut DbConnection,
+    project: &Project,
+    window: Window,
+    include_unapproved: bool,
+    thresholds: Thresholds,
+) -> Result<ProjectProgress, AppError> {
+    check_window(project, window)?;
+    let inputs = load_inputs(conn, project, window.to, include_unapproved)?;
+    Ok(compute_window(&inputs, window, thresholds))
 }
 
 /// Actuals of a window that are not approved yet (reports refuse them unless asked for a draft).

@@ -28,6 +28,8 @@ pub struct ResultNode {
     pub code: String,
     pub title: String,
     pub description: Option<String>,
+    /// Assumptions (EU logframe): conditions outside the project's control.
+    pub assumptions: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -47,6 +49,8 @@ pub struct ResultInput {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default)]
+    pub assumptions: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
     pub version: Option<i32>,
@@ -60,6 +64,7 @@ struct ResultRow<'a> {
     code: &'a str,
     title: &'a str,
     description: Option<&'a str>,
+    assumptions: Option<&'a str>,
     updated_at: NaiveDateTime,
 }
 
@@ -71,6 +76,7 @@ impl<'a> From<&'a ResultInput> for ResultRow<'a> {
             code: &r.code,
             title: r.title.trim(),
             description: r.description.as_deref(),
+            assumptions: r.assumptions.as_deref(),
             updated_at: now(),
         }
     }

@@ -204,6 +204,10 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         )
         .await,
     );
+    let report_body = json!({"template": "iptt", "period": "2025-Q3", "format": "html"});
+    let report = created_id(app.post("/api/v1/projects/UZB-PSD/reports", &report_body).await);
+    // Issued first, so the donor may read it (unissued reports are not found for donors).
+    assert_eq!(app.post(&format!("/api/v1/reports/{report}/issue"), &json!({})).await.0, 200);
     let mut project = crate::helpers::project_body("UZB-PSD");
     project["version"] = json!(999);
 
@@ -387,6 +391,17 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             "AC",
             true,
         ),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/reports".into(),
+            Some(json!({"template": "iptt", "period": "2025-Q3", "format": "html"})),
+            "ACM",
+            true,
+        ),
+        ("GET", "/api/v1/projects/UZB-PSD/reports".into(), None, "ACMFD", true),
+        ("GET", format!("/api/v1/reports/{report}"), None, "ACMFD", true),
+        ("GET", format!("/api/v1/reports/{report}/file"), None, "ACMFD", true),
+        ("POST", format!("/api/v1/reports/{report}/issue"), None, "AM", true),
     ];
 
     let spec = app.get("/api/v1/openapi.json").await.1;

@@ -8,4 +8,5 @@ mod funding;
 mod platform;
 mod progress;
 mod projects;
+mod reports;
 mod results;

@@ -1,0 +1,2 @@
+DROP TABLE reports;
+ALTER TABLE results DROP COLUMN assumptions;

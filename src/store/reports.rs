@@ -1,0 +1,131 @@
+//! Generated reports as immutable snapshots: the bytes, their SHA-256, who made them and when.
+//! A manager issues a final (non-draft) report; donors see issued reports only.
+
+use super::audit::{self, Actor};
+use super::now;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::schema::reports;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A report's metadata (the bytes are downloaded from `/reports/{id}/file`).
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+#[diesel(table_name = reports)]
+pub struct ReportMeta {
+    pub id: i64,
+    pub project_id: i64,
+    /// `undp-quarterly`, `eu-interim` or `iptt`.
+    pub template: String,
+    /// `2025-Q3`, `2025` or `2024-Q3..2025-Q2`.
+    pub period: String,
+    pub period_from: String,
+    pub period_to: String,
+    /// `pdf`, `xlsx` or `html`.
+    pub format: String,
+    pub file_name: String,
+    pub content_type: String,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    pub size_bytes: i64,
+    /// Generated with unapproved data, watermarked "DRAFT".
+    pub draft: bool,
+    pub generated_by: Option<i64>,
+    pub generated_at: NaiveDateTime,
+    pub issued_by: Option<i64>,
+    pub issued_at: Option<NaiveDateTime>,
+}
+
+/// What a generation produced, ready to store.
+pub struct NewReport<'a> {
+    pub project_id: i64,
+    pub template: &'a str,
+    pub period: &'a str,
+    pub period_from: &'a str,
+    pub period_to: &'a str,
+    pub format: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub content: &'a [u8],
+    pub draft: bool,
+}
+
+pub fn insert(conn: &mut DbConnection, actor: &Actor, r: &NewReport) -> Result<ReportMeta, AppError> {
+    let id: i64 = diesel::insert_into(reports::table)
+        .values((
+            reports::project_id.eq(r.project_id),
+            reports::template.eq(r.template),
+            reports::period.eq(r.period),
+            reports::period_from.eq(r.period_from),
+            reports::period_to.eq(r.period_to),
+            reports::format.eq(r.format),
+            reports::file_name.eq(r.file_name),
+            reports::content_type.eq(r.content_type),
+            reports::sha256.eq(r.sha256),
+            reports::size_bytes.eq(r.content.len() as i64),
+            reports::content.eq(r.content),
+            reports::draft.eq(r.draft),
+            reports::generated_by.eq(actor.user_id),
+            reports::generated_at.eq(now()),
+        ))
+        .returning(reports::id)
+        .get_result(conn)?;
+    let meta = get(conn, id)?;
+    audit::created(conn, actor, Some(r.project_id), "report", id, &meta)?;
+    Ok(meta)
+}
+
+pub fn get(conn: &mut DbConnection, id: i64) -> Result<ReportMeta, AppError> {
+    reports::table
+        .find(id)
+        .select(ReportMeta::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::NotFound(format!("report {id}")))
+}
+
+pub fn content(conn: &mut DbConnection, id: i64) -> Result<Vec<u8>, AppError> {
+    Ok(reports::table.find(id).select(reports::content).first(conn)?)
+}
+
+/// Newest first; `issued_only` for donors.
+pub fn list(conn: &mut DbConnection, project_id: i64, issued_only: bool) -> Result<Vec<ReportMeta>, AppError> {
+    let mut q = reports::table.filter(reports::project_id.eq(project_id)).into_boxed();
+    if issued_only {
+        q = q.filter(reports::issued_at.is_not_null());
+    }
+    Ok(q.select(ReportMeta::as_select()).order(reports::id.desc()).load(conn)?)
+}
+
+/// Issues a report to the donors. Drafts are never issued; issuing twice changes nothing.
+pub fn issue(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<ReportMeta, AppError> {
+    let current = get(conn, id)?;
+    if current.draft {
+        return Err(AppError::Conflict {
+            message: "a draft report (with unapproved data) cannot be issued: approve the data and generate it again"
+                .into(),
+            field: None,
+        });
+    }
+    if current.issued_at.is_some() {
+        return Ok(current);
+    }
+    diesel::update(reports::table.find(id))
+        .set((reports::issued_by.eq(actor.user_id), reports::issued_at.eq(Some(now()))))
+        .execute(conn)?;
+    let after = get(conn, id)?;
+    audit::record(
+        conn,
+        actor,
+        Some(current.project_id),
+        "report",
+        id,
+        "issue",
+        None,
+        serde_json::to_value(&after).ok(),
+    )?;
+    Ok(after)
+}

@@ -1,0 +1,141 @@
+//! Donor reports through the API: generation rules, storage as snapshots, issuing to donors,
+//! and the figures in the files compared with the progress API.
+
+use crate::helpers::{Backend, TestApp, fields};
+use serde_json::{Value, json};
+
+/// Downloads a stored report: (status, content type, content disposition, bytes).
+async fn download(app: &TestApp, token: &str, id: i64) -> (u16, String, String, Vec<u8>) {
+    let mut res = app
+        .client
+        .get(format!("{}/api/v1/reports/{id}/file", app.address))
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let (ct, cd) = (header("content-type"), header("content-disposition"));
+    let bytes = res.body().limit(256 * 1024 * 1024).await.unwrap().to_vec();
+    (res.status().as_u16(), ct, cd, bytes)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Formats a figure the way reports show numbers with no decimals.
+pub fn grouped(v: f64) -> String {
+    rbm::reports::document::format(&rbm::reports::document::Value::Number { value: v, decimals: 0 })
+}
+
+async fn html_report_snapshot_and_figures(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let body = json!({"template": "undp-quarterly", "period": "2025-Q3", "format": "html"}).to_string();
+    let (status, meta) = app.request_as(Some(&manager), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await;
+    assert_eq!(status, 201, "{meta}");
+    assert_eq!(
+        (meta["template"].as_str(), meta["period"].as_str(), meta["draft"].as_bool()),
+        (Some("undp-quarterly"), Some("2025-Q3"), Some(false))
+    );
+    let (status, ct, cd, bytes) = download(&app, &manager, meta["id"].as_i64().unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(cd.contains("UZB-PSD_undp-quarterly_2025-Q3.html"), "{cd}");
+    assert_eq!(sha256_hex(&bytes), meta["sha256"].as_str().unwrap(), "the stored hash is the file's");
+    assert_eq!(bytes.len() as i64, meta["size_bytes"].as_i64().unwrap());
+    let html = String::from_utf8(bytes).unwrap();
+
+    // Every indicator is there with the figures the progress API computes.
+    let (_, progress) = app.get("/api/v1/projects/UZB-PSD/progress?period=2025-Q3").await;
+    for ind in progress["indicators"].as_array().unwrap() {
+        let code = ind["code"].as_str().unwrap();
+        assert!(html.contains(&format!("{code}: ")), "{code} missing");
+        let cumulative = ind["actual_cumulative"].as_f64().filter(|c| c.fract() == 0.0);
+        if let (Some(c), "number") = (cumulative, ind["measure"].as_str().unwrap()) {
+            assert!(html.contains(&grouped(c)), "{code}: cumulative {c} not shown");
+        }
+    }
+    assert!(html.contains("2,410"), "OP2 cumulative, as in the README's worked example");
+    assert!(html.contains("Oʻzbekiston") || html.contains("Uzbekistan"));
+}
+
+async fn generation_rules_and_nothing_stored_on_error(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    let post = |body: Value| {
+        let t = coordinator.clone();
+        let app = &app;
+        async move { app.request_as(Some(&t), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body.to_string())).await }
+    };
+    let (status, p) = post(json!({"template": "world-bank", "period": "2025-Q3", "format": "pdf"})).await;
+    assert_eq!((status, fields(&p)), (422, vec!["template".to_string()]), "{p}");
+    let (status, p) = post(json!({"template": "iptt", "period": "2031-Q1", "format": "html"})).await;
+    assert_eq!((status, fields(&p)), (422, vec!["period".to_string()]), "{p}");
+    let (status, p) = post(json!({"template": "iptt", "period": "2025-Q3", "format": "docx"})).await;
+    assert_eq!((status, fields(&p)), (422, vec!["format".to_string()]), "{p}");
+    // 2026-Q1 holds a draft, a submitted and a returned actual.
+    let (status, p) = post(json!({"template": "undp-quarterly", "period": "2026-Q1", "format": "html"})).await;
+    assert_eq!(status, 409, "{p}");
+    let detail = p["detail"].as_str().unwrap();
+    assert!(detail.contains("OP2 2026-Q1 (draft)") && detail.contains("OC1 2026-Q1 (submitted)"), "{detail}");
+    let (_, list) = app.get("/api/v1/projects/UZB-PSD/reports").await;
+    assert_eq!(list, json!([]), "nothing stored");
+
+    // Asked for, a draft is generated and says so on every page.
+    let (status, meta) =
+        post(json!({"template": "undp-quarterly", "period": "2026-Q1", "format": "html", "draft": true})).await;
+    assert_eq!((status, meta["draft"].as_bool()), (201, Some(true)), "{meta}");
+    let (_, _, cd, bytes) = download(&app, &coordinator, meta["id"].as_i64().unwrap()).await;
+    assert!(cd.contains("_DRAFT.html"));
+    assert!(String::from_utf8(bytes).unwrap().contains("DRAFT: includes unapproved data"));
+    // A draft is never issued.
+    let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let (status, _) =
+        app.request_as(Some(&manager), "POST", &format!("/api/v1/reports/{}/issue", meta["id"]), None).await;
+    assert_eq!(status, 409);
+
+    // The other templates and a run of quarters.
+    for (template, window) in
+        [("eu-interim", json!({"from": "2024-Q3", "to": "2025-Q2"})), ("iptt", json!({"period": "2025"}))]
+    {
+        let mut body = json!({"template": template, "format": "html"});
+        body.as_object_mut().unwrap().extend(window.as_object().unwrap().clone());
+        let (status, m) = post(body).await;
+        assert_eq!(status, 201, "{template}: {m}");
+    }
+}
+
+async fn donors_download_issued_reports_only(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let donor = app.login("donor.eu@rbm.example", "demo-donor-2025").await;
+    let finance = app.login("finance@rbm.example", "demo-finance-2025").await;
+    let body = json!({"template": "eu-interim", "period": "2025-Q3", "format": "html"}).to_string();
+    assert_eq!(app.request_as(Some(&donor), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await.0, 403);
+    assert_eq!(app.request_as(Some(&finance), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await.0, 403);
+    let (_, meta) = app.request_as(Some(&manager), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await;
+    let id = meta["id"].as_i64().unwrap();
+    let (_, list) = app.request_as(Some(&donor), "GET", "/api/v1/projects/UZB-PSD/reports", None).await;
+    assert_eq!(list, json!([]), "not issued yet");
+    assert_eq!(download(&app, &donor, id).await.0, 404);
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    assert_eq!(app.request_as(Some(&coordinator), "POST", &format!("/api/v1/reports/{id}/issue"), None).await.0, 403);
+    let (status, issued) = app.request_as(Some(&manager), "POST", &format!("/api/v1/reports/{id}/issue"), None).await;
+    assert_eq!(status, 200);
+    assert!(issued["issued_at"].is_string());
+    let (_, list) = app.request_as(Some(&donor), "GET", "/api/v1/projects/UZB-PSD/reports", None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (status, _, _, bytes) = download(&app, &donor, id).await;
+    assert_eq!(status, 200);
+    assert_eq!(sha256_hex(&bytes), meta["sha256"].as_str().unwrap(), "the donor gets the stored snapshot");
+    // A donor of another project does not see KAZ-HUB's reports at all.
+    assert_eq!(app.request_as(Some(&donor), "GET", "/api/v1/projects/KAZ-HUB/reports", None).await.0, 404);
+}
+
+crate::on_both_backends!(
+    html_report_snapshot_and_figures,
+    generation_rules_and_nothing_stored_on_error,
+    donors_download_issued_reports_only,
+);
