@@ -9,13 +9,23 @@
 //! - the summary that groups budget and expenditure by output, activity, source, account,
 //!   EU heading and quarter for a quarter, a year or the life of project.
 
-use super::FieldError;
 use super::money::{Money, minor_unit_exponent};
 use super::period::Quarter;
+use super::{FieldError, vocabulary};
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
+
+vocabulary! {
+    /// Where an annual work plan is: only a `draft` changes; the Project Board `approved` it
+    /// (locked); approving a later revision makes it `superseded` (still readable).
+    WorkPlanStatus {
+        Draft = "draft",
+        Approved = "approved",
+        Superseded = "superseded",
+    }
+}
 
 /// The EU budget headings (PRAG Annex III) the UNDP accounts map to.
 pub const EU_HEADINGS: [(i32, &str); 7] = [
@@ -51,8 +61,7 @@ pub fn indirect_cost(direct_minor: i64, rate_bp: i32) -> i64 {
 /// Expenditure / budget in basis points (4523 = 45.23 %), half away from zero; `None`
 /// when nothing is budgeted (a rate of spending against nothing means nothing).
 pub fn delivery_rate_bp(expenditure_minor: i64, budget_minor: i64) -> Option<i64> {
-    (budget_minor != 0)
-        .then(|| div_round(i128::from(expenditure_minor) * 10_000, i128::from(budget_minor)) as i64)
+    (budget_minor != 0).then(|| div_round(i128::from(expenditure_minor) * 10_000, i128::from(budget_minor)) as i64)
 }
 
 /// `4523` -> `45.23 %`.
@@ -528,7 +537,10 @@ mod tests {
         assert_eq!(y2013.total, Tally { budget_minor: 2_100, expenditure_minor: 1_200 });
         assert_eq!(y2013.total.delivery_rate_bp(), Some(5_714));
         assert_eq!(y2013.by_source[&100], Tally { budget_minor: 1_100, expenditure_minor: 900 });
-        assert_eq!(y2013.by_quarter.keys().map(|q| q.to_string()).collect::<Vec<_>>(), ["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"]);
+        assert_eq!(
+            y2013.by_quarter.keys().map(|q| q.to_string()).collect::<Vec<_>>(),
+            ["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"]
+        );
 
         let q2: Quarter = "2013-Q2".parse().unwrap();
         let s = summarize(&budget, &spending, Scope::Quarter(q2));

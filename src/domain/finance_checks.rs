@@ -221,8 +221,9 @@ pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
                 check: CheckKind::BudgetOverContribution,
                 severity: Severity::Error,
                 message: format!(
-                    "The work plans{to_date} programme {} on {} but its contribution is {}: {} over.",
+                    "The work plans{to_date} programme {} of {} funds, but {}'s contribution is {}: {} over.",
                     money(programmed, cur),
+                    s.code,
                     s.code,
                     money(*c, cur),
                     money(programmed - c, cur)
@@ -236,7 +237,7 @@ pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
                 check: CheckKind::BudgetOverContribution,
                 severity: if why.starts_with("no contribution") { Severity::Error } else { Severity::Info },
                 message: format!(
-                    "The work plans{to_date} programme {} on {}, which cannot be compared with its contribution: {why}.",
+                    "The work plans{to_date} programme {} of {} funds, which cannot be compared with its contribution: {why}.",
                     money(programmed, cur),
                     s.code
                 ),
@@ -255,8 +256,8 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
     let cur = &input.currency;
     let mut out = vec![];
     for p in &input.plans {
-        // source -> (direct, indirect, indirect line ids)
-        let mut per: BTreeMap<i64, (i64, i64, Vec<i64>)> = BTreeMap::new();
+        // source -> (direct, indirect, indirect line ids, direct line ids)
+        let mut per: BTreeMap<i64, (i64, i64, Vec<i64>, Vec<i64>)> = BTreeMap::new();
         for l in input.lines.iter().filter(|l| l.plan_id == p.id) {
             let e = per.entry(l.source_id).or_default();
             if l.is_indirect() {
@@ -264,9 +265,12 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
                 e.2.push(l.id);
             } else {
                 e.0 += l.amount_minor;
+                e.3.push(l.id);
             }
         }
-        for (source_id, (direct, stored, ids)) in per {
+        for (source_id, (direct, stored, gms_ids, direct_ids)) in per {
+            // The GMS lines concerned; without any, the direct lines that call for one.
+            let ids = if gms_ids.is_empty() { direct_ids } else { gms_ids };
             let Some(s) = input.sources.iter().find(|s| s.id == source_id) else { continue };
             let Some(rate) = s.indirect_rate_bp else {
                 if stored > 0 {
@@ -419,7 +423,8 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
             Some((micros, how)) => convert(e.amount_minor, &e.currency, &e.ledger_currency, micros, how),
         };
         if expected != Some(e.ledger_amount_minor) {
-            let expected_text = expected.map_or_else(|| "not convertible".to_string(), |v| money(v, &e.ledger_currency));
+            let expected_text =
+                expected.map_or_else(|| "not convertible".to_string(), |v| money(v, &e.ledger_currency));
             out.push(Finding {
                 check: CheckKind::TotalsDoNotAddUp,
                 severity: Severity::Error,
@@ -517,10 +522,7 @@ mod tests {
                 currency: "USD".into(),
                 document_total_minor: Some(1_070_000),
             }],
-            lines: vec![
-                line(10, 1, "72100", Some(5), 1_000_000),
-                line(11, 1, "75100", Some(7), 70_000),
-            ],
+            lines: vec![line(10, 1, "72100", Some(5), 1_000_000), line(11, 1, "75100", Some(7), 70_000)],
             spending: vec![],
             sources: vec![
                 CheckSource {
@@ -569,7 +571,7 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!(
             f[0].message,
-            "The work plans up to 2013 programme 303,333.00 USD on RB but its contribution is 293,333.00 USD: 10,000.00 USD over."
+            "The work plans up to 2013 programme 303,333.00 USD of RB funds, but RB's contribution is 293,333.00 USD: 10,000.00 USD over."
         );
         assert_eq!(f[0].line_ids, vec![10, 11]);
         assert_eq!(f[1].severity, Severity::Error);
@@ -594,7 +596,13 @@ mod tests {
         // No GMS line at all on a source with a rate.
         i.lines.remove(1);
         let f = indirect_cost_mismatch(&i);
-        assert!(f[0].message.contains("has no indirect-cost (GMS) line: 7.00 % of its direct costs of 10,000.00 USD is 700.00 USD"), "{}", f[0].message);
+        assert_eq!(f[0].line_ids, vec![10], "the direct lines that call for a GMS line");
+        assert!(
+            f[0].message
+                .contains("has no indirect-cost (GMS) line: 7.00 % of its direct costs of 10,000.00 USD is 700.00 USD"),
+            "{}",
+            f[0].message
+        );
         // A 0 % source (UNDP core) needs none; a source without a stated rate is only noted.
         i.lines.push(line(12, 2, "71200", Some(1), 500_000));
         assert_eq!(indirect_cost_mismatch(&i).len(), 1);
@@ -647,7 +655,11 @@ mod tests {
         i.spending = vec![kzt];
         let f = totals_do_not_add_up(&i);
         assert_eq!(f.len(), 2);
-        assert!(f[0].message.contains("adds up to 10,000.01 USD, not to its amount of 10,000.00 USD"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("adds up to 10,000.01 USD, not to its amount of 10,000.00 USD"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(
             f[1].message,
             "Expenditure 7 of 225,000.00 KZT on 2013-03-20 is recorded as 1,500.00 USD, but at the rate it states it is 1,492.93 USD."
