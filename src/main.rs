@@ -243,4 +243,8 @@ fn print_report(r: &seeds::LoadReport) {
         r.users_created,
         r.projects_skipped
     );
+    println!(
+        "  finance: {} work plans, {} budget lines, {} expenditures, {} receipts, {} new exchange rates, {} new budget accounts",
+        r.work_plans, r.budget_lines, r.expenditures, r.receipts, r.exchange_rates_created, r.budget_accounts_created
+    );
 }

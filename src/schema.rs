@@ -289,3 +289,146 @@ diesel::allow_tables_to_appear_in_same_query!(
     risk_updates,
     reports,
 );
+
+// Work plans and finance (migration 000004). Kept in a block of their own: these tables are
+// joined among themselves; projects, results and funding sources are read separately.
+
+diesel::table! {
+    budget_accounts (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        eu_heading -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_plans (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        year -> Integer,
+        revision -> Integer,
+        previous_id -> Nullable<BigInt>,
+        status -> Text,
+        title -> Nullable<Text>,
+        currency -> Text,
+        document_total_minor -> Nullable<BigInt>,
+        revision_reason -> Nullable<Text>,
+        approved_on -> Nullable<Date>,
+        approved_by -> Nullable<BigInt>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    work_plan_activities (id) {
+        id -> BigInt,
+        work_plan_id -> BigInt,
+        result_id -> BigInt,
+        q1 -> Bool,
+        q2 -> Bool,
+        q3 -> Bool,
+        q4 -> Bool,
+        responsible_party -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    budget_lines (id) {
+        id -> BigInt,
+        work_plan_id -> BigInt,
+        activity_id -> Nullable<BigInt>,
+        funding_source_id -> BigInt,
+        account_code -> Text,
+        description -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        q1_minor -> Nullable<BigInt>,
+        q2_minor -> Nullable<BigInt>,
+        q3_minor -> Nullable<BigInt>,
+        q4_minor -> Nullable<BigInt>,
+        lineage_id -> BigInt,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    exchange_rates (id) {
+        id -> BigInt,
+        base_currency -> Text,
+        quote_currency -> Text,
+        month -> Text,
+        rate_micros -> BigInt,
+        source -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    expenditures (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        budget_line_id -> BigInt,
+        spent_on -> Date,
+        amount_minor -> BigInt,
+        currency -> Text,
+        ledger_amount_minor -> BigInt,
+        ledger_currency -> Text,
+        fx_pair -> Nullable<Text>,
+        fx_month -> Nullable<Text>,
+        fx_rate_micros -> Nullable<BigInt>,
+        reference -> Text,
+        description -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receipts (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        funding_source_id -> BigInt,
+        received_on -> Date,
+        amount_minor -> BigInt,
+        currency -> Text,
+        ledger_amount_minor -> BigInt,
+        ledger_currency -> Text,
+        fx_pair -> Nullable<Text>,
+        fx_month -> Nullable<Text>,
+        fx_rate_micros -> Nullable<BigInt>,
+        reference -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(work_plan_activities -> work_plans (work_plan_id));
+diesel::joinable!(budget_lines -> work_plans (work_plan_id));
+diesel::joinable!(budget_lines -> work_plan_activities (activity_id));
+diesel::joinable!(expenditures -> budget_lines (budget_line_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    budget_accounts,
+    work_plans,
+    work_plan_activities,
+    budget_lines,
+    exchange_rates,
+    expenditures,
+    receipts,
+);

@@ -1,9 +1,12 @@
 //! The seed document: one JSON file describing funding sources and whole projects (results
-//! tree, indicators, targets, contributions). `rbm seed load FILE` takes it, the demo data in
-//! `seeds/` uses it, and every record goes through the same use cases (and rules) as the API.
+//! tree, indicators, targets, contributions, work plans with their lines and expenditures,
+//! receipts), plus monthly exchange rates and budget accounts. `rbm seed load FILE` takes it,
+//! the demo data in `seeds/` uses it, and every record goes through the same use cases (and
+//! rules) as the API.
 
 use crate::db::{Db, DbConnection};
 use crate::domain::access::Role;
+use crate::domain::budget::WorkPlanStatus;
 use crate::domain::indicators::{Accumulation, Dimension, Direction, Measure};
 use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskStatus};
 use crate::domain::progress::{ActualStatus, Transition};
@@ -11,6 +14,7 @@ use crate::domain::results::ResultLevel;
 use crate::domain::{FundingKind, ProjectStatus};
 use crate::error::AppError;
 use crate::store::audit::Actor;
+use crate::store::expenditures::{self, ExpenditureInput, ReceiptInput};
 use crate::store::funding::{self, ContributionInput, FundingSourceInput};
 use crate::store::indicators::{self, IndicatorInput, TargetInput};
 use crate::store::monitoring::{self, ActivityProgressInput, NarrativeInput, RiskInput, RiskUpdateInput};
@@ -18,8 +22,11 @@ use crate::store::progress::{self as actuals, ActualInput, TransitionInput};
 use crate::store::projects::{self, ProjectInput};
 use crate::store::results::{self, ResultInput};
 use crate::store::users::{self, MembershipInput, NewUser};
+use crate::store::workplans::{self, ActivityInput, ApproveInput, BudgetLineInput, WorkPlanInput};
+use crate::store::{accounts, exchange};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The demo projects shipped in `seeds/` (compiled in, so the binary works anywhere).
 pub const DEMO: &[(&str, &str)] = &[
@@ -34,6 +41,12 @@ pub const DEMO: &[(&str, &str)] = &[
 pub struct SeedDocument {
     #[serde(default)]
     pub funding_sources: Vec<SeedFundingSource>,
+    /// Accounts to add to the budget-account catalogue (one whose code exists is kept).
+    #[serde(default)]
+    pub budget_accounts: Vec<accounts::BudgetAccountInput>,
+    /// Monthly exchange rates (one already stored for the pair and month is kept).
+    #[serde(default)]
+    pub exchange_rates: Vec<SeedRate>,
     #[serde(default)]
     pub projects: Vec<SeedProject>,
     /// Monitoring data of projects (this document's or ones already in the database).
@@ -159,6 +172,95 @@ pub struct SeedFundingSource {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct SeedRate {
+    pub base: String,
+    pub quote: String,
+    /// `2013-05`
+    pub month: String,
+    /// A decimal string: `"150.65"` (1 base = 150.65 quote).
+    pub rate: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedWorkPlan {
+    pub year: i32,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub document_total_minor: Option<i64>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// `draft` (default) or `approved` (then `approved_on` is required).
+    #[serde(default)]
+    pub status: Option<WorkPlanStatus>,
+    #[serde(default)]
+    pub approved_on: Option<NaiveDate>,
+    #[serde(default)]
+    pub activities: Vec<SeedActivity>,
+    #[serde(default)]
+    pub lines: Vec<SeedLine>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedActivity {
+    /// Code of a result of level activity, e.g. `1.1.1.2`.
+    pub result: String,
+    pub quarters: Vec<u8>,
+    pub responsible_party: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedLine {
+    /// The activity's result code (one of the plan's activities); none for a plan-level line.
+    #[serde(default)]
+    pub activity: Option<String>,
+    /// Funding source code.
+    pub source: String,
+    /// Account code of the catalogue.
+    pub account: String,
+    pub description: String,
+    pub amount_minor: i64,
+    /// Defaults to the project's currency.
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub phasing: Option<[i64; 4]>,
+    /// Recorded once the plan is approved.
+    #[serde(default)]
+    pub expenditures: Vec<SeedExpenditure>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedExpenditure {
+    pub spent_on: NaiveDate,
+    pub amount_minor: i64,
+    /// Defaults to the project's currency; another needs the month's exchange rate.
+    #[serde(default)]
+    pub currency: Option<String>,
+    pub reference: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedReceipt {
+    /// Funding source code.
+    pub source: String,
+    pub received_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub reference: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SeedProject {
     pub code: String,
     #[serde(default)]
@@ -176,6 +278,12 @@ pub struct SeedProject {
     pub contributions: Vec<SeedContribution>,
     #[serde(default)]
     pub results: Vec<SeedResult>,
+    /// Annual work plans, loaded after the results they schedule.
+    #[serde(default)]
+    pub work_plans: Vec<SeedWorkPlan>,
+    /// Funds received from the project's contributors.
+    #[serde(default)]
+    pub receipts: Vec<SeedReceipt>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -250,6 +358,12 @@ pub struct LoadReport {
     pub targets: usize,
     pub users_created: usize,
     pub actuals: usize,
+    pub budget_accounts_created: usize,
+    pub exchange_rates_created: usize,
+    pub work_plans: usize,
+    pub budget_lines: usize,
+    pub expenditures: usize,
+    pub receipts: usize,
 }
 
 /// Puts `path` in front of every field an error names, so a seed error points into the file.
@@ -295,6 +409,12 @@ pub fn load_demo(db: &Db) -> Result<LoadReport, AppError> {
         total.targets += r.targets;
         total.users_created += r.users_created;
         total.actuals += r.actuals;
+        total.budget_accounts_created += r.budget_accounts_created;
+        total.exchange_rates_created += r.exchange_rates_created;
+        total.work_plans += r.work_plans;
+        total.budget_lines += r.budget_lines;
+        total.expenditures += r.expenditures;
+        total.receipts += r.receipts;
     }
     Ok(total)
 }
@@ -313,6 +433,30 @@ fn load_in(
             let input = FundingSourceInput { code: f.code.clone(), name: f.name.clone(), kind: f.kind, version: None };
             funding::create_source(c, &system, &input).map_err(at(format!("funding_sources[{i}]")))?;
             report.funding_sources_created += 1;
+        }
+    }
+    for (i, a) in doc.budget_accounts.iter().enumerate() {
+        if accounts::find_by_code(c, &a.code)?.is_none() {
+            accounts::create(c, &system, a).map_err(at(format!("budget_accounts[{i}]")))?;
+            report.budget_accounts_created += 1;
+        }
+    }
+    for (i, r) in doc.exchange_rates.iter().enumerate() {
+        let input = exchange::ExchangeRateInput {
+            base_currency: r.base.clone(),
+            quote_currency: r.quote.clone(),
+            month: r.month.clone(),
+            rate: r.rate.clone(),
+            source: r.source.clone(),
+            version: None,
+        };
+        let exists =
+            exchange::list(c, &exchange::RateFilter { currency: Some(r.quote.clone()), ..Default::default() })?
+                .iter()
+                .any(|x| x.base_currency == r.base && x.quote_currency == r.quote && x.month == r.month);
+        if !exists {
+            exchange::create(c, &system, &input).map_err(at(format!("exchange_rates[{i}]")))?;
+            report.exchange_rates_created += 1;
         }
     }
     for (i, p) in doc.projects.iter().enumerate() {
@@ -362,6 +506,25 @@ fn load_in(
         }
         for (j, r) in p.results.iter().enumerate() {
             load_result(c, project.id, None, r, &format!("{path}.results[{j}]"), &mut report)?;
+        }
+        for (j, w) in p.work_plans.iter().enumerate() {
+            load_work_plan(c, &project, w, &format!("{path}.work_plans[{j}]"), &mut report)?;
+        }
+        for (j, r) in p.receipts.iter().enumerate() {
+            let rpath = format!("{path}.receipts[{j}]");
+            let source = funding::find_source_by_code(c, &r.source)?.ok_or_else(|| {
+                AppError::field(format!("{rpath}.source"), format!("no funding source with code {}", r.source))
+            })?;
+            let input = ReceiptInput {
+                funding_source_id: source.id,
+                received_on: r.received_on,
+                amount_minor: r.amount_minor,
+                currency: r.currency.clone(),
+                reference: r.reference.clone(),
+                version: None,
+            };
+            expenditures::create_receipt(c, &system, &project, &input).map_err(at(rpath))?;
+            report.receipts += 1;
         }
         report.projects_created.push(p.code.clone());
     }
@@ -528,6 +691,104 @@ fn load_progress(c: &mut DbConnection, p: &SeedProgress, path: &str) -> Result<u
         }
     }
     Ok(p.actuals.len())
+}
+
+/// A work plan through the API's use cases: the draft, its activities, its lines, the
+/// Project Board's approval, then the expenditures booked on its lines.
+fn load_work_plan(
+    c: &mut DbConnection,
+    project: &projects::Project,
+    w: &SeedWorkPlan,
+    path: &str,
+    report: &mut LoadReport,
+) -> Result<(), AppError> {
+    let system = Actor::system();
+    let input = WorkPlanInput {
+        year: w.year,
+        title: w.title.clone(),
+        document_total_minor: w.document_total_minor,
+        notes: w.notes.clone(),
+        version: None,
+    };
+    let plan = workplans::create(c, &system, project.id, &input).map_err(at(path.to_string()))?;
+    report.work_plans += 1;
+    let results: HashMap<String, i64> = results::list(c, project.id)?.into_iter().map(|r| (r.code, r.id)).collect();
+    let mut activities: HashMap<String, i64> = HashMap::new();
+    for (k, a) in w.activities.iter().enumerate() {
+        let apath = format!("{path}.activities[{k}]");
+        let result_id = *results.get(&a.result).ok_or_else(|| {
+            AppError::field(format!("{apath}.result"), format!("no result with code {} in the project", a.result))
+        })?;
+        let input = ActivityInput {
+            result_id,
+            quarters: a.quarters.clone(),
+            responsible_party: a.responsible_party.clone(),
+            version: None,
+        };
+        let created = workplans::add_activity(c, &system, plan.id, &input).map_err(at(apath))?;
+        activities.insert(a.result.clone(), created.id);
+    }
+    let mut line_ids = vec![];
+    for (k, l) in w.lines.iter().enumerate() {
+        let lpath = format!("{path}.lines[{k}]");
+        let activity_id = match &l.activity {
+            None => None,
+            Some(code) => Some(*activities.get(code).ok_or_else(|| {
+                AppError::field(format!("{lpath}.activity"), format!("activity {code} is not in the plan's activities"))
+            })?),
+        };
+        let source = funding::find_source_by_code(c, &l.source)?.ok_or_else(|| {
+            AppError::field(format!("{lpath}.source"), format!("no funding source with code {}", l.source))
+        })?;
+        let input = BudgetLineInput {
+            activity_id,
+            funding_source_id: source.id,
+            account_code: l.account.clone(),
+            description: l.description.clone(),
+            amount_minor: l.amount_minor,
+            currency: l.currency.clone().unwrap_or_else(|| project.currency.clone()),
+            phasing: l.phasing,
+            version: None,
+        };
+        line_ids.push(workplans::add_line(c, &system, plan.id, &input).map_err(at(lpath))?.id);
+        report.budget_lines += 1;
+    }
+    match (w.status.unwrap_or(WorkPlanStatus::Draft), w.approved_on) {
+        (WorkPlanStatus::Draft, _) => {}
+        (WorkPlanStatus::Approved, Some(approved_on)) => {
+            let input = ApproveInput { approved_on, version: Some(plan.version) };
+            workplans::approve(c, &system, plan.id, &input).map_err(at(path.to_string()))?;
+        }
+        (WorkPlanStatus::Approved, None) => {
+            return Err(AppError::field(
+                format!("{path}.approved_on"),
+                "an approved plan needs the Project Board's date",
+            ));
+        }
+        (WorkPlanStatus::Superseded, _) => {
+            return Err(AppError::field(
+                format!("{path}.status"),
+                "draft or approved (revisions are made through the API)",
+            ));
+        }
+    }
+    for (k, l) in w.lines.iter().enumerate() {
+        for (e, x) in l.expenditures.iter().enumerate() {
+            let input = ExpenditureInput {
+                budget_line_id: line_ids[k],
+                spent_on: x.spent_on,
+                amount_minor: x.amount_minor,
+                currency: x.currency.clone().unwrap_or_else(|| project.currency.clone()),
+                reference: x.reference.clone(),
+                description: x.description.clone(),
+                version: None,
+            };
+            expenditures::create(c, &system, project, &input)
+                .map_err(at(format!("{path}.lines[{k}].expenditures[{e}]")))?;
+            report.expenditures += 1;
+        }
+    }
+    Ok(())
 }
 
 /// True when the database holds no project yet (first start).

@@ -2,6 +2,7 @@
 //! Handlers are thin: read the request, run one use case in one transaction, answer.
 
 pub mod auth;
+pub mod finance;
 pub mod funding;
 pub mod json;
 pub mod progress;
@@ -21,7 +22,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "rbm: results-based monitoring and donor reporting",
-        description = "Projects, funding, results frameworks, indicators and targets. \
+        description = "Projects, funding, results frameworks, indicators and targets, work plans and finance. \
             Errors are RFC 7807 `application/problem+json`; updates carry the `version` you read (412 when stale)."
     ),
     paths(
@@ -30,6 +31,14 @@ use utoipa::{Modify, OpenApi};
         funding::list_sources, funding::create_source, funding::get_source, funding::update_source, funding::delete_source,
         funding::list_contributions, funding::create_contribution, funding::get_contribution,
         funding::update_contribution, funding::delete_contribution,
+        finance::list_accounts, finance::create_account, finance::get_account, finance::update_account,
+        finance::delete_account, finance::list_rates, finance::create_rate, finance::get_rate, finance::update_rate,
+        finance::delete_rate, finance::list_plans, finance::create_plan, finance::get_plan, finance::update_plan,
+        finance::delete_plan, finance::approve_plan, finance::revise_plan, finance::add_activity,
+        finance::update_activity, finance::delete_activity, finance::add_line, finance::get_line, finance::update_line,
+        finance::delete_line, finance::list_expenditures, finance::create_expenditure, finance::get_expenditure,
+        finance::update_expenditure, finance::delete_expenditure, finance::list_receipts, finance::create_receipt,
+        finance::update_receipt, finance::delete_receipt, finance::summary, finance::checks,
         results::tree, results::create, results::get, results::update, results::delete,
         results::list_indicators, results::create_indicator, results::get_indicator,
         results::update_indicator, results::delete_indicator,
@@ -54,6 +63,8 @@ use utoipa::{Modify, OpenApi};
         (name = "indicators", description = "Indicators, baselines and targets per period"),
         (name = "progress", description = "Actuals and their approval, activity progress, narratives, risks, computed progress"),
         (name = "reports", description = "Donor reports (UNDP quarterly, EU interim, IPTT) as PDF, XLSX or HTML"),
+        (name = "work plans", description = "Annual work plans: activities with Q1-Q4 timeframe, budget lines by source and account; draft -> approved, revisions"),
+        (name = "finance", description = "Expenditures, receipts, exchange rates, the budget-account catalogue, finance views and checks; money in minor units"),
         (name = "auth", description = "Log in, personal API tokens"),
         (name = "admin", description = "Users, project memberships (roles) and the audit trail"),
     )
@@ -197,8 +208,77 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/reports/{id}").route(get().to(reports::get)))
             .service(resource("/reports/{id}/file").route(get().to(reports::file)))
-            .service(resource("/reports/{id}/issue").route(post().to(reports::issue))),
+            .service(resource("/reports/{id}/issue").route(post().to(reports::issue)))
+            .configure(finance_routes),
     );
+}
+
+/// Work plans and finance (`api::finance`).
+fn finance_routes(cfg: &mut web::ServiceConfig) {
+    use actix_web::web::{delete, get, post, put, resource};
+    cfg.service(
+        resource("/budget-accounts").route(get().to(finance::list_accounts)).route(post().to(finance::create_account)),
+    )
+    .service(
+        resource("/budget-accounts/{id}")
+            .route(get().to(finance::get_account))
+            .route(put().to(finance::update_account))
+            .route(delete().to(finance::delete_account)),
+    )
+    .service(resource("/exchange-rates").route(get().to(finance::list_rates)).route(post().to(finance::create_rate)))
+    .service(
+        resource("/exchange-rates/{id}")
+            .route(get().to(finance::get_rate))
+            .route(put().to(finance::update_rate))
+            .route(delete().to(finance::delete_rate)),
+    )
+    .service(
+        resource("/projects/{project}/work-plans")
+            .route(get().to(finance::list_plans))
+            .route(post().to(finance::create_plan)),
+    )
+    .service(
+        resource("/work-plans/{id}")
+            .route(get().to(finance::get_plan))
+            .route(put().to(finance::update_plan))
+            .route(delete().to(finance::delete_plan)),
+    )
+    .service(resource("/work-plans/{id}/approve").route(post().to(finance::approve_plan)))
+    .service(resource("/work-plans/{id}/revisions").route(post().to(finance::revise_plan)))
+    .service(resource("/work-plans/{id}/activities").route(post().to(finance::add_activity)))
+    .service(
+        resource("/work-plan-activities/{id}")
+            .route(put().to(finance::update_activity))
+            .route(delete().to(finance::delete_activity)),
+    )
+    .service(resource("/work-plans/{id}/lines").route(post().to(finance::add_line)))
+    .service(
+        resource("/budget-lines/{id}")
+            .route(get().to(finance::get_line))
+            .route(put().to(finance::update_line))
+            .route(delete().to(finance::delete_line)),
+    )
+    .service(
+        resource("/projects/{project}/expenditures")
+            .route(get().to(finance::list_expenditures))
+            .route(post().to(finance::create_expenditure)),
+    )
+    .service(
+        resource("/expenditures/{id}")
+            .route(get().to(finance::get_expenditure))
+            .route(put().to(finance::update_expenditure))
+            .route(delete().to(finance::delete_expenditure)),
+    )
+    .service(
+        resource("/projects/{project}/receipts")
+            .route(get().to(finance::list_receipts))
+            .route(post().to(finance::create_receipt)),
+    )
+    .service(
+        resource("/receipts/{id}").route(put().to(finance::update_receipt)).route(delete().to(finance::delete_receipt)),
+    )
+    .service(resource("/projects/{project}/finance/summary").route(get().to(finance::summary)))
+    .service(resource("/projects/{project}/finance/checks").route(get().to(finance::checks)));
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

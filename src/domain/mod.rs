@@ -2,6 +2,8 @@
 //! Everything here is unit-tested; the API, the seeds and (later) the reports call it.
 
 pub mod access;
+pub mod budget;
+pub mod finance_checks;
 pub mod indicators;
 pub mod money;
 pub mod monitoring;

@@ -2,7 +2,11 @@
 //! (see [`crate::db::Db::tx`]), checks its rules first and writes only when all pass.
 //! Inputs are the API's DTOs, so the REST API, the CLI and the seed loader share one path.
 
+pub mod accounts;
 pub mod audit;
+pub mod exchange;
+pub mod expenditures;
+pub mod finance;
 pub mod funding;
 pub mod indicators;
 pub mod monitoring;
@@ -11,6 +15,7 @@ pub mod projects;
 pub mod reports;
 pub mod results;
 pub mod users;
+pub mod workplans;
 
 use crate::domain::FieldError;
 use crate::error::AppError;

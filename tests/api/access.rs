@@ -130,6 +130,51 @@ async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
             let body = json!({"code": format!("RD{n}"), "description": "x", "category": "social", "likelihood": 1, "impact": 1, "status": "open"});
             format!("/api/v1/risks/{}", created(app.post("/api/v1/projects/UZB-PSD/risks", &body).await))
         }
+        "account" => format!(
+            "/api/v1/budget-accounts/{}",
+            created(
+                app.post("/api/v1/budget-accounts", &json!({"code": format!("8{n:04}"), "name": "x", "eu_heading": 6}))
+                    .await
+            )
+        ),
+        "rate" => format!(
+            "/api/v1/exchange-rates/{}",
+            created(
+                app.post(
+                    "/api/v1/exchange-rates",
+                    &json!({"base_currency": "USD", "quote_currency": "GBP", "month": format!("{}-{:02}", 1900 + n / 12, n % 12 + 1), "rate": "0.8"}),
+                )
+                .await
+            )
+        ),
+        "work_plan" => {
+            // 2023 is kept for these: remove the draft a refused attempt left behind.
+            let (_, plans) = app.get("/api/v1/projects/UZB-PSD/work-plans").await;
+            for p in plans.as_array().unwrap().iter().filter(|p| p["year"] == 2023) {
+                assert_eq!(app.delete(&format!("/api/v1/work-plans/{}", p["id"])).await.0, 204);
+            }
+            let body = json!({"year": 2023, "title": format!("plan {n}")});
+            format!("/api/v1/work-plans/{}", created(app.post("/api/v1/projects/UZB-PSD/work-plans", &body).await))
+        }
+        "activity" => {
+            let body = json!({"parent_id": ctx.output, "level": "activity", "code": format!("1.1.2.{}", 500 + n), "title": "x"});
+            let result = created(app.post("/api/v1/projects/UZB-PSD/results", &body).await);
+            let body = json!({"result_id": result, "quarters": [1], "responsible_party": "UNDP"});
+            let path = format!("/api/v1/work-plans/{}/activities", ctx.draft_plan);
+            format!("/api/v1/work-plan-activities/{}", created(app.post(&path, &body).await))
+        }
+        "line" => {
+            let path = format!("/api/v1/work-plans/{}/lines", ctx.draft_plan);
+            format!("/api/v1/budget-lines/{}", created(app.post(&path, &ctx.line_body).await))
+        }
+        "expenditure" => format!(
+            "/api/v1/expenditures/{}",
+            created(app.post("/api/v1/projects/UZB-PSD/expenditures", &ctx.expenditure_body).await)
+        ),
+        "receipt" => format!(
+            "/api/v1/receipts/{}",
+            created(app.post("/api/v1/projects/UZB-PSD/receipts", &ctx.receipt_body).await)
+        ),
         "source" => format!(
             "/api/v1/funding-sources/{}",
             created(
@@ -143,6 +188,11 @@ async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
 
 struct Ctx {
     output: i64,
+    /// UZB-PSD's 2026 draft plan.
+    draft_plan: i64,
+    line_body: Value,
+    expenditure_body: Value,
+    receipt_body: Value,
 }
 
 /// A number indicator on the output, for actuals that must not disturb the demo's own.
@@ -176,10 +226,34 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
 
     let output = id_of(&app, "/api/v1/projects/UZB-PSD/indicators", "code", "OP2").await;
     let output = app.get(&format!("/api/v1/indicators/{output}")).await.1["result_id"].as_i64().unwrap();
-    let ctx = Ctx { output };
     let (_, contributions) = app.get("/api/v1/projects/UZB-PSD/contributions").await;
     let contribution = contributions[0]["id"].as_i64().unwrap();
     let eu = id_of(&app, "/api/v1/funding-sources", "code", "EU").await;
+    // Finance: the approved 2025 plan, the 2026 draft, one of each resource.
+    let (_, plans) = app.get("/api/v1/projects/UZB-PSD/work-plans").await;
+    let plan_of =
+        |year: i64| plans.as_array().unwrap().iter().find(|p| p["year"] == year).unwrap()["id"].as_i64().unwrap();
+    let (plan, draft_plan) = (plan_of(2025), plan_of(2026));
+    let (_, awp) = app.get(&format!("/api/v1/work-plans/{plan}")).await;
+    let (wp_activity, line) = (awp["activities"][0]["id"].as_i64().unwrap(), awp["lines"][0]["id"].as_i64().unwrap());
+    let expenditure = app.get("/api/v1/projects/UZB-PSD/expenditures").await.1[0]["id"].as_i64().unwrap();
+    let receipt = app.get("/api/v1/projects/UZB-PSD/receipts").await.1[0]["id"].as_i64().unwrap();
+    let account = id_of(&app, "/api/v1/budget-accounts", "code", "71200").await;
+    let rate = app.get("/api/v1/exchange-rates?currency=UZS").await.1[0]["id"].as_i64().unwrap();
+    let line_body = json!({"funding_source_id": eu, "account_code": "72100", "description": "x", "amount_minor": 100, "currency": "USD"});
+    let expenditure_body = json!({"budget_line_id": line, "spent_on": "2025-05-05", "amount_minor": 100, "currency": "USD", "reference": "x"});
+    let receipt_body = json!({"funding_source_id": eu, "received_on": "2025-05-05", "amount_minor": 100, "currency": "USD", "reference": "x"});
+    let with_version = |mut v: Value| {
+        v["version"] = json!(99);
+        v
+    };
+    let ctx = Ctx {
+        output,
+        draft_plan,
+        line_body: line_body.clone(),
+        expenditure_body: expenditure_body.clone(),
+        receipt_body: receipt_body.clone(),
+    };
     let (_, inds) = app.get("/api/v1/projects/UZB-PSD/indicators").await;
     let indicator = inds[0]["id"].as_i64().unwrap();
     let target = inds[0]["targets"][0]["id"].as_i64().unwrap();
@@ -402,6 +476,86 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("GET", format!("/api/v1/reports/{report}"), None, "ACMFD", true),
         ("GET", format!("/api/v1/reports/{report}/file"), None, "ACMFD", true),
         ("POST", format!("/api/v1/reports/{report}/issue"), None, "AM", true),
+        // Work plans and finance.
+        ("GET", "/api/v1/budget-accounts".into(), None, "ACMFDO", false),
+        (
+            "POST",
+            "/api/v1/budget-accounts".into(),
+            Some(json!({"code": "9{n}0", "name": "x", "eu_heading": 5})),
+            "A",
+            false,
+        ),
+        ("GET", format!("/api/v1/budget-accounts/{account}"), None, "ACMFDO", false),
+        (
+            "PUT",
+            format!("/api/v1/budget-accounts/{account}"),
+            Some(json!({"code": "71200", "name": "x", "eu_heading": 1, "version": 99})),
+            "A",
+            false,
+        ),
+        ("DELETE", "fresh:account".into(), None, "A", false),
+        ("GET", "/api/v1/exchange-rates".into(), None, "ACMFDO", false),
+        (
+            "POST",
+            "/api/v1/exchange-rates".into(),
+            Some(json!({"base_currency": "USD", "quote_currency": "CHF", "month": "2099-01", "rate": "0.9"})),
+            "AF",
+            false,
+        ),
+        ("GET", format!("/api/v1/exchange-rates/{rate}"), None, "ACMFDO", false),
+        (
+            "PUT",
+            format!("/api/v1/exchange-rates/{rate}"),
+            Some(
+                json!({"base_currency": "USD", "quote_currency": "UZS", "month": "2025-01", "rate": "1", "version": 99}),
+            ),
+            "AF",
+            false,
+        ),
+        ("DELETE", "fresh:rate".into(), None, "AF", false),
+        ("GET", "/api/v1/projects/UZB-PSD/work-plans".into(), None, "ACMFD", true),
+        ("POST", "/api/v1/projects/UZB-PSD/work-plans".into(), Some(json!({"year": 2024})), "AF", true),
+        ("GET", format!("/api/v1/work-plans/{plan}"), None, "ACMFD", true),
+        ("PUT", format!("/api/v1/work-plans/{plan}"), Some(json!({"year": 2025, "version": 99})), "AF", true),
+        ("DELETE", "fresh:work_plan".into(), None, "AF", true),
+        (
+            "POST",
+            format!("/api/v1/work-plans/{plan}/approve"),
+            Some(json!({"approved_on": "2025-02-14", "version": 99})),
+            "AM",
+            true,
+        ),
+        ("POST", format!("/api/v1/work-plans/{plan}/revisions"), Some(json!({"reason": "x"})), "AF", true),
+        (
+            "POST",
+            format!("/api/v1/work-plans/{draft_plan}/activities"),
+            Some(json!({"result_id": output, "quarters": [1], "responsible_party": "x"})),
+            "AF",
+            true,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/work-plan-activities/{wp_activity}"),
+            Some(json!({"result_id": output, "quarters": [1], "responsible_party": "x", "version": 99})),
+            "AF",
+            true,
+        ),
+        ("DELETE", "fresh:activity".into(), None, "AF", true),
+        ("POST", format!("/api/v1/work-plans/{draft_plan}/lines"), Some(line_body.clone()), "AF", true),
+        ("GET", format!("/api/v1/budget-lines/{line}"), None, "ACMFD", true),
+        ("PUT", format!("/api/v1/budget-lines/{line}"), Some(with_version(line_body)), "AF", true),
+        ("DELETE", "fresh:line".into(), None, "AF", true),
+        ("GET", "/api/v1/projects/UZB-PSD/expenditures".into(), None, "ACMFD", true),
+        ("POST", "/api/v1/projects/UZB-PSD/expenditures".into(), Some(expenditure_body.clone()), "AF", true),
+        ("GET", format!("/api/v1/expenditures/{expenditure}"), None, "ACMFD", true),
+        ("PUT", format!("/api/v1/expenditures/{expenditure}"), Some(with_version(expenditure_body)), "AF", true),
+        ("DELETE", "fresh:expenditure".into(), None, "AF", true),
+        ("GET", "/api/v1/projects/UZB-PSD/receipts".into(), None, "ACMFD", true),
+        ("POST", "/api/v1/projects/UZB-PSD/receipts".into(), Some(receipt_body.clone()), "AF", true),
+        ("PUT", format!("/api/v1/receipts/{receipt}"), Some(with_version(receipt_body)), "AF", true),
+        ("DELETE", "fresh:receipt".into(), None, "AF", true),
+        ("GET", "/api/v1/projects/UZB-PSD/finance/summary?period=2025".into(), None, "ACMFD", true),
+        ("GET", "/api/v1/projects/UZB-PSD/finance/checks?year=2025".into(), None, "ACMFD", true),
     ];
 
     let spec = app.get("/api/v1/openapi.json").await.1;

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod access;
+mod finance;
 mod funding;
 mod platform;
 mod progress;

@@ -1,0 +1,613 @@
+//! Work plans, budget lines, expenditures, receipts, exchange rates, the budget-account
+//! catalogue, and the finance views and checks. Thin handlers: one use case, one transaction.
+//!
+//! Who may do what: finance officers keep plans, lines, expenditures and receipts
+//! (`EditFinance`), managers approve plans (`Manage`), every role on the project reads;
+//! administrators keep the account catalogue; finance officers and administrators keep the
+//! shared exchange rates.
+
+use super::{created, no_content};
+use crate::api::json::Json;
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::domain::access::Action;
+use crate::error::{AppError, Problem};
+use crate::store::accounts::{self, BudgetAccount, BudgetAccountInput};
+use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
+use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
+use crate::store::finance::{self, ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
+use crate::store::projects;
+use crate::store::workplans::{
+    self, ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan,
+    WorkPlanHeader, WorkPlanInput, WorkPlanListItem,
+};
+use actix_web::{HttpResponse, web};
+
+// ---------------------------------------------------------------------------------------
+// Budget-account catalogue
+
+#[utoipa::path(get, path = "/api/v1/budget-accounts", tag = "finance",
+    responses((status = 200, description = "The catalogue, by code", body = [BudgetAccount]), (status = 401, body = Problem)))]
+pub async fn list_accounts(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(db.tx(accounts::list).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/budget-accounts", tag = "finance", request_body = BudgetAccountInput,
+    responses((status = 201, body = BudgetAccount), (status = 403, description = "Administrators only", body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_account(
+    db: web::Data<Db>,
+    auth: Principal,
+    body: Json<BudgetAccountInput>,
+) -> Result<HttpResponse, AppError> {
+    auth.require_admin()?;
+    let (input, actor) = (body.0, auth.actor());
+    let a = db.tx(move |c| accounts::create(c, &actor, &input)).await?;
+    Ok(created(&format!("/api/v1/budget-accounts/{}", a.id), &a))
+}
+
+#[utoipa::path(get, path = "/api/v1/budget-accounts/{id}", tag = "finance",
+    responses((status = 200, body = BudgetAccount), (status = 404, body = Problem)))]
+pub async fn get_account(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::get(c, id)).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/budget-accounts/{id}", tag = "finance", request_body = BudgetAccountInput,
+    responses((status = 200, body = BudgetAccount), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_account(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<BudgetAccountInput>,
+) -> Result<HttpResponse, AppError> {
+    auth.require_admin()?;
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::update(c, &actor, id, &input)).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/budget-accounts/{id}", tag = "finance",
+    responses((status = 204, description = "Retired; lines already on it are named by the finance checks"),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_account(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    auth.require_admin()?;
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| accounts::delete(c, &actor, id)).await?;
+    Ok(no_content())
+}
+
+// ---------------------------------------------------------------------------------------
+// Exchange rates
+
+#[utoipa::path(get, path = "/api/v1/exchange-rates", tag = "finance", params(RateFilter),
+    responses((status = 200, body = [ExchangeRate]), (status = 400, body = Problem)))]
+pub async fn list_rates(
+    db: web::Data<Db>,
+    _auth: Principal,
+    query: web::Query<RateFilter>,
+) -> Result<HttpResponse, AppError> {
+    let f = query.into_inner();
+    Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::list(c, &f)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/exchange-rates", tag = "finance", request_body = ExchangeRateInput,
+    responses((status = 201, body = ExchangeRate), (status = 403, description = "Finance officers and administrators only", body = Problem),
+        (status = 409, description = "The month has a rate for the pair", body = Problem), (status = 422, body = Problem)))]
+pub async fn create_rate(
+    db: web::Data<Db>,
+    auth: Principal,
+    body: Json<ExchangeRateInput>,
+) -> Result<HttpResponse, AppError> {
+    auth.require_catalogue_finance()?;
+    let (input, actor) = (body.0, auth.actor());
+    let r = db.tx(move |c| exchange::create(c, &actor, &input)).await?;
+    Ok(created(&format!("/api/v1/exchange-rates/{}", r.id), &r))
+}
+
+#[utoipa::path(get, path = "/api/v1/exchange-rates/{id}", tag = "finance",
+    responses((status = 200, body = ExchangeRate), (status = 404, body = Problem)))]
+pub async fn get_rate(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::get(c, id)).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/exchange-rates/{id}", tag = "finance", request_body = ExchangeRateInput,
+    responses((status = 200, description = "Figures already converted keep the rate they used", body = ExchangeRate),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_rate(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ExchangeRateInput>,
+) -> Result<HttpResponse, AppError> {
+    auth.require_catalogue_finance()?;
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::update(c, &actor, id, &input)).await?))
+}
+
+#[utoipa::path(delete, path = "/api/v1/exchange-rates/{id}", tag = "finance",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_rate(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    auth.require_catalogue_finance()?;
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| exchange::delete(c, &actor, id)).await?;
+    Ok(no_content())
+}
+
+// ---------------------------------------------------------------------------------------
+// Work plans
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/work-plans", tag = "work plans",
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 200, description = "Every plan and revision, by year and revision", body = [WorkPlanListItem]),
+        (status = 404, body = Problem)))]
+pub async fn list_plans(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let all = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            workplans::list(c, p.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/work-plans", tag = "work plans", request_body = WorkPlanInput,
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 201, description = "A draft", body = WorkPlanHeader), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "The year has a plan", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_plan(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    body: Json<WorkPlanInput>,
+) -> Result<HttpResponse, AppError> {
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let p = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::EditFinance)?;
+            workplans::create(c, &actor, p.id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/work-plans/{}", p.id), &p))
+}
+
+#[utoipa::path(get, path = "/api/v1/work-plans/{id}", tag = "work plans",
+    responses((status = 200, description = "The plan with its activities, lines and totals by source (GMS as it should be)", body = WorkPlan),
+        (status = 404, body = Problem)))]
+pub async fn get_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let p = db
+        .tx(move |c| {
+            auth.require(workplans::header(c, id)?.project_id, Action::Read)?;
+            workplans::get(c, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[utoipa::path(put, path = "/api/v1/work-plans/{id}", tag = "work plans", request_body = WorkPlanInput,
+    responses((status = 200, body = WorkPlanHeader), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Approved plans are locked", body = Problem), (status = 412, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn update_plan(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<WorkPlanInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let p = db
+        .tx(move |c| {
+            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+            workplans::update(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[utoipa::path(delete, path = "/api/v1/work-plans/{id}", tag = "work plans",
+    responses((status = 204, description = "The draft, its activities and lines"), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 409, description = "Approved plans are never deleted", body = Problem)))]
+pub async fn delete_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+        workplans::delete(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+#[utoipa::path(post, path = "/api/v1/work-plans/{id}/approve", tag = "work plans", request_body = ApproveInput,
+    responses((status = 200, description = "Approved and locked; the revision it replaces is superseded", body = WorkPlanHeader),
+        (status = 403, description = "Managers and administrators only", body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Not a draft", body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn approve_plan(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ApproveInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let p = db
+        .tx(move |c| {
+            auth.require(workplans::header(c, id)?.project_id, Action::Manage)?;
+            workplans::approve(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[utoipa::path(post, path = "/api/v1/work-plans/{id}/revisions", tag = "work plans", request_body = RevisionInput,
+    responses((status = 201, description = "A draft revision copying the approved plan, which stays readable", body = WorkPlan),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Not the approved plan, or a draft revision exists", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn revise_plan(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<RevisionInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let p = db
+        .tx(move |c| {
+            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+            workplans::revise(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/work-plans/{}", p.plan.id), &p))
+}
+
+#[utoipa::path(post, path = "/api/v1/work-plans/{id}/activities", tag = "work plans", request_body = ActivityInput,
+    responses((status = 201, body = PlanActivity), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Locked plan, or the activity is scheduled already", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_activity(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ActivityInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let a = db
+        .tx(move |c| {
+            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+            workplans::add_activity(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/work-plan-activities/{}", a.id), &a))
+}
+
+#[utoipa::path(put, path = "/api/v1/work-plan-activities/{id}", tag = "work plans", request_body = ActivityInput,
+    responses((status = 200, body = PlanActivity), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_activity(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ActivityInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let a = db
+        .tx(move |c| {
+            auth.require(workplans::get_activity(c, id)?.1.project_id, Action::EditFinance)?;
+            workplans::update_activity(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(a))
+}
+
+#[utoipa::path(delete, path = "/api/v1/work-plan-activities/{id}", tag = "work plans",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Locked plan, or the activity has lines", body = Problem)))]
+pub async fn delete_activity(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(workplans::get_activity(c, id)?.1.project_id, Action::EditFinance)?;
+        workplans::delete_activity(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+#[utoipa::path(post, path = "/api/v1/work-plans/{id}/lines", tag = "work plans", request_body = BudgetLineInput,
+    responses((status = 201, body = BudgetLine), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "The plan is approved and locked", body = Problem),
+        (status = 422, description = "e.g. an unknown account, or a phasing that does not add up", body = Problem)))]
+pub async fn add_line(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<BudgetLineInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let l = db
+        .tx(move |c| {
+            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+            workplans::add_line(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/budget-lines/{}", l.id), &l))
+}
+
+#[utoipa::path(get, path = "/api/v1/budget-lines/{id}", tag = "work plans",
+    responses((status = 200, body = BudgetLine), (status = 404, body = Problem)))]
+pub async fn get_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let l = db
+        .tx(move |c| {
+            let (l, plan) = workplans::get_line(c, id)?;
+            auth.require(plan.project_id, Action::Read)?;
+            Ok(l)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(l))
+}
+
+#[utoipa::path(put, path = "/api/v1/budget-lines/{id}", tag = "work plans", request_body = BudgetLineInput,
+    responses((status = 200, body = BudgetLine), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_line(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<BudgetLineInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let l = db
+        .tx(move |c| {
+            auth.require(workplans::get_line(c, id)?.1.project_id, Action::EditFinance)?;
+            workplans::update_line(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(l))
+}
+
+#[utoipa::path(delete, path = "/api/v1/budget-lines/{id}", tag = "work plans",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "Locked plan, or the line has expenditure", body = Problem)))]
+pub async fn delete_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(workplans::get_line(c, id)?.1.project_id, Action::EditFinance)?;
+        workplans::delete_line(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+// ---------------------------------------------------------------------------------------
+// Expenditures and receipts
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/expenditures", tag = "finance",
+    params(("project" = String, Path, description = "Project id or code"), ExpenditureFilter),
+    responses((status = 200, body = [Expenditure]), (status = 400, body = Problem), (status = 404, body = Problem)))]
+pub async fn list_expenditures(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    query: web::Query<ExpenditureFilter>,
+) -> Result<HttpResponse, AppError> {
+    let (key, f) = (path.into_inner(), query.into_inner());
+    let all = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            expenditures::list(c, &p, &f)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/expenditures", tag = "finance", request_body = ExpenditureInput,
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 201, body = Expenditure), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, description = "e.g. a draft plan's line, a date outside the project, no exchange rate for the month", body = Problem)))]
+pub async fn create_expenditure(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    body: Json<ExpenditureInput>,
+) -> Result<HttpResponse, AppError> {
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let e = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::EditFinance)?;
+            expenditures::create(c, &actor, &p, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/expenditures/{}", e.id), &e))
+}
+
+#[utoipa::path(get, path = "/api/v1/expenditures/{id}", tag = "finance",
+    responses((status = 200, body = Expenditure), (status = 404, body = Problem)))]
+pub async fn get_expenditure(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let e = db
+        .tx(move |c| {
+            let e = expenditures::get(c, id)?;
+            auth.require(e.project_id, Action::Read)?;
+            Ok(e)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(e))
+}
+
+#[utoipa::path(put, path = "/api/v1/expenditures/{id}", tag = "finance", request_body = ExpenditureInput,
+    responses((status = 200, body = Expenditure), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_expenditure(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ExpenditureInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let e = db
+        .tx(move |c| {
+            let project_id = expenditures::get(c, id)?.project_id;
+            let p = projects::get(c, project_id)?;
+            auth.require(p.id, Action::EditFinance)?;
+            expenditures::update(c, &actor, &p, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(e))
+}
+
+#[utoipa::path(delete, path = "/api/v1/expenditures/{id}", tag = "finance",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_expenditure(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(expenditures::get(c, id)?.project_id, Action::EditFinance)?;
+        expenditures::delete(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/receipts", tag = "finance",
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 200, description = "Funds received, by date", body = [Receipt]), (status = 404, body = Problem)))]
+pub async fn list_receipts(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let key = path.into_inner();
+    let all = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            expenditures::list_receipts(c, p.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(all))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/receipts", tag = "finance", request_body = ReceiptInput,
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 201, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn create_receipt(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    body: Json<ReceiptInput>,
+) -> Result<HttpResponse, AppError> {
+    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let r = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::EditFinance)?;
+            expenditures::create_receipt(c, &actor, &p, &input)
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/receipts/{}", r.id), &r))
+}
+
+#[utoipa::path(put, path = "/api/v1/receipts/{id}", tag = "finance", request_body = ReceiptInput,
+    responses((status = 200, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_receipt(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<ReceiptInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let r = db
+        .tx(move |c| {
+            let project_id = expenditures::get_receipt(c, id)?.project_id;
+            let p = projects::get(c, project_id)?;
+            auth.require(p.id, Action::EditFinance)?;
+            expenditures::update_receipt(c, &actor, &p, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+#[utoipa::path(delete, path = "/api/v1/receipts/{id}", tag = "finance",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_receipt(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (id, actor) = (path.into_inner(), auth.actor());
+    db.tx(move |c| {
+        auth.require(expenditures::get_receipt(c, id)?.project_id, Action::EditFinance)?;
+        expenditures::delete_receipt(c, &actor, id)
+    })
+    .await?;
+    Ok(no_content())
+}
+
+// ---------------------------------------------------------------------------------------
+// Views and checks
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/finance/summary", tag = "finance",
+    params(("project" = String, Path, description = "Project id or code"), SummaryQuery),
+    responses((status = 200, description = "Budget vs expenditure by output, activity, funding source, account, EU heading and quarter; delivery; contributions", body = FinanceSummary),
+        (status = 404, body = Problem), (status = 422, description = "A period that is not a quarter, a year or LOP", body = Problem)))]
+pub async fn summary(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    query: web::Query<SummaryQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (key, q) = (path.into_inner(), query.into_inner());
+    let s = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            finance::summary(c, &p, &q)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(s))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/finance/checks", tag = "finance",
+    params(("project" = String, Path, description = "Project id or code"), ChecksQuery),
+    responses((status = 200, description = "Findings with severity, the lines concerned and a sentence", body = FinanceChecks),
+        (status = 404, body = Problem)))]
+pub async fn checks(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<String>,
+    query: web::Query<ChecksQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (key, q) = (path.into_inner(), query.into_inner());
+    let s = db
+        .tx(move |c| {
+            let p = projects::find(c, &key)?;
+            auth.require(p.id, Action::Read)?;
+            finance::checks(c, &p, &q)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(s))
+}
