@@ -332,6 +332,19 @@ fn money_major(minor: i64, currency: &str) -> f64 {
     minor as f64 / 10f64.powi(money_exponent(currency) as i32)
 }
 
+/// A percentage as the fraction Excel formats with `%`: 45.5 -> 0.455. The decimal point is
+/// moved in the shortest decimal text of `p`, so the fraction is the double nearest to the
+/// decimal the document shows (`86.9 / 100.0` would give 0.8690000000000001).
+fn percent_fraction(p: f64) -> f64 {
+    if !p.is_finite() || p == 0.0 {
+        return p / 100.0;
+    }
+    let scientific = format!("{p:e}");
+    let (mantissa, exponent) = scientific.split_once('e').expect("{:e} has an exponent");
+    let exponent: i32 = exponent.parse().expect("{:e} exponent is an integer");
+    format!("{mantissa}e{}", exponent - 2).parse().unwrap_or(p / 100.0)
+}
+
 /// The exact decimal text of an amount in minor units, for a formula's cached result:
 /// `-1234.50` (no grouping).
 fn money_text(minor: i128, exp: u32) -> String {
@@ -379,7 +392,7 @@ fn write_value(sheet: &mut Worksheet, row: u32, col: u16, value: &Value, f: &For
             sheet.write_number_with_format(row, col, money_major(*minor, currency), f)?;
         }
         Value::Percent(p) => {
-            sheet.write_number_with_format(row, col, p / 100.0, f)?;
+            sheet.write_number_with_format(row, col, percent_fraction(*p), f)?;
         }
         Value::Date(d) => {
             use chrono::Datelike;
@@ -1042,6 +1055,17 @@ mod tests {
             let exact = money_text(i128::from(minor), 2);
             assert_eq!(text.parse::<f64>().unwrap(), exact.parse::<f64>().unwrap(), "{minor}");
         }
+    }
+
+    #[test]
+    fn percentages_become_the_nearest_fraction() {
+        assert_eq!(86.9 / 100.0, 0.8690000000000001);
+        assert_eq!(percent_fraction(86.9).to_string(), "0.869");
+        assert_eq!(percent_fraction(45.5).to_string(), "0.455");
+        assert_eq!(percent_fraction(-12.25).to_string(), "-0.1225");
+        assert_eq!(percent_fraction(100.0).to_string(), "1");
+        assert_eq!(percent_fraction(0.0), 0.0);
+        assert_eq!(percent_fraction(1e-300).to_string(), "1e-302");
     }
 
     #[test]
