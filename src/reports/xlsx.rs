@@ -4,16 +4,36 @@
 //! Layout:
 //! - sheet `Report` first: title, header line, headings, paragraphs, lists (one item a row),
 //!   a link to the sheet of each table, each bar chart as a small table plus a native Excel
-//!   bar chart, and the EU emblem caption;
+//!   bar chart, and the EU emblem caption (bold, yellow on EU blue);
 //! - then one sheet per [`Block::Table`], named after `Table.name` (made valid and unique, see
 //!   [`sheet_names`]): caption, header rows, then the rows.
 //!
-//! Cells are typed: numbers, money and percentages are numbers with a number format, dates are
-//! Excel dates, statuses are words coloured by conditional formatting. The totals of `Subtotal`
-//! and `Total` rows are `SUM` formulas over the rows they add up, with the document's figure as
-//! the cached result, so a viewer that does not recalculate shows the same figure as the PDF.
-//! The renderer checks that the formula and the figure agree (to the minor unit for money) and
-//! refuses to write a workbook where they do not (see [`RenderError::InconsistentTotal`]).
+//! Cells are typed: numbers (`#,##0`, `#,##0.00`, ... as many decimals as the value has),
+//! money as a number in major units with the currency's own decimals and its code in the
+//! number format (`#,##0.00 "USD"`), percentages as fractions (`0.0%`), dates as Excel dates
+//! (`dd mmm yyyy`), statuses as their words, coloured by conditional formatting (on track
+//! green, needs attention amber, off track red).
+//!
+//! The money and number cells of `Subtotal` and `Total` rows are `SUM` formulas over the rows
+//! they add up (see [`Totals`] for the ranges), with the document's figure as the cached result,
+//! so a viewer that does not recalculate shows the same figure as the PDF. The renderer checks
+//! that formula and figure agree (to the minor unit for money) and refuses to write a workbook
+//! where they do not ([`RenderError::InconsistentTotal`]). Percentages in total rows stay values.
+//!
+//! Table sheets: header rows bold on a blue fill and frozen, an autofilter on the last header
+//! row down to the last row that is not a closing total, group rows bold and shaded, total rows
+//! bold with a top border, a cell spanning columns merged, column widths in proportion to
+//! `Column.width`. Every sheet prints on A4, landscape when `Table.landscape`, one page wide,
+//! header rows repeated on every page, `doc.header` top left, `doc.footer` bottom left and
+//! "Page X of Y" bottom right.
+//!
+//! The watermark (`doc.watermark`, e.g. "DRAFT: includes unapproved data") is the first row of
+//! every sheet in red bold, the centre of every printed page header in red bold, and every sheet
+//! tab is red.
+//!
+//! Known limits: the orientation of a `PageBreak` does not apply (one orientation per sheet:
+//! the Report sheet is portrait); a chart's reference line is written as a note under its table,
+//! not drawn; sorting a table body with merged group rows is refused by Excel (filtering works).
 
 use std::collections::{HashMap, HashSet};
 
@@ -456,7 +476,7 @@ fn page_setup(sheet: &mut Worksheet, doc: &Document, landscape: bool) {
         header.push_str("&L");
         header.push_str(&header_footer_text(&doc.header, 130));
     }
-    if let Some(watermark) = &doc.watermark {
+    if let Some(watermark) = watermark(doc) {
         header.push_str("&C&\"-,Bold\"&KC00000");
         header.push_str(&header_footer_text(watermark, 90));
     }
@@ -474,9 +494,15 @@ fn page_setup(sheet: &mut Worksheet, doc: &Document, landscape: bool) {
     sheet.set_footer(footer);
 }
 
-/// The watermark as the first row of a sheet (and a red tab). Returns the next free row.
+/// The watermark, if the document has one (an empty text counts as none).
+fn watermark(doc: &Document) -> Option<&str> {
+    doc.watermark.as_deref().filter(|w| !w.trim().is_empty())
+}
+
+/// The watermark as the first row of a sheet, in red bold, and a red sheet tab. Returns the
+/// next free row.
 fn write_watermark(sheet: &mut Worksheet, doc: &Document, styles: &Styles) -> Result<u32, RenderError> {
-    match &doc.watermark {
+    match watermark(doc) {
         Some(text) => {
             sheet.write_string_with_format(0, 0, cell_text(text), &styles.watermark)?;
             sheet.set_tab_color("C00000");
@@ -1065,7 +1091,7 @@ mod tests {
         assert_eq!(percent_fraction(-12.25).to_string(), "-0.1225");
         assert_eq!(percent_fraction(100.0).to_string(), "1");
         assert_eq!(percent_fraction(0.0), 0.0);
-        assert_eq!(percent_fraction(1e-300).to_string(), "1e-302");
+        assert_eq!(percent_fraction(1e-300), 1e-302);
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn tables_mut(doc: &mut Document) -> Vec<&mut Table> {
 /// The documented layout of a table sheet: [watermark row] [caption row] header rows, body.
 /// Returns the 0-based sheet rows of the first header row and of the first body row.
 fn layout(doc: &Document, table: &Table) -> (u32, u32) {
-    let mut row = u32::from(doc.watermark.is_some());
+    let mut row = u32::from(doc.watermark.as_deref().is_some_and(|w| !w.trim().is_empty()));
     if table.caption.as_deref().is_some_and(|c| !c.is_empty()) {
         row += 1;
     }
@@ -481,6 +481,13 @@ fn the_watermark_is_the_first_row_of_every_sheet_and_in_the_page_header() {
     assert_eq!(budget.cell("C9").formula.as_deref(), Some("SUM(C5:C8)"));
     assert!(budget.xml.contains(r#"<pane ySplit="3" topLeftCell="A4" activePane="bottomLeft" state="frozen"/>"#));
     assert_eq!(book.defined_name("_xlnm.Print_Titles", "Budget (USD)"), Some("'Budget (USD)'!$3:$3"));
+
+    // A blank watermark is none.
+    doc.watermark = Some("  ".into());
+    let book = reader::read(&render(&doc).unwrap());
+    assert_eq!(book.sheet("Report").text("A1"), doc.title);
+    assert!(!book.sheet("Budget (USD)").xml.contains("tabColor"));
+    assert_tables_match(&doc, &book, &["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"]);
 }
 
 #[test]
