@@ -581,3 +581,117 @@ fn money_in_currencies_without_cents_or_with_three_decimals() {
     assert_eq!(book.sheet("KWD").cell("C4").text(), "1234.567");
     assert_eq!(book.sheet("KWD").cell("C4").num_format, "#,##0.000 \"KWD\"");
 }
+
+/// Rows of a CSV file (quotes, doubled quotes and line breaks inside quotes).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+/// A real spreadsheet application opens the workbook, recalculates every formula (the cached
+/// results are zeroed first, so what shows comes from the SUM formulas) and shows each table
+/// cell as the PDF and HTML do (`document::format`; percentages without the space before %).
+/// Needs LibreOffice: `apt-get install libreoffice-calc-nogui`, then
+/// `cargo test --test xlsx -- --ignored`.
+#[test]
+#[ignore = "needs LibreOffice (soffice) on PATH"]
+fn libreoffice_recalculates_the_totals_to_the_figures_of_the_document() {
+    use std::io::{Read, Write};
+    let dir = std::env::temp_dir().join(format!("rbm-xlsx-libreoffice-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("profile/user")).unwrap();
+    // A profile that recalculates OOXML files on load, always.
+    std::fs::write(
+        dir.join("profile/user/registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>"#,
+    )
+    .unwrap();
+
+    let mut doc = demo_quarterly();
+    doc.watermark = Some("DRAFT: includes unapproved data".into());
+    let bytes = render(&doc).unwrap();
+    // Zero every cached result: what LibreOffice shows must come from recalculating.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut zeroed = 0;
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut content = Vec::new();
+        file.read_to_end(&mut content).unwrap();
+        if name.starts_with("xl/worksheets/sheet") {
+            let xml = String::from_utf8(content).unwrap();
+            let mut parts = xml.split("</f><v>");
+            let mut rewritten = parts.next().unwrap().to_string();
+            for part in parts {
+                let (_, rest) = part.split_once("</v>").unwrap();
+                rewritten.push_str(&format!("</f><v>0</v>{rest}"));
+                zeroed += 1;
+            }
+            content = rewritten.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    assert_eq!(zeroed, 4 * 3 + 3 + 2 * 3, "the budget's and the EU statement's totals");
+    std::fs::write(dir.join("demo.xlsx"), out.finish().unwrap().into_inner()).unwrap();
+
+    let status = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1",
+        ])
+        .arg("--outdir")
+        .arg(&dir)
+        .arg(dir.join("demo.xlsx"))
+        .output()
+        .expect("soffice runs");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+
+    let names = ["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"];
+    for (table, name) in tables(&doc).into_iter().zip(names) {
+        let csv = parse_csv(&std::fs::read_to_string(dir.join(format!("demo-{name}.csv"))).unwrap());
+        assert_eq!(csv[0][0], "DRAFT: includes unapproved data");
+        let (_, first_body) = layout(&doc, table);
+        for (i, row) in table.rows.iter().enumerate() {
+            let shown = &csv[first_body as usize + i];
+            let mut col = 0;
+            for cell in &row.cells {
+                let mut expected = rbm::reports::document::format(&cell.value);
+                if matches!(cell.value, Value::Percent(_)) {
+                    expected = expected.replace(" %", "%");
+                }
+                assert_eq!(shown[col], expected, "{name} row {i} column {col}");
+                col += usize::from(cell.colspan);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
