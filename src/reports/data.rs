@@ -3,14 +3,18 @@
 //! Templates receive this as JSON.
 
 use crate::db::DbConnection;
+use crate::domain::budget::{self, Month};
 use crate::domain::period::Quarter;
 use crate::domain::progress::{Thresholds, Window};
 use crate::error::AppError;
+use crate::store::exchange;
+use crate::store::finance::{self, FinanceRow, FinanceSummary, SummaryQuery};
 use crate::store::funding;
 use crate::store::monitoring::{self, Narrative, Risk};
 use crate::store::progress::{self, IndicatorProgress};
 use crate::store::projects::Project;
 use crate::store::results;
+use crate::store::workplans;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -44,6 +48,18 @@ pub struct ReportData {
     pub iptt: Iptt,
     /// Financial part, when the project has a work plan (filled by the finance gatherer).
     pub finance: Option<serde_json::Value>,
+    /// Changes to the project's data made during the window (the audit trail), newest first.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub date: String,
+    pub user: String,
+    pub entity: String,
+    pub entity_id: i64,
+    pub action: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -273,6 +289,10 @@ pub fn gather(
     // Activities with their progress in the window's last quarter.
     let last = window.to;
     let progress_rows = monitoring::list_activity_progress(conn, project.id, Some(last))?;
+    let marks = progress::planned_marks(conn, project.id, last.year)?;
+    let next = last.next();
+    let next_marks =
+        if next.year == last.year { marks.clone() } else { progress::planned_marks(conn, project.id, next.year)? };
     let activities = nodes
         .iter()
         .filter(|n| n.level == "activity")
@@ -285,9 +305,9 @@ pub fn gather(
                 status: p.map(|r| r.progress.status.clone()),
                 percent_complete: p.map(|r| r.progress.percent_complete),
                 narrative: p.and_then(|r| r.progress.narrative.clone()),
-                planned: vec![],
-                planned_this_quarter: false,
-                planned_next_quarter: false,
+                planned: marks.get(&n.id).map(|m| m.to_vec()).unwrap_or_default(),
+                planned_this_quarter: marks.get(&n.id).is_some_and(|m| m[usize::from(last.q) - 1]),
+                planned_next_quarter: next_marks.get(&n.id).is_some_and(|m| m[usize::from(next.q) - 1]),
             }
         })
         .collect();
@@ -327,7 +347,27 @@ pub fn gather(
         target_groups,
         chart,
         iptt,
-        finance: None,
+        finance: gather_finance(conn, project, window)?,
+        changes: crate::store::audit::list(
+            conn,
+            Some(project.id),
+            &crate::store::audit::AuditFilter {
+                from: Some(window.from.start()),
+                to: Some(window.to.end()),
+                limit: Some(500),
+                ..Default::default()
+            },
+        )?
+        .into_iter()
+        .map(|e| Change {
+            date: e.at.date().to_string(),
+            user: e.user,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            action: e.action,
+            reason: e.reason,
+        })
+        .collect(),
     })
 }
 
@@ -385,4 +425,155 @@ fn build_iptt(
         })
         .collect();
     Iptt { quarters: quarters.iter().map(|q| q.to_string()).collect(), rows }
+}
+
+/// One line of a financial view in a report.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MoneyRow {
+    pub key: String,
+    pub name: String,
+    pub budget_minor: i64,
+    pub expenditure_minor: i64,
+    pub balance_minor: i64,
+    pub delivery_percent: Option<f64>,
+}
+
+impl MoneyRow {
+    fn new(key: String, name: String, budget_minor: i64, expenditure_minor: i64) -> Self {
+        MoneyRow {
+            key,
+            name,
+            budget_minor,
+            expenditure_minor,
+            balance_minor: budget_minor - expenditure_minor,
+            delivery_percent: budget::delivery_rate_bp(expenditure_minor, budget_minor).map(|bp| bp as f64 / 100.0),
+        }
+    }
+
+    /// The total of rows: sums, so a total always equals its lines.
+    fn total(rows: &[MoneyRow]) -> MoneyRow {
+        let (b, e) = rows.iter().fold((0, 0), |(b, e), r| (b + r.budget_minor, e + r.expenditure_minor));
+        MoneyRow::new("Total".into(), String::new(), b, e)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MoneyView {
+    pub sheet: String,
+    pub label: String,
+    pub rows: Vec<MoneyRow>,
+    pub total: MoneyRow,
+}
+
+/// Adds up the quarter summaries' rows of one view, by key.
+fn merge_view(summaries: &[FinanceSummary], pick: fn(&FinanceSummary) -> &Vec<FinanceRow>) -> Vec<MoneyRow> {
+    let mut out: Vec<MoneyRow> = vec![];
+    for s in summaries {
+        for r in pick(s) {
+            match out.iter_mut().find(|o| o.key == r.key) {
+                Some(o) => {
+                    o.budget_minor += r.budget_minor;
+                    o.expenditure_minor += r.expenditure_minor;
+                }
+                None => out.push(MoneyRow {
+                    key: r.key.clone(),
+                    name: r.label.clone(),
+                    budget_minor: r.budget_minor,
+                    expenditure_minor: r.expenditure_minor,
+                    ..Default::default()
+                }),
+            }
+        }
+    }
+    out.into_iter().map(|r| MoneyRow::new(r.key, r.name, r.budget_minor, r.expenditure_minor)).collect()
+}
+
+/// The financial part of a report: budget (phased by quarter) against expenditure over the
+/// window, by output, activity, funding source, account and EU heading; for EU-funded projects
+/// the same in EUR at the stored rate of the window's last month.
+pub fn gather_finance(
+    conn: &mut DbConnection,
+    project: &Project,
+    window: Window,
+) -> Result<Option<serde_json::Value>, AppError> {
+    let plans = workplans::current_plans(conn, project.id)?;
+    if !plans.iter().any(|p| p.year >= window.from.year && p.year <= window.to.year) {
+        return Ok(None);
+    }
+    let mut summaries = vec![];
+    for q in window.from.through(window.to) {
+        summaries.push(finance::summary(conn, project, &SummaryQuery { period: Some(q.to_string()) })?);
+    }
+    let lop = finance::summary(conn, project, &SummaryQuery { period: Some("LOP".into()) })?;
+    let view = |sheet: &str, label: &str, rows: Vec<MoneyRow>| {
+        let total = MoneyRow::total(&rows);
+        MoneyView { sheet: sheet.into(), label: label.into(), rows, total }
+    };
+    let by_output = merge_view(&summaries, |s| &s.by_output);
+    let by_source = merge_view(&summaries, |s| &s.by_funding_source);
+    let by_heading = merge_view(&summaries, |s| &s.by_eu_heading);
+    let views = vec![
+        view("Finance by output", "Output", by_output.clone()),
+        view("Finance by activity", "Activity", merge_view(&summaries, |s| &s.by_activity)),
+        view("Finance by source", "Funding source", by_source.clone()),
+        view("Finance by account", "Budget account", merge_view(&summaries, |s| &s.by_account)),
+    ];
+    let years: Vec<String> = plans
+        .iter()
+        .filter(|p| p.year >= window.from.year && p.year <= window.to.year)
+        .map(|p| format!("{} revision {} ({})", p.year, p.revision, p.status))
+        .collect();
+
+    let sources = funding::list_sources(conn)?;
+    let eu_source_codes: Vec<String> = sources.iter().filter(|s| s.kind == "eu").map(|s| s.code.clone()).collect();
+    let has_eu = funding::list_contributions(conn, project.id)?
+        .iter()
+        .any(|c| sources.iter().any(|s| s.id == c.funding_source_id && s.kind == "eu"));
+    let eu = if has_eu && project.currency != "EUR" {
+        let month = Month { year: window.to.year, month: u32::from(window.to.q) * 3 };
+        let rate = exchange::latest_up_to(conn, &project.currency, "EUR", month)?.ok_or_else(|| {
+            AppError::field(
+                "exchange_rate",
+                format!(
+                    "no {}/EUR exchange rate stored for {month} or earlier: add the UN operational rate first",
+                    project.currency
+                ),
+            )
+        })?;
+        let how = rate.use_for(&project.currency);
+        let eur = |minor: i64| budget::convert(minor, &project.currency, "EUR", rate.rate_micros, how).unwrap_or(0);
+        let headings: Vec<serde_json::Value> = by_heading
+            .iter()
+            .map(|r| {
+                serde_json::json!({"heading": r.key, "name": r.name, "budget_minor": eur(r.budget_minor),
+                    "expenditure_minor": eur(r.expenditure_minor)})
+            })
+            .collect();
+        let sources_eur: Vec<serde_json::Value> = by_source
+            .iter()
+            .map(|r| {
+                let is_eu = eu_source_codes.iter().any(|c| r.key == *c);
+                serde_json::json!({"code": r.key, "name": r.name, "share": if is_eu { "EU contribution" } else { "co-financing" },
+                    "budget_minor": eur(r.budget_minor), "expenditure_minor": eur(r.expenditure_minor)})
+            })
+            .collect();
+        let sum = |v: &[serde_json::Value], k: &str| v.iter().map(|x| x[k].as_i64().unwrap_or(0)).sum::<i64>();
+        Some(serde_json::json!({
+            "rate": rate,
+            "headings": headings,
+            "headings_total": {"budget_minor": sum(&headings, "budget_minor"), "expenditure_minor": sum(&headings, "expenditure_minor")},
+            "sources": sources_eur,
+            "sources_total": {"budget_minor": sum(&sources_eur, "budget_minor"), "expenditure_minor": sum(&sources_eur, "expenditure_minor")},
+        }))
+    } else {
+        None
+    };
+    Ok(Some(serde_json::json!({
+        "currency": project.currency,
+        "years": years.join(", "),
+        "total_budget_minor": lop.total.budget_minor,
+        "views": views,
+        "by_output": by_output,
+        "eu": eu,
+    })))
 }

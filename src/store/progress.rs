@@ -452,13 +452,49 @@ pub fn submit_quarter(
     Ok(QuarterSubmission { period, submitted, missing_actuals, missing_activity_progress })
 }
 
-/// Activities expected to report in a quarter: those still under way the quarter before
-/// (reported, and neither completed nor cancelled), without progress for this quarter.
+/// Work-plan marks (Q1..Q4) per activity result id for a year, from the year's current plan.
+pub fn planned_marks(conn: &mut DbConnection, project_id: i64, year: i32) -> Result<HashMap<i64, [bool; 4]>, AppError> {
+    use crate::schema::work_plan_activities as wpa;
+    let Some(plan) = crate::store::workplans::current_plans(conn, project_id)?.into_iter().find(|p| p.year == year)
+    else {
+        return Ok(HashMap::new());
+    };
+    let rows: Vec<(i64, bool, bool, bool, bool)> = wpa::table
+        .filter(wpa::work_plan_id.eq(plan.id))
+        .select((wpa::result_id, wpa::q1, wpa::q2, wpa::q3, wpa::q4))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(r, a, b, c, d)| (r, [a, b, c, d])).collect())
+}
+
+/// Activities expected to report in a quarter, without progress for it: those the year's work
+/// plan marks for the quarter; without a work plan, those still under way the quarter before
+/// (reported, and neither completed nor cancelled).
 fn planned_without_progress(
     conn: &mut DbConnection,
     project_id: i64,
     quarter: Quarter,
 ) -> Result<Vec<MissingItem>, AppError> {
+    let marks = planned_marks(conn, project_id, quarter.year)?;
+    if !marks.is_empty() {
+        let reported: Vec<i64> = activity_progress::table
+            .filter(activity_progress::project_id.eq(project_id))
+            .filter(activity_progress::period.eq(quarter.to_string()))
+            .select(activity_progress::result_id)
+            .load(conn)?;
+        let planned: Vec<i64> = marks
+            .iter()
+            .filter(|(id, m)| m[usize::from(quarter.q) - 1] && !reported.contains(id))
+            .map(|(id, _)| *id)
+            .collect();
+        let rows: Vec<(i64, String, String)> = results::table
+            .filter(results::id.eq_any(&planned))
+            .select((results::id, results::code, results::title))
+            .load(conn)?;
+        let mut out: Vec<MissingItem> =
+            rows.into_iter().map(|(id, code, title)| MissingItem { id, code, title }).collect();
+        out.sort_by(|a, b| crate::domain::results::compare_codes(&a.code, &b.code));
+        return Ok(out);
+    }
     let rows: Vec<(i64, String, String, String)> = activity_progress::table
         .inner_join(results::table)
         .filter(activity_progress::project_id.eq(project_id))

@@ -134,7 +134,81 @@ async fn donors_download_issued_reports_only(backend: Backend) {
     assert_eq!(app.request_as(Some(&donor), "GET", "/api/v1/projects/KAZ-HUB/reports", None).await.0, 404);
 }
 
+/// The row (1-based, as in "A12") of the first cell whose text starts with `prefix` in column A.
+fn row_starting(sheet: &crate::xlsx_reader::Sheet, prefix: &str) -> u32 {
+    let mut rows: Vec<u32> = sheet
+        .cells
+        .iter()
+        .filter(|(r, c)| {
+            r.starts_with('A') && r[1..].chars().all(|d| d.is_ascii_digit()) && c.text().starts_with(prefix)
+        })
+        .map(|(r, _)| r[1..].parse().unwrap())
+        .collect();
+    rows.sort();
+    *rows.first().unwrap_or_else(|| panic!("{}: no row starting with {prefix}", sheet.name))
+}
+
+async fn xlsx_report_reconciles_with_the_api(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let body = json!({"template": "undp-quarterly", "period": "2025-Q3", "format": "xlsx"}).to_string();
+    let (status, meta) = app.request_as(Some(&manager), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await;
+    assert_eq!(status, 201, "{meta}");
+    let (_, ct, _, bytes) = download(&app, &manager, meta["id"].as_i64().unwrap()).await;
+    assert_eq!(ct, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let book = crate::xlsx_reader::read(&bytes);
+
+    // Indicator figures are the progress API's.
+    let (_, progress) = app.get("/api/v1/projects/UZB-PSD/progress?period=2025-Q3").await;
+    let op2 = progress["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "OP2").unwrap();
+    let sheet = book.sheet("Results 1.1.2");
+    let row = row_starting(sheet, "OP2: ");
+    assert_eq!(sheet.cell(&format!("D{row}")).number(), op2["actual_period"].as_f64().unwrap(), "quarter actual");
+    assert_eq!(sheet.cell(&format!("E{row}")).number(), op2["actual_cumulative"].as_f64().unwrap(), "cumulative");
+    assert_eq!(sheet.cell(&format!("E{row}")).number(), 2410.0);
+
+    // Finance: the total is a SUM formula whose cached result is the sum of the lines and the
+    // finance API's total, to the cent.
+    let (status, fin) = app.get("/api/v1/projects/UZB-PSD/finance/summary?period=2025-Q3").await;
+    assert_eq!(status, 200, "{fin}");
+    let sheet = book.sheet("Finance by output");
+    let total_row = row_starting(sheet, "Total");
+    let header_row = row_starting(sheet, "Output");
+    for (col, key) in [("B", "budget_minor"), ("C", "expenditure_minor")] {
+        let total = sheet.cell(&format!("{col}{total_row}"));
+        let formula = total.formula.as_deref().unwrap_or_default();
+        assert!(formula.starts_with("SUM("), "{col}{total_row}: {formula}");
+        let lines: i128 = (header_row + 1..total_row)
+            .filter_map(|r| sheet.get(&format!("{col}{r}")))
+            .map(|c| crate::xlsx_reader::decimal_units(c.text(), 2))
+            .sum();
+        let cached = crate::xlsx_reader::decimal_units(total.text(), 2);
+        assert_eq!(cached, lines, "{col}: the total equals its lines");
+        assert_eq!(cached, i128::from(fin["total"][key].as_i64().unwrap()), "{col}: the total is the finance API's");
+    }
+    assert!(book.names().contains(&"Change log") && book.names().contains(&"Risks"), "{:?}", book.names());
+}
+
+async fn a_missing_exchange_rate_is_named(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    // Remove the USD/EUR rates: the EU statement cannot be converted.
+    let (_, rates) = app.get("/api/v1/exchange-rates").await;
+    for r in rates.as_array().unwrap().iter().filter(|r| r["quote_currency"] == "EUR" || r["base_currency"] == "EUR") {
+        assert_eq!(app.delete(&format!("/api/v1/exchange-rates/{}", r["id"])).await.0, 204, "{r}");
+    }
+    let body = json!({"template": "eu-interim", "period": "2025-Q3", "format": "pdf"});
+    let (status, p) = app.post("/api/v1/projects/UZB-PSD/reports", &body).await;
+    assert_eq!((status, fields(&p)), (422, vec!["exchange_rate".to_string()]), "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("USD/EUR") && p["detail"].as_str().unwrap().contains("2025-09"),
+        "{p}"
+    );
+    assert_eq!(app.get("/api/v1/projects/UZB-PSD/reports").await.1, json!([]), "nothing stored");
+}
+
 crate::on_both_backends!(
+    xlsx_report_reconciles_with_the_api,
+    a_missing_exchange_rate_is_named,
     html_report_snapshot_and_figures,
     generation_rules_and_nothing_stored_on_error,
     donors_download_issued_reports_only,
