@@ -552,7 +552,7 @@ pub fn gather_finance(
         let sources_eur: Vec<serde_json::Value> = by_source
             .iter()
             .map(|r| {
-                let is_eu = eu_source_codes.iter().any(|c| r.key == *c);
+                let is_eu = eu_source_codes.contains(&r.key);
                 serde_json::json!({"code": r.key, "name": r.name, "share": if is_eu { "EU contribution" } else { "co-financing" },
                     "budget_minor": eur(r.budget_minor), "expenditure_minor": eur(r.expenditure_minor)})
             })
