@@ -226,7 +226,7 @@ fn time<T>(label: &str, mut f: impl FnMut() -> T) -> T {
         runs.push(t.elapsed());
     }
     let (med, min, max) = median(runs);
-    println!("  {label:<40} median {:>8.1} ms   (min {:.1}, max {:.1}, {RUNS} runs)", ms(med), ms(min), ms(max));
+    println!("  {label:<44} median {:>8.1} ms   (min {:.1}, max {:.1}, {RUNS} runs)", ms(med), ms(min), ms(max));
     out.expect("ran")
 }
 
@@ -262,7 +262,7 @@ fn run(backend: &str, url: &str) -> Result<(), AppError> {
     let q = ChecksQuery { year: Some(2025) };
     let c = time("finance checks, year 2025", || db.tx_blocking(|c| finance::checks(c, &project, &q)).expect("checks"));
     println!("    {} findings ({} errors, {} warnings)", c.findings.len(), c.errors, c.warnings);
-    let id = time("work plan with 10 000 lines (GET)", || {
+    let id = time("work plan of 10 000 lines (workplans::get)", || {
         db.tx_blocking(|c| {
             let id = c_plan(c, project_id)?;
             workplans::get(c, id)
