@@ -338,6 +338,8 @@ pub fn summarize(budget: &[BudgetFact], spending: &[SpendFact], scope: Scope) ->
         s.by_account.entry(f.account.clone()).or_default().add_budget(amount);
         s.by_heading.entry(f.heading).or_default().add_budget(amount);
     }
+    // Sum per line first (100 000 expenditures, 10 000 lines), then spread over the groups.
+    let mut per_lineage: HashMap<i64, i64> = HashMap::with_capacity(budget.len());
     for e in spending {
         let q = Quarter::of(e.date);
         if !scope.takes_quarter(q) {
@@ -345,15 +347,18 @@ pub fn summarize(budget: &[BudgetFact], spending: &[SpendFact], scope: Scope) ->
         }
         s.total.add_spent(e.amount_minor);
         s.by_quarter.entry(q).or_default().add_spent(e.amount_minor);
-        match by_lineage.get(&e.lineage_id).map(|i| &budget[*i]) {
+        *per_lineage.entry(e.lineage_id).or_default() += e.amount_minor;
+    }
+    for (lineage, amount) in per_lineage {
+        match by_lineage.get(&lineage).map(|i| &budget[*i]) {
             Some(f) => {
-                s.by_output.entry(f.output).or_default().add_spent(e.amount_minor);
-                s.by_activity.entry(f.activity).or_default().add_spent(e.amount_minor);
-                s.by_source.entry(f.source).or_default().add_spent(e.amount_minor);
-                s.by_account.entry(f.account.clone()).or_default().add_spent(e.amount_minor);
-                s.by_heading.entry(f.heading).or_default().add_spent(e.amount_minor);
+                s.by_output.entry(f.output).or_default().add_spent(amount);
+                s.by_activity.entry(f.activity).or_default().add_spent(amount);
+                s.by_source.entry(f.source).or_default().add_spent(amount);
+                s.by_account.entry(f.account.clone()).or_default().add_spent(amount);
+                s.by_heading.entry(f.heading).or_default().add_spent(amount);
             }
-            None => s.unplanned.add_spent(e.amount_minor),
+            None => s.unplanned.add_spent(amount),
         }
     }
     s

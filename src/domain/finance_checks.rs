@@ -333,6 +333,7 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
 pub fn spending_outside_planned_quarter(input: &CheckInput) -> Vec<Finding> {
     let cur = &input.currency;
     let by_lineage: HashMap<i64, &CheckLine> = input.lines.iter().map(|l| (l.lineage_id, l)).collect();
+    let by_id: HashMap<i64, &CheckLine> = input.lines.iter().map(|l| (l.id, l)).collect();
     // (line, quarter) -> (amount, expenditure ids)
     let mut per: BTreeMap<(i64, Quarter), (i64, Vec<i64>)> = BTreeMap::new();
     for e in &input.spending {
@@ -347,7 +348,7 @@ pub fn spending_outside_planned_quarter(input: &CheckInput) -> Vec<Finding> {
     }
     per.into_iter()
         .map(|((line_id, q), (amount, ids))| {
-            let l = input.lines.iter().find(|l| l.id == line_id).expect("line of the map");
+            let l = by_id[&line_id];
             let marks = l.marks.expect("filtered");
             let planned: Vec<String> =
                 marks.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| format!("Q{}", i + 1)).collect();

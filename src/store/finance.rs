@@ -15,7 +15,7 @@ use crate::domain::period::{Period, Quarter};
 use crate::domain::results::{ResultLevel, compare_codes};
 use crate::error::AppError;
 use crate::schema::{
-    budget_lines, contributions, expenditures, funding_sources, receipts, results, work_plan_activities,
+    budget_lines, contributions, expenditures, funding_sources, receipts, results, work_plan_activities, work_plans,
 };
 use crate::store::projects::Project;
 use chrono::{Datelike, NaiveDate};
@@ -262,19 +262,30 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
         })
         .collect();
     // For the life of project, every expenditure counts, even one dated outside the plans.
+    // One read of the covering index; lines map to their lineage in memory (no join).
+    let lineage = lineages(conn, project.id)?;
     let mut spend_q = expenditures::table
-        .inner_join(budget_lines::table)
         .filter(expenditures::project_id.eq(project.id))
-        .select((budget_lines::lineage_id, expenditures::spent_on, expenditures::ledger_amount_minor))
+        .select((
+            expenditures::budget_line_id,
+            expenditures::spent_on,
+            expenditures::ledger_amount_minor,
+            expenditures::fx_pair,
+            expenditures::fx_month,
+            expenditures::fx_rate_micros,
+        ))
         .into_boxed();
     if period != Period::LifeOfProject {
         spend_q = spend_q.filter(expenditures::spent_on.ge(from)).filter(expenditures::spent_on.le(to));
     }
-    let spending: Vec<SpendFact> = spend_q
-        .load::<(i64, NaiveDate, i64)>(conn)?
-        .into_iter()
-        .map(|(lineage_id, date, amount_minor)| SpendFact { lineage_id, date, amount_minor })
-        .collect();
+    let mut rates_used: BTreeSet<(String, String, i64)> = BTreeSet::new();
+    let mut spending: Vec<SpendFact> = vec![];
+    for (line, date, amount_minor, pair, month, micros) in spend_q.load::<SummarySpendRow>(conn)? {
+        spending.push(SpendFact { lineage_id: lineage.get(&line).copied().unwrap_or(line), date, amount_minor });
+        if let (Some(p), Some(m), Some(r)) = (pair, month, micros) {
+            rates_used.insert((p, m, r));
+        }
+    }
     let s = summarize(&budget, &spending, scope);
 
     let mut by_output: Vec<FinanceRow> = s
@@ -341,7 +352,6 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
             contributions::indirect_rate_bp,
         ))
         .load(conn)?;
-    let mut rates_used: BTreeSet<(String, String, i64)> = BTreeSet::new();
     let received_rows: Vec<ReceiptRow> = receipts::table
         .filter(receipts::project_id.eq(project.id))
         .filter(receipts::received_on.ge(from))
@@ -393,20 +403,6 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
     }
     contributions_out.sort_by(|a, b| a.source_code.cmp(&b.source_code));
 
-    let mut fx_q = expenditures::table
-        .filter(expenditures::project_id.eq(project.id))
-        .filter(expenditures::fx_pair.is_not_null())
-        .select((expenditures::fx_pair, expenditures::fx_month, expenditures::fx_rate_micros))
-        .distinct()
-        .into_boxed();
-    if period != Period::LifeOfProject {
-        fx_q = fx_q.filter(expenditures::spent_on.ge(from)).filter(expenditures::spent_on.le(to));
-    }
-    for (p, m, r) in fx_q.load::<(Option<String>, Option<String>, Option<i64>)>(conn)? {
-        if let (Some(p), Some(m), Some(r)) = (p, m, r) {
-            rates_used.insert((p, m, r));
-        }
-    }
     let exchange_rates_used =
         rates_used.into_iter().filter_map(|(p, m, r)| RateUsed::from_parts(Some(p), Some(m), Some(r))).collect();
 
@@ -433,6 +429,20 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
 
 fn quarter_label(q: Quarter) -> String {
     format!("{} to {}", q.start(), q.end())
+}
+
+/// An expenditure as the summary reads it: line, date, ledger amount, the rate's pair, month and value.
+type SummarySpendRow = (i64, NaiveDate, i64, Option<String>, Option<String>, Option<i64>);
+
+/// Every budget line of the project's plans (all revisions) and its lineage.
+fn lineages(conn: &mut DbConnection, project_id: i64) -> Result<HashMap<i64, i64>, AppError> {
+    Ok(budget_lines::table
+        .inner_join(work_plans::table)
+        .filter(work_plans::project_id.eq(project_id))
+        .select((budget_lines::id, budget_lines::lineage_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// A receipt as the summary reads it: source, ledger amount, the rate's pair, month and value.
@@ -475,14 +485,14 @@ pub fn checks(conn: &mut DbConnection, project: &Project, q: &ChecksQuery) -> Re
             NaiveDate::from_ymd_opt(*first, 1, 1).expect("valid year"),
             NaiveDate::from_ymd_opt(*last, 12, 31).expect("valid year"),
         );
+        let lineage = lineages(conn, project.id)?;
         let rows: Vec<SpendRow> = expenditures::table
-            .inner_join(budget_lines::table)
             .filter(expenditures::project_id.eq(project.id))
             .filter(expenditures::spent_on.ge(from))
             .filter(expenditures::spent_on.le(to))
             .select((
                 expenditures::id,
-                budget_lines::lineage_id,
+                expenditures::budget_line_id,
                 expenditures::spent_on,
                 expenditures::amount_minor,
                 expenditures::currency,
@@ -492,7 +502,8 @@ pub fn checks(conn: &mut DbConnection, project: &Project, q: &ChecksQuery) -> Re
                 expenditures::fx_rate_micros,
             ))
             .load(conn)?;
-        for (id, lineage_id, date, amount, currency, ledger, ledger_currency, pair, micros) in rows {
+        for (id, line, date, amount, currency, ledger, ledger_currency, pair, micros) in rows {
+            let lineage_id = lineage.get(&line).copied().unwrap_or(line);
             if !years.contains(&date.year()) {
                 continue;
             }

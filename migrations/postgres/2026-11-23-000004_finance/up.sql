@@ -136,7 +136,10 @@ CREATE TABLE expenditures (
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
-CREATE INDEX expenditures_project ON expenditures(project_id, spent_on);
+-- Covers what the finance views and checks read of every expenditure of a project, so they
+-- run from the index alone instead of visiting 100 000 rows one by one.
+CREATE INDEX expenditures_project ON expenditures(project_id, spent_on, budget_line_id, ledger_amount_minor,
+    amount_minor, currency, ledger_currency, fx_pair, fx_month, fx_rate_micros);
 CREATE INDEX expenditures_line ON expenditures(budget_line_id);
 
 -- Funds received from a source for a project (instalments), converted like expenditures.
