@@ -98,6 +98,7 @@ fn setup(c: &mut DbConnection) -> Result<(i64, i64, Vec<i64>, Vec<i64>), AppErro
         code,
         title: "Synthetic result".into(),
         description: None,
+        assumptions: None,
         version: None,
     };
     let outcome = results::create(c, &system, project.id, &result("1".into(), ResultLevel::Outcome, None))?;
