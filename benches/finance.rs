@@ -134,7 +134,7 @@ fn insert_in_chunks(c: &mut DbConnection, head: &str, rows: &[String]) -> Result
     Ok(())
 }
 
-fn build(db: &Db) -> Result<i64, AppError> {
+pub fn build(db: &Db) -> Result<i64, AppError> {
     let (project_id, plan_id, activities, sources) = db.tx_blocking(setup)?;
     let accounts = ["71200", "71300", "71400", "71600", "72100", "72200", "72500", "72800", "74200", "74500", "75700"];
     let mut rng = Rng(0x5eed_1234_abcd_ef01);

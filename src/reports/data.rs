@@ -138,7 +138,8 @@ pub struct ChartBar {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Iptt {
-    pub quarters: Vec<String>,
+    /// The IPTT's periods: the window's quarters, or its years when it spans more than 8 quarters.
+    pub periods: Vec<String>,
     pub rows: Vec<IpttRow>,
 }
 
@@ -371,16 +372,28 @@ pub fn gather(
     })
 }
 
-/// IPTT: for each quarter of the window, the indicator's target, actual and % met, computed by
-/// the same `domain::progress` rules for a one-quarter window.
+/// IPTT: for each period (the window's quarters, or its years when it spans more than eight
+/// quarters), the indicator's target, actual and % met, by the same `domain::progress` rules.
 fn build_iptt(
     inputs: &progress::ProgressInputs,
     lines: &[IndicatorLine],
     quarters: &[Quarter],
     thresholds: Thresholds,
 ) -> Iptt {
+    // Long windows get one column group per year, or the table would not fit a page.
+    let windows: Vec<Window> = if quarters.len() > 8 {
+        let (first, last) = (quarters[0], quarters[quarters.len() - 1]);
+        (first.year..=last.year)
+            .map(|y| {
+                let w = Window::year(y);
+                Window { from: w.from.max(first), to: w.to.min(last) }
+            })
+            .collect()
+    } else {
+        quarters.iter().map(|q| Window::quarter(*q)).collect()
+    };
     let per_quarter: Vec<Vec<IndicatorProgress>> =
-        quarters.iter().map(|q| progress::compute_window(inputs, Window::quarter(*q), thresholds).indicators).collect();
+        windows.iter().map(|w| progress::compute_window(inputs, *w, thresholds).indicators).collect();
     let rows = lines
         .iter()
         .enumerate()
@@ -424,7 +437,7 @@ fn build_iptt(
             }
         })
         .collect();
-    Iptt { quarters: quarters.iter().map(|q| q.to_string()).collect(), rows }
+    Iptt { periods: windows.iter().map(|w| w.label()).collect(), rows }
 }
 
 /// One line of a financial view in a report.
