@@ -198,6 +198,50 @@ fn the_demo_report_reads_back_whole_and_stays_small() {
     assert!(pages[0].height > pages[0].width);
     let last = pages.last().unwrap();
     assert!(last.height > last.width, "after PageBreak {{ landscape: Some(false) }} pages are portrait again");
+    // The heading before the landscape table moved to the table's page with it.
+    let heading_page = pages.iter().find(|p| p.runs.iter().any(|r| r.text == "Financial")).unwrap();
+    assert!(heading_page.width > heading_page.height && heading_page.text().contains("Subtotal output 1"));
+}
+
+#[test]
+fn grouped_header_rows_repeat_on_every_page() {
+    let mut columns = vec![col("Indicator", 4.0, Align::Left)];
+    let mut top = vec![span(Value::Text("Indicator".into()), 1)];
+    let mut second = vec![Cell::new(Value::Empty)];
+    for q in ["2025-Q1", "2025-Q2", "2025-Q3"] {
+        top.push(span(Value::Text(q.into()), 3));
+        for label in ["target", "actual", "% met"] {
+            columns.push(col(label, 1.0, Align::Right));
+            second.push(Cell::text(label));
+        }
+    }
+    let rows = (0..200)
+        .map(|i| {
+            let mut cells = vec![Cell::text(format!("Indicator {i:03}"))];
+            for q in 0..3 {
+                cells.push(Cell::new(num(100.0 + q as f64)));
+                cells.push(Cell::new(num(i as f64)));
+                cells.push(Cell::new(Value::Percent(i as f64 / (100.0 + q as f64) * 100.0)));
+            }
+            row(RowKind::Data, cells)
+        })
+        .collect();
+    let t = Table { name: "IPTT".into(), caption: None, columns, header: vec![top, second], rows, landscape: true };
+    let bytes = render(&Document { blocks: vec![Block::Table(t.clone())], ..Default::default() }).unwrap();
+    let pages = read_pdf(&bytes);
+    assert!(pages.len() >= 3);
+    assert_cells_present(&t, &all_text(&pages));
+    for (i, p) in pages.iter().enumerate() {
+        assert!(p.width > p.height, "the IPTT is landscape from its first page");
+        let runs: Vec<&str> = p.runs.iter().map(|r| r.text.as_str()).collect();
+        for label in ["2025-Q1", "2025-Q2", "2025-Q3", "target", "actual", "% met"] {
+            assert!(runs.contains(&label), "{label:?} missing on page {}", i + 1);
+        }
+        // The quarter labels sit above the second header row.
+        let q = p.runs.iter().find(|r| r.text == "2025-Q2").unwrap();
+        let target = p.runs.iter().find(|r| r.text == "target").unwrap();
+        assert!(q.y > target.y);
+    }
 }
 
 #[test]
@@ -308,6 +352,12 @@ fn check_long_table(t: &Table, pages: &[PageText]) {
     }
     spanned.dedup();
     assert!(spanned.len() >= 5, "300 rows span several pages: {spanned:?}");
+    // The grid's vertical lines stand at the same x on every page.
+    let first = vertical_lines(&pages[spanned[0]]);
+    assert_eq!(first.len(), t.columns.len() + 1, "{first:?}");
+    for &p in &spanned {
+        assert_eq!(vertical_lines(&pages[p]), first, "the grid moved on page {}", p + 1);
+    }
     for &p in &spanned {
         let page = &pages[p];
         let first_row_y = page.runs.iter().find(|r| r.text.starts_with("Row")).unwrap().y;
@@ -317,6 +367,19 @@ fn check_long_table(t: &Table, pages: &[PageText]) {
             assert!(run.y > first_row_y, "header {label:?} is above the rows on page {}", p + 1);
         }
     }
+}
+
+/// The x of every vertical line segment (`x y1 m x y2 l`) on a page, in hundredths of a pt.
+fn vertical_lines(page: &PageText) -> Vec<i64> {
+    let mut xs: Vec<i64> = page
+        .operators
+        .windows(2)
+        .filter(|w| w[0].0 == "m" && w[1].0 == "l" && (w[0].1[0] - w[1].1[0]).abs() < 1e-3)
+        .map(|w| (w[0].1[0] * 100.0).round() as i64)
+        .collect();
+    xs.sort_unstable();
+    xs.dedup();
+    xs
 }
 
 #[test]

@@ -32,13 +32,14 @@ mod fonts;
 mod page;
 mod table;
 
-use printpdf::{PdfDocument, PdfSaveOptions};
+use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 
 use self::fonts::Fonts;
 use self::page::{FontIds, Page, Rgb};
 use super::document::{Block, Document};
 
-/// Why a PDF could not be made (the embedded font failed to load: a build problem, not input).
+/// Why a PDF could not be made: the embedded font failed to load, or printpdf reported an
+/// error while writing (a bug or a build problem, never the document's content).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("PDF rendering failed: {0}")]
 pub struct PdfError(pub String);
@@ -57,6 +58,13 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
 
     let mut warnings = Vec::new();
     let bytes = pdf.with_pages(pages).save(&PdfSaveOptions::default(), &mut warnings);
+    // printpdf reports what it could not do (a font it could not embed, text outside a text
+    // section) as errors but still writes a file: such a file is not one we hand out.
+    let errors: Vec<&str> =
+        warnings.iter().filter(|w| w.severity == PdfParseErrorSeverity::Error).map(|w| w.msg.as_str()).collect();
+    if !errors.is_empty() {
+        return Err(PdfError(errors.join("; ")));
+    }
     Ok(bytes)
 }
 
@@ -78,7 +86,7 @@ const MARGIN_TEXT_SIZE: f32 = 8.0;
 pub(crate) const TEXT: Rgb = [0.1, 0.1, 0.12];
 pub(crate) const MUTED: Rgb = [0.4, 0.4, 0.43];
 const HEADING: Rgb = [0.0, 0.2, 0.4];
-const WATERMARK: Rgb = [0.87, 0.87, 0.87];
+const WATERMARK: Rgb = [0.83, 0.83, 0.83];
 const MARGIN_RULE: Rgb = [0.7, 0.7, 0.7];
 
 /// Where a line of text set at `size` in a line box of height `leading` starting at `top`

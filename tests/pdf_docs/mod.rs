@@ -97,7 +97,7 @@ pub fn budget_table(name: &str, outputs: usize, lines: usize, landscape: bool) -
         col("Budget", 2.0, Align::Right),
         col("Expenditure", 2.0, Align::Right),
         col("Balance", 2.0, Align::Right),
-        col("Delivery", 1.2, Align::Right),
+        col("Delivery", 1.4, Align::Right),
     ];
     let per_output = lines.div_ceil(outputs.max(1));
     let mut rows = Vec::with_capacity(lines + 2 * outputs + 1);
