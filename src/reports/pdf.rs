@@ -153,14 +153,11 @@ impl<'a> Layout<'a> {
     }
 
     /// Makes sure `h` pt fit below the cursor, starting a new page (of the document's
-    /// orientation) if not. Returns whether a page was started. Content taller than a page
-    /// is placed at the top of a fresh page and overflows.
-    pub fn ensure(&mut self, h: f32) -> bool {
+    /// orientation) if not. What is taller than a whole page starts at the top of a page.
+    pub fn ensure(&mut self, h: f32) {
         if self.y + h > self.bottom() + 0.01 && self.current().used {
             self.new_page(self.landscape);
-            return true;
         }
-        false
     }
 
     fn block(&mut self, block: &Block, next: Option<&Block>) {
@@ -263,7 +260,6 @@ impl<'a> Layout<'a> {
     fn finish(self, doc: &Document) -> Vec<printpdf::PdfPage> {
         let Layout { fonts, ids, pages, .. } = self;
         let total = pages.len();
-        let mut label = String::new();
         pages
             .into_iter()
             .enumerate()
@@ -279,8 +275,7 @@ impl<'a> Layout<'a> {
                     page.text(ids, left, b, &text, false, MARGIN_TEXT_SIZE, MUTED);
                     page.line(left, MARGIN - 12.0, right, MARGIN - 12.0, RULE_THIN);
                 }
-                label.clear();
-                label.push_str(&format!("page {} of {}", i + 1, total));
+                let label = format!("page {} of {total}", i + 1);
                 let lw = fonts.regular.width(&label, MARGIN_TEXT_SIZE);
                 let b = page.height - MARGIN + 24.0;
                 page.line(left, page.height - MARGIN + 12.0, right, page.height - MARGIN + 12.0, RULE_THIN);

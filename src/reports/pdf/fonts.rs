@@ -76,11 +76,16 @@ impl Face {
         self.advance(c) as f32 * size / self.units_per_em
     }
 
-    /// Breaks `text` into lines no wider than `max` pt at `size` pt, pushing each line as a
-    /// byte range of `text` into `out` (cleared first). Breaks at spaces; `\n` forces a break;
-    /// a word longer than the line is cut between characters. Always yields at least one line.
+    /// Breaks `text` into lines no wider than `max` pt at `size` pt, each line a byte range
+    /// of `text` in `out` (cleared first). Breaks at spaces; `\n` forces a break; a word
+    /// longer than the line is cut between characters. Always yields at least one line.
     pub fn wrap(&self, text: &str, size: f32, max: f32, out: &mut Vec<(usize, usize)>) {
         out.clear();
+        self.wrap_onto(text, size, max, out);
+    }
+
+    /// [`Face::wrap`], appending the lines to `out`.
+    pub fn wrap_onto(&self, text: &str, size: f32, max: f32, out: &mut Vec<(usize, usize)>) {
         let space = self.char_width(' ', size);
         for (para_start, para) in split_paragraphs(text) {
             let mut line: Option<(usize, usize)> = None;

@@ -110,7 +110,15 @@ pub(crate) fn table(l: &mut Layout, t: &Table) {
         Some(r) => {
             measure(l, &grid, &t.columns, &r.cells, r.kind, false, &mut next);
             next_ready = true;
-            next.height
+            // A group row brings the row after it.
+            let follower = match t.rows.get(1) {
+                Some(n) if r.kind == RowKind::Group => {
+                    measure(l, &grid, &t.columns, &n.cells, n.kind, false, &mut row);
+                    row.height
+                }
+                _ => 0.0,
+            };
+            next.height + follower
         }
         None => 0.0,
     };
@@ -184,9 +192,12 @@ pub(crate) fn start_height(l: &Layout, t: &Table) -> f32 {
         measure(l, &grid, &t.columns, cells, RowKind::Data, true, &mut b);
         h += b.height;
     }
-    if let Some(r) = t.rows.first() {
-        measure(l, &grid, &t.columns, &r.cells, r.kind, false, &mut b);
-        h += b.height;
+    for (i, r) in t.rows.iter().take(2).enumerate() {
+        // The first row, and the second when the first is a group row (they go together).
+        if i == 0 || t.rows[0].kind == RowKind::Group {
+            measure(l, &grid, &t.columns, &r.cells, r.kind, false, &mut b);
+            h += b.height;
+        }
     }
     let mut lines = Vec::new();
     match &t.caption {
@@ -258,7 +269,6 @@ fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: Ro
     let n = grid.columns();
     let mut col = 0;
     let mut max_lines = 1;
-    let mut scratch = Vec::new();
     for cell in cells {
         if col >= n {
             break;
@@ -268,10 +278,9 @@ fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: Ro
         col = c1;
         let text = document::format(&cell.value);
         let inner = (grid.xs[c1] - grid.xs[c0] - 2.0 * PAD_X).max(1.0);
-        face.wrap(&text, SIZE, inner, &mut scratch);
         let first = out.lines.len();
-        out.lines.extend_from_slice(&scratch);
-        max_lines = max_lines.max(scratch.len());
+        face.wrap_onto(&text, SIZE, inner, &mut out.lines);
+        max_lines = max_lines.max(out.lines.len() - first);
         let (color, background) = match &cell.value {
             Value::Status(code) if !header => {
                 let (fg, bg) = status_colors(code);
