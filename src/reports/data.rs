@@ -206,7 +206,8 @@ fn line(p: IndicatorProgress, baseline_note: Option<String>) -> IndicatorLine {
         women: sex.and_then(|m| m.get("women").copied()),
         men: sex.and_then(|m| m.get("men").copied()),
         decimals,
-        baseline_note,
+        // The note stands in for a baseline only when there is no number.
+        baseline_note: baseline_note.filter(|_| pr.baseline.is_none()),
         progress: p,
     }
 }

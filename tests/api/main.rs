@@ -2,6 +2,10 @@
 //! (when `RBM_TEST_POSTGRES_URL` is set), each test on its own fresh database.
 
 mod helpers;
+/// The PDF reader of the renderer's own tests, to read generated reports back.
+#[path = "../common/pdf_reader.rs"]
+#[allow(dead_code)]
+mod pdf_reader;
 /// The XLSX reader of the renderer's own tests, to read generated reports back.
 #[path = "../xlsx/reader.rs"]
 #[allow(dead_code)]

@@ -206,7 +206,57 @@ async fn a_missing_exchange_rate_is_named(backend: Backend) {
     assert_eq!(app.get("/api/v1/projects/UZB-PSD/reports").await.1, json!([]), "nothing stored");
 }
 
+async fn pdf_reports_read_back_with_the_api_figures(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let (_, progress) = app.get("/api/v1/projects/UZB-PSD/progress?period=2025-Q3").await;
+    let (_, fin) = app.get("/api/v1/projects/UZB-PSD/finance/summary?period=2025-Q3").await;
+    for template in ["undp-quarterly", "eu-interim", "iptt"] {
+        let body = json!({"template": template, "period": "2025-Q3", "format": "pdf"}).to_string();
+        let (status, meta) =
+            app.request_as(Some(&manager), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await;
+        assert_eq!(status, 201, "{template}: {meta}");
+        let (_, ct, _, bytes) = download(&app, &manager, meta["id"].as_i64().unwrap()).await;
+        assert_eq!(ct, "application/pdf");
+        assert!(bytes.len() < 400 * 1024, "{template}: fonts subset, {} bytes", bytes.len());
+        let pages = crate::pdf_reader::read_pdf(&bytes);
+        let text = crate::pdf_reader::all_text(&pages);
+        let n = pages.len();
+        for (i, p) in pages.iter().enumerate() {
+            assert!(p.text().contains(&format!("page {} of {n}", i + 1)), "{template}: page {} of {n}", i + 1);
+            assert!(p.text().contains("UZB-PSD"), "{template}: header on page {}", i + 1);
+        }
+        // Every indicator with its cumulative figure as the API computes it.
+        for ind in progress["indicators"].as_array().unwrap() {
+            let code = ind["code"].as_str().unwrap();
+            assert!(text.contains(code), "{template}: {code} missing");
+        }
+        match template {
+            "undp-quarterly" => {
+                assert!(text.contains("OP2: PSA/PSC staff trained"), "{template}");
+                assert!(text.contains("2,410") && text.contains("74.0 %"), "OP2 cumulative and % of the 2025 target");
+                let total = rbm::domain::money::Money::new(fin["total"]["budget_minor"].as_i64().unwrap(), "USD");
+                assert!(text.contains(&total.to_string()), "{template}: finance total {total}");
+            }
+            "eu-interim" => {
+                assert!(text.contains("Funded by the European Union"));
+                assert!(text.contains("USD/EUR") && text.contains("2025-09"), "the rate used is listed");
+                assert!(text.contains("EUR"));
+            }
+            _ => assert!(text.contains("Indicator performance tracking table")),
+        }
+    }
+    // Cyrillic and Uzbek Latin from the 2024-Q2 narrative come back exactly.
+    let body = json!({"template": "eu-interim", "period": "2024-Q2", "format": "pdf"}).to_string();
+    let (status, meta) = app.request_as(Some(&manager), "POST", "/api/v1/projects/UZB-PSD/reports", Some(&body)).await;
+    assert_eq!(status, 201, "{meta}");
+    let (_, _, _, bytes) = download(&app, &manager, meta["id"].as_i64().unwrap()).await;
+    let text = crate::pdf_reader::all_text(&crate::pdf_reader::read_pdf(&bytes));
+    assert!(text.contains("Oʻzbekiston") && text.contains("Агентство государственных услуг"), "{text}");
+}
+
 crate::on_both_backends!(
+    pdf_reports_read_back_with_the_api_figures,
     xlsx_report_reconciles_with_the_api,
     a_missing_exchange_rate_is_named,
     html_report_snapshot_and_figures,

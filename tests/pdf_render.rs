@@ -1,0 +1,409 @@
+//! The PDF renderer, checked by reading the PDFs back: each page's content stream is decoded
+//! with lopdf, the glyph codes of every `Tj`/`TJ` are mapped back to text through the font's
+//! `/ToUnicode` CMap, and the text is compared with the document's values.
+
+mod pdf_docs;
+#[path = "common/pdf_reader.rs"]
+mod pdf_reader;
+
+use pdf_docs::*;
+use pdf_reader::*;
+use rbm::reports::document::{self, Align, Bar, BarChart, Block, Cell, Column, Document, RowKind, Table, Value};
+use rbm::reports::pdf::render;
+
+/// Every cell of `table` appears in `text`, formatted as `document::format` does.
+fn assert_cells_present(table: &Table, text: &str) {
+    for r in &table.rows {
+        for c in &r.cells {
+            let v = normalize(&document::format(&c.value));
+            assert!(text.contains(&v), "cell {v:?} of table {} is missing", table.name);
+        }
+    }
+}
+
+fn assert_page_numbers(pages: &[PageText]) {
+    let n = pages.len();
+    for (i, p) in pages.iter().enumerate() {
+        let label = format!("page {} of {n}", i + 1);
+        assert!(p.runs.iter().any(|r| r.text == label), "page {} lacks {label:?}", i + 1);
+    }
+}
+
+#[test]
+fn the_demo_report_reads_back_whole_and_stays_small() {
+    let doc = demo_quarterly();
+    let bytes = render(&doc).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() < 100 * 1024, "the demo report is {} bytes", bytes.len());
+
+    let pages = read_pdf(&bytes);
+    assert!((6..=14).contains(&pages.len()), "{} pages", pages.len());
+    assert_page_numbers(&pages);
+    let text = all_text(&pages);
+    for block in &doc.blocks {
+        match block {
+            Block::Table(t) => assert_cells_present(t, &text),
+            Block::Heading { text: h, .. } => assert!(text.contains(h.as_str()), "heading {h:?}"),
+            Block::List { items, .. } => items.iter().for_each(|i| assert!(text.contains(i.as_str()), "{i:?}")),
+            _ => {}
+        }
+    }
+    for p in &pages {
+        let t = p.text();
+        assert!(t.starts_with(&doc.header) || t.contains(&doc.header), "header missing on a page");
+        assert!(t.contains(&doc.footer), "footer missing on a page");
+    }
+    // The financial table is landscape; the pages before and after it portrait.
+    let budget_pages: Vec<&PageText> = pages.iter().filter(|p| p.text().contains("Subtotal output")).collect();
+    assert!(!budget_pages.is_empty());
+    assert!(budget_pages.iter().all(|p| p.width > p.height), "the budget table is on landscape pages");
+    assert!(pages[0].height > pages[0].width);
+    let last = pages.last().unwrap();
+    assert!(last.height > last.width, "after PageBreak {{ landscape: Some(false) }} pages are portrait again");
+    // The heading before the landscape table moved to the table's page with it.
+    let heading_page = pages.iter().find(|p| p.runs.iter().any(|r| r.text == "Financial")).unwrap();
+    assert!(heading_page.width > heading_page.height && heading_page.text().contains("Subtotal output 1"));
+}
+
+#[test]
+fn grouped_header_rows_repeat_on_every_page() {
+    let mut columns = vec![col("Indicator", 4.0, Align::Left)];
+    let mut top = vec![span(Value::Text("Indicator".into()), 1)];
+    let mut second = vec![Cell::new(Value::Empty)];
+    for q in ["2025-Q1", "2025-Q2", "2025-Q3"] {
+        top.push(span(Value::Text(q.into()), 3));
+        for label in ["target", "actual", "% met"] {
+            columns.push(col(label, 1.0, Align::Right));
+            second.push(Cell::text(label));
+        }
+    }
+    let rows = (0..200)
+        .map(|i| {
+            let mut cells = vec![Cell::text(format!("Indicator {i:03}"))];
+            for q in 0..3 {
+                cells.push(Cell::new(num(100.0 + q as f64)));
+                cells.push(Cell::new(num(i as f64)));
+                cells.push(Cell::new(Value::Percent(i as f64 / (100.0 + q as f64) * 100.0)));
+            }
+            row(RowKind::Data, cells)
+        })
+        .collect();
+    let t = Table { name: "IPTT".into(), caption: None, columns, header: vec![top, second], rows, landscape: true };
+    let bytes = render(&Document { blocks: vec![Block::Table(t.clone())], ..Default::default() }).unwrap();
+    let pages = read_pdf(&bytes);
+    assert!(pages.len() >= 3);
+    assert_cells_present(&t, &all_text(&pages));
+    for (i, p) in pages.iter().enumerate() {
+        assert!(p.width > p.height, "the IPTT is landscape from its first page");
+        let runs: Vec<&str> = p.runs.iter().map(|r| r.text.as_str()).collect();
+        for label in ["2025-Q1", "2025-Q2", "2025-Q3", "target", "actual", "% met"] {
+            assert!(runs.contains(&label), "{label:?} missing on page {}", i + 1);
+        }
+        // The quarter labels sit above the second header row.
+        let q = p.runs.iter().find(|r| r.text == "2025-Q2").unwrap();
+        let target = p.runs.iter().find(|r| r.text == "target").unwrap();
+        assert!(q.y > target.y);
+    }
+}
+
+#[test]
+fn cyrillic_and_uzbek_latin_come_back_exactly() {
+    let strings = ["Навчання розпочато", "Министерство", "Oʻzbekiston", "Ўзбекистон Республикаси", "gʻalla va paxta"];
+    let doc = Document {
+        title: "Скрипты".into(),
+        header: "Министерство юстиции Республики Узбекистан".into(),
+        footer: "Oʻzbekiston Respublikasi Adliya vazirligi".into(),
+        blocks: vec![
+            Block::Heading { level: 1, text: strings[0].into() },
+            Block::Paragraph(strings.join(", ")),
+            Block::Table(Table {
+                name: "Scripts".into(),
+                columns: vec![
+                    Column { label: "Назва".into(), width: 1.0, align: Align::Left },
+                    Column { label: "Qiymat".into(), width: 1.0, align: Align::Right },
+                ],
+                rows: strings
+                    .iter()
+                    .map(|s| row(RowKind::Data, vec![Cell::text(*s), Cell::new(num(1234.0))]))
+                    .collect(),
+                ..Default::default()
+            }),
+        ],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    let runs: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
+    for s in strings {
+        assert!(runs.contains(&s), "{s:?} is not a run of its own: {runs:?}");
+    }
+    assert!(runs.contains(&"Министерство юстиции Республики Узбекистан"));
+    assert!(runs.contains(&"Oʻzbekiston Respublikasi Adliya vazirligi"));
+    // The table had no header rows: the column labels make one.
+    assert!(runs.contains(&"Назва") && runs.contains(&"Qiymat"));
+    assert!(!pages[0].text().contains('\u{FFFD}'));
+}
+
+/// A 300-row table whose last column wraps over two or three lines.
+fn long_table(landscape: bool) -> Table {
+    let columns = vec![
+        col("Code", 1.0, Align::Left),
+        col("Description", 4.0, Align::Left),
+        col("Target", 1.2, Align::Right),
+        col("Budget", 1.8, Align::Right),
+        col("Share", 1.1, Align::Right),
+        col("Status", 1.6, Align::Left),
+        col("Remarks", 3.0, Align::Left),
+    ];
+    let rows = (0..300)
+        .map(|i| {
+            row(
+                if i % 25 == 0 { RowKind::Group } else { RowKind::Data },
+                if i % 25 == 0 {
+                    vec![span(Value::Text(format!("Row {i:04} group: Output {}", i / 25 + 1)), 7)]
+                } else {
+                    vec![
+                        Cell::text(format!("Row {i:04}")),
+                        Cell::text(if i % 2 == 0 {
+                            format!("Навчання розпочато у регіоні {i}")
+                        } else {
+                            format!("Oʻzbekiston public service centre {i} opened")
+                        }),
+                        Cell::new(num(i as f64 * 10.0)),
+                        Cell::new(usd(i as i64 * 123_456)),
+                        Cell::new(Value::Percent(i as f64 / 3.0)),
+                        Cell::new(Value::Status(["on_track", "needs_attention", "off_track", "no_data"][i % 4].into())),
+                        Cell::text(format!(
+                            "Remark {i}: {} end-{i:04}",
+                            "the field visit confirmed the figures reported by the partner. ".repeat(1 + i % 2)
+                        )),
+                    ]
+                },
+            )
+        })
+        .collect();
+    Table {
+        name: "Long".into(),
+        caption: Some("A long table".into()),
+        header: labels(&columns),
+        columns,
+        rows,
+        landscape,
+    }
+}
+
+fn check_long_table(t: &Table, pages: &[PageText]) {
+    let texts: Vec<String> = pages.iter().map(PageText::text).collect();
+    assert_cells_present(t, &texts.join(" "));
+    let header: Vec<&str> = t.columns.iter().map(|c| c.label.as_str()).collect();
+    let mut spanned = Vec::new();
+    for (i, r) in t.rows.iter().enumerate() {
+        let id = format!("Row {i:04}");
+        let on: Vec<usize> = (0..texts.len()).filter(|&p| texts[p].contains(&id)).collect();
+        assert_eq!(on.len(), 1, "{id} must be on exactly one page, found on {on:?}");
+        let p = on[0];
+        spanned.push(p);
+        // The row's slice of the page text: from its id to the next row's id.
+        let t = &texts[p];
+        let start = t.find(&id).unwrap();
+        let end = t.find(&format!("Row {:04}", i + 1)).unwrap_or(t.len());
+        let slice = &t[start..end.max(start)];
+        for c in &r.cells {
+            let v = normalize(&document::format(&c.value));
+            assert!(slice.contains(&v), "{id} is split: {v:?} is not with it on page {}", p + 1);
+        }
+    }
+    spanned.dedup();
+    assert!(spanned.len() >= 5, "300 rows span several pages: {spanned:?}");
+    // The grid's vertical lines stand at the same x on every page.
+    let first = vertical_lines(&pages[spanned[0]]);
+    assert_eq!(first.len(), t.columns.len() + 1, "{first:?}");
+    for &p in &spanned {
+        assert_eq!(vertical_lines(&pages[p]), first, "the grid moved on page {}", p + 1);
+    }
+    for &p in &spanned {
+        let page = &pages[p];
+        let first_row_y = page.runs.iter().find(|r| r.text.starts_with("Row")).unwrap().y;
+        for label in &header {
+            let run = page.runs.iter().find(|r| r.text == *label);
+            let run = run.unwrap_or_else(|| panic!("header {label:?} missing on page {}", p + 1));
+            assert!(run.y > first_row_y, "header {label:?} is above the rows on page {}", p + 1);
+        }
+    }
+}
+
+/// The x of every vertical line segment (`x y1 m x y2 l`) on a page, in hundredths of a pt.
+fn vertical_lines(page: &PageText) -> Vec<i64> {
+    let mut xs: Vec<i64> = page
+        .operators
+        .windows(2)
+        .filter(|w| w[0].0 == "m" && w[1].0 == "l" && (w[0].1[0] - w[1].1[0]).abs() < 1e-3)
+        .map(|w| (w[0].1[0] * 100.0).round() as i64)
+        .collect();
+    xs.sort_unstable();
+    xs.dedup();
+    xs
+}
+
+#[test]
+fn a_300_row_table_splits_between_rows_and_repeats_its_header() {
+    let t = long_table(false);
+    let doc = Document {
+        header: "Long table".into(),
+        blocks: vec![Block::Paragraph("Before the table.".into()), Block::Table(t.clone())],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages.iter().all(|p| p.height > p.width));
+    check_long_table(&t, &pages);
+    assert_page_numbers(&pages);
+    // Rows stay inside the page's content area (18 mm margins), above the footer.
+    for p in &pages {
+        for r in p.runs.iter().filter(|r| r.text.starts_with("Row")) {
+            assert!(r.y > 51.0 && r.y < p.height - 51.0, "a row at y {} overflows", r.y);
+        }
+    }
+}
+
+#[test]
+fn a_landscape_table_gets_landscape_pages_and_portrait_comes_back() {
+    let t = long_table(true);
+    let doc = Document {
+        blocks: vec![
+            Block::Paragraph("A portrait page first.".into()),
+            Block::Table(t.clone()),
+            Block::PageBreak { landscape: None },
+            Block::Paragraph("Portrait again.".into()),
+        ],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages[0].height > pages[0].width, "the first page stays portrait");
+    assert!(!pages[0].text().contains("Row 0000"), "the table starts on a new page");
+    let table_pages: Vec<&PageText> = pages.iter().filter(|p| p.text().contains("Row ")).collect();
+    assert!(table_pages.iter().all(|p| p.width > p.height));
+    let last = pages.last().unwrap();
+    assert!(last.text().contains("Portrait again.") && last.height > last.width);
+    check_long_table(&t, &pages);
+}
+
+#[test]
+fn bar_charts_and_the_eu_emblem_are_vector_drawings() {
+    let chart = BarChart {
+        title: "Indicators: % of target".into(),
+        unit: "%".into(),
+        max: None,
+        reference: Some(100.0),
+        bars: vec![
+            Bar { label: "Civil servants trained".into(), value: 47.5 },
+            Bar { label: "Навчання розпочато".into(), value: 120.0 },
+            Bar { label: "Oʻzbekiston centres".into(), value: 0.0 },
+        ],
+    };
+    let doc = Document {
+        blocks: vec![Block::BarChart(chart), Block::EuEmblem { caption: "Funded by the European Union".into() }],
+        ..Default::default()
+    };
+    let bytes = render(&doc).unwrap();
+    let pages = read_pdf(&bytes);
+    assert_eq!(pages.len(), 1);
+    let runs: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
+    for s in [
+        "Indicators: % of target",
+        "Civil servants trained",
+        "Навчання розпочато",
+        "Oʻzbekiston centres",
+        "47.5 %",
+        "120.0 %",
+        "0.0 %",
+        "100 %",
+        "Funded by the European Union",
+    ] {
+        assert!(runs.contains(&s), "{s:?} missing from {runs:?}");
+    }
+    let ops = &pages[0].operators;
+    let fill = |rgb: [f32; 3]| {
+        ops.iter().any(|(o, a)| o == "rg" && a.len() == 3 && a.iter().zip(rgb).all(|(x, y)| (x - y).abs() < 1e-3))
+    };
+    assert!(fill([0.0, 0.2, 0.6]), "the EU blue");
+    assert!(fill([1.0, 0.8, 0.0]), "the EU gold");
+    assert!(fill([0.016, 0.408, 0.694]), "the bars");
+    // Twelve stars of ten points each, and two bars (one value is zero) as rectangles.
+    let star_points = ops.iter().filter(|(o, _)| o == "l").count();
+    assert!(star_points >= 12 * 9, "{star_points} line-to operators");
+    assert!(ops.iter().filter(|(o, _)| o == "re").count() >= 3);
+    // The reference line is dashed.
+    assert!(ops.iter().any(|(o, a)| o == "d" && !a.is_empty()));
+    // No images anywhere.
+    assert!(!bytes.windows(6).any(|w| w == b"/Image"));
+}
+
+#[test]
+fn the_watermark_is_on_every_page_under_the_content() {
+    let mut doc = demo_quarterly();
+    doc.watermark = Some("DRAFT: includes unapproved data".into());
+    let pages = read_pdf(&render(&doc).unwrap());
+    for (i, p) in pages.iter().enumerate() {
+        let w = p.runs.iter().find(|r| r.rotated).unwrap_or_else(|| panic!("no watermark on page {}", i + 1));
+        assert_eq!(w.text, "DRAFT: includes unapproved data");
+        assert!(w.x > 0.0 && w.x < p.width && w.y > 0.0 && w.y < p.height);
+        // Drawn first, so that the page's content covers it.
+        assert!(p.runs[0].rotated);
+    }
+}
+
+#[test]
+fn fonts_are_subset() {
+    let bytes = render(&demo_quarterly()).unwrap();
+    let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+    let mut fonts = 0;
+    for (_, obj) in pdf.objects.iter() {
+        if let Ok(d) = obj.as_dict()
+            && let Ok(file) = d.get(b"FontFile2")
+        {
+            let stream = pdf.get_object(file.as_reference().unwrap()).unwrap().as_stream().unwrap();
+            let program = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+            assert!(program.len() < 60_000, "an embedded font program of {} bytes is not a subset", program.len());
+            fonts += 1;
+        }
+    }
+    assert_eq!(fonts, 2, "DejaVu Sans and DejaVu Sans Bold");
+}
+
+#[test]
+fn odd_documents_still_render() {
+    let doc = Document {
+        blocks: vec![
+            Block::PageBreak { landscape: Some(true) },
+            Block::Heading { level: 7, text: "A heading level out of range".into() },
+            Block::Paragraph(format!("{}\ttab\nnew line", "Averyveryverylongwordwithoutanyspace".repeat(8))),
+            Block::List { ordered: true, items: vec![] },
+            Block::Table(Table { name: "Empty".into(), ..Default::default() }),
+            Block::Table(Table {
+                name: "No columns".into(),
+                rows: vec![row(RowKind::Data, vec![Cell::text("a"), span(Value::Text("b".into()), 5)])],
+                ..Default::default()
+            }),
+            Block::Table(Table {
+                name: "Tall row".into(),
+                columns: vec![col("Only", 1.0, Align::Left)],
+                rows: vec![row(RowKind::Data, vec![Cell::text("word ".repeat(3000))])],
+                ..Default::default()
+            }),
+            Block::BarChart(BarChart { title: "Empty chart".into(), ..Default::default() }),
+            Block::BarChart(BarChart {
+                title: "Negative and huge".into(),
+                unit: "USD".into(),
+                max: None,
+                reference: None,
+                bars: vec![Bar { label: "a".into(), value: -5.0 }, Bar { label: "b".into(), value: f64::NAN }],
+            }),
+        ],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages[0].width > pages[0].height, "the document starts landscape");
+    let text = all_text(&pages);
+    assert!(text.contains("tab new line"));
+    assert!(text.contains('…'), "the row taller than a page is cut with an ellipsis");
+    assert_page_numbers(&pages);
+}
