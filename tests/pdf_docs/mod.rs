@@ -45,11 +45,11 @@ const INDICATORS: [&str; 8] = [
 /// The indicator table of a quarterly report: `outputs` groups of `per_output` indicators.
 pub fn indicator_table(name: &str, outputs: usize, per_output: usize) -> Table {
     let columns = vec![
-        col("Indicator", 4.6, Align::Left),
+        col("Indicator", 4.4, Align::Left),
         col("Baseline", 1.5, Align::Right),
         col("Annual target", 1.5, Align::Right),
         col("Quarter actual", 1.5, Align::Right),
-        col("Cumulative", 1.5, Align::Right),
+        col("Cumulative", 1.7, Align::Right),
         col("% of target", 1.3, Align::Right),
         col("Status", 1.8, Align::Left),
     ];
