@@ -104,10 +104,20 @@ fn request(template: &str, window: (&str, &str), format: Format) -> ReportReques
 
 /// Gathers, lays out and renders one report; returns its size.
 fn generate(db: &Db, templates: &Templates, project: &Project, req: &ReportRequest) -> usize {
+    let t = Instant::now();
     let doc = db
         .tx_blocking(|c| reports::build_document(c, templates, project, req, Thresholds::default(), "bench"))
         .expect("report data");
-    reports::render(&doc, req.format).expect("renders").len()
+    let gathered = t.elapsed();
+    let bytes = reports::render(&doc, req.format).expect("renders").len();
+    if std::env::var("RBM_BENCH_PHASES").is_ok() {
+        println!(
+            "    data + template + markup {:.1} ms, render {:.1} ms",
+            gathered.as_secs_f64() * 1e3,
+            (t.elapsed() - gathered).as_secs_f64() * 1e3
+        );
+    }
+    bytes
 }
 
 fn time(label: &str, runs: usize, mut f: impl FnMut() -> usize) {

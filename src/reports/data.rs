@@ -514,9 +514,22 @@ pub fn gather_finance(
     if !plans.iter().any(|p| p.year >= window.from.year && p.year <= window.to.year) {
         return Ok(None);
     }
+    // Whole years in one summary each (a summary reads the plan once), other quarters alone.
+    let mut periods = vec![];
+    let mut q = window.from;
+    while q <= window.to {
+        let year_end = Quarter { year: q.year, q: 4 };
+        if q.q == 1 && year_end <= window.to {
+            periods.push(q.year.to_string());
+            q = year_end.next();
+        } else {
+            periods.push(q.to_string());
+            q = q.next();
+        }
+    }
     let mut summaries = vec![];
-    for q in window.from.through(window.to) {
-        summaries.push(finance::summary(conn, project, &SummaryQuery { period: Some(q.to_string()) })?);
+    for period in periods {
+        summaries.push(finance::summary(conn, project, &SummaryQuery { period: Some(period) })?);
     }
     let lop = finance::summary(conn, project, &SummaryQuery { period: Some("LOP".into()) })?;
     let view = |sheet: &str, label: &str, rows: Vec<MoneyRow>| {
