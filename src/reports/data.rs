@@ -226,9 +226,8 @@ pub fn gather(
     progress::check_window(project, window)?;
     let inputs = progress::load_inputs(conn, project, window.to, include_unapproved)?;
     let progress = progress::compute_window(&inputs, window, thresholds);
-    let indicators_full = crate::store::indicators::list(conn, project.id)?;
     let notes: BTreeMap<i64, Option<String>> =
-        indicators_full.iter().map(|i| (i.id, i.baseline_note.clone())).collect();
+        inputs.indicators().iter().map(|i| (i.id, i.baseline_note.clone())).collect();
     let nodes = results::list(conn, project.id)?;
 
     let sources = funding::list_sources(conn)?;

@@ -6,7 +6,7 @@ use super::{check, check_version, expect_one_row, not_blank, now, required_versi
 use crate::db::DbConnection;
 use crate::domain::FieldError;
 use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskStatus, check_activity, risk_level};
-use crate::domain::period::{Period, Quarter};
+use crate::domain::period::Quarter;
 use crate::domain::results::ResultLevel;
 use crate::error::AppError;
 use crate::schema::{activity_progress, narratives, results, risk_updates, risks};
@@ -17,16 +17,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-/// A quarter inside the project's dates, in canonical form.
+/// A quarter inside the project's dates (see [`Project::quarter`]).
 pub fn project_quarter(project: &Project, s: &str) -> Result<Quarter, AppError> {
-    let q: Quarter = s.parse().map_err(|e: crate::domain::period::PeriodError| AppError::field("period", e.0))?;
-    if !Period::Quarter(q).overlaps(project.start_date, project.end_date) {
-        return Err(AppError::field(
-            "period",
-            format!("{q} is outside the project dates {} to {}", project.start_date, project.end_date),
-        ));
-    }
-    Ok(q)
+    project.quarter(s).map_err(|e| AppError::Validation(vec![e]))
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]

@@ -4,7 +4,6 @@
 use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, now, required_version};
 use crate::db::DbConnection;
-use crate::domain::FieldError;
 use crate::domain::indicators::{Accumulation, Direction, Measure};
 use crate::domain::period::{Period, Quarter};
 use crate::domain::progress::{
@@ -15,7 +14,7 @@ use crate::error::AppError;
 use crate::schema::{activity_progress, actuals, indicators as indicators_t, results};
 use crate::store::indicators::{self, Indicator};
 use crate::store::projects::{self, Project};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -178,17 +177,6 @@ pub struct TransitionInput {
     pub reason: Option<String>,
 }
 
-fn parse_quarter(s: &str, project: &Project) -> Result<String, FieldError> {
-    let q: Quarter = s.parse().map_err(|e: crate::domain::period::PeriodError| FieldError::new("period", e.0))?;
-    if !Period::Quarter(q).overlaps(project.start_date, project.end_date) {
-        return Err(FieldError::new(
-            "period",
-            format!("{q} is outside the project dates {} to {}", project.start_date, project.end_date),
-        ));
-    }
-    Ok(q.to_string())
-}
-
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Actual, AppError> {
     actuals::table
         .find(id)
@@ -231,7 +219,7 @@ fn validate(conn: &mut DbConnection, ind: &Indicator, input: &ActualInput) -> Re
     let project = projects::get(conn, ind.project_id)?;
     let measure = Measure::parse(&ind.measure).expect("stored measure");
     let mut errs = progress::check_entry(measure, &ind.disaggregations, &input.entry());
-    let period = parse_quarter(&input.period, &project).map_err(|e| errs.push(e)).ok();
+    let period = project.quarter(&input.period).map(|q| q.to_string()).map_err(|e| errs.push(e)).ok();
     check(input, errs)?;
     Ok(period.expect("valid when no errors"))
 }
@@ -428,8 +416,8 @@ pub fn submit_quarter(
     project: &Project,
     period: &str,
 ) -> Result<QuarterSubmission, AppError> {
-    let period = parse_quarter(period, project).map_err(|e| AppError::Validation(vec![e]))?;
-    let quarter: Quarter = period.parse().expect("canonical");
+    let quarter = project.quarter(period).map_err(|e| AppError::Validation(vec![e]))?;
+    let period = quarter.to_string();
     let inds = indicators::list(conn, project.id)?;
     let codes: HashMap<i64, &str> = inds.iter().map(|i| (i.id, i.code.as_str())).collect();
     let these = list(conn, project.id, &ActualFilter { period: Some(period.clone()), ..Default::default() })?;
@@ -592,10 +580,6 @@ pub struct ProjectProgress {
     pub summary: BTreeMap<String, usize>,
 }
 
-fn first_quarter(d: NaiveDate) -> Quarter {
-    Quarter::of(d)
-}
-
 /// What computing progress needs, loaded once (a report computes many windows from it).
 pub struct ProgressInputs {
     project: Project,
@@ -604,6 +588,13 @@ pub struct ProgressInputs {
     results: HashMap<i64, (String, String, String)>,
     points: HashMap<i64, Vec<Point>>,
     include_unapproved: bool,
+}
+
+impl ProgressInputs {
+    /// The project's indicators (with targets) as loaded, so callers need not read them again.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
 }
 
 /// Loads indicators, targets and the counted actuals up to `to`.
@@ -634,7 +625,7 @@ pub fn load_inputs(
     }
     Ok(ProgressInputs {
         project: project.clone(),
-        span: (first_quarter(project.start_date), first_quarter(project.end_date)),
+        span: (Quarter::of(project.start_date), Quarter::of(project.end_date)),
         indicators,
         results: result_rows.into_iter().map(|(id, c, t, l)| (id, (c, t, l))).collect(),
         points,
@@ -644,7 +635,7 @@ pub fn load_inputs(
 
 /// Refuses a window entirely outside the project's dates.
 pub fn check_window(project: &Project, window: Window) -> Result<(), AppError> {
-    let span = (first_quarter(project.start_date), first_quarter(project.end_date));
+    let span = (Quarter::of(project.start_date), Quarter::of(project.end_date));
     if window.to < span.0 || window.from > span.1 {
         return Err(AppError::field(
             "period",

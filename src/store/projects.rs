@@ -3,6 +3,7 @@
 use super::audit::{self, Actor};
 use super::{catalogue_code, check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
+use crate::domain::period::{Period, Quarter};
 use crate::domain::{FieldError, ProjectStatus};
 use crate::error::AppError;
 use crate::schema::{contributions, memberships, projects, results};
@@ -62,6 +63,21 @@ pub struct ProjectInput {
     /// Required on update: the version you read (optimistic locking).
     #[serde(default)]
     pub version: Option<i32>,
+}
+
+impl Project {
+    /// Parses a quarter that must overlap the project's dates; the error names `period`.
+    /// The one rule for every per-quarter entry (actuals, activity progress, narratives, risks).
+    pub fn quarter(&self, s: &str) -> Result<Quarter, FieldError> {
+        let q: Quarter = s.parse().map_err(|e: crate::domain::period::PeriodError| FieldError::new("period", e.0))?;
+        if !Period::Quarter(q).overlaps(self.start_date, self.end_date) {
+            return Err(FieldError::new(
+                "period",
+                format!("{q} is outside the project dates {} to {}", self.start_date, self.end_date),
+            ));
+        }
+        Ok(q)
+    }
 }
 
 impl ProjectInput {
