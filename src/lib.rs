@@ -18,3 +18,4 @@ pub mod schema;
 pub mod seeds;
 pub mod startup;
 pub mod store;
+pub mod timestamp;

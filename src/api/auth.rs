@@ -4,6 +4,7 @@ use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::{self, LoginLimiter, Principal};
 use crate::db::Db;
+use crate::domain::access::Role;
 use crate::error::{AppError, Problem};
 use crate::store::users::{self, ApiToken};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -88,7 +89,7 @@ pub async fn logout(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, 
 pub struct ProjectRole {
     pub project_id: i64,
     pub project_code: String,
-    pub role: String,
+    pub role: Role,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -110,7 +111,7 @@ pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppE
         .map(|(id, role)| ProjectRole {
             project_id: *id,
             project_code: codes.get(id).cloned().unwrap_or_default(),
-            role: role.to_string(),
+            role: *role,
         })
         .collect();
     projects.sort_by(|a, b| a.project_code.cmp(&b.project_code));

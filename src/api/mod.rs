@@ -283,8 +283,10 @@ fn finance_routes(cfg: &mut web::ServiceConfig) {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
+    /// `ok` when the database answers.
+    #[schema(example = "ok")]
     pub status: &'static str,
-    pub database: &'static str,
+    pub database: crate::db::Backend,
     pub version: &'static str,
 }
 
@@ -292,7 +294,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "health", security(()),
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn health(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
-    let backend = db.backend.name();
+    let backend = db.backend;
     db.tx(|c| {
         use diesel::connection::SimpleConnection;
         c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))

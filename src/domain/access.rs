@@ -12,6 +12,14 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// What a bearer token is for: a login session, or a personal token for scripts.
+    TokenKind {
+        Session = "session",
+        Personal = "personal",
+    }
+}
+
 /// What a request wants to do on a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {

@@ -39,7 +39,9 @@ pub struct BudgetAccount {
     /// `Human resources`, `Travel`, ...
     pub eu_heading_name: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

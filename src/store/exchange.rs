@@ -45,7 +45,9 @@ pub struct ExchangeRate {
     /// Where the rate comes from, e.g. `UN operational rate`.
     pub source: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

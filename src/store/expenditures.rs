@@ -62,7 +62,9 @@ pub struct Expenditure {
     pub reference: String,
     pub description: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -332,7 +334,9 @@ pub struct Receipt {
     pub exchange_rate: Option<RateUsed>,
     pub reference: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

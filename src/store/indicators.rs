@@ -60,7 +60,9 @@ pub struct Indicator {
     pub means_of_verification: Option<String>,
     pub disaggregations: Vec<Dimension>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
     /// Targets ordered by period: quarters, their year, then life of project.
     pub targets: Vec<Target>,
@@ -187,7 +189,9 @@ pub struct Target {
     /// The target in words; required for qualitative indicators.
     pub description: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -5,7 +5,7 @@ use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
 use crate::domain::FieldError;
-use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskStatus, check_activity, risk_level};
+use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskLevel, RiskStatus, check_activity, risk_level};
 use crate::domain::period::Quarter;
 use crate::domain::results::ResultLevel;
 use crate::error::AppError;
@@ -35,7 +35,9 @@ pub struct ActivityProgress {
     pub percent_complete: i32,
     pub narrative: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -167,7 +169,9 @@ pub struct Narrative {
     pub lessons_learned: Option<String>,
     pub next_quarter: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -286,6 +290,7 @@ pub struct RiskUpdate {
     pub impact: i32,
     #[schema(value_type = RiskStatus)]
     pub status: String,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
@@ -302,14 +307,16 @@ pub struct Risk {
     pub likelihood: i32,
     /// 1 (minimal) to 5 (extreme).
     pub impact: i32,
-    /// low, moderate, substantial or high (likelihood x impact).
-    pub level: &'static str,
+    /// Likelihood x impact: 1-4 low, 5-9 moderate, 10-16 substantial, 20-25 high.
+    pub level: RiskLevel,
     pub mitigation: Option<String>,
     pub owner: Option<String>,
     #[schema(value_type = RiskStatus)]
     pub status: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
     pub updates: Vec<RiskUpdate>,
 }

@@ -72,7 +72,9 @@ pub struct Actual {
     pub approved_by: Option<i64>,
     pub approved_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -31,7 +31,9 @@ pub struct ResultNode {
     /// Assumptions (EU logframe): conditions outside the project's control.
     pub assumptions: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -26,7 +26,9 @@ pub struct User {
     /// A deactivated user cannot log in and its tokens stop working.
     pub active: bool,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -160,6 +162,7 @@ pub struct Membership {
     pub project_id: i64,
     #[schema(value_type = Role)]
     pub role: String,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
@@ -275,7 +278,9 @@ pub struct ApiToken {
     pub user_id: i64,
     pub name: String,
     /// `session` (from login) or `personal` (for scripts).
+    #[schema(value_type = crate::domain::access::TokenKind)]
     pub kind: String,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
     pub expires_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,

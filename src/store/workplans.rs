@@ -52,7 +52,9 @@ pub struct WorkPlanHeader {
     pub approved_by: Option<i64>,
     pub notes: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -111,7 +113,9 @@ pub struct PlanActivity {
     pub quarters: Vec<u8>,
     pub responsible_party: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -169,7 +173,9 @@ pub struct BudgetLine {
     /// The id of the line's first version; the same through revisions.
     pub lineage_id: i64,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
