@@ -33,7 +33,7 @@ pub struct TokenIssued {
     pub expires_at: Option<NaiveDateTime>,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput, security(()),
+#[utoipa::path(post, operation_id = "login", path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput, security(()),
     responses((status = 200, description = "A session token", body = TokenIssued),
         (status = 401, description = "Wrong email or password (which one is not said)", body = Problem),
         (status = 429, description = "Too many failed attempts for this account or address; see Retry-After", body = Problem)))]
@@ -77,7 +77,7 @@ pub async fn login(
     Ok(HttpResponse::Ok().json(TokenIssued { token, token_id: t.id, expires_at: t.expires_at }))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+#[utoipa::path(post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "The token of this request is revoked"), (status = 401, body = Problem)))]
 pub async fn logout(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
     let actor = auth.actor();
@@ -100,7 +100,7 @@ pub struct Me {
     pub projects: Vec<ProjectRole>,
 }
 
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+#[utoipa::path(get, operation_id = "getCurrentUser", path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = Problem)))]
 pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
     let ids: Vec<i64> = auth.roles.keys().copied().collect();
@@ -130,7 +130,7 @@ pub struct TokenInput {
     pub expires_in_days: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenInput,
+#[utoipa::path(post, operation_id = "createApiToken", path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenInput,
     responses((status = 201, description = "The token, shown once", body = TokenIssued), (status = 401, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn create_token(
@@ -153,7 +153,7 @@ pub async fn create_token(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
+#[utoipa::path(get, operation_id = "listApiTokens", path = "/api/v1/auth/tokens", tag = "auth",
     responses((status = 200, description = "Your live personal tokens (never the secrets)", body = [ApiToken]),
         (status = 401, body = Problem)))]
 pub async fn list_tokens(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
@@ -161,7 +161,7 @@ pub async fn list_tokens(db: web::Data<Db>, auth: Principal) -> Result<HttpRespo
     Ok(HttpResponse::Ok().json(db.tx(move |c| users::list_tokens(c, user_id)).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth",
+#[utoipa::path(delete, operation_id = "revokeApiToken", path = "/api/v1/auth/tokens/{id}", tag = "auth",
     responses((status = 204, description = "Revoked"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn revoke_token(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor, user_id) = (path.into_inner(), auth.actor(), auth.user_id);

@@ -291,7 +291,7 @@ pub struct Health {
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+#[utoipa::path(get, operation_id = "getHealth", path = "/healthz", tag = "health", security(()),
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn health(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
     let backend = db.backend;

@@ -16,14 +16,14 @@ async fn hash(password: String) -> Result<String, AppError> {
     web::block(move || auth::hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin",
+#[utoipa::path(get, operation_id = "listUsers", path = "/api/v1/users", tag = "admin",
     responses((status = 200, body = [User]), (status = 403, body = Problem)))]
 pub async fn list_users(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
     auth.require_admin()?;
     Ok(HttpResponse::Ok().json(db.tx(users::list_users).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser,
+#[utoipa::path(post, operation_id = "createUser", path = "/api/v1/users", tag = "admin", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn create_user(db: web::Data<Db>, auth: Principal, body: Json<NewUser>) -> Result<HttpResponse, AppError> {
@@ -36,7 +36,7 @@ pub async fn create_user(db: web::Data<Db>, auth: Principal, body: Json<NewUser>
     Ok(created(&format!("/api/v1/users/{}", u.id), &u))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "admin",
+#[utoipa::path(get, operation_id = "getUser", path = "/api/v1/users/{id}", tag = "admin",
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_user(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     auth.require_admin()?;
@@ -44,7 +44,7 @@ pub async fn get_user(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
     Ok(HttpResponse::Ok().json(db.tx(move |c| users::get_user(c, id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,
+#[utoipa::path(put, operation_id = "updateUser", path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_user(
@@ -64,7 +64,7 @@ pub async fn update_user(
     Ok(HttpResponse::Ok().json(u))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/members", tag = "admin",
+#[utoipa::path(get, operation_id = "listProjectMembers", path = "/api/v1/projects/{project}/members", tag = "admin",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Membership]), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_members(
@@ -83,7 +83,7 @@ pub async fn list_members(
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/members", tag = "admin", request_body = MembershipInput,
+#[utoipa::path(post, operation_id = "addProjectMember", path = "/api/v1/projects/{project}/members", tag = "admin", request_body = MembershipInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, body = Membership), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "The user already has a role on the project", body = Problem),
@@ -106,7 +106,7 @@ pub async fn add_member(
     Ok(created(&format!("/api/v1/memberships/{}", m.id), &m))
 }
 
-#[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "admin",
+#[utoipa::path(delete, operation_id = "removeMembership", path = "/api/v1/memberships/{id}", tag = "admin",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn remove_member(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
@@ -119,7 +119,7 @@ pub async fn remove_member(db: web::Data<Db>, auth: Principal, path: web::Path<i
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "admin",
+#[utoipa::path(get, operation_id = "listProjectAudit", path = "/api/v1/projects/{project}/audit", tag = "admin",
     params(("project" = String, Path, description = "Project id or code"), AuditFilter),
     responses((status = 200, description = "Changes to the project's data, newest first", body = [AuditEntry]),
         (status = 403, description = "Donors do not read the audit trail", body = Problem), (status = 404, body = Problem)))]
@@ -140,7 +140,7 @@ pub async fn project_audit(
     Ok(HttpResponse::Ok().json(entries))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditFilter),
+#[utoipa::path(get, operation_id = "listAudit", path = "/api/v1/audit", tag = "admin", params(AuditFilter),
     responses((status = 200, description = "Every change, including catalogues and users, newest first", body = [AuditEntry]),
         (status = 403, body = Problem)))]
 pub async fn all_audit(
