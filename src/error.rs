@@ -17,6 +17,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// A body in another format than the one the endpoint reads.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// No credentials, or credentials that are unknown, expired or revoked.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
@@ -95,6 +98,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -114,6 +118,7 @@ impl ResponseError for AppError {
             409 => ("conflict", "Conflict with the current state"),
             413 => ("payload-too-large", "The request body is too large"),
             412 => ("stale-version", "The resource was changed by someone else"),
+            415 => ("unsupported-media-type", "The request body must be JSON"),
             422 => ("validation-failed", "Validation failed"),
             503 => ("unavailable", "Service temporarily unavailable"),
             _ => ("internal", "Internal error"),

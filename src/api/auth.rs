@@ -1,7 +1,7 @@
 //! `/api/v1/auth`: log in for a session token, manage personal API tokens, who am I.
 
 use super::{created, no_content};
-use crate::api::json::Json;
+use crate::api::json::{Json, JsonBytes};
 use crate::auth::{self, LoginLimiter, Principal};
 use crate::db::Db;
 use crate::domain::access::Role;
@@ -30,6 +30,7 @@ pub struct TokenIssued {
     /// Send as `Authorization: Bearer <token>`. Shown only now; only its hash is stored.
     pub token: String,
     pub token_id: i64,
+    #[serde(with = "crate::timestamp::option")]
     pub expires_at: Option<NaiveDateTime>,
 }
 
@@ -41,10 +42,10 @@ pub async fn login(
     db: web::Data<Db>,
     limiter: web::Data<LoginLimiter>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: JsonBytes,
 ) -> Result<HttpResponse, AppError> {
     // Parsed by hand so that no error message can ever echo the password back.
-    let input: LoginInput = serde_json::from_slice(&body)
+    let input: LoginInput = serde_json::from_slice(&body.0)
         .map_err(|_| AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into()))?;
     let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     limiter.check(&input.email, &address)?;

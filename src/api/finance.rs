@@ -594,7 +594,7 @@ pub async fn summary(
 #[utoipa::path(get, operation_id = "getFinanceChecks", path = "/api/v1/projects/{project}/finance/checks", tag = "finance",
     params(("project" = String, Path, description = "Project id or code"), ChecksQuery),
     responses((status = 200, description = "Findings with severity, the lines concerned and a sentence", body = FinanceChecks),
-        (status = 404, body = Problem)))]
+        (status = 404, body = Problem), (status = 422, description = "A year outside 1900-2200", body = Problem)))]
 pub async fn checks(
     db: web::Data<Db>,
     auth: Principal,

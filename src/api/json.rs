@@ -1,5 +1,6 @@
-//! The JSON body extractor: malformed JSON is a 400, a body that does not fit the DTO
-//! (wrong type, missing or unknown field) is a 422 naming the field's path.
+//! The JSON body extractor: a body in another format is a 415, malformed JSON is a 400, a
+//! body that does not fit the DTO (wrong type, missing or unknown field) is a 422 naming the
+//! field's path.
 
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -17,14 +18,42 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let bytes = JsonBytes::from_request(req, payload);
+        Box::pin(async move { parse(&bytes.await?.0).map(Json) })
+    }
+}
+
+/// The bytes of a body that must be JSON, unparsed (login parses its own): 415 when the
+/// `Content-Type` names another format (a body without one is read as JSON), 413 over the limit.
+pub struct JsonBytes(pub web::Bytes);
+
+impl FromRequest for JsonBytes {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let media_type = check_media_type(req);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
+            media_type?;
             let bytes = bytes.await.map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
                 Some(actix_web::error::PayloadError::Overflow) => AppError::PayloadTooLarge,
                 _ => AppError::BadRequest(format!("could not read the request body: {e}")),
             })?;
-            parse(&bytes).map(Json)
+            Ok(JsonBytes(bytes))
         })
+    }
+}
+
+/// `application/json` or any `+json` type, with any parameters (`; charset=utf-8`).
+fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
+    let Some(value) = req.headers().get(actix_web::http::header::CONTENT_TYPE) else { return Ok(()) };
+    let value = value.to_str().unwrap_or_default();
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+        Ok(())
+    } else {
+        Err(AppError::UnsupportedMediaType(format!("send the body as `Content-Type: application/json`, not `{value}`")))
     }
 }
 

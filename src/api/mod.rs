@@ -5,6 +5,7 @@ pub mod auth;
 pub mod finance;
 pub mod funding;
 pub mod json;
+pub mod problems;
 pub mod progress;
 pub mod projects;
 pub mod reports;
@@ -14,6 +15,7 @@ pub mod users;
 use crate::db::Db;
 use crate::error::{AppError, Problem};
 use actix_web::{HttpResponse, web};
+use problems::ProblemResponses;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -53,7 +55,7 @@ use utoipa::{Modify, OpenApi};
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
         reports::generate, reports::list, reports::get, reports::file, reports::issue,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
     components(schemas(Problem)),
     tags(

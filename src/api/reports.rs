@@ -13,6 +13,12 @@ use crate::store::projects;
 use crate::store::reports::{self as stored, ReportMeta};
 use actix_web::{HttpResponse, web};
 
+/// The bytes of a stored report (PDF, XLSX or HTML), for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct ReportFile(Vec<u8>);
+
 /// Donors see issued reports only; everyone else on the project sees all.
 fn donor_only(auth: &Principal, project_id: i64) -> bool {
     !auth.is_admin && auth.roles.get(&project_id) == Some(&Role::Donor)
@@ -82,7 +88,11 @@ pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Re
 }
 
 #[utoipa::path(get, operation_id = "downloadReportFile", path = "/api/v1/reports/{id}/file", tag = "reports",
-    responses((status = 200, description = "The stored bytes, with their content type and file name; ETag is the SHA-256"),
+    responses((status = 200, description = "The stored bytes, in the report's format, as an attachment with its file name",
+            content((ReportFile = "application/pdf"), (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (ReportFile = "text/html")),
+            headers(("ETag" = String, description = "The SHA-256 of the bytes, quoted"),
+                ("Content-Disposition" = String, description = "`attachment; filename=\"...\"`"))),
         (status = 404, body = Problem)))]
 pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();

@@ -41,7 +41,7 @@ pub async fn tree(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -
 
 #[utoipa::path(post, operation_id = "createResult", path = "/api/v1/projects/{project}/results", tag = "results", request_body = ResultInput,
     params(("project" = String, Path, description = "Project id or code")),
-    responses((status = 201, body = ResultNode), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 201, body = ResultNode), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, description = "e.g. a level not below the parent's", body = Problem)))]
 pub async fn create(
     db: web::Data<Db>,
@@ -75,7 +75,7 @@ pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Re
 }
 
 #[utoipa::path(put, operation_id = "updateResult", path = "/api/v1/results/{id}", tag = "results", request_body = ResultInput,
-    responses((status = 200, body = ResultNode), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 200, body = ResultNode), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     db: web::Data<Db>,
@@ -94,7 +94,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, operation_id = "deleteResult", path = "/api/v1/results/{id}", tag = "results",
-    responses((status = 204), (status = 404, body = Problem), (status = 409, description = "Has children or indicators", body = Problem)))]
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "Has children or indicators", body = Problem)))]
 pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
     db.tx(move |c| {
@@ -126,7 +126,7 @@ pub async fn list_indicators(
 
 #[utoipa::path(post, operation_id = "createIndicator", path = "/api/v1/projects/{project}/indicators", tag = "indicators", request_body = IndicatorInput,
     params(("project" = String, Path, description = "Project id or code")),
-    responses((status = 201, body = Indicator), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 201, body = Indicator), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, description = "e.g. `result_id` names no result of this project", body = Problem)))]
 pub async fn create_indicator(
     db: web::Data<Db>,
@@ -160,7 +160,7 @@ pub async fn get_indicator(db: web::Data<Db>, auth: Principal, path: web::Path<i
 }
 
 #[utoipa::path(put, operation_id = "updateIndicator", path = "/api/v1/indicators/{id}", tag = "indicators", request_body = IndicatorInput,
-    responses((status = 200, body = Indicator), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 200, body = Indicator), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_indicator(
     db: web::Data<Db>,
@@ -179,7 +179,8 @@ pub async fn update_indicator(
 }
 
 #[utoipa::path(delete, operation_id = "deleteIndicator", path = "/api/v1/indicators/{id}", tag = "indicators",
-    responses((status = 204, description = "Deleted with its targets"), (status = 404, body = Problem)))]
+    responses((status = 204, description = "Deleted with its targets"), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "It has actuals", body = Problem)))]
 pub async fn delete_indicator(
     db: web::Data<Db>,
     auth: Principal,
@@ -209,7 +210,7 @@ pub async fn list_targets(db: web::Data<Db>, auth: Principal, path: web::Path<i6
 }
 
 #[utoipa::path(post, operation_id = "createTarget", path = "/api/v1/indicators/{id}/targets", tag = "indicators", request_body = TargetInput,
-    responses((status = 201, body = Target), (status = 404, body = Problem),
+    responses((status = 201, body = Target), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "A target for that period exists", body = Problem),
         (status = 422, description = "e.g. a period outside the project dates", body = Problem)))]
 pub async fn create_target(
@@ -229,7 +230,7 @@ pub async fn create_target(
 }
 
 #[utoipa::path(put, operation_id = "updateTarget", path = "/api/v1/targets/{id}", tag = "indicators", request_body = TargetInput,
-    responses((status = 200, body = Target), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 200, body = Target), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_target(
     db: web::Data<Db>,
@@ -249,7 +250,7 @@ pub async fn update_target(
 }
 
 #[utoipa::path(delete, operation_id = "deleteTarget", path = "/api/v1/targets/{id}", tag = "indicators",
-    responses((status = 204), (status = 404, body = Problem)))]
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_target(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
     db.tx(move |c| {

@@ -9,7 +9,7 @@ use crate::domain::indicators::{
 };
 use crate::domain::period::Period;
 use crate::error::AppError;
-use crate::schema::{indicators, projects, results, targets};
+use crate::schema::{actuals, indicators, projects, results, targets};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -349,6 +349,13 @@ pub fn update(conn: &mut DbConnection, actor: &Actor, id: i64, input: &Indicator
 /// Deletes an indicator together with its targets (they are part of its definition).
 pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let before = get(conn, id)?;
+    let entered: i64 = actuals::table.filter(actuals::indicator_id.eq(id)).count().get_result(conn)?;
+    if entered > 0 {
+        return Err(AppError::Conflict {
+            message: format!("indicator {} has {entered} actuals: delete them first", before.code),
+            field: None,
+        });
+    }
     diesel::delete(targets::table.filter(targets::indicator_id.eq(id))).execute(conn)?;
     diesel::delete(indicators::table.find(id)).execute(conn)?;
     audit::deleted(conn, actor, Some(before.project_id), "indicator", id, &before)

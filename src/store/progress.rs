@@ -68,8 +68,10 @@ pub struct Actual {
     /// Why it was returned or reopened.
     pub status_reason: Option<String>,
     pub submitted_by: Option<i64>,
+    #[serde(with = "crate::timestamp::option")]
     pub submitted_at: Option<NaiveDateTime>,
     pub approved_by: Option<i64>,
+    #[serde(with = "crate::timestamp::option")]
     pub approved_at: Option<NaiveDateTime>,
     pub version: i32,
     #[serde(with = "crate::timestamp")]
@@ -195,8 +197,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Actual, AppError> {
 pub struct ActualFilter {
     /// A quarter, e.g. `2025-Q3`.
     pub period: Option<String>,
-    /// `draft`, `submitted`, `approved` or `returned`.
-    pub status: Option<String>,
+    pub status: Option<ActualStatus>,
     pub indicator_id: Option<i64>,
 }
 
@@ -207,7 +208,7 @@ pub fn list(conn: &mut DbConnection, project_id: i64, f: &ActualFilter) -> Resul
         q = q.filter(actuals::period.eq(canonical));
     }
     if let Some(s) = &f.status {
-        q = q.filter(actuals::status.eq(s.clone()));
+        q = q.filter(actuals::status.eq(s.as_str()));
     }
     if let Some(i) = f.indicator_id {
         q = q.filter(actuals::indicator_id.eq(i));

@@ -37,6 +37,7 @@ pub struct ReportMeta {
     #[serde(with = "crate::timestamp")]
     pub generated_at: NaiveDateTime,
     pub issued_by: Option<i64>,
+    #[serde(with = "crate::timestamp::option")]
     pub issued_at: Option<NaiveDateTime>,
 }
 

@@ -282,7 +282,9 @@ pub struct ApiToken {
     pub kind: String,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp::option")]
     pub expires_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::timestamp::option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 
