@@ -2,7 +2,7 @@
 
 use crate::api::{self, ApiDoc};
 use crate::auth::LoginLimiter;
-use crate::configuration::MAX_BODY_BYTES;
+use crate::configuration::{MAX_BODY_BYTES, Settings};
 use crate::db::Db;
 use crate::domain::progress::Thresholds;
 use crate::error::AppError;
@@ -15,19 +15,36 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// What the server needs beyond the database.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone)]
 pub struct ServerOptions {
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
     /// Indicator status thresholds.
     pub thresholds: Thresholds,
+    pub templates: Templates,
+}
+
+impl ServerOptions {
+    pub fn new(settings: &Settings) -> Result<Self, AppError> {
+        Ok(ServerOptions {
+            workers: settings.workers,
+            thresholds: settings.thresholds()?,
+            templates: settings.templates(),
+        })
+    }
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions::new(&Settings::default()).expect("the default settings are valid")
+    }
 }
 
 /// Starts serving on an already-bound listener (tests bind port 0 for a random port).
 pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Result<Server> {
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
-    let templates = web::Data::new(Templates::from_env());
+    let templates = web::Data::new(options.templates);
     // One limiter for all workers, so attempts are counted across them.
     let limiter = web::Data::new(LoginLimiter::default());
     let openapi = ApiDoc::openapi();
