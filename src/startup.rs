@@ -7,8 +7,11 @@ use crate::db::Db;
 use crate::domain::progress::Thresholds;
 use crate::error::AppError;
 use crate::reports::templates::Templates;
-use actix_web::dev::Server;
+use actix_web::ResponseError;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Logger;
+use actix_web::middleware::Next;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use std::net::TcpListener;
 use utoipa::OpenApi;
@@ -50,6 +53,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(refuse_nul))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
             .app_data(limiter.clone())
@@ -76,4 +80,24 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
         server = server.workers(n);
     }
     Ok(server.run())
+}
+
+/// PostgreSQL text cannot hold the NUL character: a URL carrying one (`%00`) names nothing in
+/// its path (404) and is unreadable in its query (400), before any handler runs.
+async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let uri = req.uri();
+    let refused = if uri.path().contains("%00") {
+        Some(AppError::NotFound("the resource".into()))
+    } else if uri.query().is_some_and(|q| q.contains("%00")) {
+        Some(AppError::BadRequest("the query string contains a NUL character (%00)".into()))
+    } else {
+        None
+    };
+    match refused {
+        Some(e) => Ok(req.into_response(e.error_response()).map_into_right_body()),
+        None => next.call(req).await.map(ServiceResponse::map_into_left_body),
+    }
 }

@@ -45,8 +45,11 @@ pub async fn login(
     body: JsonBytes,
 ) -> Result<HttpResponse, AppError> {
     // Parsed by hand so that no error message can ever echo the password back.
-    let input: LoginInput = serde_json::from_slice(&body.0)
-        .map_err(|_| AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into()))?;
+    let unreadable = || AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into());
+    if crate::api::json::nul_field(&body.0).is_some() {
+        return Err(unreadable());
+    }
+    let input: LoginInput = serde_json::from_slice(&body.0).map_err(|_| unreadable())?;
     let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
     limiter.check(&input.email, &address)?;
     let email = input.email.clone();

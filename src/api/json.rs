@@ -57,10 +57,14 @@ fn check_media_type(req: &HttpRequest) -> Result<(), AppError> {
     }
 }
 
-/// Parses JSON into `T`, classifying errors as above.
+/// Parses JSON into `T`, classifying errors as above. A string holding the NUL character
+/// (`\u0000`, which PostgreSQL text cannot store) is a 422 naming its field.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(AppError::BadRequest("the request body is empty: send a JSON object".into()));
+    }
+    if let Some(field) = nul_field(bytes) {
+        return Err(AppError::Validation(vec![FieldError::new(field, "must not contain the NUL character (\\u0000)")]));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
@@ -74,6 +78,29 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             _ => AppError::BadRequest(format!("malformed JSON: {inner}")),
         }
     })
+}
+
+/// The path of the first string (or key) holding a NUL character, if any.
+pub fn nul_field(bytes: &[u8]) -> Option<String> {
+    fn walk(v: &serde_json::Value, path: &str) -> Option<String> {
+        let here = |p: &str| if p.is_empty() { "body".to_string() } else { p.to_string() };
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => Some(here(path)),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, v)| walk(v, &format!("{path}[{i}]")))
+            }
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if k.contains('\0') { Some(here(path)) } else { walk(v, &p) }
+            }),
+            _ => None,
+        }
+    }
+    // Only a body with the escape can hold one (a raw NUL is not JSON).
+    if !bytes.windows(6).any(|w| w == b"\\u0000") {
+        return None;
+    }
+    walk(&serde_json::from_slice(bytes).ok()?, "")
 }
 
 /// serde reports `missing field `title`` at the parent's path, and unknown fields by
@@ -137,6 +164,12 @@ mod tests {
         );
         assert_eq!(field_of(r#"{"title": "x", "lines": [{"amount_minor": 1, "x": 2}]}"#), (422, "lines[0].x".into()));
         assert_eq!(field_of(r#"{"title": "x", "#).0, 400);
+        assert_eq!(field_of(r#"{"title": "a\u0000b", "lines": []}"#), (422, "title".into()));
+        assert_eq!(
+            field_of(r#"{"title": "x", "lines": [{"amount_minor": 1, "note\u0000": 2}]}"#),
+            (422, "lines[0]".into())
+        );
+        assert!(parse::<Outer>(br#"{"title": "a\\u0000b", "lines": []}"#).is_ok(), "an escaped backslash is no NUL");
         assert_eq!(field_of("").0, 400);
     }
 }

@@ -352,7 +352,17 @@ async fn errors_are_documented_where_they_happen(backend: Backend) {
     assert_eq!(a.status, 422);
     let a = c.send(&app, admin, "GET", progress, "/api/v1/projects/KAZ-HUB/progress?colour=red", None).await;
     assert_eq!(a.status, 400);
+    // PostgreSQL text cannot hold NUL: refused before it reaches the database.
+    assert_eq!(c.send(&app, admin, "GET", project, "/api/v1/projects/KAZ%00HUB", None).await.status, 404);
+    let a = c.send(&app, admin, "GET", audit, "/api/v1/projects/KAZ-HUB/audit?entity=a%00b", None).await;
+    assert_eq!(a.status, 400);
+    let mut nul = project_body("ENUM-Y");
+    nul["title"] = json!("a\u{0}b");
+    let a = c.send(&app, admin, "POST", projects, projects, Some((json, &nul.to_string()))).await;
+    assert_eq!((a.status, crate::helpers::fields(&a.json())), (422, vec!["title".to_string()]));
     let login = "/api/v1/auth/login";
+    let nul = json!({"email": "a\u{0}@rbm.example", "password": "x"}).to_string();
+    assert_eq!(c.send(&app, None, "POST", login, login, Some((json, &nul))).await.status, 400);
     assert_eq!(c.send(&app, None, "POST", login, login, Some((json, "{\"email\": 1}"))).await.status, 400);
     let wrong = json!({"email": "admin@rbm.example", "password": "not it"}).to_string();
     assert_eq!(c.send(&app, None, "POST", login, login, Some((json, &wrong))).await.status, 401);
