@@ -127,9 +127,11 @@ pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppE
 pub struct TokenInput {
     /// What the token is for, e.g. "monthly export script".
     #[validate(length(min = 1, max = 100, message = "between 1 and 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Days until it expires (1-365, default 90).
     #[validate(range(min = 1, max = 365, message = "between 1 and 365 days"))]
+    #[schema(minimum = 1, maximum = 365)]
     #[serde(default)]
     pub expires_in_days: Option<i64>,
 }

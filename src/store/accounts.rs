@@ -73,14 +73,17 @@ pub fn account_code(s: &str) -> Result<(), ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct BudgetAccountInput {
     #[validate(custom(function = "account_code"))]
+    #[schema(pattern = "^[0-9]{3,10}$")]
     #[schema(example = "71200")]
     pub code: String,
     #[validate(custom(function = "not_blank"), length(max = 200, message = "at most 200 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 200)]
     #[schema(example = "International consultants")]
     pub name: String,
     /// 1 Human resources, 2 Travel, 3 Equipment and supplies, 4 Local office, 5 Other costs
     /// and services, 6 Other, 7 Indirect costs.
     #[validate(range(min = 1, max = 7, message = "an EU budget heading from 1 to 7 (7: indirect costs)"))]
+    #[schema(minimum = 1, maximum = 7)]
     pub eu_heading: i32,
     /// Required on update: the version you read.
     #[serde(default)]

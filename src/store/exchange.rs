@@ -72,9 +72,11 @@ impl From<RateRecord> for ExchangeRate {
 #[serde(deny_unknown_fields)]
 pub struct ExchangeRateInput {
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "USD")]
     pub base_currency: String,
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "KZT")]
     pub quote_currency: String,
     #[schema(example = "2013-05")]
@@ -85,6 +87,7 @@ pub struct ExchangeRateInput {
     pub rate: String,
     #[serde(default)]
     #[validate(length(max = 200, message = "at most 200 characters"))]
+    #[schema(max_length = 200)]
     pub source: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]

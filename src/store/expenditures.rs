@@ -99,17 +99,21 @@ pub struct ExpenditureInput {
     pub spent_on: NaiveDate,
     /// Minor units of `currency`, positive.
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
+    #[schema(minimum = 1)]
     #[schema(example = 1045000)]
     pub amount_minor: i64,
     /// Any ISO 4217 currency; other than the ledger's, it needs the month's exchange rate.
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "USD")]
     pub currency: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     #[schema(example = "PO-2013-0042")]
     pub reference: String,
     #[serde(default)]
     #[validate(length(max = 1000, message = "at most 1000 characters"))]
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
@@ -367,12 +371,15 @@ pub struct ReceiptInput {
     pub funding_source_id: i64,
     pub received_on: NaiveDate,
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
+    #[schema(minimum = 1)]
     #[schema(example = 2200000000i64)]
     pub amount_minor: i64,
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "KZT")]
     pub currency: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     pub reference: String,
     /// Required on update: the version you read.
     #[serde(default)]

@@ -100,11 +100,14 @@ pub struct IndicatorInput {
     /// The result this indicator measures (same project).
     pub result_id: i64,
     #[validate(custom(function = "local_code"))]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,32}$")]
     #[schema(example = "OP1.1")]
     pub code: String,
     #[validate(custom(function = "not_blank"), length(max = 1000, message = "at most 1000 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 1000)]
     pub title: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     #[schema(example = "persons")]
     pub unit: String,
     pub measure: Measure,
@@ -114,6 +117,7 @@ pub struct IndicatorInput {
     pub baseline_value: Option<f64>,
     #[serde(default)]
     #[validate(range(min = 1900, max = 2200, message = "a year between 1900 and 2200"))]
+    #[schema(minimum = 1900, maximum = 2200)]
     pub baseline_year: Option<i32>,
     #[serde(default)]
     pub baseline_note: Option<String>,
@@ -198,12 +202,14 @@ pub struct Target {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetInput {
-    #[schema(example = "2025")]
+    /// A year, a quarter or `LOP` (life of project), overlapping the project's dates.
+    #[schema(example = "2025", pattern = "^([0-9]{4}(-Q[1-4])?|LOP)$")]
     pub period: String,
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(default)]
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]

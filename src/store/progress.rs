@@ -129,7 +129,7 @@ impl Actual {
 #[serde(deny_unknown_fields)]
 pub struct ActualInput {
     /// A quarter inside the project's dates, e.g. `2025-Q3`.
-    #[schema(example = "2025-Q3")]
+    #[schema(example = "2025-Q3", pattern = "^[0-9]{4}-Q[1-4]$")]
     pub period: String,
     /// Numbers and yes/no (1 or 0).
     #[serde(default)]
@@ -143,6 +143,7 @@ pub struct ActualInput {
     /// Qualitative indicators.
     #[serde(default)]
     #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    #[schema(max_length = 10000)]
     pub text: Option<String>,
     /// Numbers only: per dimension of the indicator, values adding up to `value`.
     #[serde(default)]
@@ -150,9 +151,11 @@ pub struct ActualInput {
     pub disaggregations: Disaggregation,
     #[serde(default)]
     #[validate(length(max = 4000, message = "at most 4000 characters"))]
+    #[schema(max_length = 4000)]
     pub comment: Option<String>,
     #[serde(default)]
     #[validate(url(message = "must be a URL, e.g. https://..."))]
+    #[schema(format = "uri")]
     pub evidence_url: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
