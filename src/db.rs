@@ -21,6 +21,7 @@ pub enum DbConnection {
 /// The database engine behind the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = DatabaseBackend)]
 pub enum Backend {
     Sqlite,
     Postgres,

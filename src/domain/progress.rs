@@ -265,6 +265,7 @@ impl Default for Thresholds {
 
 vocabulary! {
     /// How an indicator stands (`not_rated`: qualitative, or no target to compare with).
+    #[schema(as = IndicatorStatus)]
     Status {
         OnTrack = "on_track",
         NeedsAttention = "needs_attention",
