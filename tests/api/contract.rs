@@ -9,21 +9,21 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The document as served, and validators for its response schemas.
-struct Contract {
+pub struct Contract {
     spec: Value,
     validators: std::cell::RefCell<BTreeMap<String, std::rc::Rc<jsonschema::Validator>>>,
 }
 
 /// One answer of the server, as sent.
-struct Answer {
-    status: u16,
+pub struct Answer {
+    pub status: u16,
     content_type: String,
     headers: awc::http::header::HeaderMap,
     bytes: Vec<u8>,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes).unwrap_or(Value::Null)
     }
 }
@@ -45,7 +45,7 @@ async fn call(app: &TestApp, token: Option<&str>, method: &str, path: &str, body
 }
 
 impl Contract {
-    async fn load(app: &TestApp) -> Contract {
+    pub async fn load(app: &TestApp) -> Contract {
         let a = call(app, None, "GET", "/api/v1/openapi.json", None).await;
         assert_eq!(a.status, 200);
         Contract { spec: a.json(), validators: Default::default() }
@@ -176,6 +176,20 @@ impl Contract {
             String::from_utf8_lossy(&a.bytes)
         );
         a.json()
+    }
+
+    /// Sends a JSON request (or none) and checks the answer against the operation the URL is
+    /// an instance of.
+    pub async fn exchange(
+        &self,
+        app: &TestApp,
+        token: Option<&str>,
+        method: &str,
+        url: &str,
+        body: Option<&str>,
+    ) -> Answer {
+        let template = self.template_of(method, url);
+        self.send(app, token, method, &template, url, body.map(|b| ("application/json", b))).await
     }
 
     fn enum_values(&self, schema: &str) -> Vec<String> {
