@@ -226,6 +226,11 @@ impl TestApp {
 
     /// The server over a given database, with one more administrator (`admin@test.example`).
     pub async fn spawn_on(test_db: TestDb) -> Option<TestApp> {
+        Self::spawn_with(test_db, None).await
+    }
+
+    /// The server over a given database and report-templates folder.
+    pub async fn spawn_with(test_db: TestDb, templates_dir: Option<std::path::PathBuf>) -> Option<TestApp> {
         use rbm::store::{audit::Actor, users};
         let token = rbm::auth::new_token();
         let hash = rbm::auth::token_hash(&token);
@@ -247,7 +252,7 @@ impl TestApp {
         let server = rbm::startup::run(
             listener,
             test_db.db.clone(),
-            rbm::startup::ServerOptions { workers: Some(2), ..Default::default() },
+            rbm::startup::ServerOptions { workers: Some(2), templates_dir, ..Default::default() },
         )
         .expect("server starts");
         actix_rt::spawn(server);
