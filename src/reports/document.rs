@@ -6,9 +6,11 @@
 use chrono::NaiveDate;
 
 /// A whole report.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub title: String,
+    /// The document's language, a BCP 47 tag such as `en` or `ru` (the PDF's `/Lang`).
+    pub lang: String,
     /// Printed at the top of every page (e.g. project code, report name, period).
     pub header: String,
     /// Printed at the bottom of every page, left of "page X of Y".
@@ -16,6 +18,19 @@ pub struct Document {
     /// Drawn across every page (e.g. "DRAFT: includes unapproved data").
     pub watermark: Option<String>,
     pub blocks: Vec<Block>,
+}
+
+impl Default for Document {
+    fn default() -> Self {
+        Document {
+            title: String::new(),
+            lang: "en".into(),
+            header: String::new(),
+            footer: String::new(),
+            watermark: None,
+            blocks: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

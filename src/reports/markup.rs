@@ -55,6 +55,7 @@ pub fn parse(xml: &str) -> R<Document> {
         footer: root.attribute("footer").unwrap_or_default().to_string(),
         watermark: root.attribute("watermark").filter(|w| !w.trim().is_empty()).map(str::to_string),
         blocks: vec![],
+        ..Default::default()
     };
     for node in elements(root)? {
         doc.blocks.push(block(node)?);

@@ -274,6 +274,7 @@ pub fn demo_quarterly() -> Document {
                 Agency agreed a joint work plan. In Oʻzbekiston the exchange programme started in May.";
     Document {
         title: "Quarterly progress report KAZ-HUB 2014-Q2".into(),
+        lang: "en".into(),
         header: "KAZ-HUB · UNDP quarterly progress report · 2014-Q2".into(),
         footer: "Regional Hub of Civil Service, Astana".into(),
         watermark: None,
@@ -323,6 +324,7 @@ pub fn demo_quarterly() -> Document {
 pub fn synthetic(indicators: usize, budget_lines: usize) -> Document {
     Document {
         title: "Synthetic".into(),
+        lang: "en".into(),
         header: "SYN-001 · synthetic project · 2020-Q1 to 2024-Q4".into(),
         footer: "Synthetic project for the benchmark".into(),
         watermark: Some("DRAFT: includes unapproved data".into()),
