@@ -17,5 +17,6 @@ mod funding;
 mod platform;
 mod progress;
 mod projects;
+mod report_layout;
 mod reports;
 mod results;
