@@ -17,6 +17,7 @@ mod funding;
 mod platform;
 mod progress;
 mod projects;
+mod report_layout;
 mod report_templates;
 mod reports;
 mod results;
