@@ -826,3 +826,30 @@ fn a_short_intro_paragraph_stays_with_its_table() {
         assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{n} lines");
     }
 }
+
+#[test]
+fn a_first_row_taller_than_what_is_left_stays_with_the_heading() {
+    // A row of about 680 pt after a heading on a fresh page: it is cut to fit there (ending
+    // with "…") rather than leave the heading and the header alone on the page.
+    let columns = vec![col("Remarks", 1.0, Align::Left), col("Value", 4.0, Align::Right)];
+    let tall = (0..136).map(|i| format!("remark{i:03}")).collect::<Vec<_>>().join(" ");
+    let t = Table {
+        name: "Tall".into(),
+        header: labels(&columns),
+        rows: vec![row(RowKind::Data, vec![Cell::text(tall), Cell::new(num(1.0))])],
+        columns,
+        ..Default::default()
+    };
+    let doc = Document {
+        blocks: vec![
+            Block::Heading { level: 2, text: "A section".into() },
+            Block::Heading { level: 3, text: "A subsection".into() },
+            Block::Table(t),
+        ],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages[0].text().contains("A subsection Remarks Value remark000"), "{}", pages[0].text());
+    assert_eq!(pages.len(), 1);
+    assert!(all_text(&pages).contains('…'));
+}

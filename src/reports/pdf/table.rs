@@ -171,6 +171,10 @@ pub(crate) fn table(l: &mut Layout, t: &Table) {
             measure_start(l, t, &grid, &header_cells, &mut headers);
         }
     }
+    // Whether the table starts a page (only the headings before it above it).
+    // While the table has drawn no row but group rows on a page it starts (below nothing but
+    // the headings before it), its rows are cut to fit rather than moved on.
+    let mut opening = !l.current().used;
     l.start(GAP_BEFORE);
     let landscape = l.current().landscape;
     if let Some(c) = t.caption.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -214,7 +218,13 @@ pub(crate) fn table(l: &mut Layout, t: &Table) {
             measure(l, &grid, &t.columns, &cells, RowKind::Group, false, &mut continued);
             continued_of = Some(g);
         }
-        let room = capacity - if in_group.is_some() { continued.height } else { 0.0 };
+        let mut room = capacity - if in_group.is_some() { continued.height } else { 0.0 };
+        if opening {
+            // A first row too tall for what the headings and the header leave of the page the
+            // table starts is cut to fit there: moving it on would leave a page with only the
+            // table's start.
+            room = room.min(l.bottom() - l.y);
+        }
         if row.height > room {
             clamp(&mut row, room);
         }
@@ -227,7 +237,7 @@ pub(crate) fn table(l: &mut Layout, t: &Table) {
             next_ready = true;
             need += next.height.min(capacity - row.height).max(0.0);
         }
-        if l.y + need > l.bottom() + 0.01 {
+        if l.y + need > l.bottom() + 0.01 && !opening {
             end_segment(l, &mut grid);
             l.new_page(landscape);
             start_segment(l, &mut grid, &headers);
@@ -236,6 +246,7 @@ pub(crate) fn table(l: &mut Layout, t: &Table) {
             }
         }
         draw_row(l, &mut grid, &row);
+        opening &= r.kind == RowKind::Group;
         match r.kind {
             RowKind::Group => group = Some(i),
             RowKind::Subtotal | RowKind::Total => group = None,
