@@ -36,7 +36,7 @@ use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 
 use self::fonts::Fonts;
 use self::page::{FontIds, Page, Rgb};
-use super::document::{Block, Document};
+use super::document::{Block, Document, Locale};
 
 /// Why a PDF could not be made: the embedded font failed to load, or printpdf reported an
 /// error while writing (a bug or a build problem, never the document's content).
@@ -50,7 +50,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new(&doc.title);
     let ids = FontIds { regular: pdf.add_font(&fonts.regular.parsed), bold: pdf.add_font(&fonts.bold.parsed) };
 
-    let mut layout = Layout::new(fonts, &ids);
+    let mut layout = Layout::new(fonts, &ids, &doc.locale);
     for (i, block) in doc.blocks.iter().enumerate() {
         layout.block(block, doc.blocks.get(i + 1));
     }
@@ -106,11 +106,13 @@ pub(crate) struct Layout<'a> {
     pub y: f32,
     /// Scratch buffer for wrapped lines.
     pub lines: Vec<(usize, usize)>,
+    /// How the report's language writes numbers, money, dates and statuses in table cells.
+    pub locale: &'a Locale,
 }
 
 impl<'a> Layout<'a> {
-    fn new(fonts: &'static Fonts, ids: &'a FontIds) -> Self {
-        Layout { fonts, ids, pages: vec![Page::new(false)], landscape: false, y: MARGIN, lines: Vec::new() }
+    fn new(fonts: &'static Fonts, ids: &'a FontIds, locale: &'a Locale) -> Self {
+        Layout { fonts, ids, pages: vec![Page::new(false)], landscape: false, y: MARGIN, lines: Vec::new(), locale }
     }
 
     pub fn page(&mut self) -> &mut Page {
@@ -275,7 +277,7 @@ impl<'a> Layout<'a> {
                     page.text(ids, left, b, &text, false, MARGIN_TEXT_SIZE, MUTED);
                     page.line(left, MARGIN - 12.0, right, MARGIN - 12.0, RULE_THIN);
                 }
-                let label = format!("page {} of {total}", i + 1);
+                let label = doc.locale.page(i + 1, total);
                 let lw = fonts.regular.width(&label, MARGIN_TEXT_SIZE);
                 let b = page.height - MARGIN + 24.0;
                 page.line(left, page.height - MARGIN + 12.0, right, page.height - MARGIN + 12.0, RULE_THIN);
