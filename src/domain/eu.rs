@@ -125,8 +125,7 @@ pub fn line_error(line: &str, heading: i32) -> String {
     if heading == INDIRECT_ACCOUNT_HEADING {
         return format!("`{line}`: accounts of heading 7 (indirect costs) map to line 8");
     }
-    let allowed: Vec<&str> =
-        LINES.iter().filter(|(l, _)| line_fits_heading(l, heading)).map(|(l, _)| *l).collect();
+    let allowed: Vec<&str> = LINES.iter().filter(|(l, _)| line_fits_heading(l, heading)).map(|(l, _)| *l).collect();
     format!("`{line}` is not a line of EU heading {heading}: use one of {}", allowed.join(", "))
 }
 
@@ -296,6 +295,8 @@ pub fn rate_decimals(micros: i64) -> u8 {
 }
 
 #[cfg(test)]
+// Amounts are written as major_minor (100_000_00 = 100 000.00), as a reader checks them.
+#[allow(clippy::inconsistent_digit_grouping)]
 mod tests {
     use super::*;
     use crate::domain::budget::{RateUse, convert};

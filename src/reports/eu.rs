@@ -309,7 +309,8 @@ pub fn gather(
                     if (r.base_currency == ledger && r.quote_currency == EUR)
                         || (r.base_currency == EUR && r.quote_currency == ledger)
                     {
-                        by_month.insert(r.month.clone(), (pair.clone(), r.rate_micros, exchange::rate_use(&pair, &ledger)));
+                        by_month
+                            .insert(r.month.clone(), (pair.clone(), r.rate_micros, exchange::rate_use(&pair, &ledger)));
                     }
                 }
                 Converter::Monthly(by_month)
@@ -378,7 +379,12 @@ pub fn gather(
     }
 
     // A rate for figures without a month of their own (a commitment in another currency).
-    let committed_eur = |conn: &mut DbConnection, amount: i64, currency: &str, missing: &mut Missing, used: &mut BTreeMap<RateKey, (i64, i64)>| -> Result<Option<i64>, AppError> {
+    let committed_eur = |conn: &mut DbConnection,
+                         amount: i64,
+                         currency: &str,
+                         missing: &mut Missing,
+                         used: &mut BTreeMap<RateKey, (i64, i64)>|
+     -> Result<Option<i64>, AppError> {
         if currency == EUR {
             return Ok(Some(amount));
         }
@@ -386,7 +392,9 @@ pub fn gather(
             amount
         } else {
             match exchange::latest_up_to(conn, currency, &ledger, end_month)? {
-                Some(r) => convert(amount, currency, &ledger, r.rate_micros, r.use_for(currency)).ok_or_else(overflow)?,
+                Some(r) => {
+                    convert(amount, currency, &ledger, r.rate_micros, r.use_for(currency)).ok_or_else(overflow)?
+                }
                 None => {
                     missing.add(format!("{ledger}/{currency}"), format!("{end_month} or earlier"));
                     return Ok(None);
@@ -494,8 +502,11 @@ pub fn gather(
         })
         .collect();
     let total_of = |f: fn(&SourceRow) -> i64, rows: &[SourceRow]| rows.iter().map(f).sum::<i64>();
-    let (tb, tr, ts) =
-        (total_of(|r| r.budget_minor, &rows), total_of(|r| r.received_minor, &rows), total_of(|r| r.spent_minor, &rows));
+    let (tb, tr, ts) = (
+        total_of(|r| r.budget_minor, &rows),
+        total_of(|r| r.received_minor, &rows),
+        total_of(|r| r.spent_minor, &rows),
+    );
     let share = |part: i64, whole: i64| budget::delivery_rate_bp(part, whole).map(|bp| bp as f64 / 100.0);
     for r in &mut rows {
         r.budget_share_percent = share(r.budget_minor, tb);

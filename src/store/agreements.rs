@@ -184,8 +184,9 @@ pub fn replace(
     let sent = required_version(input.version)?;
     let c = funding::get_contribution(conn, contribution_id)?;
     check_version(c.version, sent, "the contribution")?;
-    let errs = check_input(&c, input);
+    let mut errs = check_input(&c, input);
     if !errs.is_empty() {
+        errs.sort_by(|a, b| a.field.cmp(&b.field));
         return Err(AppError::Validation(errs));
     }
     let before = budget_of(&c, lines_of(conn, c.id)?);

@@ -637,7 +637,12 @@ pub fn monthly_spending(
     let lines: HashMap<i64, (i64, String, i64)> = budget_lines::table
         .inner_join(work_plans::table)
         .filter(work_plans::project_id.eq(project.id))
-        .select((budget_lines::id, budget_lines::lineage_id, budget_lines::account_code, budget_lines::funding_source_id))
+        .select((
+            budget_lines::id,
+            budget_lines::lineage_id,
+            budget_lines::account_code,
+            budget_lines::funding_source_id,
+        ))
         .load::<(i64, i64, String, i64)>(conn)?
         .into_iter()
         .map(|(id, lineage, account, source)| (id, (lineage, account, source)))

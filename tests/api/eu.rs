@@ -140,9 +140,17 @@ async fn demo_statement_follows_the_eu_format_and_the_finance_figures(backend: B
     let rows = statement(&pdf, "Budget line", "Subtotal", '.');
     let [seven, eight, nine] = check_statement(&rows, "Subtotal", 700);
     let labels: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
-    for line in ["1.1 Salaries", "1.2 Salaries", "1.3 Per diems", "2.1 International travel", "2.2 Local transportation",
-        "5.5 Translation", "5.7 Costs of conferences", "5.8 Visibility actions", "6 Other"]
-    {
+    for line in [
+        "1.1 Salaries",
+        "1.2 Salaries",
+        "1.3 Per diems",
+        "2.1 International travel",
+        "2.2 Local transportation",
+        "5.5 Translation",
+        "5.7 Costs of conferences",
+        "5.8 Visibility actions",
+        "6 Other",
+    ] {
         assert!(labels.iter().any(|l| l.starts_with(line)), "{line} shown: {labels:?}");
     }
     assert!(labels.contains(&"4. Local office"), "an empty heading is shown: {labels:?}");
@@ -155,7 +163,10 @@ async fn demo_statement_follows_the_eu_format_and_the_finance_figures(backend: B
     assert_eq!(eu["conversion_rule"], "monthly_rate");
     let (status, budget) = app.get(&format!("/api/v1/contributions/{}/budget", eu["id"])).await;
     assert_eq!(status, 200, "{budget}");
-    assert_eq!((seven[0], eight[0], nine[0]), (i(&budget["direct_minor"]), i(&budget["indirect_minor"]), i(&budget["total_minor"])));
+    assert_eq!(
+        (seven[0], eight[0], nine[0]),
+        (i(&budget["direct_minor"]), i(&budget["indirect_minor"]), i(&budget["total_minor"]))
+    );
     assert_eq!(nine[0], 545_700_000, "EUR 5 457 000.00, the seeded budget of the action");
     let row = |code: &str| rows.iter().find(|r| r.label.starts_with(&format!("{code} "))).unwrap();
     let stored = |line: &str| i(&arr(&budget["lines"]).iter().find(|l| l["eu_line"] == line).unwrap()["amount_minor"]);
@@ -181,8 +192,9 @@ async fn demo_statement_follows_the_eu_format_and_the_finance_figures(backend: B
     }
     let mut by_line: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
     for ((line, _, month), usd) in &by_grain {
-        let eur = rbm::domain::budget::convert(*usd, "USD", "EUR", rate_of(month), rbm::domain::budget::RateUse::Multiply)
-            .unwrap();
+        let eur =
+            rbm::domain::budget::convert(*usd, "USD", "EUR", rate_of(month), rbm::domain::budget::RateUse::Multiply)
+                .unwrap();
         let e = by_line.entry(line.clone()).or_default();
         e.1 += eur;
         if month.as_str() >= "2025-01" {
@@ -251,9 +263,12 @@ async fn hand_project(app: &TestApp) -> Hand {
     p["start_date"] = json!("2027-01-01");
     p["end_date"] = json!("2028-12-31");
     created(app.post("/api/v1/projects", &p).await);
-    let eu_source =
-        created(app.post("/api/v1/funding-sources", &json!({"code": "EU", "name": "European Union", "kind": "eu"})).await);
-    let undp = created(app.post("/api/v1/funding-sources", &json!({"code": "UNDP", "name": "UNDP", "kind": "undp_core"})).await);
+    let eu_source = created(
+        app.post("/api/v1/funding-sources", &json!({"code": "EU", "name": "European Union", "kind": "eu"})).await,
+    );
+    let undp = created(
+        app.post("/api/v1/funding-sources", &json!({"code": "UNDP", "name": "UNDP", "kind": "undp_core"})).await,
+    );
     let eu_contribution = created(
         app.post(
             "/api/v1/projects/EU-HAND/contributions",
@@ -275,7 +290,13 @@ async fn hand_project(app: &TestApp) -> Hand {
         {"eu_line": "5.7", "amount_minor": 3_000_000}, {"eu_line": "6", "amount_minor": 1_500_000}]});
     let (status, b) = app.put(&format!("/api/v1/contributions/{eu_contribution}/budget"), &budget).await;
     assert_eq!(status, 200, "{b}");
-    assert_eq!((i(&b["direct_minor"]), i(&b["indirect_minor"]), i(&b["total_minor"])), (9_500_000, 665_000, 10_165_000));
+    assert_eq!(
+        (i(&b["direct_minor"]), i(&b["indirect_minor"]), i(&b["total_minor"])),
+        (9_500_000, 665_000, 10_165_000)
+    );
+    // International travel tickets: an Atlas sub-account an administrator adds with its EU line.
+    let travel = json!({"code": "71605", "name": "Travel tickets - international", "eu_heading": 2, "eu_line": "2.1"});
+    created(app.post("/api/v1/budget-accounts", &travel).await);
     let plan = created(app.post("/api/v1/projects/EU-HAND/work-plans", &json!({"year": 2027})).await);
     let mut lines = std::collections::HashMap::new();
     for (name, source, account, amount) in [
@@ -288,8 +309,9 @@ async fn hand_project(app: &TestApp) -> Hand {
             "amount_minor": amount, "currency": "USD"});
         lines.insert(name, created(app.post(&format!("/api/v1/work-plans/{plan}/lines"), &body).await));
     }
-    let (status, v) =
-        app.post(&format!("/api/v1/work-plans/{plan}/approve"), &json!({"approved_on": "2027-01-05", "version": 1})).await;
+    let (status, v) = app
+        .post(&format!("/api/v1/work-plans/{plan}/approve"), &json!({"approved_on": "2027-01-05", "version": 1}))
+        .await;
     assert_eq!(status, 200, "{v}");
     Hand { eu_contribution, eu_source, lines }
 }
@@ -306,11 +328,11 @@ async fn three_months_at_three_rates_computed_by_hand(backend: Backend) {
     rate(&app, "2027-01", "0.9000").await;
     // Expenditure in January, February and March; February's and March's rates come later.
     for (line, date, amount) in [
-        ("eu-local", "2027-01-20", 100_000),   // USD 1 000.00
-        ("eu-local", "2027-02-10", 200_000),   // USD 2 000.00
-        ("eu-travel", "2027-02-12", 33_333),   // USD 333.33
-        ("eu-conf", "2027-03-03", 123_456),    // USD 1 234.56
-        ("undp-local", "2027-03-30", 50_000),  // USD 500.00
+        ("eu-local", "2027-01-20", 100_000),  // USD 1 000.00
+        ("eu-local", "2027-02-10", 200_000),  // USD 2 000.00
+        ("eu-travel", "2027-02-12", 33_333),  // USD 333.33
+        ("eu-conf", "2027-03-03", 123_456),   // USD 1 234.56
+        ("undp-local", "2027-03-30", 50_000), // USD 500.00
     ] {
         let body = json!({"budget_line_id": h.lines[line], "spent_on": date, "amount_minor": amount, "currency": "USD", "reference": line});
         let (status, v) = app.post("/api/v1/projects/EU-HAND/expenditures", &body).await;
@@ -405,15 +427,28 @@ async fn the_russian_statement(backend: Backend) {
     let [_, _, nine] = check_statement(&rows, "Итого по разделу", 700);
     assert_eq!(nine[0], 545_700_000);
     let text = crate::pdf_reader::all_text(&crate::pdf_reader::read_pdf(&pdf));
-    for label in ["5. Финансовый отчёт", "1. Людские ресурсы", "7. Итого прямые приемлемые расходы", "8. Косвенные расходы",
-        "6. Источники финансирования", "7. Полученные средства ЕС", "8. Применённые обменные курсы", "Взнос ЕС",
-        "Финансируется Европейским союзом", "Подготовил", "Утвердил", "стр. 1 из"]
-    {
+    for label in [
+        "5. Финансовый отчёт",
+        "1. Людские ресурсы",
+        "7. Итого прямые приемлемые расходы",
+        "8. Косвенные расходы",
+        "6. Источники финансирования",
+        "7. Полученные средства ЕС",
+        "8. Применённые обменные курсы",
+        "Взнос ЕС",
+        "Финансируется Европейским союзом",
+        "Подготовил",
+        "Утвердил",
+        "стр. 1 из",
+    ] {
         assert!(text.contains(label), "{label} missing");
     }
-    assert!(text.contains("5\u{a0}457\u{a0}000,00 EUR"), "1 234,56-style money");
+    // Grouped by (no-break) spaces, decimal comma; the text read back turns spaces into plain ones.
+    assert!(text.contains("5 457 000,00 EUR"), "1 234,56-style money");
     assert!(text.contains("01.01.2025 – 30.09.2025"), "01.07.2025-style dates");
-    for english in ["Financial statement", "Human resources", "Sources of funding", "Subtotal", "Prepared by", "On track"] {
+    for english in
+        ["Financial statement", "Human resources", "Sources of funding", "Subtotal", "Prepared by", "On track"]
+    {
         assert!(!text.contains(english), "English left in the Russian report: {english}");
     }
 }
@@ -441,7 +476,11 @@ async fn the_agreement_budget_is_kept_by_finance(backend: Backend) {
         {"eu_line": "1.1", "amount_minor": 2}, {"eu_line": "2.3", "amount_minor": -5}]}))
     .await;
     assert_eq!(status, 422, "{p}");
-    assert_eq!(fields(&p), ["lines[1].eu_line", "lines[2].eu_line", "lines[3].amount_minor", "lines[3].eu_line"], "{p}");
+    assert_eq!(
+        fields(&p),
+        ["lines[1].eu_line", "lines[2].eu_line", "lines[3].amount_minor", "lines[3].eu_line"],
+        "{p}"
+    );
     let (status, p) = put(json!({"version": eu["version"], "lines": [{"eu_line": "1.1", "amount_minor": 100}]})).await;
     assert_eq!((status, fields(&p)), (422, vec!["lines".to_string()]), "a budget below the contribution: {p}");
     assert!(p["detail"].as_str().unwrap().contains("5,000,000.00 EUR"), "{p}");
@@ -454,11 +493,15 @@ async fn the_agreement_budget_is_kept_by_finance(backend: Backend) {
         {"eu_line": "1.1", "amount_minor": 300_000_000}, {"eu_line": "5.7", "amount_minor": 200_000_000}]}))
     .await;
     assert_eq!(status, 200, "{amended}");
-    assert_eq!((i(&amended["direct_minor"]), i(&amended["indirect_minor"]), i(&amended["total_minor"])), (500_000_000, 35_000_000, 535_000_000));
+    assert_eq!(
+        (i(&amended["direct_minor"]), i(&amended["indirect_minor"]), i(&amended["total_minor"])),
+        (500_000_000, 35_000_000, 535_000_000)
+    );
     assert_eq!(i(&amended["version"]), i(&eu["version"]) + 1);
     let (_, c) = app.get(&format!("/api/v1/contributions/{}", eu["id"])).await;
     assert_eq!(c["version"], amended["version"]);
-    let (_, trail) = app.get(&format!("/api/v1/projects/UZB-PSD/audit?entity=contribution_budget&entity_id={}", eu["id"])).await;
+    let (_, trail) =
+        app.get(&format!("/api/v1/projects/UZB-PSD/audit?entity=contribution_budget&entity_id={}", eu["id"])).await;
     assert_eq!(arr(&trail)[0]["user"], "finance@rbm.example", "{trail}");
     // The report shows the amended budget: only 1.1 and 5.7 are budgeted now.
     let pdf = report(&app, "UZB-PSD", json!({"template": "eu-interim", "period": "2025-Q3", "format": "pdf"})).await;
@@ -469,11 +512,20 @@ async fn the_agreement_budget_is_kept_by_finance(backend: Backend) {
     // The account catalogue names each account's EU line, within its heading.
     let (_, accounts) = app.get("/api/v1/budget-accounts").await;
     let line = |code: &str| arr(&accounts).iter().find(|a| a["code"] == code).unwrap()["eu_line"].clone();
-    assert_eq!((line("71200"), line("71300"), line("71615"), line("71605"), line("71610")), (json!("1.2"), json!("1.1"), json!("1.3"), json!("2.1"), json!("2.2")));
-    assert_eq!((line("74220"), line("75700"), line("74215"), line("75100"), line("74500")), (json!("5.5"), json!("5.7"), json!("5.8"), json!("8"), json!("6")));
-    let (status, p) = app.post("/api/v1/budget-accounts", &json!({"code": "71699", "name": "x", "eu_heading": 1, "eu_line": "2.1"})).await;
+    assert_eq!(
+        (line("71200"), line("71300"), line("71615"), line("71605"), line("71610")),
+        (json!("1.2"), json!("1.1"), json!("1.3"), json!("2.1"), json!("2.2"))
+    );
+    assert_eq!(
+        (line("74220"), line("75700"), line("74215"), line("75100"), line("74500")),
+        (json!("5.5"), json!("5.7"), json!("5.8"), json!("8"), json!("6"))
+    );
+    let (status, p) = app
+        .post("/api/v1/budget-accounts", &json!({"code": "71699", "name": "x", "eu_heading": 1, "eu_line": "2.1"}))
+        .await;
     assert_eq!((status, fields(&p)), (422, vec!["eu_line".to_string()]), "{p}");
-    let (status, a) = app.post("/api/v1/budget-accounts", &json!({"code": "71699", "name": "Travel, other", "eu_heading": 2})).await;
+    let (status, a) =
+        app.post("/api/v1/budget-accounts", &json!({"code": "71699", "name": "Travel, other", "eu_heading": 2})).await;
     assert_eq!((status, a["eu_line"].as_str()), (201, Some("2")), "the heading, not split: {a}");
 }
 
@@ -526,7 +578,11 @@ async fn the_upgrade_keeps_the_data(backend: Backend) {
     let accounts = db.tx_blocking(rbm::store::accounts::list).unwrap();
     let get = |code: &str| accounts.iter().find(|a| a.code == code).unwrap_or_else(|| panic!("{code} kept"));
     assert_eq!(get("99123").eu_line, "3", "an administrator's own account: its heading, not split");
-    assert_eq!((get("71200").eu_heading, get("71200").eu_line.as_str()), (5, "5"), "a remapped account keeps its heading");
+    assert_eq!(
+        (get("71200").eu_heading, get("71200").eu_line.as_str()),
+        (5, "5"),
+        "a remapped account keeps its heading"
+    );
     assert_eq!(get("71300").eu_line, "1.1");
     assert_eq!(get("75100").eu_line, "8");
     assert_eq!(accounts.len(), 19, "the 18 shipped accounts and the administrator's: none added, none lost");
