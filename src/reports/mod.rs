@@ -97,7 +97,14 @@ impl ReportRequest {
 pub fn render(doc: &document::Document, format: Format) -> Result<Vec<u8>, AppError> {
     match format {
         Format::Pdf => pdf::render(doc).map_err(|e| AppError::Internal(format!("PDF rendering failed: {e}"))),
-        Format::Xlsx => xlsx::render(doc).map_err(|e| AppError::Internal(format!("XLSX rendering failed: {e}"))),
+        Format::Xlsx => xlsx::render(doc).map_err(|e| match e {
+            // A total or calc of the template that does not give the report's figure: the
+            // template's mistake (as a template error), not the server's.
+            xlsx::RenderError::InconsistentTotal { .. } | xlsx::RenderError::InconsistentCalc { .. } => {
+                AppError::Validation(vec![FieldError::new("template", format!("XLSX: {e}"))])
+            }
+            xlsx::RenderError::Xlsx(_) => AppError::Internal(format!("XLSX rendering failed: {e}")),
+        }),
         Format::Html => Ok(html::render(doc)),
     }
 }
