@@ -14,6 +14,7 @@ mod xlsx_reader;
 mod access;
 mod finance;
 mod funding;
+mod issues;
 mod platform;
 mod progress;
 mod projects;
