@@ -2,6 +2,7 @@
 //! template into the document markup, parse it into a [`document::Document`], and render
 //! that as PDF, XLSX or HTML. Each generated report is stored as an immutable snapshot.
 
+pub mod cdr;
 pub mod data;
 pub mod document;
 pub mod html;
