@@ -212,9 +212,7 @@ pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Res
     for (output, acts) in tree {
         let mut activities = vec![];
         for (activity, mut lines) in acts {
-            lines.sort_by(|a, b| {
-                (&a.fund, &a.agent, &a.account).cmp(&(&b.fund, &b.agent, &b.account))
-            });
+            lines.sort_by(|a, b| (&a.fund, &a.agent, &a.account).cmp(&(&b.fund, &b.agent, &b.account)));
             let total = Amounts::sum(n, lines.iter().map(|l| &l.amounts))?;
             activities.push(CdrActivity { code: code(activity), title: title(activity), lines, total });
         }
@@ -225,9 +223,7 @@ pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Res
     outputs.sort_by(|a, b| by_code(&a.code, &b.code));
     let funds = fund_sums
         .into_iter()
-        .map(|(k, (name, cols))| {
-            Ok(CdrTotal { key: Some(k), name: Some(name), amounts: Amounts::from_wide(cols)? })
-        })
+        .map(|(k, (name, cols))| Ok(CdrTotal { key: Some(k), name: Some(name), amounts: Amounts::from_wide(cols)? }))
         .collect::<Result<Vec<_>, AppError>>()?;
     let mut agents_out = agent_sums
         .into_iter()
@@ -248,7 +244,12 @@ pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Res
         currency: project.currency.clone(),
         quarters: quarters
             .iter()
-            .map(|q| CdrQuarter { year: q.year, q: q.q, start_date: q.start().to_string(), end_date: q.end().to_string() })
+            .map(|q| CdrQuarter {
+                year: q.year,
+                q: q.q,
+                start_date: q.start().to_string(),
+                end_date: q.end().to_string(),
+            })
             .collect(),
         outputs,
         funds,

@@ -750,7 +750,8 @@ fn build_iptt(
                         .iter()
                         .zip(&actuals)
                         .map(|(ind, a)| {
-                            let whole = ind[i].progress.disaggregation.get(dim).map(|m| m.values().sum()).unwrap_or(0.0);
+                            let whole =
+                                ind[i].progress.disaggregation.get(dim).map(|m| m.values().sum()).unwrap_or(0.0);
                             share(*a, whole)
                         })
                         .collect();
@@ -928,11 +929,14 @@ impl Summaries {
     }
 }
 
+/// Budget and expenditure per scope (period, year to date, cumulative), exact.
+type Scoped = [[i128; 2]; 3];
+
 /// The four views' lines, added up exactly per scope (period, year to date, cumulative).
 #[derive(Default)]
 struct Views {
     /// view -> key -> (name, [scope][budget, expenditure])
-    rows: [BTreeMap<String, (String, [[i128; 2]; 3])>; 4],
+    rows: [BTreeMap<String, (String, Scoped)>; 4],
 }
 
 const VIEW_KINDS: [&str; 4] = ["output", "activity", "source", "account"];

@@ -18,5 +18,6 @@ mod issues;
 mod platform;
 mod progress;
 mod projects;
+mod report_undp;
 mod reports;
 mod results;
