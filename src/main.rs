@@ -176,7 +176,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 return Err("--needs-attention-pct must be between 0 and --on-track-pct".into());
             }
             let thresholds = Thresholds { on_track: on_track_pct, needs_attention: needs_attention_pct };
-            let options = ServerOptions { workers, thresholds };
+            let options = ServerOptions { workers, thresholds, templates_dir: None };
             if !no_demo && seeds::is_empty(&db)? {
                 let r = seeds::load_demo(&db)?;
                 log::info!("empty database: loaded demo projects {:?}", r.projects_created);

@@ -40,6 +40,8 @@ pub struct Locale {
     pub page_label: String,
     /// Words of the indicator statuses, by code (`on_track` -> "On track").
     pub statuses: Vec<(String, String)>,
+    /// What a table's group label gets on the pages its group continues on ("continued").
+    pub continued: String,
 }
 
 impl Default for Locale {
@@ -61,6 +63,7 @@ impl Default for Locale {
             .iter()
             .map(|(c, w)| (c.to_string(), w.to_string()))
             .collect(),
+            continued: "continued".into(),
         }
     }
 }

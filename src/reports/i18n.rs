@@ -135,6 +135,7 @@ impl Catalogue {
             page_label: self
                 .get("page-x-of-y", &[("page", "{page}".into()), ("pages", "{pages}".into())])
                 .unwrap_or(en.page_label),
+            continued: self.word("continued", &en.continued),
             statuses: en
                 .statuses
                 .iter()
