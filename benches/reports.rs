@@ -1,9 +1,10 @@
 //! Times report generation (gather from the database + template + layout + render), release mode:
 //!
-//! - the demo quarterly report (UZB-PSD, 2025-Q3) as PDF and XLSX;
+//! - the demo quarterly report (UZB-PSD, 2025-Q3) and Combined Delivery Report (UZB-PSD, 2025)
+//!   as PDF and XLSX;
 //! - a synthetic project of 1 000 indicators x 20 quarters of approved, sex-disaggregated actuals,
 //!   10 000 budget lines and 100 000 expenditures (the finance bench's plan): the UNDP quarterly
-//!   report of 2025-Q4 and the IPTT of 2025-Q1..2029-Q4, as PDF and XLSX.
+//!   report of 2025-Q4, the IPTT of 2025-Q1..2029-Q4 and the CDR of 2025, as PDF and XLSX.
 //!
 //! ```sh
 //! cargo bench --bench reports                      # all cases, median of several runs
@@ -148,7 +149,7 @@ fn main() {
     let dir = std::env::temp_dir();
     let pid = std::process::id();
 
-    if wanted("demo-pdf") || wanted("demo-xlsx") {
+    if ["demo-pdf", "demo-xlsx", "demo-cdr-pdf", "demo-cdr-xlsx"].iter().any(|c| wanted(c)) {
         let path = dir.join(format!("rbm_bench_demo_{pid}.db"));
         let db = Db::connect(&path.to_string_lossy(), 2).expect("database");
         rbm::seeds::load_demo(&db).expect("demo data");
@@ -157,6 +158,13 @@ fn main() {
         for (case, format) in [("demo-pdf", Format::Pdf), ("demo-xlsx", Format::Xlsx)] {
             if wanted(case) {
                 let req = request("undp-quarterly", ("2025-Q3", "2025-Q3"), format);
+                time(case, runs(25), || generate(&db, &templates, &project, &req));
+            }
+        }
+        println!("demo: UZB-PSD, Combined Delivery Report 2025");
+        for (case, format) in [("demo-cdr-pdf", Format::Pdf), ("demo-cdr-xlsx", Format::Xlsx)] {
+            if wanted(case) {
+                let req = request("undp-cdr", ("2025-Q1", "2025-Q4"), format);
                 time(case, runs(25), || generate(&db, &templates, &project, &req));
             }
         }
@@ -181,6 +189,8 @@ fn main() {
             ("synthetic-quarterly-xlsx", "undp-quarterly", ("2025-Q4", "2025-Q4"), Format::Xlsx),
             ("synthetic-iptt-pdf", "iptt", ("2025-Q1", "2029-Q4"), Format::Pdf),
             ("synthetic-iptt-xlsx", "iptt", ("2025-Q1", "2029-Q4"), Format::Xlsx),
+            ("synthetic-cdr-pdf", "undp-cdr", ("2025-Q1", "2025-Q4"), Format::Pdf),
+            ("synthetic-cdr-xlsx", "undp-cdr", ("2025-Q1", "2025-Q4"), Format::Xlsx),
         ] {
             if wanted(case) {
                 let req = request(template, window, format);

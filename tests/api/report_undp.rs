@@ -96,6 +96,8 @@ async fn the_quarterly_report_counts_approved_plans_only(backend: Backend) {
     let body = json!({"template": "undp-quarterly", "period": "2025-Q3", "format": "xlsx"});
     let book = crate::xlsx_reader::read(&report(&app, &manager, "UZB-PSD", body).await);
     let award = rows(book.sheet("Award"));
+    let (_, project) = app.get("/api/v1/projects/UZB-PSD").await;
+    assert_eq!(rows_starting(&award, "Award ID")[0].1["B"], project["award_id"].as_str().unwrap());
     let line = rows_starting(&award, "Approved annual work plans")[0].1;
     assert_eq!(cents(line, "B"), approved, "the report's budget is the approved plans'");
     let pdf = pdf_text(
@@ -140,6 +142,8 @@ async fn delivery_for_the_quarter_the_year_and_since_the_start_is_the_finance_ap
     // KAZ-HUB 2014-Q2: both years' plans are approved and spent on.
     let body = json!({"template": "undp-quarterly", "period": "2014-Q2", "format": "xlsx"});
     let book = crate::xlsx_reader::read(&report(&app, &manager, "KAZ-HUB", body).await);
+    let award = rows(book.sheet("Award"));
+    assert_eq!(rows_starting(&award, "Award ID")[0].1["B"], "not recorded", "the project document leaves it blank");
     let (quarter, year, q1, y2013) = (
         summary(&app, "KAZ-HUB", "2014-Q2").await,
         summary(&app, "KAZ-HUB", "2014").await,
