@@ -9,8 +9,11 @@
 //! output and fund are the finance summary's for that quarter, to the cent. Expenditure on a
 //! line no current plan holds any more is shown apart (the summary counts it in its total only).
 //!
-//! For a quarter, the CDR runs from the start of its year (UNDP's CDR is a year-to-date
-//! statement): columns Q1 .. that quarter, the total being the year to date.
+//! Columns: for a year, Q1 to Q4; for a quarter, the CDR runs from the start of its year
+//! (UNDP's CDR is a year-to-date statement): Q1 .. that quarter, the total being the year to
+//! date; for another run of quarters within a year, its quarters; for a run across years (a
+//! cumulative CDR, e.g. at operational closure), one column per year (or the part of it the run
+//! covers), the total being the whole run.
 
 use crate::db::DbConnection;
 use crate::domain::period::Quarter;
@@ -24,10 +27,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Amounts per column (quarter) and their total, in minor units of the ledger currency.
+/// Amounts per column (quarter or year) and their total, in minor units of the ledger currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Amounts {
-    pub quarters: Vec<i64>,
+    pub columns: Vec<i64>,
     pub total_minor: i64,
 }
 
@@ -36,7 +39,7 @@ impl Amounts {
     fn sum<'a>(n: usize, parts: impl Iterator<Item = &'a Amounts>) -> Result<Amounts, AppError> {
         let mut cols = vec![0i128; n];
         for p in parts {
-            for (c, v) in cols.iter_mut().zip(&p.quarters) {
+            for (c, v) in cols.iter_mut().zip(&p.columns) {
                 *c += i128::from(*v);
             }
         }
@@ -46,15 +49,20 @@ impl Amounts {
     fn from_wide(cols: Vec<i128>) -> Result<Amounts, AppError> {
         let total: i128 = cols.iter().sum();
         let narrow = |v: i128| i64::try_from(v).map_err(|_| AppError::Internal("CDR amount out of range".into()));
-        Ok(Amounts { quarters: cols.into_iter().map(narrow).collect::<Result<_, _>>()?, total_minor: narrow(total)? })
+        Ok(Amounts { columns: cols.into_iter().map(narrow).collect::<Result<_, _>>()?, total_minor: narrow(total)? })
     }
 }
 
-/// A quarter column.
+/// A column: a quarter, or (part of) a year.
 #[derive(Debug, Clone, Serialize)]
-pub struct CdrQuarter {
+pub struct CdrColumn {
     pub year: i32,
-    pub q: u8,
+    /// The quarter of a quarter column; none for a year column.
+    pub quarter: Option<u8>,
+    /// The quarters a year column covers (1 and 4 for a whole year).
+    pub from_q: u8,
+    pub to_q: u8,
+    pub whole_year: bool,
     pub start_date: String,
     pub end_date: String,
 }
@@ -103,16 +111,20 @@ pub struct CdrTotal {
 /// The statement.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cdr {
+    /// The first and last year of the statement (the same for a year or a quarter).
+    pub first_year: i32,
     pub year: i32,
+    /// One column per year (a run across years) instead of one per quarter.
+    pub by_year: bool,
     pub start_date: String,
     pub end_date: String,
     /// The first and last month of the statement (1-12), for its heading.
     pub from_month: u32,
     pub to_month: u32,
-    /// Whether it covers the whole year.
+    /// Whether it covers whole years.
     pub full_year: bool,
     pub currency: String,
-    pub quarters: Vec<CdrQuarter>,
+    pub columns: Vec<CdrColumn>,
     pub outputs: Vec<CdrOutput>,
     pub funds: Vec<CdrTotal>,
     pub agents: Vec<CdrTotal>,
@@ -122,23 +134,28 @@ pub struct Cdr {
     pub total: Amounts,
 }
 
-/// The quarters a CDR for `window` shows: Q1 (or the window's first quarter, when the window
-/// is longer than one quarter) to the window's last; `None` when the window spans years.
-pub fn columns(window: Window) -> Option<Vec<Quarter>> {
-    if window.from.year != window.to.year {
-        return None;
+/// The columns of the CDR for `window`: quarters within a year (Q1 to the window's last quarter
+/// for a single quarter), or the years of a run across years, each clipped to the run.
+pub fn columns(window: Window) -> Vec<Window> {
+    if window.from.year == window.to.year {
+        let first = if window.from == window.to { Quarter { year: window.to.year, q: 1 } } else { window.from };
+        return first.through(window.to).map(Window::quarter).collect();
     }
-    let first = if window.from == window.to { Quarter { year: window.to.year, q: 1 } } else { window.from };
-    Some(first.through(window.to).collect())
+    (window.from.year..=window.to.year)
+        .map(|y| {
+            let w = Window::year(y);
+            Window { from: w.from.max(window.from), to: w.to.min(window.to) }
+        })
+        .collect()
 }
 
 type Key = (Option<i64>, Option<i64>, i64, Option<String>, String);
 
-/// Gathers the CDR of `window` (quarters of one year; see [`columns`]).
-pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Result<Option<Cdr>, AppError> {
-    let Some(quarters) = columns(window) else { return Ok(None) };
-    let n = quarters.len();
-    let (from, to) = (quarters[0].start(), quarters[n - 1].end());
+/// Gathers the CDR of `window` (see [`columns`]).
+pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Result<Cdr, AppError> {
+    let windows = columns(window);
+    let n = windows.len();
+    let (from, to) = (windows[0].from.start(), windows[n - 1].to.end());
     let f = finance::plan_facts(conn, project.id, None)?;
     let lineage = finance::lineages(conn, project.id)?;
     let current: HashMap<i64, usize> = f.lines.iter().enumerate().map(|(i, l)| (l.lineage_id, i)).collect();
@@ -166,7 +183,8 @@ pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Res
     let mut cells: HashMap<Key, Vec<i128>> = HashMap::new();
     let mut unplanned: Option<Vec<i128>> = None;
     for (line, date, amount) in spending {
-        let col = quarters.iter().position(|q| *q == Quarter::of(date)).expect("dated inside the statement");
+        let q = Quarter::of(date);
+        let col = windows.iter().position(|w| w.contains(q)).expect("dated inside the statement");
         let lin = lineage.get(&line).copied().unwrap_or(line);
         let Some(l) = current.get(&lin).map(|i| &f.lines[*i]) else {
             unplanned.get_or_insert_with(|| vec![0; n])[col] += i128::from(amount);
@@ -233,22 +251,28 @@ pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Res
     agents_out.sort_by(|a, b| by_code_str(&a.key, &b.key));
     let unplanned = unplanned.map(Amounts::from_wide).transpose()?;
     let total = Amounts::sum(n, outputs.iter().map(|o| &o.total).chain(unplanned.iter()))?;
-    let (first, last) = (quarters[0], quarters[n - 1]);
-    Ok(Some(Cdr {
+    let (first, last) = (windows[0].from, windows[n - 1].to);
+    let by_year = first.year != last.year;
+    Ok(Cdr {
+        first_year: first.year,
         year: last.year,
+        by_year,
         start_date: from.to_string(),
         end_date: to.to_string(),
         from_month: u32::from(first.q) * 3 - 2,
         to_month: u32::from(last.q) * 3,
         full_year: first.q == 1 && last.q == 4,
         currency: project.currency.clone(),
-        quarters: quarters
+        columns: windows
             .iter()
-            .map(|q| CdrQuarter {
-                year: q.year,
-                q: q.q,
-                start_date: q.start().to_string(),
-                end_date: q.end().to_string(),
+            .map(|w| CdrColumn {
+                year: w.to.year,
+                quarter: (!by_year).then_some(w.to.q),
+                from_q: w.from.q,
+                to_q: w.to.q,
+                whole_year: w.from.q == 1 && w.to.q == 4,
+                start_date: w.from.start().to_string(),
+                end_date: w.to.end().to_string(),
             })
             .collect(),
         outputs,
@@ -256,7 +280,7 @@ pub fn gather(conn: &mut DbConnection, project: &Project, window: Window) -> Res
         agents: agents_out,
         unplanned,
         total,
-    }))
+    })
 }
 
 fn by_code_str(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
@@ -277,19 +301,30 @@ mod tests {
     }
 
     #[test]
-    fn a_quarter_runs_from_the_start_of_its_year() {
-        assert_eq!(columns(Window::quarter(q(2025, 3))).unwrap(), [q(2025, 1), q(2025, 2), q(2025, 3)]);
-        assert_eq!(columns(Window::year(2013)).unwrap().len(), 4);
-        assert_eq!(columns(Window { from: q(2025, 2), to: q(2025, 3) }).unwrap(), [q(2025, 2), q(2025, 3)]);
-        assert!(columns(Window { from: q(2024, 4), to: q(2025, 1) }).is_none(), "one year at most");
+    fn a_quarter_runs_from_the_start_of_its_year_and_a_run_across_years_goes_by_year() {
+        let quarters = |w: Window| columns(w).iter().map(|c| (c.from, c.to)).collect::<Vec<_>>();
+        assert_eq!(
+            quarters(Window::quarter(q(2025, 3))),
+            [(q(2025, 1), q(2025, 1)), (q(2025, 2), q(2025, 2)), (q(2025, 3), q(2025, 3))]
+        );
+        assert_eq!(columns(Window::year(2013)).len(), 4);
+        assert_eq!(
+            quarters(Window { from: q(2025, 2), to: q(2025, 3) }),
+            [(q(2025, 2), q(2025, 2)), (q(2025, 3), q(2025, 3))]
+        );
+        assert_eq!(
+            quarters(Window { from: q(2023, 3), to: q(2025, 2) }),
+            [(q(2023, 3), q(2023, 4)), (q(2024, 1), q(2024, 4)), (q(2025, 1), q(2025, 2))],
+            "years, clipped to the run"
+        );
     }
 
     #[test]
     fn sums_are_exact_and_column_by_column() {
-        let a = Amounts { quarters: vec![i64::MAX / 2, 1], total_minor: 0 };
-        let b = Amounts { quarters: vec![i64::MAX / 2 - 5, 2], total_minor: 0 };
+        let a = Amounts { columns: vec![i64::MAX / 2, 1], total_minor: 0 };
+        let b = Amounts { columns: vec![i64::MAX / 2 - 5, 2], total_minor: 0 };
         let s = Amounts::sum(2, [&a, &b].into_iter()).unwrap();
-        assert_eq!((s.quarters.as_slice(), s.total_minor), ([i64::MAX - 6, 3].as_slice(), i64::MAX - 3));
+        assert_eq!((s.columns.as_slice(), s.total_minor), ([i64::MAX - 6, 3].as_slice(), i64::MAX - 3));
         assert!(Amounts::sum(2, [&a, &b, &b].into_iter()).is_err(), "overflow is an error, not a wrap");
     }
 }

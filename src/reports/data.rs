@@ -2,7 +2,7 @@
 //! with every figure computed by `domain/` (through the same store functions the API uses).
 //! Templates receive this as JSON.
 
-use super::cdr::{self, Cdr};
+use super::cdr::Cdr;
 use crate::db::DbConnection;
 use crate::domain::budget::{self, Month};
 use crate::domain::period::Quarter;
@@ -62,8 +62,9 @@ pub struct ReportData {
     pub iptt: Iptt,
     /// Financial part, when the project has a work plan up to the window's year.
     pub finance: Option<Finance>,
-    /// The Combined Delivery Report (expenditure per output, activity, fund, implementing
-    /// agent and account, per quarter), when the window lies within one year.
+    /// The Combined Delivery Report: expenditure per output, activity, fund, implementing agent
+    /// and account, per quarter (per year for a run across years). Filled by `reports::build_document`
+    /// for the templates that use it (their source mentions `cdr.`), else none.
     pub cdr: Option<Cdr>,
     /// Who prepared the report and who approves it (the certification block).
     pub certification: Certification,
@@ -498,16 +499,6 @@ pub fn gather(
     generated_by: &str,
 ) -> Result<ReportData, AppError> {
     progress::check_window(project, window)?;
-    // The CDR is UNDP's statement for a year or part of one.
-    if template.starts_with("undp-cdr") && cdr::columns(window).is_none() {
-        return Err(AppError::field(
-            "period",
-            format!(
-                "a Combined Delivery Report covers one year or quarters of one year, not {}: ask for a year or a quarter",
-                window.label()
-            ),
-        ));
-    }
     let inputs = progress::load_inputs(conn, project, window.to, include_unapproved)?;
     let progress = progress::compute_window(&inputs, window, thresholds);
     let notes: BTreeMap<i64, Option<String>> =
@@ -646,7 +637,7 @@ pub fn gather(
         chart,
         iptt,
         finance: gather_finance(conn, project, window, &mut summaries)?,
-        cdr: cdr::gather(conn, project, window)?,
+        cdr: None,
         certification: certification(conn, project, generated_by)?,
         changes: crate::store::audit::list(
             conn,

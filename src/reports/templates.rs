@@ -70,6 +70,12 @@ impl Templates {
         })
     }
 
+    /// Whether a template (in a language) mentions `word`: the report data computes costly
+    /// parts (the CDR) only for the templates that use them. False when it cannot be read.
+    pub fn mentions(&self, name: &str, lang: &str, word: &str) -> bool {
+        self.source(name, lang).is_ok_and(|s| s.contains(word))
+    }
+
     /// Shipped templates plus any extra directory in the templates folder.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = NAMES.iter().map(|s| s.to_string()).collect();

@@ -5,7 +5,7 @@
 //! by quarter) and the IPTT (the peer systems' columns, disaggregation shares), in English and
 //! Russian. Figures come out of the PDF and XLSX files and are compared with the API's.
 
-use crate::helpers::{Backend, TestApp, fields};
+use crate::helpers::{Backend, TestApp};
 use crate::xlsx_reader::{Book, Sheet, decimal_units};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -343,15 +343,24 @@ async fn an_empty_change_log_says_so(backend: Backend) {
 
 /// Checks a CDR workbook against the finance API: for each output sheet, every activity subtotal
 /// and the output total are the sums of their lines and the API's by_activity / by_output, per
-/// quarter column and in total; the fund and grand totals likewise.
-async fn check_cdr(app: &TestApp, book: &Book, project: &str, quarters: &[String]) {
-    let mut per_q = vec![];
-    for q in quarters {
-        per_q.push(summary(app, project, q).await);
+/// column (the sum of the API's summaries of the column's periods) and in total; the fund and
+/// grand totals likewise.
+async fn check_cdr(app: &TestApp, book: &Book, project: &str, columns: &[Vec<&str>]) {
+    let mut per_col: Vec<Vec<Value>> = vec![];
+    for periods in columns {
+        let mut s = vec![];
+        for p in periods {
+            s.push(summary(app, project, p).await);
+        }
+        per_col.push(s);
     }
-    let cols: Vec<String> = (0..quarters.len()).map(|i| ((b'D' + i as u8) as char).to_string()).collect();
-    let total_col = ((b'D' + quarters.len() as u8) as char).to_string();
-    let expenditure = |view: &str, key: &str| -> Vec<i64> { per_q.iter().map(|s| of(s, view, key).1).collect() };
+    let n = columns.len();
+    let quarters = columns;
+    let cols: Vec<String> = (0..n).map(|i| ((b'D' + i as u8) as char).to_string()).collect();
+    let total_col = ((b'D' + n as u8) as char).to_string();
+    let expenditure = |view: &str, key: &str| -> Vec<i64> {
+        per_col.iter().map(|ss| ss.iter().map(|s| of(s, view, key).1).sum()).collect()
+    };
     let amounts = |r: &BTreeMap<String, String>| -> Vec<i64> { cols.iter().map(|c| cents(r, c)).collect() };
     let mut outputs_seen = 0;
     let mut grand = vec![0i64; quarters.len()];
@@ -400,12 +409,13 @@ async fn check_cdr(app: &TestApp, book: &Book, project: &str, quarters: &[String
         assert!(closed, "{}: no output total", sheet.name);
     }
     assert!(outputs_seen > 0, "{:?}", book.names());
-    let api_total: Vec<i64> = per_q.iter().map(|s| s["total"]["expenditure_minor"].as_i64().unwrap()).collect();
+    let api_total: Vec<i64> =
+        per_col.iter().map(|ss| ss.iter().map(|s| s["total"]["expenditure_minor"].as_i64().unwrap()).sum()).collect();
     assert_eq!(grand, api_total, "{project}: the outputs add up to the finance API's total, quarter by quarter");
     // Totals per fund: the API's by funding source, and the grand total (one label column: the
     // quarters from B).
-    let cols: Vec<String> = (0..quarters.len()).map(|i| ((b'B' + i as u8) as char).to_string()).collect();
-    let total_col = ((b'B' + quarters.len() as u8) as char).to_string();
+    let cols: Vec<String> = (0..n).map(|i| ((b'B' + i as u8) as char).to_string()).collect();
+    let total_col = ((b'B' + n as u8) as char).to_string();
     let amounts = |r: &BTreeMap<String, String>| -> Vec<i64> { cols.iter().map(|c| cents(r, c)).collect() };
     let funds = rows(book.sheet("CDR by fund"));
     let mut sum = vec![0i64; quarters.len()];
@@ -429,7 +439,8 @@ async fn check_cdr(app: &TestApp, book: &Book, project: &str, quarters: &[String
 async fn the_cdr_reconciles_with_the_finance_views(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else { return };
     let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
-    let year: Vec<String> = (1..=4).map(|q| format!("2013-Q{q}")).collect();
+    let q = |p: &'static str| vec![p];
+    let year = [q("2013-Q1"), q("2013-Q2"), q("2013-Q3"), q("2013-Q4")];
     let body = json!({"template": "undp-cdr", "period": "2013", "format": "xlsx"});
     let book = crate::xlsx_reader::read(&report(&app, &manager, "KAZ-HUB", body).await);
     check_cdr(&app, &book, "KAZ-HUB", &year).await;
@@ -449,8 +460,7 @@ async fn the_cdr_reconciles_with_the_finance_views(backend: Backend) {
     // UZB-PSD 2025 (EU and UNDP funds, one implementing agent per activity).
     let body = json!({"template": "undp-cdr", "period": "2025", "format": "xlsx"});
     let book = crate::xlsx_reader::read(&report(&app, &manager, "UZB-PSD", body).await);
-    let year: Vec<String> = (1..=4).map(|q| format!("2025-Q{q}")).collect();
-    check_cdr(&app, &book, "UZB-PSD", &year).await;
+    check_cdr(&app, &book, "UZB-PSD", &[q("2025-Q1"), q("2025-Q2"), q("2025-Q3"), q("2025-Q4")]).await;
 
     // The PDF: the header, the lines with fund, agent and account, the totals as the API has them.
     let body = json!({"template": "undp-cdr", "period": "2013", "format": "pdf"});
@@ -467,16 +477,14 @@ async fn the_cdr_reconciles_with_the_finance_views(backend: Backend) {
         assert!(pdf.contains(&money(fund["expenditure_minor"].as_i64().unwrap())), "{fund}");
     }
 
-    // Not across years: a CDR is a statement of one year. Nothing is stored.
-    let (_, before) = app.get("/api/v1/projects/KAZ-HUB/reports").await;
-    let (status, p) = app
-        .post(
-            "/api/v1/projects/KAZ-HUB/reports",
-            &json!({"template": "undp-cdr", "from": "2013-Q4", "to": "2014-Q1", "format": "pdf"}),
-        )
-        .await;
-    assert_eq!((status, fields(&p)), (422, vec!["period".to_string()]), "{p}");
-    assert_eq!(app.get("/api/v1/projects/KAZ-HUB/reports").await.1, before);
+    // Across years (a cumulative statement): one column per year, each the part of it in the run.
+    let body = json!({"template": "undp-cdr", "from": "2013-Q3", "to": "2014-Q2", "format": "xlsx"});
+    let book = crate::xlsx_reader::read(&report(&app, &manager, "KAZ-HUB", body).await);
+    check_cdr(&app, &book, "KAZ-HUB", &[vec!["2013-Q3", "2013-Q4"], vec!["2014-Q1", "2014-Q2"]]).await;
+    let header = rows(book.sheet("CDR by fund"));
+    let labels: Vec<&String> =
+        header.values().find(|r| r.get("A").is_some_and(|a| a == "Fund")).unwrap().values().collect();
+    assert_eq!(labels, ["Fund", "2013 (Q3–Q4)", "2014 (Q1–Q2)", "Total"]);
 }
 
 async fn the_iptt_has_the_columns_people_know(backend: Backend) {
@@ -574,6 +582,9 @@ async fn the_three_reports_in_russian(backend: Backend) {
     );
     assert!(pdf.contains("Задерживается") && pdf.contains("Нет"), "words from the catalogue");
     assert!(pdf.contains("За период изменений не зарегистрировано."));
+    // Typed cells too: money, dates and the page label in the report's language.
+    assert!(pdf.contains(&format!("(все годы) {}", ru_pdf(approved))), "{pdf}");
+    assert!(pdf.contains("Дата начала 01.01.2023") && pdf.contains("стр. 1 из "), "{pdf}");
     // Typed cells carry the language too (the HTML preview formats them by the catalogue).
     let body = json!({"template": "undp-quarterly", "period": "2025-Q3", "format": "html", "lang": "ru"});
     let html = String::from_utf8(report(&app, &manager, "UZB-PSD", body).await).unwrap();
@@ -595,6 +606,7 @@ async fn the_three_reports_in_russian(backend: Backend) {
     assert!(pdf.contains("Сводный отчёт об исполнении (CDR), январь – сентябрь 2025 г."), "{pdf}");
     assert!(pdf.contains("с 01.01.2025 по 30.09.2025") && pdf.contains("Итого по мероприятию 1.1.2.1"), "{pdf}");
     assert!(pdf.contains("Партнёр-исполнитель: Ministry of Justice") && pdf.contains("Подпись"));
+    assert!(pdf.contains("стр. 1 из "));
     let body = json!({"template": "undp-cdr", "period": "2025-Q3", "format": "html", "lang": "ru"});
     let html = String::from_utf8(report(&app, &manager, "UZB-PSD", body).await).unwrap();
     let ytd: i64 = [
@@ -606,6 +618,7 @@ async fn the_three_reports_in_russian(backend: Backend) {
     .map(|s| s["total"]["expenditure_minor"].as_i64().unwrap())
     .sum();
     assert!(html.contains(&ru_money(ytd)), "the year to date, {}", ru_money(ytd));
+    assert!(pdf.contains(&ru_pdf(ytd)), "the grand total in the PDF: {pdf}");
     let body = json!({"template": "undp-cdr", "period": "2025-Q3", "format": "xlsx", "lang": "ru"});
     let book = crate::xlsx_reader::read(&report(&app, &manager, "UZB-PSD", body).await);
     assert!(book.names().contains(&"CDR по фондам") && book.names().contains(&"Результат 1.1.2"), "{:?}", book.names());
@@ -620,6 +633,7 @@ async fn the_three_reports_in_russian(backend: Backend) {
     assert!(packed.contains("Весьсрокпроекта1кв.20252кв.20253кв.20254кв.2025"), "{pdf}");
     assert!(packed.contains("№ИндикаторУровеньЕд.изм.+/−Н/НН#/%БазаЦельФакт"), "{pdf}");
     assert!(pdf.contains("Пол: женщины") && pdf.contains("Промежут. результат"), "{pdf}");
+    assert!(pdf.contains("3 494") && pdf.contains("стр. 1 из "), "grouped figures, the page label: {pdf}");
     let body = json!({"template": "iptt", "period": "2025", "format": "xlsx", "lang": "ru"});
     let book = crate::xlsx_reader::read(&report(&app, &manager, "UZB-PSD", body).await);
     let all = rows(book.sheet("IPTT"));
