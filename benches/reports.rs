@@ -1,12 +1,12 @@
 //! Times report generation (gather from the database + template + layout + render), release mode:
 //!
-//! - the demo quarterly report (UZB-PSD, 2025-Q3) as PDF and XLSX;
+//! - the demo quarterly report (UZB-PSD, 2025-Q3) and Combined Delivery Report (UZB-PSD, 2025) as PDF and XLSX;
 //! - the demo EU interim report (UZB-PSD, 2025-Q1..2025-Q3: nine months converted to EUR) as PDF and XLSX;
 //! - a synthetic project of 1 000 indicators x 20 quarters of approved, sex-disaggregated actuals,
 //!   10 000 budget lines and 100 000 expenditures (the finance bench's plan): the UNDP quarterly
 //!   report of 2025-Q4 and the IPTT of 2025-Q1..2029-Q4, as PDF and XLSX; its `EU` source made an
 //!   EU one with twelve USD/EUR rates, the EU interim report of 2025-Q1..2025-Q4 (100 000
-//!   expenditures converted month by month).
+//!   expenditures converted month by month); the CDR of 2025.
 //!
 //! ```sh
 //! cargo bench --bench reports                      # all cases, median of several runs
@@ -166,7 +166,7 @@ fn main() {
     let dir = std::env::temp_dir();
     let pid = std::process::id();
 
-    if ["demo-pdf", "demo-xlsx", "demo-eu-pdf", "demo-eu-xlsx"].iter().any(|c| wanted(c)) {
+    if ["demo-pdf", "demo-xlsx", "demo-cdr-pdf", "demo-cdr-xlsx", "demo-eu-pdf", "demo-eu-xlsx"].iter().any(|c| wanted(c)) {
         let path = dir.join(format!("rbm_bench_demo_{pid}.db"));
         let db = Db::connect(&path.to_string_lossy(), 2).expect("database");
         rbm::seeds::load_demo(&db).expect("demo data");
@@ -182,6 +182,13 @@ fn main() {
         for (case, format) in [("demo-eu-pdf", Format::Pdf), ("demo-eu-xlsx", Format::Xlsx)] {
             if wanted(case) {
                 let req = request("eu-interim", ("2025-Q1", "2025-Q3"), format);
+                time(case, runs(25), || generate(&db, &templates, &project, &req));
+            }
+        }
+        println!("demo: UZB-PSD, Combined Delivery Report 2025");
+        for (case, format) in [("demo-cdr-pdf", Format::Pdf), ("demo-cdr-xlsx", Format::Xlsx)] {
+            if wanted(case) {
+                let req = request("undp-cdr", ("2025-Q1", "2025-Q4"), format);
                 time(case, runs(25), || generate(&db, &templates, &project, &req));
             }
         }
@@ -209,6 +216,8 @@ fn main() {
             ("synthetic-iptt-xlsx", "iptt", ("2025-Q1", "2029-Q4"), Format::Xlsx),
             ("synthetic-eu-pdf", "eu-interim", ("2025-Q1", "2025-Q4"), Format::Pdf),
             ("synthetic-eu-xlsx", "eu-interim", ("2025-Q1", "2025-Q4"), Format::Xlsx),
+            ("synthetic-cdr-pdf", "undp-cdr", ("2025-Q1", "2025-Q4"), Format::Pdf),
+            ("synthetic-cdr-xlsx", "undp-cdr", ("2025-Q1", "2025-Q4"), Format::Xlsx),
         ] {
             if wanted(case) {
                 let req = request(template, window, format);

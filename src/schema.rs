@@ -451,3 +451,25 @@ diesel::table! {
 
 diesel::joinable!(contribution_budget_lines -> contributions (contribution_id));
 diesel::allow_tables_to_appear_in_same_query!(contribution_budget_lines, contributions);
+
+// The issue log (migration 2026-12-01-000002), beside the risk log.
+
+diesel::table! {
+    issues (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        code -> Text,
+        issue_type -> Text,
+        description -> Text,
+        raised_on -> Date,
+        raised_by -> Nullable<Text>,
+        priority -> Text,
+        response -> Nullable<Text>,
+        owner -> Nullable<Text>,
+        status -> Text,
+        closed_on -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -71,6 +71,9 @@ pub struct SeedProgress {
     pub narratives: Vec<SeedNarrative>,
     #[serde(default)]
     pub risks: Vec<SeedRisk>,
+    /// The issue log (what has happened and needs a response), beside the risk log.
+    #[serde(default)]
+    pub issues: Vec<crate::store::issues::IssueInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -701,6 +704,9 @@ fn load_progress(c: &mut DbConnection, p: &SeedProgress, path: &str) -> Result<u
         for (k, u) in r.updates.iter().enumerate() {
             monitoring::add_risk_update(c, &system, risk.id, u).map_err(at(format!("{rpath}.updates[{k}]")))?;
         }
+    }
+    for (j, issue) in p.issues.iter().enumerate() {
+        crate::store::issues::create(c, &system, project.id, issue).map_err(at(format!("{path}.issues[{j}]")))?;
     }
     Ok(p.actuals.len())
 }

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod finance;
 pub mod funding;
+pub mod issues;
 pub mod json;
 pub mod progress;
 pub mod projects;
@@ -52,6 +53,7 @@ use utoipa::{Modify, OpenApi};
         progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::put_activity_progress,
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
+        issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
         reports::generate, reports::list, reports::get, reports::file, reports::issue,
     ),
     modifiers(&BearerAuth),
@@ -62,7 +64,7 @@ use utoipa::{Modify, OpenApi};
         (name = "funding", description = "Funding sources and project contributions; money in minor units"),
         (name = "results", description = "The results framework: impact > outcome > output > activity result > activity"),
         (name = "indicators", description = "Indicators, baselines and targets per period"),
-        (name = "progress", description = "Actuals and their approval, activity progress, narratives, risks, computed progress"),
+        (name = "progress", description = "Actuals and their approval, activity progress, narratives, the risk and issue logs, computed progress"),
         (name = "reports", description = "Donor reports (UNDP quarterly, EU interim, IPTT) as PDF, XLSX or HTML"),
         (name = "work plans", description = "Annual work plans: activities with Q1-Q4 timeframe, budget lines by source and account; draft -> approved, revisions"),
         (name = "finance", description = "Expenditures, receipts, exchange rates, the budget-account catalogue, finance views and checks; money in minor units"),
@@ -207,6 +209,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(delete().to(progress::delete_risk)),
             )
             .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update)))
+            .service(
+                resource("/projects/{project}/issues")
+                    .route(get().to(issues::list_issues))
+                    .route(post().to(issues::create_issue)),
+            )
+            .service(
+                resource("/issues/{id}")
+                    .route(get().to(issues::get_issue))
+                    .route(put().to(issues::update_issue))
+                    .route(delete().to(issues::delete_issue)),
+            )
             .service(
                 resource("/projects/{project}/reports")
                     .route(get().to(reports::list))

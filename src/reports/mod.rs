@@ -2,6 +2,7 @@
 //! template into the document markup, parse it into a [`document::Document`], and render
 //! that as PDF, XLSX or HTML. Each generated report is stored as an immutable snapshot.
 
+pub mod cdr;
 pub mod data;
 pub mod document;
 pub mod eu;
@@ -161,7 +162,12 @@ pub fn build_document(
             field: Some("draft".into()),
         });
     }
-    let data = data::gather(conn, project, &req.template, window, req.draft, thresholds, generated_by)?;
+    let mut data = data::gather(conn, project, &req.template, window, req.draft, thresholds, generated_by)?;
+    // The Combined Delivery Report reads every expenditure of its period: only for the
+    // templates that show it.
+    if templates.mentions(&req.template, req.lang(), "cdr.") {
+        data.cdr = Some(cdr::gather(conn, project, window)?);
+    }
     let json = serde_json::to_value(&data).map_err(|e| AppError::Internal(e.to_string()))?;
     let locale = catalogue.locale();
     let xml = templates.render(&req.template, catalogue, &json)?;

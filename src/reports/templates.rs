@@ -8,16 +8,17 @@ use super::i18n::{self, Catalogue};
 use crate::error::AppError;
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
-    handlebars_helper,
+    ScopedJson, handlebars_helper,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The shipped templates.
-pub const NAMES: &[&str] = &["undp-quarterly", "eu-interim", "iptt"];
+pub const NAMES: &[&str] = &["undp-quarterly", "undp-cdr", "eu-interim", "iptt"];
 
 const EMBEDDED: &[(&str, &str)] = &[
     ("undp-quarterly", include_str!("../../report_templates/undp-quarterly/report.hbs")),
+    ("undp-cdr", include_str!("../../report_templates/undp-cdr/report.hbs")),
     ("eu-interim", include_str!("../../report_templates/eu-interim/report.hbs")),
     ("iptt", include_str!("../../report_templates/iptt/report.hbs")),
 ];
@@ -26,6 +27,12 @@ const EMBEDDED: &[(&str, &str)] = &[
 const EMBEDDED_CATALOGUES: &[(&str, &str)] = &[
     ("eu-interim/en.ftl", include_str!("../../report_templates/eu-interim/en.ftl")),
     ("eu-interim/ru.ftl", include_str!("../../report_templates/eu-interim/ru.ftl")),
+    ("undp-quarterly/en.ftl", include_str!("../../report_templates/undp-quarterly/en.ftl")),
+    ("undp-quarterly/ru.ftl", include_str!("../../report_templates/undp-quarterly/ru.ftl")),
+    ("undp-cdr/en.ftl", include_str!("../../report_templates/undp-cdr/en.ftl")),
+    ("undp-cdr/ru.ftl", include_str!("../../report_templates/undp-cdr/ru.ftl")),
+    ("iptt/en.ftl", include_str!("../../report_templates/iptt/en.ftl")),
+    ("iptt/ru.ftl", include_str!("../../report_templates/iptt/ru.ftl")),
 ];
 
 /// Where templates come from.
@@ -63,6 +70,12 @@ impl Templates {
         EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()).ok_or_else(|| {
             AppError::field("template", format!("unknown template `{name}`: use one of {}", self.names().join(", ")))
         })
+    }
+
+    /// Whether a template (in a language) mentions `word`: the report data computes costly
+    /// parts (the CDR) only for the templates that use them. False when it cannot be read.
+    pub fn mentions(&self, name: &str, lang: &str, word: &str) -> bool {
+        self.source(name, lang).is_ok_and(|s| s.contains(word))
     }
 
     /// Shipped templates plus any extra directory in the templates folder.
@@ -166,18 +179,18 @@ fn scan_tags(text: &str, first_line: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// `{{t "key" name=value}}`: the label of `key` in the report's language.
+/// `{{t "key" name=value}}`: the label of `key` in the report's language (also a
+/// subexpression: `{{t "heading" next=(t "quarter" q=4 year=2025)}}`).
 struct Label(Arc<Catalogue>);
 
 impl HelperDef for Label {
-    fn call<'reg: 'rc, 'rc>(
+    fn call_inner<'reg: 'rc, 'rc>(
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
         _: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
+    ) -> Result<ScopedJson<'rc>, RenderError> {
         let key =
             h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
         let args: Vec<(&str, fluent_bundle::FluentValue)> = h
@@ -199,27 +212,27 @@ impl HelperDef for Label {
                 self.0.lang
             )))
         })?;
-        Ok(out.write(&handlebars::html_escape(&label))?)
+        Ok(ScopedJson::Derived(serde_json::Value::String(label)))
     }
 }
 
 /// `{{word "status" code}}`: the label `status-<code>`, or the code when there is none
-/// (a vocabulary value the catalogue does not know yet).
+/// (a vocabulary value the catalogue does not know yet). Also a subexpression:
+/// `{{t "key" status=(word "activity" status)}}`.
 struct Word(Arc<Catalogue>);
 
 impl HelperDef for Word {
-    fn call<'reg: 'rc, 'rc>(
+    fn call_inner<'reg: 'rc, 'rc>(
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
         _: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
+    ) -> Result<ScopedJson<'rc>, RenderError> {
         let prefix =
             h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("word", 0))?;
         let code = match h.param(1).map(|p| p.value()) {
-            None | Some(serde_json::Value::Null) => return Ok(()),
+            None | Some(serde_json::Value::Null) => return Ok(ScopedJson::Derived(serde_json::Value::Null)),
             Some(serde_json::Value::Bool(b)) => {
                 if *b {
                     "yes".to_string()
@@ -232,7 +245,7 @@ impl HelperDef for Word {
         };
         let key = if prefix.is_empty() { code.clone() } else { format!("{prefix}-{code}") };
         let label = self.0.get(&key, &[]).unwrap_or(code);
-        Ok(out.write(&handlebars::html_escape(&label))?)
+        Ok(ScopedJson::Derived(serde_json::Value::String(label)))
     }
 }
 
@@ -246,20 +259,20 @@ enum Kind {
 
 /// `{{num x 1}}`, `{{money minor "USD"}}`, `{{pct x}}`, `{{date "2025-07-01"}}`: a figure
 /// inside running text, written as the report's language writes it (typed table cells are
-/// formatted by the renderers). Null writes nothing.
+/// formatted by the renderers). Null writes nothing. Also subexpressions, for labels:
+/// `{{t "generated" date=(date generated_on)}}`.
 struct Formatted(Arc<Locale>, Kind);
 
 impl HelperDef for Formatted {
-    fn call<'reg: 'rc, 'rc>(
+    fn call_inner<'reg: 'rc, 'rc>(
         &self,
         h: &Helper<'rc>,
         _: &'reg Handlebars<'reg>,
         _: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
-        out: &mut dyn Output,
-    ) -> HelperResult {
+    ) -> Result<ScopedJson<'rc>, RenderError> {
         let v = match h.param(0).map(|p| p.value()) {
-            None | Some(serde_json::Value::Null) => return Ok(()),
+            None | Some(serde_json::Value::Null) => return Ok(ScopedJson::Derived(serde_json::Value::Null)),
             Some(v) => v,
         };
         let l = &self.0;
@@ -282,7 +295,7 @@ impl HelperDef for Formatted {
                 }
             }
         };
-        Ok(out.write(&handlebars::html_escape(&text))?)
+        Ok(ScopedJson::Derived(serde_json::Value::String(text)))
     }
 }
 

@@ -160,18 +160,19 @@ fn parse_period(s: Option<&str>) -> Result<Period, AppError> {
     }
 }
 
-/// What the views need of the current plans: their lines with activity, output, timeframe.
-struct PlanFacts {
-    plans: Vec<WorkPlanHeader>,
-    lines: Vec<LineRecord>,
+/// What the views need of the current plans: their lines with activity, output, timeframe
+/// (also what the Combined Delivery Report groups expenditure by, so the two reconcile).
+pub(crate) struct PlanFacts {
+    pub plans: Vec<WorkPlanHeader>,
+    pub lines: Vec<LineRecord>,
     /// plan activity id -> (activity result id, timeframe marks)
-    activities: HashMap<i64, (i64, [bool; 4])>,
-    names: Names,
+    pub activities: HashMap<i64, (i64, [bool; 4])>,
+    pub names: Names,
     /// result id -> output result id
-    outputs: HashMap<i64, i64>,
+    pub outputs: HashMap<i64, i64>,
 }
 
-fn plan_facts(conn: &mut DbConnection, project_id: i64, year: Option<i32>) -> Result<PlanFacts, AppError> {
+pub(crate) fn plan_facts(conn: &mut DbConnection, project_id: i64, year: Option<i32>) -> Result<PlanFacts, AppError> {
     let plans: Vec<WorkPlanHeader> =
         workplans::current_plans(conn, project_id)?.into_iter().filter(|p| year.is_none_or(|y| p.year == y)).collect();
     let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
@@ -435,7 +436,7 @@ fn quarter_label(q: Quarter) -> String {
 type SummarySpendRow = (i64, NaiveDate, i64, Option<String>, Option<String>, Option<i64>);
 
 /// Every budget line of the project's plans (all revisions) and its lineage.
-fn lineages(conn: &mut DbConnection, project_id: i64) -> Result<HashMap<i64, i64>, AppError> {
+pub(crate) fn lineages(conn: &mut DbConnection, project_id: i64) -> Result<HashMap<i64, i64>, AppError> {
     Ok(budget_lines::table
         .inner_join(work_plans::table)
         .filter(work_plans::project_id.eq(project_id))

@@ -10,6 +10,7 @@ pub mod expenditures;
 pub mod finance;
 pub mod funding;
 pub mod indicators;
+pub mod issues;
 pub mod monitoring;
 pub mod progress;
 pub mod projects;

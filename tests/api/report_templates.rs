@@ -115,6 +115,8 @@ async fn languages_are_chosen_per_report_and_added_as_files(backend: Backend) {
     let uz = std::fs::read_to_string(dir.join("i18n/uz.ftl")).unwrap();
     std::fs::write(dir.join("i18n/uz.ftl"), uz.replace("number-group-separator = ,", "number-group-separator = _"))
         .unwrap();
+    // The template's own labels too (every template has its catalogue next to report.hbs).
+    std::fs::copy(dir.join("iptt/en.ftl"), dir.join("iptt/uz.ftl")).unwrap();
     let own = std::fs::read_to_string(dir.join("iptt/report.hbs")).unwrap();
     std::fs::write(dir.join("iptt/report.uz.hbs"), own.replacen("<h1>", "<h1>Indikatorlar: ", 1)).unwrap();
     let (status, meta) =
