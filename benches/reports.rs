@@ -166,7 +166,10 @@ fn main() {
     let dir = std::env::temp_dir();
     let pid = std::process::id();
 
-    if ["demo-pdf", "demo-xlsx", "demo-cdr-pdf", "demo-cdr-xlsx", "demo-eu-pdf", "demo-eu-xlsx"].iter().any(|c| wanted(c)) {
+    if ["demo-pdf", "demo-xlsx", "demo-cdr-pdf", "demo-cdr-xlsx", "demo-eu-pdf", "demo-eu-xlsx"]
+        .iter()
+        .any(|c| wanted(c))
+    {
         let path = dir.join(format!("rbm_bench_demo_{pid}.db"));
         let db = Db::connect(&path.to_string_lossy(), 2).expect("database");
         rbm::seeds::load_demo(&db).expect("demo data");

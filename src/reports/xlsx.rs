@@ -878,9 +878,12 @@ fn shown_width(value: &Value, locale: &Locale, bold: bool, suffixes: &mut Vec<(S
             };
             measure::number_width(digits, exp, *minor < 0, suffix)
         }
-        Value::Percent(p) => {
-            measure::number_width(measure::int_digits(*p, 1), 1, shows_negative(*p, 1), f64::from(measure::char_width('%')))
-        }
+        Value::Percent(p) => measure::number_width(
+            measure::int_digits(*p, 1),
+            1,
+            shows_negative(*p, 1),
+            f64::from(measure::char_width('%')),
+        ),
         Value::Date(d) => measure::text_width(&d.format(&locale.date_format).to_string(), false),
     };
     if bold && !matches!(value, Value::Text(_) | Value::Status(_)) { w * measure::BOLD } else { w }
@@ -936,7 +939,7 @@ fn column_widths(table: &Table, header: &[Vec<Cell>], ncols: usize, locale: &Loc
                 let cap = (1.5 * total * weights[col] / sum).clamp(TEXT_MIN_CAP, TEXT_MAX_CAP);
                 content[col].min(cap).max(header)
             };
-            ((width + WIDTH_PADDING).max(6.0).min(MAX_COLUMN_WIDTH) * 4.0).ceil() / 4.0
+            ((width + WIDTH_PADDING).clamp(6.0, MAX_COLUMN_WIDTH) * 4.0).ceil() / 4.0
         })
         .collect()
 }
@@ -1009,9 +1012,7 @@ fn write_table_sheet(
             }
         }
         let role = Role::from(r.kind);
-        write_row(sheet, row, &r.cells, role, ncols, &aligns, styles, locale, |col, cell| {
-            formulas.of(i, col, cell)
-        })?;
+        write_row(sheet, row, &r.cells, role, ncols, &aligns, styles, locale, |col, cell| formulas.of(i, col, cell))?;
         set_lines(sheet, row, row_lines(&r.cells, &widths, r.kind != RowKind::Data, locale))?;
         row += 1;
     }
@@ -1153,14 +1154,9 @@ impl<'a> Formulas<'a> {
             return Ok(None);
         }
         match &cell.value {
-            Value::Money { .. } | Value::Number { .. } => {
-                self.totals.formula(i, col, &cell.value).map_err(|message| RenderError::InconsistentTotal {
-                    table: self.table.name.clone(),
-                    row: i,
-                    column: col,
-                    message,
-                })
-            }
+            Value::Money { .. } | Value::Number { .. } => self.totals.formula(i, col, &cell.value).map_err(|message| {
+                RenderError::InconsistentTotal { table: self.table.name.clone(), row: i, column: col, message }
+            }),
             // A ratio is not a sum: the calc its data rows share, if it gives the figure.
             Value::Percent(_) => match self.shared_calc(i, col) {
                 Some(expr) => Ok(self.calc(i, &cell.value, expr).ok()),
@@ -1286,7 +1282,9 @@ impl<'a> Formulas<'a> {
                 Value::Money { currency, .. } => {
                     (format!("{got:.prec$}", prec = money_exponent(currency) as usize), cached.clone())
                 }
-                Value::Number { decimals, .. } => (format!("{got:.prec$}", prec = usize::from(*decimals) + 1), cached.clone()),
+                Value::Number { decimals, .. } => {
+                    (format!("{got:.prec$}", prec = usize::from(*decimals) + 1), cached.clone())
+                }
                 _ => (got.to_string(), cached.clone()),
             };
             return Err(format!("the expression gives {got} on the row's values, the cell shows {shown}"));

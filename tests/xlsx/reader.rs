@@ -81,7 +81,6 @@ impl Sheet {
         self.row_heights.get(&row).copied().unwrap_or(DEFAULT_HEIGHT)
     }
 
-
     pub fn get(&self, reference: &str) -> Option<&CellData> {
         self.cells.get(reference)
     }
@@ -295,7 +294,10 @@ fn sheet_cells(xml: &str, shared: &[String], styles: &[Style]) -> (HashMap<Strin
 }
 
 /// Column widths (`<col>`) and custom row heights (`<row ht customHeight="1">`) of a sheet.
-fn dimensions(xml: &str) -> (Vec<(usize, usize, f64)>, HashMap<u32, f64>) {
+/// Column widths as (first, last, width) spans, and row heights by row.
+type Dimensions = (Vec<(usize, usize, f64)>, HashMap<u32, f64>);
+
+fn dimensions(xml: &str) -> Dimensions {
     let doc = roxmltree::Document::parse(xml).unwrap();
     let cols = doc
         .descendants()
