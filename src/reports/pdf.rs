@@ -186,6 +186,10 @@ pub(crate) struct Layout<'a> {
     pending: Vec<(u8, &'a str)>,
     /// " (continued)" in the document's language, for group rows on continuation pages.
     pub continued: &'static str,
+    /// The column boundaries last fitted: the table (by address), the width, the boundaries.
+    /// A table's columns are fitted to all its cells; a heading or paragraph before it asks
+    /// for the same widths as the table itself.
+    pub columns: std::cell::RefCell<Option<(usize, u32, Vec<f32>)>>,
 }
 
 impl<'a> Layout<'a> {
@@ -199,6 +203,7 @@ impl<'a> Layout<'a> {
             lines: Vec::new(),
             pending: Vec::new(),
             continued,
+            columns: std::cell::RefCell::new(None),
         }
     }
 
