@@ -98,6 +98,7 @@ fn request(template: &str, window: (&str, &str), format: Format) -> ReportReques
         from: Some(window.0.into()),
         to: Some(window.1.into()),
         format,
+        lang: None,
         draft: false,
     }
 }

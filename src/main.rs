@@ -68,6 +68,9 @@ enum Command {
         /// Include unapproved data, watermarked DRAFT
         #[arg(long)]
         draft: bool,
+        /// Language of the report: en (default), ru, or one added as catalogue files
+        #[arg(long)]
+        lang: Option<String>,
         /// Output file (default: the report's own file name)
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
@@ -133,10 +136,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::User { what: UserCommand::Create { email, name, role, project } } => {
             create_user(&db, email, name, &role, project)?;
         }
-        Command::Report { project, template, period, from, to, format, draft, output } => {
+        Command::Report { project, template, period, from, to, format, draft, lang, output } => {
             let format: rbm::reports::Format = serde_json::from_value(serde_json::Value::String(format.clone()))
                 .map_err(|_| format!("--format must be pdf, xlsx or html, not `{format}`"))?;
-            let req = rbm::reports::ReportRequest { template, period, from, to, format, draft };
+            let req = rbm::reports::ReportRequest { template, period, from, to, format, lang, draft };
             let templates = rbm::reports::templates::Templates::from_env();
             let (meta, bytes) = db.tx_blocking(|c| {
                 let p = rbm::store::projects::find(c, &project)?;
@@ -173,7 +176,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 return Err("--needs-attention-pct must be between 0 and --on-track-pct".into());
             }
             let thresholds = Thresholds { on_track: on_track_pct, needs_attention: needs_attention_pct };
-            let options = ServerOptions { workers, thresholds };
+            let options = ServerOptions { workers, thresholds, templates_dir: None };
             if !no_demo && seeds::is_empty(&db)? {
                 let r = seeds::load_demo(&db)?;
                 log::info!("empty database: loaded demo projects {:?}", r.projects_created);

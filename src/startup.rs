@@ -15,19 +15,25 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// What the server needs beyond the database.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerOptions {
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
     /// Indicator status thresholds.
     pub thresholds: Thresholds,
+    /// The report templates and catalogues folder (default: `RBM_TEMPLATES_DIR`, or
+    /// `report_templates` in the working directory).
+    pub templates_dir: Option<std::path::PathBuf>,
 }
 
 /// Starts serving on an already-bound listener (tests bind port 0 for a random port).
 pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Result<Server> {
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
-    let templates = web::Data::new(Templates::from_env());
+    let templates = web::Data::new(match options.templates_dir {
+        Some(dir) => Templates::new(Some(dir)),
+        None => Templates::from_env(),
+    });
     // One limiter for all workers, so attempts are counted across them.
     let limiter = web::Data::new(LoginLimiter::default());
     let openapi = ApiDoc::openapi();

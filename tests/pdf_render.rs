@@ -795,7 +795,7 @@ fn a_group_split_across_pages_repeats_its_label() {
 fn the_title_and_the_language_are_in_the_metadata() {
     let doc = Document {
         title: "Отчёт о ходе работ: Oʻzbekiston".into(),
-        lang: "ru".into(),
+        locale: rbm::reports::document::Locale { lang: "ru".into(), ..Default::default() },
         blocks: vec![Block::Paragraph("Текст".into())],
         ..Default::default()
     };

@@ -60,7 +60,7 @@ use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 
 use self::fonts::Fonts;
 use self::page::{A4_LONG, A4_SHORT, FontIds, Page, Rgb};
-use super::document::{Block, Document, Table};
+use super::document::{Block, Document, Locale, Table};
 
 /// Why a PDF could not be made: the embedded font failed to load, or printpdf reported an
 /// error while writing (a bug or a build problem, never the document's content).
@@ -74,7 +74,8 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new(&doc.title);
     let ids = FontIds { regular: pdf.add_font(&fonts.regular.parsed), bold: pdf.add_font(&fonts.bold.parsed) };
 
-    let mut layout = Layout::new(fonts, &ids, continued_label(&doc.lang));
+    let continued = format!(" ({})", doc.locale.continued);
+    let mut layout = Layout::new(fonts, &ids, &doc.locale, &continued);
     for (i, block) in doc.blocks.iter().enumerate() {
         if layout.lead_in_turns_landscape(&doc.blocks, i) {
             layout.new_page(true);
@@ -94,7 +95,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
     if !errors.is_empty() {
         return Err(PdfError(errors.join("; ")));
     }
-    set_catalog_metadata(&mut out, &doc.lang)?;
+    set_catalog_metadata(&mut out, &doc.locale.lang)?;
     // What printpdf's `save` does with the default options: compress, then write.
     out.compress();
     let mut bytes = Vec::new();
@@ -121,14 +122,6 @@ fn set_catalog_metadata(pdf: &mut lopdf::Document, lang: &str) -> Result<(), Pdf
     }
     catalog.set("ViewerPreferences", lopdf::dictionary! { "DisplayDocTitle" => true });
     Ok(())
-}
-
-/// What a group row's label gets on the pages its group continues on.
-fn continued_label(lang: &str) -> &'static str {
-    match lang.split(['-', '_']).next().unwrap_or_default() {
-        "ru" => " (продолжение)",
-        _ => " (continued)",
-    }
 }
 
 /// The page margin on every side, 18 mm.
@@ -185,7 +178,9 @@ pub(crate) struct Layout<'a> {
     /// (keep-with-next), placed by [`Layout::begin`] or [`Layout::place_pending`].
     pending: Vec<(u8, &'a str)>,
     /// " (continued)" in the document's language, for group rows on continuation pages.
-    pub continued: &'static str,
+    pub continued: &'a str,
+    /// How the document's language writes figures.
+    pub locale: &'a Locale,
     /// The column boundaries last fitted: the table (by address), the width, the boundaries.
     /// A table's columns are fitted to all its cells; a heading or paragraph before it asks
     /// for the same widths as the table itself.
@@ -193,7 +188,7 @@ pub(crate) struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    fn new(fonts: &'static Fonts, ids: &'a FontIds, continued: &'static str) -> Self {
+    fn new(fonts: &'static Fonts, ids: &'a FontIds, locale: &'a Locale, continued: &'a str) -> Self {
         Layout {
             fonts,
             ids,
@@ -203,6 +198,7 @@ impl<'a> Layout<'a> {
             lines: Vec::new(),
             pending: Vec::new(),
             continued,
+            locale,
             columns: std::cell::RefCell::new(None),
         }
     }
@@ -523,7 +519,7 @@ impl<'a> Layout<'a> {
                     page.text(ids, left, b, &text, false, MARGIN_TEXT_SIZE, MUTED);
                     page.line(left, MARGIN - 12.0, right, MARGIN - 12.0, RULE_THIN);
                 }
-                let label = format!("page {} of {total}", i + 1);
+                let label = doc.locale.page(i + 1, total);
                 let lw = fonts.regular.width(&label, MARGIN_TEXT_SIZE);
                 let b = page.height - MARGIN + 24.0;
                 page.line(left, page.height - MARGIN + 12.0, right, page.height - MARGIN + 12.0, RULE_THIN);

@@ -18,5 +18,7 @@ mod platform;
 mod progress;
 mod projects;
 mod report_layout;
+mod report_templates;
 mod reports;
 mod results;
+mod upgrade;

@@ -26,7 +26,7 @@ pub fn num(value: f64) -> Value {
 }
 
 pub fn span(value: Value, colspan: u16) -> Cell {
-    Cell { value, colspan }
+    Cell { value, colspan, calc: None }
 }
 
 const STATUSES: [&str; 5] = ["on_track", "needs_attention", "off_track", "no_data", "not_rated"];
@@ -274,10 +274,10 @@ pub fn demo_quarterly() -> Document {
                 Agency agreed a joint work plan. In Oʻzbekiston the exchange programme started in May.";
     Document {
         title: "Quarterly progress report KAZ-HUB 2014-Q2".into(),
-        lang: "en".into(),
         header: "KAZ-HUB · UNDP quarterly progress report · 2014-Q2".into(),
         footer: "Regional Hub of Civil Service, Astana".into(),
         watermark: None,
+        locale: Default::default(),
         blocks: vec![
             Block::Heading { level: 1, text: "Quarterly progress report, 2014-Q2".into() },
             Block::Paragraph(para.into()),
@@ -324,10 +324,10 @@ pub fn demo_quarterly() -> Document {
 pub fn synthetic(indicators: usize, budget_lines: usize) -> Document {
     Document {
         title: "Synthetic".into(),
-        lang: "en".into(),
         header: "SYN-001 · synthetic project · 2020-Q1 to 2024-Q4".into(),
         footer: "Synthetic project for the benchmark".into(),
         watermark: Some("DRAFT: includes unapproved data".into()),
+        locale: Default::default(),
         blocks: vec![
             Block::Heading { level: 1, text: "Indicator performance".into() },
             Block::Table(indicator_table("Indicators", 50, indicators / 50)),

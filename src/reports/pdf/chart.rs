@@ -4,7 +4,7 @@ use std::f32::consts::PI;
 
 use super::page::{Rgb, Stroke};
 use super::{Layout, MUTED, TEXT, baseline};
-use crate::reports::document::{self, BarChart, Value};
+use crate::reports::document::{self, BarChart};
 
 const TITLE_SIZE: f32 = 10.0;
 const TITLE_LEADING: f32 = 13.0;
@@ -35,17 +35,17 @@ const FLAG_HEIGHT: f32 = 34.0;
 const CAPTION_SIZE: f32 = 11.0;
 
 /// A value as the chart shows it: like a percentage cell for "%", else a grouped number.
-fn value_label(v: f64, unit: &str) -> String {
+fn value_label(v: f64, unit: &str, locale: &document::Locale) -> String {
     if !v.is_finite() {
         return "–".into();
     }
     let decimals = if v.fract().abs() < 1e-9 && unit != "%" { 0 } else { 1 };
-    let n = document::format(&Value::Number { value: v, decimals });
+    let n = locale.number(v, decimals);
     if unit.is_empty() { n } else { format!("{n} {unit}") }
 }
 
 /// A tick's value: without decimals when whole.
-fn tick_label(v: f64, unit: &str) -> String {
+fn tick_label(v: f64, unit: &str, locale: &document::Locale) -> String {
     let decimals = if (v - v.round()).abs() < 1e-9 {
         0
     } else if (v * 10.0 - (v * 10.0).round()).abs() < 1e-9 {
@@ -53,7 +53,7 @@ fn tick_label(v: f64, unit: &str) -> String {
     } else {
         2
     };
-    let n = document::format(&Value::Number { value: v, decimals });
+    let n = locale.number(v, decimals);
     if unit.is_empty() { n } else { format!("{n} {unit}") }
 }
 
@@ -78,7 +78,7 @@ pub(crate) fn bar_chart(l: &mut Layout, chart: &BarChart) {
             ((top / step).ceil() * step, step)
         }
     };
-    let labels: Vec<String> = chart.bars.iter().map(|b| value_label(b.value, &chart.unit)).collect();
+    let labels: Vec<String> = chart.bars.iter().map(|b| value_label(b.value, &chart.unit, l.locale)).collect();
     let widest_label = chart.bars.iter().map(|b| fonts.regular.width(&b.label, LABEL_SIZE)).fold(0.0, f32::max);
     let label_width = |width: f32| (widest_label + 8.0).clamp(40.0, width * 0.38);
     let mut wrapped = Vec::new();
@@ -156,6 +156,7 @@ pub(crate) fn bar_chart(l: &mut Layout, chart: &BarChart) {
 fn axis(l: &mut Layout, x0: f32, plot_w: f32, top: f32, max: f64, step: f64, reference: Option<f64>, unit: &str) {
     let fonts = l.fonts;
     let ids = l.ids;
+    let locale = l.locale;
     let bottom = l.y;
     let page = l.page();
     let x_of = |v: f64| x0 + (v / max) as f32 * plot_w;
@@ -167,7 +168,7 @@ fn axis(l: &mut Layout, x0: f32, plot_w: f32, top: f32, max: f64, step: f64, ref
             page.line(x, top, x, bottom, GRIDLINE);
         }
         page.line(x, bottom, x, bottom + 3.0, AXIS_LINE);
-        let label = tick_label(v, unit);
+        let label = tick_label(v, unit, locale);
         let w = fonts.regular.width(&label, TICK_SIZE);
         page.text(ids, x - w / 2.0, bottom + 3.0 + TICK_SIZE + 1.0, &label, false, TICK_SIZE, MUTED);
     }
@@ -176,7 +177,7 @@ fn axis(l: &mut Layout, x0: f32, plot_w: f32, top: f32, max: f64, step: f64, ref
     if let Some(r) = reference.filter(|r| *r <= max) {
         let x = x_of(r);
         page.line(x, top - 2.0, x, bottom, REFERENCE);
-        let label = tick_label(r, unit);
+        let label = tick_label(r, unit, locale);
         let w = fonts.regular.width(&label, TICK_SIZE);
         page.text(ids, x - w / 2.0, top - 4.0, &label, false, TICK_SIZE, REFERENCE.color);
     }
@@ -238,9 +239,10 @@ mod tests {
         assert_eq!(tick_step(120.0), 20.0);
         assert!((tick_step(1.0) - 0.2).abs() < 1e-12);
         assert_eq!(tick_step(5_000_000.0), 1_000_000.0);
-        assert_eq!(value_label(100.0, "%"), "100.0 %");
-        assert_eq!(value_label(1234.0, "USD"), "1,234 USD");
-        assert_eq!(tick_label(40.0, "%"), "40 %");
-        assert_eq!(tick_label(0.25, ""), "0.25");
+        let en = document::Locale::default();
+        assert_eq!(value_label(100.0, "%", &en), "100.0 %");
+        assert_eq!(value_label(1234.0, "USD", &en), "1,234 USD");
+        assert_eq!(tick_label(40.0, "%", &en), "40 %");
+        assert_eq!(tick_label(0.25, "", &en), "0.25");
     }
 }

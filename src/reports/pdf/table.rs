@@ -381,7 +381,7 @@ fn column_xs(l: &Layout, t: &Table, headers: &[Vec<Cell>], columns: usize, left:
             continue;
         }
         let face = l.fonts.face(bold);
-        let text = document::format(&cell.value);
+        let text = document::format_in(&cell.value, l.locale);
         if !header && is_figure(&cell.value) {
             let fw = face.width(&text, SIZE);
             need[c] = need[c].max(fw + pad);
@@ -500,7 +500,7 @@ fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: Ro
         let span = usize::from(cell.colspan.max(1)).min(n - col);
         let (c0, c1) = (col, col + span);
         col = c1;
-        let text = document::format(&cell.value);
+        let text = document::format_in(&cell.value, l.locale);
         let inner = (grid.xs[c1] - grid.xs[c0] - 2.0 * PAD_X).max(1.0);
         let first = out.lines.len();
         let (size, leading) = if header || keeps_words(&cell.value) {
