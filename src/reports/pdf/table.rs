@@ -81,11 +81,7 @@ impl Grid {
             *l.columns.borrow_mut() = Some((key.0, key.1, xs.clone()));
             xs
         });
-        Grid {
-            xs,
-            open: vec![None; columns + 1],
-            present: vec![false; columns + 1],
-        }
+        Grid { xs, open: vec![None; columns + 1], present: vec![false; columns + 1] }
     }
 
     fn columns(&self) -> usize {
