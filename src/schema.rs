@@ -44,6 +44,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        conversion_rule -> Text,
     }
 }
 
@@ -302,6 +303,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        eu_line -> Text,
     }
 }
 
@@ -432,3 +434,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     expenditures,
     receipts,
 );
+
+// The EU contribution agreement (migration 2026-12-01-000001): the budget of the action by
+// line of the EU format, kept with its contribution.
+
+diesel::table! {
+    contribution_budget_lines (id) {
+        id -> BigInt,
+        contribution_id -> BigInt,
+        eu_line -> Text,
+        amount_minor -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(contribution_budget_lines -> contributions (contribution_id));
+diesel::allow_tables_to_appear_in_same_query!(contribution_budget_lines, contributions);

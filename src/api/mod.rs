@@ -30,7 +30,8 @@ use utoipa::{Modify, OpenApi};
         projects::list, projects::create, projects::get, projects::update, projects::delete,
         funding::list_sources, funding::create_source, funding::get_source, funding::update_source, funding::delete_source,
         funding::list_contributions, funding::create_contribution, funding::get_contribution,
-        funding::update_contribution, funding::delete_contribution,
+        funding::update_contribution, funding::delete_contribution, funding::get_contribution_budget,
+        funding::replace_contribution_budget,
         finance::list_accounts, finance::create_account, finance::get_account, finance::update_account,
         finance::delete_account, finance::list_rates, finance::create_rate, finance::get_rate, finance::update_rate,
         finance::delete_rate, finance::list_plans, finance::create_plan, finance::get_plan, finance::update_plan,
@@ -131,6 +132,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(get().to(funding::get_contribution))
                     .route(put().to(funding::update_contribution))
                     .route(delete().to(funding::delete_contribution)),
+            )
+            .service(
+                resource("/contributions/{id}/budget")
+                    .route(get().to(funding::get_contribution_budget))
+                    .route(put().to(funding::replace_contribution_budget)),
             )
             .service(
                 resource("/results/{id}")

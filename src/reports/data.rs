@@ -30,6 +30,8 @@ pub struct ReportData {
     pub donors: Vec<Donor>,
     /// The EU contribution's agreement reference (the EU contract number), if any.
     pub eu_contract: Option<String>,
+    /// The EU financial statement (templates named `eu-*` of a project with an EU contribution).
+    pub eu: Option<super::eu::EuReport>,
     /// Indicators grouped by the result they measure, in results-framework order.
     pub sections: Vec<Section>,
     /// Every indicator, flat.
@@ -339,6 +341,7 @@ pub fn gather(
         project: project.clone(),
         donors,
         eu_contract,
+        eu: super::eu::gather(conn, project, template, window, generated_by)?,
         sections,
         indicators: lines,
         activities,

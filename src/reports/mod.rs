@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod document;
+pub mod eu;
 pub mod html;
 pub mod i18n;
 pub mod markup;

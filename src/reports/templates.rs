@@ -23,7 +23,10 @@ const EMBEDDED: &[(&str, &str)] = &[
 ];
 
 /// The shipped templates' own catalogues (path under `report_templates/`, text).
-const EMBEDDED_CATALOGUES: &[(&str, &str)] = &[];
+const EMBEDDED_CATALOGUES: &[(&str, &str)] = &[
+    ("eu-interim/en.ftl", include_str!("../../report_templates/eu-interim/en.ftl")),
+    ("eu-interim/ru.ftl", include_str!("../../report_templates/eu-interim/ru.ftl")),
+];
 
 /// Where templates come from.
 #[derive(Debug, Clone)]

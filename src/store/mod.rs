@@ -3,6 +3,7 @@
 //! Inputs are the API's DTOs, so the REST API, the CLI and the seed loader share one path.
 
 pub mod accounts;
+pub mod agreements;
 pub mod audit;
 pub mod exchange;
 pub mod expenditures;

@@ -327,6 +327,14 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             true,
         ),
         ("DELETE", "fresh:contribution".into(), None, "AF", true),
+        ("GET", format!("/api/v1/contributions/{contribution}/budget"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/contributions/{contribution}/budget"),
+            Some(json!({"lines": [{"eu_line": "1.1", "amount_minor": 1}], "version": 99})),
+            "AF",
+            true,
+        ),
         ("GET", "/api/v1/projects/UZB-PSD/results".into(), None, "ACMFD", true),
         (
             "POST",

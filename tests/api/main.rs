@@ -12,6 +12,7 @@ mod pdf_reader;
 mod xlsx_reader;
 
 mod access;
+mod eu;
 mod finance;
 mod funding;
 mod platform;

@@ -251,8 +251,10 @@ pub(crate) fn table(l: &mut Layout, t: &Table) {
         draw_row(l, &mut grid, &row);
         opening &= r.kind == RowKind::Group;
         match r.kind {
-            RowKind::Group => group = Some(i),
-            RowKind::Subtotal | RowKind::Total => group = None,
+            // Only a title (a label and no figures) is repeated on the next page; a group row
+            // carrying figures (e.g. the EU statement's line 7) is a line of its own.
+            RowKind::Group if r.cells.iter().skip(1).all(|c| c.value == Value::Empty) => group = Some(i),
+            RowKind::Group | RowKind::Subtotal | RowKind::Total => group = None,
             RowKind::Data => {}
         }
     }
