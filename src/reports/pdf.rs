@@ -181,6 +181,10 @@ pub(crate) struct Layout<'a> {
     pub continued: &'a str,
     /// How the document's language writes figures.
     pub locale: &'a Locale,
+    /// The column boundaries last fitted: the table (by address), the width, the boundaries.
+    /// A table's columns are fitted to all its cells; a heading or paragraph before it asks
+    /// for the same widths as the table itself.
+    pub columns: std::cell::RefCell<Option<(usize, u32, Vec<f32>)>>,
 }
 
 impl<'a> Layout<'a> {
@@ -195,6 +199,7 @@ impl<'a> Layout<'a> {
             pending: Vec::new(),
             continued,
             locale,
+            columns: std::cell::RefCell::new(None),
         }
     }
 

@@ -74,11 +74,14 @@ struct Grid {
 
 impl Grid {
     fn new(l: &Layout, t: &Table, headers: &[Vec<Cell>], columns: usize, width: f32) -> Grid {
-        Grid {
-            xs: column_xs(l, t, headers, columns, l.left(), width),
-            open: vec![None; columns + 1],
-            present: vec![false; columns + 1],
-        }
+        let key = (std::ptr::from_ref(t) as usize, width.to_bits());
+        let cached = l.columns.borrow().as_ref().filter(|(t, w, _)| (*t, *w) == key).map(|(_, _, xs)| xs.clone());
+        let xs = cached.unwrap_or_else(|| {
+            let xs = column_xs(l, t, headers, columns, l.left(), width);
+            *l.columns.borrow_mut() = Some((key.0, key.1, xs.clone()));
+            xs
+        });
+        Grid { xs, open: vec![None; columns + 1], present: vec![false; columns + 1] }
     }
 
     fn columns(&self) -> usize {
