@@ -87,6 +87,7 @@ fn setup(c: &mut DbConnection) -> Result<(i64, i64, Vec<i64>, Vec<i64>), AppErro
                 currency: "USD".into(),
                 agreement_ref: None,
                 indirect_rate_bp: Some(rate),
+                conversion_rule: None,
                 version: None,
             },
         )?;

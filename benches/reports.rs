@@ -1,9 +1,12 @@
 //! Times report generation (gather from the database + template + layout + render), release mode:
 //!
-//! - the demo quarterly report (UZB-PSD, 2025-Q3) as PDF and XLSX;
+//! - the demo quarterly report (UZB-PSD, 2025-Q3) and Combined Delivery Report (UZB-PSD, 2025) as PDF and XLSX;
+//! - the demo EU interim report (UZB-PSD, 2025-Q1..2025-Q3: nine months converted to EUR) as PDF and XLSX;
 //! - a synthetic project of 1 000 indicators x 20 quarters of approved, sex-disaggregated actuals,
 //!   10 000 budget lines and 100 000 expenditures (the finance bench's plan): the UNDP quarterly
-//!   report of 2025-Q4 and the IPTT of 2025-Q1..2029-Q4, as PDF and XLSX.
+//!   report of 2025-Q4 and the IPTT of 2025-Q1..2029-Q4, as PDF and XLSX; its `EU` source made an
+//!   EU one with twelve USD/EUR rates, the EU interim report of 2025-Q1..2025-Q4 (100 000
+//!   expenditures converted month by month); the CDR of 2025.
 //!
 //! ```sh
 //! cargo bench --bench reports                      # all cases, median of several runs
@@ -91,6 +94,21 @@ fn add_indicators(db: &Db, project_id: i64) -> Result<(), AppError> {
     })
 }
 
+/// The synthetic `EU` source becomes an EU one, with a USD/EUR rate for every month of 2025.
+fn make_eu(db: &Db) -> Result<(), AppError> {
+    db.tx_blocking(|c| {
+        c.batch_execute("UPDATE funding_sources SET kind = 'eu' WHERE code = 'EU'")?;
+        let rows: Vec<String> = (1..=12)
+            .map(|m| format!("('USD', 'EUR', '2025-{m:02}', {}, 'bench', 1, '2025-01-01 00:00:00', '2025-01-01 00:00:00')", 900_000 + m * 1_250))
+            .collect();
+        c.batch_execute(&format!(
+            "INSERT INTO exchange_rates (base_currency, quote_currency, month, rate_micros, source, version, created_at, updated_at) VALUES {}",
+            rows.join(",")
+        ))?;
+        Ok(())
+    })
+}
+
 fn request(template: &str, window: (&str, &str), format: Format) -> ReportRequest {
     ReportRequest {
         template: template.into(),
@@ -98,6 +116,7 @@ fn request(template: &str, window: (&str, &str), format: Format) -> ReportReques
         from: Some(window.0.into()),
         to: Some(window.1.into()),
         format,
+        lang: None,
         draft: false,
     }
 }
@@ -147,7 +166,10 @@ fn main() {
     let dir = std::env::temp_dir();
     let pid = std::process::id();
 
-    if wanted("demo-pdf") || wanted("demo-xlsx") {
+    if ["demo-pdf", "demo-xlsx", "demo-cdr-pdf", "demo-cdr-xlsx", "demo-eu-pdf", "demo-eu-xlsx"]
+        .iter()
+        .any(|c| wanted(c))
+    {
         let path = dir.join(format!("rbm_bench_demo_{pid}.db"));
         let db = Db::connect(&path.to_string_lossy(), 2).expect("database");
         rbm::seeds::load_demo(&db).expect("demo data");
@@ -156,6 +178,20 @@ fn main() {
         for (case, format) in [("demo-pdf", Format::Pdf), ("demo-xlsx", Format::Xlsx)] {
             if wanted(case) {
                 let req = request("undp-quarterly", ("2025-Q3", "2025-Q3"), format);
+                time(case, runs(25), || generate(&db, &templates, &project, &req));
+            }
+        }
+        println!("demo: UZB-PSD, EU interim report 2025-Q1..2025-Q3");
+        for (case, format) in [("demo-eu-pdf", Format::Pdf), ("demo-eu-xlsx", Format::Xlsx)] {
+            if wanted(case) {
+                let req = request("eu-interim", ("2025-Q1", "2025-Q3"), format);
+                time(case, runs(25), || generate(&db, &templates, &project, &req));
+            }
+        }
+        println!("demo: UZB-PSD, Combined Delivery Report 2025");
+        for (case, format) in [("demo-cdr-pdf", Format::Pdf), ("demo-cdr-xlsx", Format::Xlsx)] {
+            if wanted(case) {
+                let req = request("undp-cdr", ("2025-Q1", "2025-Q4"), format);
                 time(case, runs(25), || generate(&db, &templates, &project, &req));
             }
         }
@@ -174,12 +210,17 @@ fn main() {
             "synthetic: {INDICATORS} indicators x {QUARTERS} quarters, 10 000 budget lines, 100 000 expenditures (built in {:.1} s)",
             t.elapsed().as_secs_f64()
         );
+        make_eu(&db).expect("EU source and rates");
         let project = db.tx_blocking(|c| projects::get(c, project_id)).expect("project");
         for (case, template, window, format) in [
             ("synthetic-quarterly-pdf", "undp-quarterly", ("2025-Q4", "2025-Q4"), Format::Pdf),
             ("synthetic-quarterly-xlsx", "undp-quarterly", ("2025-Q4", "2025-Q4"), Format::Xlsx),
             ("synthetic-iptt-pdf", "iptt", ("2025-Q1", "2029-Q4"), Format::Pdf),
             ("synthetic-iptt-xlsx", "iptt", ("2025-Q1", "2029-Q4"), Format::Xlsx),
+            ("synthetic-eu-pdf", "eu-interim", ("2025-Q1", "2025-Q4"), Format::Pdf),
+            ("synthetic-eu-xlsx", "eu-interim", ("2025-Q1", "2025-Q4"), Format::Xlsx),
+            ("synthetic-cdr-pdf", "undp-cdr", ("2025-Q1", "2025-Q4"), Format::Pdf),
+            ("synthetic-cdr-xlsx", "undp-cdr", ("2025-Q1", "2025-Q4"), Format::Xlsx),
         ] {
             if wanted(case) {
                 let req = request(template, window, format);

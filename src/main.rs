@@ -50,6 +50,9 @@ enum Command {
         /// Include unapproved data, watermarked DRAFT
         #[arg(long)]
         draft: bool,
+        /// Language of the report: en (default), ru, or one added as catalogue files
+        #[arg(long)]
+        lang: Option<String>,
         /// Output file (default: the report's own file name)
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
@@ -109,10 +112,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::User { what: UserCommand::Create { email, name, role, project } } => {
             create_user(&db, email, name, &role, project)?;
         }
-        Command::Report { project, template, period, from, to, format, draft, output } => {
+        Command::Report { project, template, period, from, to, format, draft, lang, output } => {
             let format: rbm::reports::Format = serde_json::from_value(serde_json::Value::String(format.clone()))
                 .map_err(|_| format!("--format must be pdf, xlsx or html, not `{format}`"))?;
-            let req = rbm::reports::ReportRequest { template, period, from, to, format, draft };
+            let req = rbm::reports::ReportRequest { template, period, from, to, format, lang, draft };
             let templates = settings.templates();
             let (meta, bytes) = db.tx_blocking(|c| {
                 let p = rbm::store::projects::find(c, &project)?;

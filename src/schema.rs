@@ -44,6 +44,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        conversion_rule -> Text,
     }
 }
 
@@ -302,6 +303,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        eu_line -> Text,
     }
 }
 
@@ -432,3 +434,42 @@ diesel::allow_tables_to_appear_in_same_query!(
     expenditures,
     receipts,
 );
+
+// The EU contribution agreement (migration 2026-12-01-000001): the budget of the action by
+// line of the EU format, kept with its contribution.
+
+diesel::table! {
+    contribution_budget_lines (id) {
+        id -> BigInt,
+        contribution_id -> BigInt,
+        eu_line -> Text,
+        amount_minor -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(contribution_budget_lines -> contributions (contribution_id));
+diesel::allow_tables_to_appear_in_same_query!(contribution_budget_lines, contributions);
+
+// The issue log (migration 2026-12-01-000002), beside the risk log.
+
+diesel::table! {
+    issues (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        code -> Text,
+        issue_type -> Text,
+        description -> Text,
+        raised_on -> Date,
+        raised_by -> Nullable<Text>,
+        priority -> Text,
+        response -> Nullable<Text>,
+        owner -> Nullable<Text>,
+        status -> Text,
+        closed_on -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -13,6 +13,7 @@ use crate::domain::progress::{ActualStatus, Transition};
 use crate::domain::results::ResultLevel;
 use crate::domain::{FundingKind, ProjectStatus};
 use crate::error::AppError;
+use crate::store::agreements::{self, AgreementBudgetInput};
 use crate::store::audit::Actor;
 use crate::store::expenditures::{self, ExpenditureInput, ReceiptInput};
 use crate::store::funding::{self, ContributionInput, FundingSourceInput};
@@ -70,6 +71,9 @@ pub struct SeedProgress {
     pub narratives: Vec<SeedNarrative>,
     #[serde(default)]
     pub risks: Vec<SeedRisk>,
+    /// The issue log (what has happened and needs a response), beside the risk log.
+    #[serde(default)]
+    pub issues: Vec<crate::store::issues::IssueInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -297,6 +301,12 @@ pub struct SeedContribution {
     pub agreement_ref: Option<String>,
     #[serde(default)]
     pub indirect_rate_bp: Option<i32>,
+    /// How the agreement's EU statement converts to EUR (`monthly_rate` when absent).
+    #[serde(default)]
+    pub conversion_rule: Option<crate::domain::eu::ConversionRule>,
+    /// The budget of the action by line of the EU format, in the contribution's currency.
+    #[serde(default)]
+    pub budget: Vec<crate::store::agreements::AgreementBudgetLineInput>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -500,9 +510,14 @@ fn load_in(
                 currency: k.currency.clone(),
                 agreement_ref: k.agreement_ref.clone(),
                 indirect_rate_bp: k.indirect_rate_bp,
+                conversion_rule: k.conversion_rule,
                 version: None,
             };
-            funding::create_contribution(c, &system, project.id, &input).map_err(at(cpath))?;
+            let created = funding::create_contribution(c, &system, project.id, &input).map_err(at(cpath.clone()))?;
+            if !k.budget.is_empty() {
+                let budget = AgreementBudgetInput { lines: k.budget.clone(), version: Some(created.version) };
+                agreements::replace(c, &system, created.id, &budget).map_err(at(format!("{cpath}.budget")))?;
+            }
         }
         for (j, r) in p.results.iter().enumerate() {
             load_result(c, project.id, None, r, &format!("{path}.results[{j}]"), &mut report)?;
@@ -689,6 +704,9 @@ fn load_progress(c: &mut DbConnection, p: &SeedProgress, path: &str) -> Result<u
         for (k, u) in r.updates.iter().enumerate() {
             monitoring::add_risk_update(c, &system, risk.id, u).map_err(at(format!("{rpath}.updates[{k}]")))?;
         }
+    }
+    for (j, issue) in p.issues.iter().enumerate() {
+        crate::store::issues::create(c, &system, project.id, issue).map_err(at(format!("{path}.issues[{j}]")))?;
     }
     Ok(p.actuals.len())
 }

@@ -63,6 +63,7 @@ fn the_demo_report_reads_back_whole_and_stays_small() {
     // The heading before the landscape table moved to the table's page with it.
     let heading_page = pages.iter().find(|p| p.runs.iter().any(|r| r.text == "Financial")).unwrap();
     assert!(heading_page.width > heading_page.height && heading_page.text().contains("Subtotal output 1"));
+    assert_eq!(defects(&pages, &doc), Vec::<String>::new());
 }
 
 #[test]
@@ -192,7 +193,14 @@ fn long_table(landscape: bool) -> Table {
 }
 
 fn check_long_table(t: &Table, pages: &[PageText]) {
-    let texts: Vec<String> = pages.iter().map(PageText::text).collect();
+    // The page texts without the group labels repeated on continuation pages.
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|p| {
+            let runs = p.runs.iter().filter(|r| !r.rotated && !r.text.ends_with(" (continued)"));
+            normalize(&runs.map(|r| r.text.as_str()).collect::<Vec<_>>().join(" "))
+        })
+        .collect();
     assert_cells_present(t, &texts.join(" "));
     let header: Vec<&str> = t.columns.iter().map(|c| c.label.as_str()).collect();
     let mut spanned = Vec::new();
@@ -269,6 +277,8 @@ fn a_landscape_table_gets_landscape_pages_and_portrait_comes_back() {
     let t = long_table(true);
     let doc = Document {
         blocks: vec![
+            // Too long a lead-in to go on the table's landscape page.
+            filler(30),
             Block::Paragraph("A portrait page first.".into()),
             Block::Table(t.clone()),
             Block::PageBreak { landscape: None },
@@ -406,4 +416,440 @@ fn odd_documents_still_render() {
     assert!(text.contains("tab new line"));
     assert!(text.contains('…'), "the row taller than a page is cut with an ellipsis");
     assert_page_numbers(&pages);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout rules: keep-with-next, no heading-only or empty pages, whole header words, figures on
+// one line, group labels repeated on continuation pages, metadata.
+
+/// A paragraph of `n` short lines (13 pt each): fills a page down to a chosen height.
+fn filler(n: usize) -> Block {
+    Block::Paragraph((0..n).map(|i| format!("Filler line {i}")).collect::<Vec<_>>().join("\n"))
+}
+
+/// A four-column table of `rows` data rows "{prefix} 000", ...
+fn plain_table(prefix: &str, names: [&str; 4], rows: usize, landscape: bool) -> Table {
+    let columns = vec![
+        col(names[0], 1.0, Align::Left),
+        col(names[1], 4.0, Align::Left),
+        col(names[2], 1.5, Align::Right),
+        col(names[3], 1.2, Align::Right),
+    ];
+    Table {
+        name: prefix.into(),
+        caption: None,
+        header: labels(&columns),
+        rows: (0..rows)
+            .map(|i| {
+                row(
+                    RowKind::Data,
+                    vec![
+                        Cell::text(format!("{prefix} {i:03}")),
+                        Cell::text(format!("Description of {prefix} {i}")),
+                        Cell::new(num(i as f64 * 1000.0)),
+                        Cell::new(Value::Percent(i as f64)),
+                    ],
+                )
+            })
+            .collect(),
+        columns,
+        landscape,
+    }
+}
+
+/// The index of the first page with a run whose text is exactly `text`.
+fn page_with(pages: &[PageText], text: &str) -> usize {
+    pages.iter().position(|p| p.runs.iter().any(|r| r.text == text)).unwrap_or_else(|| panic!("no page shows {text:?}"))
+}
+
+/// The layout defects of `pages`, with the words of the tables' labels as header words.
+fn defects(pages: &[PageText], doc: &Document) -> Vec<String> {
+    let mut labels = Vec::new();
+    for b in &doc.blocks {
+        if let Block::Table(t) = b {
+            labels.extend(t.columns.iter().map(|c| c.label.clone()));
+            labels.extend(t.header.iter().flatten().map(|c| document::format(&c.value)));
+        }
+    }
+    layout_defects(pages, &label_words(labels.iter().map(String::as_str)))
+}
+
+#[test]
+fn consecutive_headings_stay_together_with_the_table_start() {
+    // Fill the page so that 5 to 160 pt remain: the headings and the table start must move
+    // together, wherever the page ends.
+    for n in 44..=56 {
+        for landscape in [false, true] {
+            let doc = Document {
+                blocks: vec![
+                    filler(n),
+                    Block::Heading { level: 2, text: "2. Progress towards results".into() },
+                    Block::Heading { level: 3, text: "Output 1.1: Civil service".into() },
+                    Block::Table(plain_table("Row", ["Code", "Indicator", "Value", "Share"], 40, landscape)),
+                ],
+                ..Default::default()
+            };
+            let pages = read_pdf(&render(&doc).unwrap());
+            let what = format!("{n} filler lines, landscape {landscape}");
+            let h2 = page_with(&pages, "2. Progress towards results");
+            assert_eq!(page_with(&pages, "Output 1.1: Civil service"), h2, "{what}: h2 and h3 apart");
+            for first_rows in ["Code", "Row 000", "Row 001"] {
+                assert_eq!(page_with(&pages, first_rows), h2, "{what}: {first_rows:?} is not with the headings");
+            }
+            assert_eq!(pages[h2].landscape(), landscape, "{what}: the headings are on the table's page");
+            assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_heading_before_a_landscape_table_moves_to_the_landscape_page() {
+    // After a landscape table that leaves any amount of room on its last page, and after a
+    // portrait page filled to any height.
+    for k in 20..=33 {
+        let doc = Document {
+            blocks: vec![
+                Block::Table(plain_table("Row", ["Code", "Indicator", "Value", "Share"], k, true)),
+                Block::Heading { level: 2, text: "3. Activity progress".into() },
+                Block::Table(plain_table("Act", ["Ref", "Activity", "Amount", "Rate"], 30, true)),
+            ],
+            ..Default::default()
+        };
+        let pages = read_pdf(&render(&doc).unwrap());
+        let h = page_with(&pages, "3. Activity progress");
+        assert!(pages[h].landscape(), "{k} rows: the heading is on a landscape page");
+        assert_eq!(page_with(&pages, "Ref"), h, "{k} rows: the table's header is with the heading");
+        assert_eq!(page_with(&pages, "Act 001"), h, "{k} rows: the first rows are with the heading");
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{k} rows");
+    }
+    for n in (1..=56).step_by(5) {
+        let doc = Document {
+            blocks: vec![
+                filler(n),
+                Block::Heading { level: 2, text: "3. Activity progress".into() },
+                Block::Table(plain_table("Act", ["Ref", "Activity", "Amount", "Rate"], 30, true)),
+            ],
+            ..Default::default()
+        };
+        let pages = read_pdf(&render(&doc).unwrap());
+        let h = page_with(&pages, "3. Activity progress");
+        assert!(pages[h].landscape(), "{n} lines: the heading is on a landscape page");
+        assert_eq!(page_with(&pages, "Act 001"), h, "{n} lines: the first rows are with the heading");
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{n} lines");
+    }
+}
+
+#[test]
+fn a_heading_keeps_with_the_first_lines_of_a_paragraph_and_with_a_chart() {
+    let chart = BarChart {
+        title: "Delivery by output".into(),
+        unit: "%".into(),
+        max: None,
+        reference: Some(100.0),
+        bars: vec![Bar { label: "1.1".into(), value: 80.0 }, Bar { label: "1.2".into(), value: 0.0 }],
+    };
+    for n in 46..=56 {
+        let doc = Document {
+            blocks: vec![
+                filler(n),
+                Block::Heading { level: 2, text: "Summary".into() },
+                Block::Paragraph("Paragraph line 1\nParagraph line 2\nParagraph line 3".into()),
+            ],
+            ..Default::default()
+        };
+        let pages = read_pdf(&render(&doc).unwrap());
+        let h = page_with(&pages, "Summary");
+        assert_eq!(page_with(&pages, "Paragraph line 2"), h, "{n} lines: the paragraph's first lines");
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{n} lines");
+
+        let doc = Document {
+            blocks: vec![
+                filler(n),
+                Block::Heading { level: 2, text: "4. Financial progress".into() },
+                Block::BarChart(chart.clone()),
+            ],
+            ..Default::default()
+        };
+        let pages = read_pdf(&render(&doc).unwrap());
+        let h = page_with(&pages, "4. Financial progress");
+        assert_eq!(page_with(&pages, "Delivery by output"), h, "{n} lines: the chart's title");
+        assert_eq!(page_with(&pages, "1.2"), h, "{n} lines: the chart's bars");
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{n} lines");
+    }
+}
+
+#[test]
+fn a_short_lead_in_goes_on_the_landscape_page_of_its_table() {
+    // The IPTT: a title and a paragraph, then a wide landscape table.
+    let mut columns = vec![col("No.", 0.7, Align::Left), col("Indicator", 3.5, Align::Left)];
+    for q in ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"] {
+        for l in ["target", "actual", "% met"] {
+            columns.push(col(&format!("{q} {l}"), 0.8, Align::Right));
+        }
+    }
+    let rows = (0..30)
+        .map(|i| {
+            let mut cells = vec![Cell::text(format!("OP{i}")), Cell::text(format!("Indicator {i}"))];
+            cells.extend((0..12).map(|k| Cell::new(if k % 3 == 2 { Value::Percent(100.0) } else { num(1000.0) })));
+            row(RowKind::Data, cells)
+        })
+        .collect();
+    let table = Table { name: "IPTT".into(), header: labels(&columns), columns, rows, landscape: true, caption: None };
+    let doc = Document {
+        blocks: vec![
+            Block::Heading { level: 1, text: "Indicator performance tracking table, 2025".into() },
+            Block::Paragraph(
+                "Further Improvement of Public Service Delivery in Uzbekistan. Only approved actuals count.".into(),
+            ),
+            Block::Table(table),
+        ],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages[0].landscape(), "the first page is the table's landscape page");
+    let text = pages[0].text();
+    assert!(
+        text.contains("Indicator performance tracking table, 2025") && text.contains("Only approved actuals count.")
+    );
+    assert_eq!(page_with(&pages, "OP1"), 0, "the table starts on the first page");
+    assert_eq!(defects(&pages, &doc), Vec::<String>::new());
+
+    // A long lead-in stays on its portrait page (only the heading before the table moves).
+    let mut doc = doc;
+    doc.blocks.insert(1, filler(30));
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(!pages[0].landscape(), "a long lead-in keeps the portrait page");
+    assert!(pages[1].landscape() && pages[1].text().contains("OP0"));
+    assert_eq!(defects(&pages, &doc), Vec::<String>::new());
+}
+
+#[test]
+fn no_page_is_empty_or_holds_only_a_heading() {
+    let t = || Block::Table(plain_table("Row", ["Code", "Indicator", "Value", "Share"], 3, true));
+    let cases = vec![
+        vec![
+            Block::Paragraph("A".into()),
+            Block::PageBreak { landscape: None },
+            Block::PageBreak { landscape: Some(true) },
+            Block::Paragraph("B".into()),
+        ],
+        // (A long first page: a short one before a landscape table counts as a stranded lead-in.)
+        vec![filler(25), Block::PageBreak { landscape: None }, t(), Block::Paragraph("B".into())],
+        vec![
+            t(),
+            Block::PageBreak { landscape: Some(false) },
+            Block::PageBreak { landscape: Some(false) },
+            Block::Paragraph("B".into()),
+        ],
+        vec![
+            Block::Heading { level: 2, text: "Before a page break".into() },
+            Block::PageBreak { landscape: None },
+            Block::Paragraph("B".into()),
+        ],
+        vec![
+            Block::Paragraph("A".into()),
+            Block::Heading { level: 2, text: "Before an empty table".into() },
+            Block::Table(Table { name: "Empty".into(), ..Default::default() }),
+            Block::Paragraph("B".into()),
+        ],
+        vec![
+            Block::PageBreak { landscape: Some(true) },
+            Block::PageBreak { landscape: Some(false) },
+            Block::Heading { level: 1, text: "Title".into() },
+            t(),
+        ],
+    ];
+    for (i, blocks) in cases.into_iter().enumerate() {
+        let doc = Document { blocks, ..Default::default() };
+        let pages = read_pdf(&render(&doc).unwrap());
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "case {i}");
+    }
+}
+
+/// The risk log's columns, with narrow ones for long words.
+fn risk_table(landscape: bool, extra_narrow: bool) -> Table {
+    let w = if extra_narrow { 0.45 } else { 0.9 };
+    let columns = vec![
+        col("Risk", 0.6, Align::Left),
+        col("Description", 4.0, Align::Left),
+        col("Category", 1.0, Align::Left),
+        col("Likelihood", w, Align::Right),
+        col("Impact", w, Align::Right),
+        col("Baseline", w, Align::Right),
+        col("Cumulative", w, Align::Right),
+        col("% of annual target", w, Align::Right),
+        col("Mitigation", 4.0, Align::Left),
+        col("Status", 1.0, Align::Left),
+    ];
+    let rows = (0..8)
+        .map(|i| {
+            row(
+                RowKind::Data,
+                vec![
+                    Cell::text(format!("R{i}")),
+                    Cell::text("Adoption of the drafted legal and regulatory acts is delayed by lengthy approval."),
+                    Cell::text("organizational"),
+                    Cell::new(num(3.0)),
+                    Cell::new(num(4.0)),
+                    Cell::new(num(12_345.0)),
+                    Cell::new(num(2_410.0)),
+                    Cell::new(Value::Percent(100.0)),
+                    Cell::text("Working meetings to resolve comments; agree timetables with the Ministry."),
+                    Cell::new(Value::Status("needs_attention".into())),
+                ],
+            )
+        })
+        .collect();
+    Table { name: "Risks".into(), caption: None, header: labels(&columns), columns, rows, landscape }
+}
+
+#[test]
+fn header_cells_wrap_at_word_boundaries_only() {
+    for (landscape, narrow) in [(true, false), (false, false), (false, true)] {
+        let t = risk_table(landscape, narrow);
+        let doc = Document { blocks: vec![Block::Table(t.clone())], ..Default::default() };
+        let pages = read_pdf(&render(&doc).unwrap());
+        let what = format!("landscape {landscape}, narrow {narrow}");
+        let tokens: Vec<&str> = pages[0].runs.iter().flat_map(|r| r.text.split_whitespace()).collect();
+        for word in
+            ["Likelihood", "Impact", "Baseline", "Cumulative", "annual", "target", "Mitigation", "organizational"]
+        {
+            assert!(tokens.contains(&word), "{what}: {word:?} is not whole: {tokens:?}");
+        }
+        // The header shrinks no further than its floor where widening the column is possible.
+        let likelihood = pages[0].runs.iter().find(|r| r.text == "Likelihood").unwrap();
+        assert!(likelihood.size >= 6.49 && likelihood.size <= 8.0, "{what}: {}", likelihood.size);
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{what}");
+        assert_cells_present(&t, &all_text(&pages));
+    }
+}
+
+#[test]
+fn figures_stay_on_one_line_in_narrow_columns() {
+    let columns = vec![
+        col("Description", 8.0, Align::Left),
+        col("Met", 0.4, Align::Right),
+        col("Amount", 0.6, Align::Right),
+        col("Date", 0.5, Align::Left),
+        col("Count", 0.4, Align::Right),
+    ];
+    let values = [
+        Value::Percent(100.0),
+        usd(123_456_789),
+        Value::Date(chrono::NaiveDate::from_ymd_opt(2014, 6, 30).unwrap()),
+        num(1_234_567.0),
+    ];
+    let mut rows: Vec<_> = (0..5)
+        .map(|i| {
+            let mut cells = vec![Cell::text(format!("Line {i}: a description long enough to wrap over lines"))];
+            cells.extend(values.iter().cloned().map(Cell::new));
+            row(RowKind::Data, cells)
+        })
+        .collect();
+    let mut total = vec![Cell::text("Total")];
+    total.extend(values.iter().cloned().map(Cell::new));
+    rows.push(row(RowKind::Total, total));
+    let t = Table { name: "Figures".into(), caption: None, header: labels(&columns), columns, rows, landscape: false };
+    let doc = Document { blocks: vec![Block::Table(t.clone())], ..Default::default() };
+    let pages = read_pdf(&render(&doc).unwrap());
+    let runs: Vec<&str> = pages[0].runs.iter().map(|r| r.text.as_str()).collect();
+    for v in &values {
+        let s = document::format(v);
+        assert_eq!(runs.iter().filter(|r| **r == s).count(), 6, "{s:?} on one line in every row: {runs:?}");
+    }
+    assert_eq!(defects(&pages, &doc), Vec::<String>::new());
+}
+
+#[test]
+fn a_group_split_across_pages_repeats_its_label() {
+    let columns = vec![col("Line", 4.0, Align::Left), col("Budget", 1.5, Align::Right)];
+    let mut rows = vec![row(RowKind::Group, vec![span(Value::Text("Output 1: Civil service".into()), 2)])];
+    rows.extend(
+        (0..120).map(|i| row(RowKind::Data, vec![Cell::text(format!("Line {i:03}")), Cell::new(usd(i * 100))])),
+    );
+    rows.push(row(RowKind::Subtotal, vec![Cell::text("Subtotal output 1"), Cell::new(usd(714_000))]));
+    rows.push(row(RowKind::Group, vec![span(Value::Text("Output 2: Research".into()), 2)]));
+    rows.extend((0..3).map(|i| row(RowKind::Data, vec![Cell::text(format!("Next {i}")), Cell::new(usd(i))])));
+    let t = Table { name: "Budget".into(), caption: None, header: labels(&columns), columns, rows, landscape: false };
+    let doc = Document { blocks: vec![Block::Paragraph("Before.".into()), Block::Table(t)], ..Default::default() };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    let continued = "Output 1: Civil service (continued)";
+    assert_eq!(page_with(&pages, "Output 1: Civil service"), 0);
+    for (i, p) in pages.iter().enumerate().skip(1) {
+        let first_line = p.runs.iter().filter(|r| r.text.starts_with("Line ")).map(|r| r.y).fold(f32::MIN, f32::max);
+        if first_line == f32::MIN {
+            continue;
+        }
+        let label = p.runs.iter().find(|r| r.text == continued);
+        let label = label.unwrap_or_else(|| panic!("page {}: no {continued:?}", i + 1));
+        let header = p.runs.iter().find(|r| r.text == "Budget").unwrap();
+        assert!(header.y > label.y && label.y > first_line, "page {}: header, then the label, then the rows", i + 1);
+    }
+    // The next group starts as itself, never as a continuation.
+    assert!(!all_text(&pages).contains("Output 2: Research (continued)"));
+    assert_eq!(defects(&pages, &doc), Vec::<String>::new());
+}
+
+#[test]
+fn the_title_and_the_language_are_in_the_metadata() {
+    let doc = Document {
+        title: "Отчёт о ходе работ: Oʻzbekiston".into(),
+        locale: rbm::reports::document::Locale { lang: "ru".into(), ..Default::default() },
+        blocks: vec![Block::Paragraph("Текст".into())],
+        ..Default::default()
+    };
+    let (title, lang) = title_and_lang(&render(&doc).unwrap());
+    assert_eq!(title.as_deref(), Some("Отчёт о ходе работ: Oʻzbekiston"));
+    assert_eq!(lang.as_deref(), Some("ru"));
+    let (_, lang) = title_and_lang(&render(&Document::default()).unwrap());
+    assert_eq!(lang.as_deref(), Some("en"), "English unless the document says otherwise");
+}
+
+#[test]
+fn a_short_intro_paragraph_stays_with_its_table() {
+    for n in 44..=56 {
+        let doc = Document {
+            blocks: vec![
+                filler(n),
+                Block::Heading { level: 2, text: "Annex: change log".into() },
+                Block::Paragraph("Changes recorded in the audit trail during the period.".into()),
+                Block::Table(plain_table("Change", ["Date", "What", "Id", "Share"], 10, false)),
+            ],
+            ..Default::default()
+        };
+        let pages = read_pdf(&render(&doc).unwrap());
+        let h = page_with(&pages, "Annex: change log");
+        for s in ["Changes recorded in the audit trail during the period.", "Date", "Change 001"] {
+            assert_eq!(page_with(&pages, s), h, "{n} lines: {s:?} is not with the heading");
+        }
+        assert_eq!(defects(&pages, &doc), Vec::<String>::new(), "{n} lines");
+    }
+}
+
+#[test]
+fn a_first_row_taller_than_what_is_left_stays_with_the_heading() {
+    // A row of about 680 pt after a heading on a fresh page: it is cut to fit there (ending
+    // with "…") rather than leave the heading and the header alone on the page.
+    let columns = vec![col("Remarks", 1.0, Align::Left), col("Value", 4.0, Align::Right)];
+    let tall = (0..136).map(|i| format!("remark{i:03}")).collect::<Vec<_>>().join(" ");
+    let t = Table {
+        name: "Tall".into(),
+        header: labels(&columns),
+        rows: vec![row(RowKind::Data, vec![Cell::text(tall), Cell::new(num(1.0))])],
+        columns,
+        ..Default::default()
+    };
+    let doc = Document {
+        blocks: vec![
+            Block::Heading { level: 2, text: "A section".into() },
+            Block::Heading { level: 3, text: "A subsection".into() },
+            Block::Table(t),
+        ],
+        ..Default::default()
+    };
+    let pages = read_pdf(&render(&doc).unwrap());
+    assert!(pages[0].text().contains("A subsection Remarks Value remark000"), "{}", pages[0].text());
+    assert_eq!(pages.len(), 1);
+    assert!(all_text(&pages).contains('…'));
 }

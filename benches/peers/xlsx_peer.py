@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Python peer of the XLSX renderer: writes the synthetic workbook of `benches/xlsx.rs` with
-XlsxWriter, the same sheets, cells, formats, formulas (with cached results), merges, frozen
-panes, autofilters, print setup and conditional formats as `rbm::reports::xlsx::render` writes
-for `documents::synthetic(indicators, budget_lines)` (tests/xlsx/documents.rs): keep the data
-rules below in step with that file.
+XlsxWriter, the same sheets, cells, formats, formulas (SUMs of totals, the balance `C-D`, the
+delivery and % of target ratios, each with its cached result), merges, column widths fitted to
+the formatted content and row heights of wrapped text (the same measure as
+`rbm::reports::xlsx::measure`, ported below), frozen panes, autofilters, print setup and
+conditional formats as `rbm::reports::xlsx::render` writes for
+`documents::synthetic(indicators, budget_lines)` (tests/xlsx/documents.rs): keep the data rules
+below in step with that file. The Rust renderer also checks each formula against its figure
+and adds the document language to the core properties; the peer does neither (less work).
 
 Only the writing is timed (workbook to an in-memory buffer), not building the data.
 
@@ -80,10 +84,133 @@ def synthetic(indicators, budget_lines):
     return outputs, activities
 
 
-def column_widths(weights):
+# --- The measure of rbm::reports::xlsx::measure: widths in units of Calibri's digit. -----------
+
+def _units(c):
+    if c in "0123456789$#*+<=>_~":
+        return 1038
+    table = {" ": 463, "\u00a0": 463, "\u202f": 463, ",": 548, ";": 548, ":": 548, ".": 517, "'": 451,
+             '"': 821, "!": 667, "%": 1463, "&": 1397, "(": 621, ")": 621, "[": 621, "]": 621, "{": 621,
+             "}": 621, "-": 627, "/": 791, "\\": 791, "?": 945, "@": 1817, "|": 940, "\u2022": 1000,
+             "\u201c": 850, "\u201d": 850, "«": 850, "»": 850, "\u2013": 1020, "\u2014": 1833, "ʻ": 500,
+             "ʼ": 500, "\u2018": 500, "\u2019": 500, "i": 480, "j": 480, "l": 480, "I": 480, "f": 690,
+             "t": 690, "r": 690, "J": 653, "s": 810, "z": 810, "c": 910, "x": 910, "v": 910, "y": 910,
+             "k": 910, "m": 1636, "w": 1464, "M": 1751, "W": 1822, "L": 861}
+    if c in table:
+        return table[c]
+    if "a" <= c <= "z":
+        return 1060
+    if c in "EFSTYZ":
+        return 980
+    if c in "ABCKPRVX":
+        return 1110
+    if c in "DGHNOQU":
+        return 1310
+    if c in "ЖШЩЫЮжшщыюмМ":
+        return 1500
+    if "\u0400" <= c <= "\u042f":
+        return 1200
+    if "\u0430" <= c <= "\u045f":
+        return 1000
+    o = ord(c)
+    if (0x1100 <= o <= 0x115F or 0x2E80 <= o <= 0xA4CF or 0xAC00 <= o <= 0xD7A3 or 0xF900 <= o <= 0xFAFF
+            or 0xFE30 <= o <= 0xFE4F or 0xFF00 <= o <= 0xFF60 or 0xFFE0 <= o <= 0xFFE6):
+        return 2076
+    if c.isupper():
+        return 1200
+    if not c.isprintable():
+        return 0
+    return 1060
+
+
+class CharWidths(dict):
+    def __missing__(self, c):
+        w = _units(c) / 1038.0
+        self[c] = w
+        return w
+
+
+CW = CharWidths()
+BOLD = 1.05
+PADDING = 1.6
+HEADER_ONE_LINE = 14.0
+
+
+def text_width(s, bold=False):
+    w = sum(CW[c] for c in s)
+    return w * BOLD if bold else w
+
+
+def int_digits(x, decimals):
+    scale = 10.0 ** decimals
+    r = round_half_away(abs(x) * scale) / scale
+    return 1 if r < 10 else len(str(int(r)))
+
+
+def number_width(digits, decimals, negative, suffix):
+    w = (digits + decimals) * CW["0"] + ((digits - 1) // 3) * CW[","]
+    if decimals:
+        w += CW["."]
+    if negative:
+        w += CW["-"]
+    return w + text_width(suffix)
+
+
+def money_width(minor, suffix=" USD"):
+    whole = abs(minor) // 100
+    return number_width(len(str(whole)), 2, minor < 0, suffix)
+
+
+def wrapped_lines(s, width, bold=False):
+    avail = max((width - 0.6) / (BOLD if bold else 1.0), 1.0)
+    lines = 0
+    for paragraph in s.split("\n"):
+        lines += 1
+        if sum(CW[c] for c in paragraph) <= avail:
+            continue
+        space = CW[" "]
+        line = 0.0
+        first = True
+        for word in paragraph.split(" "):
+            w = sum(CW[c] for c in word)
+            needed = w if first else line + space + w
+            if needed <= avail:
+                line = needed
+                first = False
+                continue
+            if not first:
+                lines += 1
+            while w > avail:
+                lines += 1
+                w -= avail
+            line = w
+            first = False
+    return max(lines, 1)
+
+
+def column_widths(weights, content, figures, headers):
+    """Widths as rbm's `column_widths`: `content` the widest shown value of each column,
+    `figures` whether it holds figures, `headers` its header labels."""
     total = max(14.0 * len(weights), 60.0)
     s = sum(weights)
-    return [round_half_away(min(max(total * w / s, 6.0), 80.0)) for w in weights]
+    out = []
+    for col, w in enumerate(weights):
+        word = max((max(text_width(x, True) for x in h.replace("\n", " ").split(" ")) for h in headers[col]),
+                   default=0.0)
+        label = max((text_width(h, True) for h in headers[col]), default=0.0)
+        header = max(word, min(label, HEADER_ONE_LINE))
+        if figures[col]:
+            width = max(content[col], header)
+        else:
+            cap = min(max(1.5 * total * w / s, 24.0), 60.0)
+            width = max(min(content[col], cap), header)
+        out.append(math.ceil(min(max(width + PADDING, 6.0), 255.0) * 4.0) / 4.0)
+    return out
+
+
+def set_lines(ws, row, lines):
+    if lines > 1:
+        ws.set_row(row, min(lines * 15.0, 409.0))
 
 
 def sum_formula(column, ranges):
@@ -130,11 +257,13 @@ class Styles:
             if kind == "text":
                 props["text_wrap"] = True
         elif role == "group":
-            props.update({"bold": True, "bg_color": "#EDEDED", "valign": "top"})
+            props.update({"bold": True, "bg_color": "#EDEDED", "valign": "top", "text_wrap": True})
         elif role == "subtotal":
             props.update({"bold": True, "top": 1, "valign": "top"})
         elif role == "total":
             props.update({"bold": True, "top": 1, "bottom": 6, "valign": "top"})
+        if role in ("subtotal", "total") and kind == "text":
+            props["text_wrap"] = True
         f = self.wb.add_format(props)
         self.cache[key] = f
         return f
@@ -144,8 +273,8 @@ def page_setup(ws, landscape):
     ws.set_landscape() if landscape else ws.set_portrait()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.set_header("&L" + HEADER + '&C&"-,Bold"&KC00000' + WATERMARK)
-    ws.set_footer("&L" + FOOTER + "&RPage &P of &N")
+    ws.set_header("&L" + HEADER + '&R&"-,Bold"&KC00000' + WATERMARK)
+    ws.set_footer("&L" + FOOTER + "&Rpage &P of &N")
     ws.set_tab_color("#C00000")
 
 
@@ -184,7 +313,28 @@ def write_indicators(wb, st, outputs):
     ws = wb.add_worksheet("Indicators")
     weights = [0.8, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.4, 1.2]
     aligns = ["left", "left", "right", "right", "right", "right", "right", "center", "center"]
-    for i, w in enumerate(column_widths(weights)):
+    labels = ["Code", "Indicator", "Baseline", "Annual target", "Quarter actual", "Cumulative", "% of target",
+              "Status", "Measured"]
+    # Widths: every cell's shown width first (rows as the renderer has them).
+    rows = []
+    content = [0.0] * 9
+    for title, items in outputs:
+        for code, name, baseline, target, quarter, cumulative, measured in items:
+            p = ratio(cumulative, target)
+            label = STATUS_LABELS[status_for(p)]
+            day = measured.strftime("%d %b %Y")
+            shown = [text_width(code), text_width(name), number_width(int_digits(baseline, 0), 0, False, ""),
+                     number_width(int_digits(target, 0), 0, False, ""),
+                     number_width(int_digits(quarter, 0), 0, False, ""),
+                     number_width(int_digits(cumulative, 0), 0, False, ""),
+                     number_width(int_digits(p, 1), 1, False, "%"), text_width(label), text_width(day)]
+            for c in range(9):
+                if shown[c] > content[c]:
+                    content[c] = shown[c]
+            rows.append((code, name, baseline, target, quarter, cumulative, measured, p, label))
+    figures = [False, False, True, True, True, True, True, False, True]
+    widths = column_widths(weights, content, figures, [[x] for x in labels])
+    for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     page_setup(ws, True)
     ws.write_string(0, 0, WATERMARK, st.watermark)
@@ -193,18 +343,23 @@ def write_indicators(wb, st, outputs):
     ws.merge_range(2, 0, 2, 1, "Indicator", h(0))
     ws.merge_range(2, 2, 2, 5, "2025", h(2))
     ws.merge_range(2, 6, 2, 8, "Progress", h(6))
-    labels = ["Code", "Indicator", "Baseline", "Annual target", "Quarter actual", "Cumulative", "% of target",
-              "Status", "Measured"]
+    set_lines(ws, 2, max(wrapped_lines("Indicator", widths[0] + widths[1], True),
+                         wrapped_lines("2025", sum(widths[2:6]), True),
+                         wrapped_lines("Progress", sum(widths[6:9]), True)))
     for c, label in enumerate(labels):
         ws.write_string(3, c, label, h(c))
+    set_lines(ws, 3, max(wrapped_lines(label, widths[c], True) for c, label in enumerate(labels)))
     row = 4
     nrows = 0
+    k = 0
     for title, items in outputs:
         ws.merge_range(row, 0, row, 8, title, st.cell("group", "text", "left"))
+        set_lines(ws, row, wrapped_lines(title, sum(widths), True))
         row += 1
         nrows += 1
-        for code, name, baseline, target, quarter, cumulative, measured in items:
-            p = ratio(cumulative, target)
+        for _ in items:
+            code, name, baseline, target, quarter, cumulative, measured, p, label = rows[k]
+            k += 1
             d = lambda col, kind: st.cell("data", kind, aligns[col])
             ws.write_string(row, 0, code, d(0, "text"))
             ws.write_string(row, 1, name, d(1, "text"))
@@ -212,9 +367,11 @@ def write_indicators(wb, st, outputs):
             ws.write_number(row, 3, target, d(3, "number0"))
             ws.write_number(row, 4, quarter, d(4, "number0"))
             ws.write_number(row, 5, cumulative, d(5, "number0"))
-            ws.write_number(row, 6, fraction(p), d(6, "percent"))
-            ws.write_string(row, 7, STATUS_LABELS[status_for(p)], d(7, "text"))
+            ws.write_formula(row, 6, f"F{row + 1}/D{row + 1}", d(6, "percent"), fraction(p))
+            ws.write_string(row, 7, label, d(7, "text"))
             ws.write_datetime(row, 8, datetime.datetime.combine(measured, datetime.time()), d(8, "date"))
+            set_lines(ws, row, max(wrapped_lines(code, widths[0]), wrapped_lines(name, widths[1]),
+                                   wrapped_lines(label, widths[7])))
             row += 1
             nrows += 1
     finish_table(ws, 2, 3, 4, nrows, nrows, 9, 7)
@@ -224,31 +381,58 @@ def write_budget(wb, st, activities):
     ws = wb.add_worksheet("Budget")
     weights = [4.0, 1.2, 1.6, 1.6, 1.6, 1.0]
     aligns = ["left", "left", "right", "right", "right", "right"]
-    for i, w in enumerate(column_widths(weights)):
+    labels = ["Output / activity", "Account", "Budget", "Expenditure", "Balance", "Delivery"]
+    content = [0.0] * 6
+    total_b = total_e = 0
+    for title, lines in activities:
+        sb = se = 0
+        for label, account, b, e in lines:
+            shown = [text_width(label), text_width(account), money_width(b), money_width(e), money_width(b - e),
+                     number_width(int_digits(ratio(e, b), 1), 1, False, "%")]
+            for c in range(6):
+                if shown[c] > content[c]:
+                    content[c] = shown[c]
+            sb += b
+            se += e
+        # Subtotal figures, bold.
+        for c, w in ((2, money_width(sb)), (3, money_width(se)), (4, money_width(sb - se)),
+                     (5, number_width(int_digits(ratio(se, sb), 1), 1, False, "%"))):
+            content[c] = max(content[c], w * BOLD)
+        total_b += sb
+        total_e += se
+    for c, w in ((2, money_width(total_b)), (3, money_width(total_e)), (4, money_width(total_b - total_e)),
+                 (5, number_width(int_digits(ratio(total_e, total_b), 1), 1, False, "%"))):
+        content[c] = max(content[c], w * BOLD)
+    widths = column_widths(weights, content, [False, False, True, True, True, True], [[x] for x in labels])
+    for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     page_setup(ws, True)
     ws.write_string(0, 0, WATERMARK, st.watermark)
     ws.write_string(1, 0, "Budget and expenditure by output and activity (USD)", st.caption)
-    for c, label in enumerate(["Output / activity", "Account", "Budget", "Expenditure", "Balance", "Delivery"]):
+    for c, label in enumerate(labels):
         ws.write_string(2, c, label, st.cell("header", "text", aligns[c]))
+    set_lines(ws, 2, max(wrapped_lines(label, widths[c], True) for c, label in enumerate(labels)))
     row = 3
     nrows = 0
     all_runs = []
     total_b = total_e = 0
     for title, lines in activities:
         ws.merge_range(row, 0, row, 5, title, st.cell("group", "text", "left"))
+        set_lines(ws, row, wrapped_lines(title, sum(widths), True))
         row += 1
         nrows += 1
         first = row
         sb = se = 0
         for label, account, b, e in lines:
             d = lambda col, kind: st.cell("data", kind, aligns[col])
+            r = row + 1
             ws.write_string(row, 0, label, d(0, "text"))
             ws.write_string(row, 1, account, d(1, "text"))
             ws.write_number(row, 2, b / 100, d(2, "usd"))
             ws.write_number(row, 3, e / 100, d(3, "usd"))
-            ws.write_number(row, 4, (b - e) / 100, d(4, "usd"))
-            ws.write_number(row, 5, fraction(ratio(e, b)), d(5, "percent"))
+            ws.write_formula(row, 4, f"C{r}-D{r}", d(4, "usd"), (b - e) / 100)
+            ws.write_formula(row, 5, f"D{r}/C{r}", d(5, "percent"), fraction(ratio(e, b)))
+            set_lines(ws, row, max(wrapped_lines(label, widths[0]), wrapped_lines(account, widths[1])))
             sb += b
             se += e
             row += 1
@@ -256,11 +440,13 @@ def write_budget(wb, st, activities):
         runs = [(first + 1, row)]
         all_runs.extend(runs)
         s = lambda col, kind: st.cell("subtotal", kind, aligns[col])
-        ws.merge_range(row, 0, row, 1, "Subtotal " + title.split(":")[0], s(0, "text"))
+        label = "Subtotal " + title.split(":")[0]
+        ws.merge_range(row, 0, row, 1, label, s(0, "text"))
         for col, value in ((2, sb), (3, se), (4, sb - se)):
             letter = xl_col_to_name(col)
             ws.write_formula(row, col, sum_formula(letter, runs), s(col, "usd"), value / 100)
-        ws.write_number(row, 5, fraction(ratio(se, sb)), s(5, "percent"))
+        ws.write_formula(row, 5, f"D{row + 1}/C{row + 1}", s(5, "percent"), fraction(ratio(se, sb)))
+        set_lines(ws, row, wrapped_lines(label, widths[0] + widths[1], True))
         row += 1
         nrows += 1
         total_b += sb
@@ -270,13 +456,15 @@ def write_budget(wb, st, activities):
     for col, value in ((2, total_b), (3, total_e), (4, total_b - total_e)):
         letter = xl_col_to_name(col)
         ws.write_formula(row, col, sum_formula(letter, all_runs), t(col, "usd"), value / 100)
-    ws.write_number(row, 5, fraction(ratio(total_e, total_b)), t(5, "percent"))
+    ws.write_formula(row, 5, f"D{row + 1}/C{row + 1}", t(5, "percent"), fraction(ratio(total_e, total_b)))
     nrows += 1
     finish_table(ws, 2, 2, 3, nrows, nrows - 1, 6, None)
 
 
 def write_workbook(outputs, activities, target):
     wb = xlsxwriter.Workbook(target, {"in_memory": True})
+    # A formula the document leaves empty caches "" (as the renderer's sheets do).
+
     wb.set_properties({"title": TITLE, "subject": HEADER})
     ws_formats.clear()
     for _, fill, font in STATUS_COLOURS:

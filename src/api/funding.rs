@@ -6,6 +6,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
+use crate::store::agreements::{self, AgreementBudget, AgreementBudgetInput};
 use crate::store::funding::{self, Contribution, ContributionInput, FundingSource, FundingSourceInput};
 use crate::store::projects;
 use actix_web::{HttpResponse, web};
@@ -152,4 +153,51 @@ pub async fn delete_contribution(
     })
     .await?;
     Ok(no_content())
+}
+
+#[utoipa::path(get, path = "/api/v1/contributions/{id}/budget", tag = "funding", operation_id = "getContributionBudget",
+    description = "The budget of the action as the contribution agreement states it (the EU agreement's Annex III), \
+        by direct-cost line of the EU budget format, in the contribution's currency, with line 7 (direct costs), \
+        8 (indirect costs at the agreement's rate, at most 7 %) and 9 (total eligible costs). The EU interim \
+        report's financial statement shows it as the budget of the action.",
+    params(("id" = i64, Path, description = "Contribution id")),
+    responses((status = 200, body = AgreementBudget), (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_contribution_budget(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let budget = db
+        .tx(move |c| {
+            auth.require(funding::get_contribution(c, id)?.project_id, Action::Read)?;
+            agreements::get(c, id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(budget))
+}
+
+#[utoipa::path(put, path = "/api/v1/contributions/{id}/budget", tag = "funding", operation_id = "replaceContributionBudget",
+    request_body = AgreementBudgetInput,
+    description = "Replaces the whole budget of the action (an agreement is amended as a whole): each direct-cost \
+        line once (`1.1` ... `5.8`, `6`, or a heading not split), amounts not negative, and a total of eligible costs \
+        (line 9) not below the contribution. Needs the contribution's `version`, which it raises. Finance officers \
+        and administrators.",
+    params(("id" = i64, Path, description = "Contribution id")),
+    responses((status = 200, body = AgreementBudget), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 404, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
+pub async fn replace_contribution_budget(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<i64>,
+    body: Json<AgreementBudgetInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
+    let budget = db
+        .tx(move |c| {
+            auth.require(funding::get_contribution(c, id)?.project_id, Action::EditFinance)?;
+            agreements::replace(c, &actor, id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(budget))
 }

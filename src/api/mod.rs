@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod finance;
 pub mod funding;
+pub mod issues;
 pub mod json;
 pub mod problems;
 pub mod progress;
@@ -32,7 +33,8 @@ use utoipa::{Modify, OpenApi};
         projects::list, projects::create, projects::get, projects::update, projects::delete,
         funding::list_sources, funding::create_source, funding::get_source, funding::update_source, funding::delete_source,
         funding::list_contributions, funding::create_contribution, funding::get_contribution,
-        funding::update_contribution, funding::delete_contribution,
+        funding::update_contribution, funding::delete_contribution, funding::get_contribution_budget,
+        funding::replace_contribution_budget,
         finance::list_accounts, finance::create_account, finance::get_account, finance::update_account,
         finance::delete_account, finance::list_rates, finance::create_rate, finance::get_rate, finance::update_rate,
         finance::delete_rate, finance::list_plans, finance::create_plan, finance::get_plan, finance::update_plan,
@@ -53,6 +55,7 @@ use utoipa::{Modify, OpenApi};
         progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::put_activity_progress,
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
+        issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
         reports::generate, reports::list, reports::get, reports::file, reports::issue,
     ),
     modifiers(&BearerAuth, &ProblemResponses),
@@ -63,7 +66,7 @@ use utoipa::{Modify, OpenApi};
         (name = "funding", description = "Funding sources and project contributions; money in minor units"),
         (name = "results", description = "The results framework: impact > outcome > output > activity result > activity"),
         (name = "indicators", description = "Indicators, baselines and targets per period"),
-        (name = "progress", description = "Actuals and their approval, activity progress, narratives, risks, computed progress"),
+        (name = "progress", description = "Actuals and their approval, activity progress, narratives, the risk and issue logs, computed progress"),
         (name = "reports", description = "Donor reports (UNDP quarterly, EU interim, IPTT) as PDF, XLSX or HTML"),
         (name = "work plans", description = "Annual work plans: activities with Q1-Q4 timeframe, budget lines by source and account; draft -> approved, revisions"),
         (name = "finance", description = "Expenditures, receipts, exchange rates, the budget-account catalogue, finance views and checks; money in minor units"),
@@ -135,6 +138,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(delete().to(funding::delete_contribution)),
             )
             .service(
+                resource("/contributions/{id}/budget")
+                    .route(get().to(funding::get_contribution_budget))
+                    .route(put().to(funding::replace_contribution_budget)),
+            )
+            .service(
                 resource("/results/{id}")
                     .route(get().to(results::get))
                     .route(put().to(results::update))
@@ -203,6 +211,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(delete().to(progress::delete_risk)),
             )
             .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update)))
+            .service(
+                resource("/projects/{project}/issues")
+                    .route(get().to(issues::list_issues))
+                    .route(post().to(issues::create_issue)),
+            )
+            .service(
+                resource("/issues/{id}")
+                    .route(get().to(issues::get_issue))
+                    .route(put().to(issues::update_issue))
+                    .route(delete().to(issues::delete_issue)),
+            )
             .service(
                 resource("/projects/{project}/reports")
                     .route(get().to(reports::list))

@@ -2,34 +2,47 @@
 //! with every figure computed by `domain/` (through the same store functions the API uses).
 //! Templates receive this as JSON.
 
+use super::cdr::Cdr;
 use crate::db::DbConnection;
 use crate::domain::budget::{self, Month};
 use crate::domain::period::Quarter;
 use crate::domain::progress::{Thresholds, Window};
+use crate::domain::results::compare_codes;
 use crate::error::AppError;
-use crate::store::exchange;
+use crate::schema::{memberships, users};
+use crate::store::exchange::{self, RateUsed};
 use crate::store::finance::{self, FinanceRow, FinanceSummary, SummaryQuery};
 use crate::store::funding;
-use crate::store::monitoring::{self, Narrative, Risk};
+use crate::store::issues;
+use crate::store::monitoring::{self, Narrative};
 use crate::store::progress::{self, IndicatorProgress};
 use crate::store::projects::Project;
 use crate::store::results;
 use crate::store::workplans;
+use diesel::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
     pub template: String,
     pub generated_at: String,
     pub generated_by: String,
+    /// The day the report is generated (`2025-10-06`) and the time (`14:05 UTC`), for labels
+    /// that write the date in the report's language.
+    pub generated_on: String,
+    pub generated_time: String,
     /// Unapproved data included (the report is watermarked).
     pub draft: bool,
     pub period: PeriodInfo,
     pub project: Project,
     pub donors: Vec<Donor>,
+    /// The award: every contribution in the ledger currency at the window's end.
+    pub award: Award,
     /// The EU contribution's agreement reference (the EU contract number), if any.
     pub eu_contract: Option<String>,
+    /// The EU financial statement (templates named `eu-*` of a project with an EU contribution).
+    pub eu: Option<super::eu::EuReport>,
     /// Indicators grouped by the result they measure, in results-framework order.
     pub sections: Vec<Section>,
     /// Every indicator, flat.
@@ -39,15 +52,24 @@ pub struct ReportData {
     pub narratives: Vec<Narrative>,
     /// The narrative of the window's last quarter, if written.
     pub narrative: Option<Narrative>,
-    pub risks: Vec<Risk>,
+    /// The risk log as it stood at the window's end.
+    pub risks: Vec<RiskLine>,
+    /// The issue log: issues raised by the window's end and not closed before it began.
+    pub issues: Vec<IssueLine>,
     /// People reached in the window, from sex-disaggregated `sum` indicators counting persons.
     pub target_groups: TargetGroups,
     /// Bars of indicator % of the life-of-project target (numbers and percentages).
     pub chart: Vec<ChartBar>,
     /// Per quarter of the window: IPTT columns.
     pub iptt: Iptt,
-    /// Financial part, when the project has a work plan (filled by the finance gatherer).
-    pub finance: Option<serde_json::Value>,
+    /// Financial part, when the project has a work plan up to the window's year.
+    pub finance: Option<Finance>,
+    /// The Combined Delivery Report: expenditure per output, activity, fund, implementing agent
+    /// and account, per quarter (per year for a run across years). Filled by `reports::build_document`
+    /// for the templates that use it (their source mentions `cdr.`), else none.
+    pub cdr: Option<Cdr>,
+    /// Who prepared the report and who approves it (the certification block).
+    pub certification: Certification,
     /// Changes to the project's data made during the window (the audit trail), newest first.
     pub changes: Vec<Change>,
 }
@@ -65,11 +87,21 @@ pub struct Change {
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodInfo {
     pub label: String,
+    /// `quarter`, `year` or `range` (any other run of quarters), for labels.
+    pub kind: &'static str,
+    pub from_year: i32,
+    pub from_q: u8,
+    pub to_year: i32,
+    pub to_q: u8,
     pub from: String,
     pub to: String,
     pub start_date: String,
     pub end_date: String,
+    /// 1 January of the window's last year (the start of the year to date).
+    pub year_start_date: String,
     pub next_quarter: String,
+    pub next_year: i32,
+    pub next_q: u8,
     pub quarters: Vec<String>,
 }
 
@@ -82,6 +114,76 @@ pub struct Donor {
     pub currency: String,
     pub agreement_ref: Option<String>,
     pub indirect_rate_bp: Option<i32>,
+    /// The contribution in the project's ledger currency (at `rate` when the currencies
+    /// differ: the latest stored rate up to the window's end); none without a rate.
+    pub ledger_minor: Option<i64>,
+    pub rate: Option<RateUsed>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Award {
+    pub currency: String,
+    /// The sum of the donors' `ledger_minor`.
+    pub total_minor: i64,
+    /// Whether every contribution could be converted (else the total leaves some out).
+    pub complete: bool,
+    /// The rates the conversions used.
+    pub rates: Vec<RateUsed>,
+}
+
+/// Who prepared a report and who approves it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Certification {
+    /// The user who generates the report.
+    pub prepared_by: Signatory,
+    /// The generation date (`YYYY-MM-DD`).
+    pub prepared_on: String,
+    /// The project's managers (by membership): they approve and issue reports. Empty when the
+    /// project has none: the block then leaves the name to be written in.
+    pub approvers: Vec<Signatory>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signatory {
+    pub name: String,
+    pub email: Option<String>,
+    /// The role on the project (`coordinator`, `manager`, ...), `admin`, or none.
+    pub role: Option<String>,
+}
+
+/// A risk as it stood at the window's end: the rating of its latest review at or before the
+/// end (its current rating when it had none by then).
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskLine {
+    pub code: String,
+    pub description: String,
+    pub category: String,
+    pub likelihood: i32,
+    pub impact: i32,
+    pub level: &'static str,
+    pub mitigation: Option<String>,
+    pub owner: Option<String>,
+    pub status: String,
+    /// The quarter of that review (`2025-Q3`, and as year and quarter) and its note.
+    pub reviewed: Option<String>,
+    pub reviewed_year: Option<i32>,
+    pub reviewed_q: Option<u8>,
+    pub note: Option<String>,
+}
+
+/// An issue as it stood at the window's end (closed only if closed by then).
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueLine {
+    pub code: String,
+    pub issue_type: String,
+    pub description: String,
+    pub raised_on: String,
+    pub raised_by: Option<String>,
+    pub priority: String,
+    pub response: Option<String>,
+    pub owner: Option<String>,
+    pub status: String,
+    pub closed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +209,13 @@ pub struct IndicatorLine {
     pub men: Option<f64>,
     /// The baseline in words when there is no number (qualitative indicators).
     pub baseline_note: Option<String>,
+    /// A yes/no milestone: its values as yes (1) or no (0), for "Yes" / "No" in words.
+    pub yes_no: bool,
+    pub baseline_yes: Option<bool>,
+    pub target_year_yes: Option<bool>,
+    pub target_lop_yes: Option<bool>,
+    pub actual_period_yes: Option<bool>,
+    pub actual_cumulative_yes: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -119,6 +228,8 @@ pub struct ActivityLine {
     pub narrative: Option<String>,
     /// Work-plan marks Q1..Q4 of the window's last year (empty without a work plan).
     pub planned: Vec<bool>,
+    /// The same as quarter numbers (`[2, 3]`).
+    pub planned_quarters: Vec<u8>,
     pub planned_this_quarter: bool,
     pub planned_next_quarter: bool,
 }
@@ -139,12 +250,27 @@ pub struct ChartBar {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Iptt {
     /// The IPTT's periods: the window's quarters, or its years when it spans more than 8 quarters.
-    pub periods: Vec<String>,
+    pub periods: Vec<IpttPeriod>,
     pub rows: Vec<IpttRow>,
+}
+
+/// A column group of the IPTT: a quarter, or (part of) a year.
+#[derive(Debug, Clone, Serialize)]
+pub struct IpttPeriod {
+    pub label: String,
+    pub year: i32,
+    /// The quarter, for a quarter column; none for a year.
+    pub quarter: Option<u8>,
+    /// For a year column: the quarters it covers (1 and 4 for a whole year).
+    pub from_q: u8,
+    pub to_q: u8,
+    pub whole_year: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IpttRow {
+    /// The row's number in the table (1, 2, ...).
+    pub number: usize,
     pub code: String,
     pub title: String,
     pub unit: String,
@@ -158,8 +284,19 @@ pub struct IpttRow {
     pub lop_target: Option<f64>,
     pub lop_actual: Option<f64>,
     pub lop_percent: Option<f64>,
+    /// Text targets and values (qualitative indicators).
+    pub lop_target_text: Option<String>,
+    pub lop_text: Option<String>,
+    /// Yes/no milestones: the values as yes or no.
+    pub yes_no: bool,
+    pub baseline_yes: Option<bool>,
+    pub lop_target_yes: Option<bool>,
+    pub lop_actual_yes: Option<bool>,
+    /// % met is baseline-aware (levels): (actual - baseline) / (target - baseline).
+    pub baseline_aware: bool,
     pub cells: Vec<IpttCell>,
-    /// One row per disaggregation category (e.g. sex: women), actuals per quarter.
+    /// One row per disaggregation category (e.g. sex: women): its actual to date and share,
+    /// and its actual and share in each period.
     pub disaggregation: Vec<IpttDisaggregation>,
 }
 
@@ -168,12 +305,24 @@ pub struct IpttCell {
     pub target: Option<f64>,
     pub actual: Option<f64>,
     pub percent: Option<f64>,
+    pub target_text: Option<String>,
+    pub text: Option<String>,
+    pub target_yes: Option<bool>,
+    pub actual_yes: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IpttDisaggregation {
+    /// `sex: women`
     pub label: String,
+    pub dimension: String,
+    pub category: String,
+    /// Life of project (to the window's end): the category's actual and its share of the
+    /// dimension's total (%).
+    pub lop_actual: Option<f64>,
+    pub lop_share: Option<f64>,
     pub actuals: Vec<Option<f64>>,
+    pub shares: Vec<Option<f64>>,
 }
 
 fn level_label(level: &str) -> String {
@@ -186,6 +335,11 @@ fn level_label(level: &str) -> String {
         other => other,
     }
     .to_string()
+}
+
+/// A yes/no milestone's value (1 yes, 0 no) as a yes or a no.
+fn yes(v: Option<f64>) -> Option<bool> {
+    v.map(|x| x >= 0.5)
 }
 
 fn line(p: IndicatorProgress, baseline_note: Option<String>) -> IndicatorLine {
@@ -202,14 +356,137 @@ fn line(p: IndicatorProgress, baseline_note: Option<String>) -> IndicatorLine {
         1
     };
     let sex = pr.disaggregation.get("sex");
+    let yes_no = p.measure == "yes_no";
+    let yn = |v: Option<f64>| if yes_no { yes(v) } else { None };
     IndicatorLine {
         women: sex.and_then(|m| m.get("women").copied()),
         men: sex.and_then(|m| m.get("men").copied()),
         decimals,
         // The note stands in for a baseline only when there is no number.
         baseline_note: baseline_note.filter(|_| pr.baseline.is_none()),
+        yes_no,
+        baseline_yes: yn(pr.baseline),
+        target_year_yes: yn(pr.target_year),
+        target_lop_yes: yn(pr.target_lop),
+        actual_period_yes: yn(pr.actual_period),
+        actual_cumulative_yes: yn(pr.actual_cumulative),
         progress: p,
     }
+}
+
+fn period_info(window: Window) -> PeriodInfo {
+    let kind = match window.as_period() {
+        Some(crate::domain::period::Period::Quarter(_)) => "quarter",
+        Some(crate::domain::period::Period::Year(_)) => "year",
+        _ => "range",
+    };
+    let next = window.to.next();
+    PeriodInfo {
+        label: window.label(),
+        kind,
+        from_year: window.from.year,
+        from_q: window.from.q,
+        to_year: window.to.year,
+        to_q: window.to.q,
+        from: window.from.to_string(),
+        to: window.to.to_string(),
+        start_date: window.from.start().to_string(),
+        end_date: window.to.end().to_string(),
+        year_start_date: Quarter { year: window.to.year, q: 1 }.start().to_string(),
+        next_quarter: next.to_string(),
+        next_year: next.year,
+        next_q: next.q,
+        quarters: window.from.through(window.to).map(|q| q.to_string()).collect(),
+    }
+}
+
+/// The risk log at the window's end.
+fn risks_at(conn: &mut DbConnection, project: &Project, window: Window) -> Result<Vec<RiskLine>, AppError> {
+    let end = window.to.to_string();
+    Ok(monitoring::list_risks(conn, project.id)?
+        .into_iter()
+        .map(|r| {
+            let review = r.updates.iter().filter(|u| u.period <= end).max_by(|a, b| a.period.cmp(&b.period));
+            let (likelihood, impact, status) = match review {
+                Some(u) => (u.likelihood, u.impact, u.status.clone()),
+                None => (r.likelihood, r.impact, r.status.clone()),
+            };
+            RiskLine {
+                code: r.code,
+                description: r.description,
+                category: r.category,
+                likelihood,
+                impact,
+                level: crate::domain::monitoring::risk_level(likelihood, impact).as_str(),
+                mitigation: r.mitigation,
+                owner: r.owner,
+                status,
+                reviewed: review.map(|u| u.period.clone()),
+                reviewed_year: review.and_then(|u| u.period.parse::<Quarter>().ok()).map(|q| q.year),
+                reviewed_q: review.and_then(|u| u.period.parse::<Quarter>().ok()).map(|q| q.q),
+                note: review.map(|u| u.note.clone()),
+            }
+        })
+        .collect())
+}
+
+/// The issue log of the window: raised by its end, not closed before it began; an issue
+/// closed after the window's end is shown as it stood then (open).
+fn issues_in(conn: &mut DbConnection, project: &Project, window: Window) -> Result<Vec<IssueLine>, AppError> {
+    let (start, end) = (window.from.start(), window.to.end());
+    Ok(issues::list(conn, project.id)?
+        .into_iter()
+        .filter(|i| i.raised_on <= end && i.closed_on.is_none_or(|c| c >= start))
+        .map(|i| {
+            let closed = i.closed_on.filter(|c| *c <= end);
+            let status = if i.status == "closed" && closed.is_none() { "open".to_string() } else { i.status };
+            IssueLine {
+                code: i.code,
+                issue_type: i.issue_type,
+                description: i.description,
+                raised_on: i.raised_on.to_string(),
+                raised_by: i.raised_by,
+                priority: i.priority,
+                response: i.response,
+                owner: i.owner,
+                status,
+                closed_on: closed.map(|c| c.to_string()),
+            }
+        })
+        .collect())
+}
+
+/// Who prepares (the user generating, found by email) and who approves (the project's managers).
+fn certification(conn: &mut DbConnection, project: &Project, generated_by: &str) -> Result<Certification, AppError> {
+    let user: Option<(i64, String, String, bool)> = users::table
+        .filter(users::email.eq(generated_by))
+        .select((users::id, users::name, users::email, users::is_admin))
+        .first(conn)
+        .optional()?;
+    let prepared_by = match user {
+        Some((id, name, email, is_admin)) => {
+            let role: Option<String> = memberships::table
+                .filter(memberships::user_id.eq(id))
+                .filter(memberships::project_id.eq(project.id))
+                .select(memberships::role)
+                .first(conn)
+                .optional()?;
+            Signatory { name, email: Some(email), role: role.or_else(|| is_admin.then(|| "admin".to_string())) }
+        }
+        None => Signatory { name: generated_by.to_string(), email: None, role: None },
+    };
+    let approvers = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::project_id.eq(project.id))
+        .filter(memberships::role.eq("manager"))
+        .filter(users::active.eq(true))
+        .select((users::name, users::email))
+        .order(users::name)
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(name, email)| Signatory { name, email: Some(email), role: Some("manager".into()) })
+        .collect();
+    Ok(Certification { prepared_by, prepared_on: chrono::Utc::now().date_naive().to_string(), approvers })
 }
 
 /// Gathers the report data. `include_unapproved` makes a draft.
@@ -230,11 +507,16 @@ pub fn gather(
         inputs.indicators().iter().map(|i| (i.id, i.baseline_note.clone())).collect();
     let nodes = results::list(conn, project.id)?;
 
+    let mut summaries = Summaries::default();
+    // Contributions in the ledger currency at the window's end, as the finance summary of the
+    // window's last quarter converts them.
+    let at_end = summaries.get(conn, project, &window.to.to_string())?;
     let sources = funding::list_sources(conn)?;
     let donors: Vec<Donor> = funding::list_contributions(conn, project.id)?
         .into_iter()
         .filter_map(|c| {
             let s = sources.iter().find(|s| s.id == c.funding_source_id)?;
+            let status = at_end.contributions.iter().find(|x| x.funding_source_id == c.funding_source_id);
             Some(Donor {
                 code: s.code.clone(),
                 name: s.name.clone(),
@@ -243,10 +525,19 @@ pub fn gather(
                 currency: c.currency,
                 agreement_ref: c.agreement_ref,
                 indirect_rate_bp: c.indirect_rate_bp,
+                ledger_minor: status.and_then(|x| x.committed_ledger_minor),
+                rate: status.and_then(|x| x.committed_rate.clone()),
             })
         })
         .collect();
     let eu_contract = donors.iter().find(|d| d.kind == "eu").and_then(|d| d.agreement_ref.clone());
+    let award_total: i128 = donors.iter().filter_map(|d| d.ledger_minor).map(i128::from).sum();
+    let award = Award {
+        currency: project.currency.clone(),
+        total_minor: i64::try_from(award_total).map_err(|_| AppError::Internal("award out of range".into()))?,
+        complete: donors.iter().all(|d| d.ledger_minor.is_some()),
+        rates: donors.iter().filter_map(|d| d.rate.clone()).collect(),
+    };
 
     let lines: Vec<IndicatorLine> = progress
         .indicators
@@ -299,6 +590,7 @@ pub fn gather(
         .filter(|n| n.level == "activity")
         .map(|n| {
             let p = progress_rows.iter().find(|r| r.progress.result_id == n.id);
+            let planned = marks.get(&n.id).map(|m| m.to_vec()).unwrap_or_default();
             ActivityLine {
                 code: n.code.clone(),
                 title: n.title.clone(),
@@ -306,7 +598,8 @@ pub fn gather(
                 status: p.map(|r| r.progress.status.clone()),
                 percent_complete: p.map(|r| r.progress.percent_complete),
                 narrative: p.and_then(|r| r.progress.narrative.clone()),
-                planned: marks.get(&n.id).map(|m| m.to_vec()).unwrap_or_default(),
+                planned_quarters: (1..=4u8).filter(|q| planned.get(usize::from(q - 1)) == Some(&true)).collect(),
+                planned,
                 planned_this_quarter: marks.get(&n.id).is_some_and(|m| m[usize::from(last.q) - 1]),
                 planned_next_quarter: next_marks.get(&n.id).is_some_and(|m| m[usize::from(next.q) - 1]),
             }
@@ -320,35 +613,35 @@ pub fn gather(
         .collect();
     let narrative = narratives.iter().find(|n| n.period == last.to_string()).cloned();
 
-    let iptt = build_iptt(&inputs, &lines, &quarters, thresholds);
+    let iptt = build_iptt(&inputs, &lines, &quarters, project, thresholds);
+    let now = chrono::Utc::now();
 
     Ok(ReportData {
         template: template.to_string(),
-        generated_at: chrono::Utc::now().format("%d %b %Y %H:%M UTC").to_string(),
+        generated_at: now.format("%d %b %Y %H:%M UTC").to_string(),
         generated_by: generated_by.to_string(),
+        generated_on: now.date_naive().to_string(),
+        generated_time: now.format("%H:%M UTC").to_string(),
         draft: include_unapproved,
-        period: PeriodInfo {
-            label: window.label(),
-            from: window.from.to_string(),
-            to: window.to.to_string(),
-            start_date: window.from.start().to_string(),
-            end_date: window.to.end().to_string(),
-            next_quarter: window.to.next().to_string(),
-            quarters: quarters.iter().map(|q| q.to_string()).collect(),
-        },
+        period: period_info(window),
         project: project.clone(),
         donors,
+        award,
         eu_contract,
+        eu: super::eu::gather(conn, project, template, window, generated_by)?,
         sections,
         indicators: lines,
         activities,
         narratives,
         narrative,
-        risks: monitoring::list_risks(conn, project.id)?,
+        risks: risks_at(conn, project, window)?,
+        issues: issues_in(conn, project, window)?,
         target_groups,
         chart,
         iptt,
-        finance: gather_finance(conn, project, window)?,
+        finance: gather_finance(conn, project, window, &mut summaries)?,
+        cdr: None,
+        certification: certification(conn, project, generated_by)?,
         changes: crate::store::audit::list(
             conn,
             Some(project.id),
@@ -373,11 +666,13 @@ pub fn gather(
 }
 
 /// IPTT: for each period (the window's quarters, or its years when it spans more than eight
-/// quarters), the indicator's target, actual and % met, by the same `domain::progress` rules.
+/// quarters), the indicator's target, actual and % met, by the same `domain::progress` rules;
+/// life of project to the window's end; disaggregation with shares.
 fn build_iptt(
     inputs: &progress::ProgressInputs,
     lines: &[IndicatorLine],
     quarters: &[Quarter],
+    project: &Project,
     thresholds: Thresholds,
 ) -> Iptt {
     // Long windows get one column group per year, or the table would not fit a page.
@@ -392,33 +687,82 @@ fn build_iptt(
     } else {
         quarters.iter().map(|q| Window::quarter(*q)).collect()
     };
-    let per_quarter: Vec<Vec<IndicatorProgress>> =
+    let yearly = quarters.len() > 8;
+    let per_window: Vec<Vec<IndicatorProgress>> =
         windows.iter().map(|w| progress::compute_window(inputs, *w, thresholds).indicators).collect();
+    // Life of project to the window's end: the disaggregation of everything counted so far.
+    let end = quarters[quarters.len() - 1];
+    let start = Quarter::of(project.start_date).min(end);
+    let lop = progress::compute_window(inputs, Window { from: start, to: end }, thresholds).indicators;
+    let share = |part: Option<f64>, whole: f64| part.filter(|_| whole > 0.0).map(|p| 100.0 * p / whole);
     let rows = lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let cells: Vec<IpttCell> = per_quarter
+            let yes_no = l.progress.measure == "yes_no";
+            let qualitative = l.progress.measure == "qualitative";
+            let yn = |v: Option<f64>| if yes_no { yes(v) } else { None };
+            let cells: Vec<IpttCell> = per_window
                 .iter()
                 .map(|ind| {
                     let p = &ind[i].progress;
-                    IpttCell { target: p.target_period, actual: p.actual_period, percent: p.percent_of_period_target }
+                    IpttCell {
+                        target: p.target_period,
+                        actual: p.actual_period,
+                        percent: p.percent_of_period_target,
+                        // A described target stands in for a number only for qualitative indicators.
+                        target_text: p.target_text.clone().filter(|_| qualitative && p.target_period.is_none()),
+                        text: p.text.clone(),
+                        target_yes: yn(p.target_period),
+                        actual_yes: yn(p.actual_period),
+                    }
                 })
                 .collect();
             let mut disaggregation = vec![];
-            for (dim, cats) in &l.progress.progress.disaggregation {
-                for cat in cats.keys() {
+            let lop_dis = &lop[i].progress.disaggregation;
+            let mut dims: Vec<&String> = lop_dis.keys().collect();
+            for ind in &per_window {
+                dims.extend(ind[i].progress.disaggregation.keys());
+            }
+            dims.sort();
+            dims.dedup();
+            for dim in dims {
+                let mut cats: Vec<&String> = lop_dis.get(dim).map(|m| m.keys().collect()).unwrap_or_default();
+                for ind in &per_window {
+                    cats.extend(ind[i].progress.disaggregation.get(dim).into_iter().flat_map(|m| m.keys()));
+                }
+                cats.sort();
+                cats.dedup();
+                let lop_total: f64 = lop_dis.get(dim).map(|m| m.values().sum()).unwrap_or(0.0);
+                for cat in cats {
+                    let lop_actual = lop_dis.get(dim).and_then(|m| m.get(cat)).copied();
+                    let actuals: Vec<Option<f64>> = per_window
+                        .iter()
+                        .map(|ind| ind[i].progress.disaggregation.get(dim).and_then(|m| m.get(cat)).copied())
+                        .collect();
+                    let shares = per_window
+                        .iter()
+                        .zip(&actuals)
+                        .map(|(ind, a)| {
+                            let whole =
+                                ind[i].progress.disaggregation.get(dim).map(|m| m.values().sum()).unwrap_or(0.0);
+                            share(*a, whole)
+                        })
+                        .collect();
                     disaggregation.push(IpttDisaggregation {
                         label: format!("{dim}: {cat}"),
-                        actuals: per_quarter
-                            .iter()
-                            .map(|ind| ind[i].progress.disaggregation.get(dim).and_then(|m| m.get(cat)).copied())
-                            .collect(),
+                        dimension: dim.clone(),
+                        category: cat.clone(),
+                        lop_actual,
+                        lop_share: share(lop_actual, lop_total),
+                        actuals,
+                        shares,
                     });
                 }
             }
             let p = &l.progress.progress;
             IpttRow {
+                number: i + 1,
                 code: l.progress.code.clone(),
                 title: l.progress.title.clone(),
                 unit: l.progress.unit.clone(),
@@ -432,12 +776,30 @@ fn build_iptt(
                 lop_target: p.target_lop,
                 lop_actual: p.actual_cumulative,
                 lop_percent: p.percent_of_lop_target,
+                lop_target_text: lop[i].progress.target_text.clone().filter(|_| qualitative && p.target_lop.is_none()),
+                lop_text: p.text.clone(),
+                yes_no,
+                baseline_yes: yn(p.baseline),
+                lop_target_yes: yn(p.target_lop),
+                lop_actual_yes: yn(p.actual_cumulative),
+                baseline_aware: !(l.progress.accumulation == "sum" && l.progress.measure == "number"),
                 cells,
                 disaggregation,
             }
         })
         .collect();
-    Iptt { periods: windows.iter().map(|w| w.label()).collect(), rows }
+    let periods = windows
+        .iter()
+        .map(|w| IpttPeriod {
+            label: w.label(),
+            year: w.to.year,
+            quarter: (!yearly).then_some(w.to.q),
+            from_q: w.from.q,
+            to_q: w.to.q,
+            whole_year: w.from.q == 1 && w.to.q == 4,
+        })
+        .collect();
+    Iptt { periods, rows }
 }
 
 /// One line of a financial view in a report.
@@ -462,58 +824,177 @@ impl MoneyRow {
             delivery_percent: budget::delivery_rate_bp(expenditure_minor, budget_minor).map(|bp| bp as f64 / 100.0),
         }
     }
+}
 
-    /// The total of rows: sums, so a total always equals its lines.
-    fn total(rows: &[MoneyRow]) -> MoneyRow {
-        let (b, e) = rows.iter().fold((0, 0), |(b, e), r| (b + r.budget_minor, e + r.expenditure_minor));
-        MoneyRow::new("Total".into(), String::new(), b, e)
+/// Budget against expenditure over one scope (the period, the year to date, since the start).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Delivery {
+    pub budget_minor: i64,
+    pub expenditure_minor: i64,
+    pub balance_minor: i64,
+    /// Expenditure / budget (%, from basis points rounded half away from zero); none without budget.
+    pub delivery_percent: Option<f64>,
+}
+
+impl Delivery {
+    fn new(budget_minor: i64, expenditure_minor: i64) -> Self {
+        Delivery {
+            budget_minor,
+            expenditure_minor,
+            balance_minor: budget_minor - expenditure_minor,
+            delivery_percent: budget::delivery_rate_bp(expenditure_minor, budget_minor).map(|bp| bp as f64 / 100.0),
+        }
     }
+}
+
+/// A line of a delivery view: one output, activity, funding source or account.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryRow {
+    /// Code of the output, activity, source or account; `-` for lines outside any activity.
+    pub key: String,
+    pub name: String,
+    /// False for the `-` row (plan-level lines such as GMS).
+    pub assigned: bool,
+    /// The window: its budget (the approved plans' quarterly budget) and expenditure.
+    pub period: Delivery,
+    /// The year to date: against the approved work plan of the window's year (its whole budget).
+    pub ytd: Delivery,
+    /// Since the start of the project: against the approved work plans of every year to the
+    /// window's year.
+    pub cumulative: Delivery,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct MoneyView {
-    pub sheet: String,
-    pub label: String,
-    pub rows: Vec<MoneyRow>,
-    pub total: MoneyRow,
+pub struct DeliveryView {
+    /// `output`, `activity`, `source` or `account`.
+    pub kind: &'static str,
+    pub rows: Vec<DeliveryRow>,
+    /// The sum of the rows.
+    pub total: DeliveryRow,
 }
 
-/// Adds up the quarter summaries' rows of one view, by key.
-fn merge_view(summaries: &[FinanceSummary], pick: fn(&FinanceSummary) -> &Vec<FinanceRow>) -> Vec<MoneyRow> {
-    let mut out: Vec<MoneyRow> = vec![];
-    for s in summaries {
-        for r in pick(s) {
-            match out.iter_mut().find(|o| o.key == r.key) {
-                Some(o) => {
-                    o.budget_minor += r.budget_minor;
-                    o.expenditure_minor += r.expenditure_minor;
+/// A year's work plan as the report counts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanLine {
+    pub year: i32,
+    pub revision: i32,
+    pub status: String,
+    pub approved_on: Option<String>,
+    pub total_minor: i64,
+    /// Only an approved plan is a budget; a draft is shown but not counted.
+    pub counted: bool,
+}
+
+/// The financial part of a report, in the project's ledger currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finance {
+    pub currency: String,
+    /// The plans of the window's years, in words (`2025 revision 1 (approved)`).
+    pub years: String,
+    /// Every year's current plan, counted or not.
+    pub plans: Vec<PlanLine>,
+    /// Years whose plan is still a draft: no budget for them.
+    pub draft_years: Vec<i32>,
+    /// The approved work plans of every year.
+    pub total_budget_minor: i64,
+    /// Output, activity, funding source, account: the window, the year to date, since the start.
+    pub views: Vec<DeliveryView>,
+    /// Budget and expenditure of the window by output.
+    pub by_output: Vec<MoneyRow>,
+    /// Delivery by output for the year to date against the approved AWP of the year: every
+    /// output the plan budgets, 0 % included.
+    pub chart: Vec<ChartBar>,
+    /// The EU statement (EUR at the stored rate of the window's last month).
+    pub eu: Option<serde_json::Value>,
+}
+
+/// Finance summaries of a report, each asked for once.
+#[derive(Default)]
+struct Summaries(HashMap<String, FinanceSummary>);
+
+impl Summaries {
+    fn get(&mut self, conn: &mut DbConnection, project: &Project, period: &str) -> Result<FinanceSummary, AppError> {
+        if let Some(s) = self.0.get(period) {
+            return Ok(s.clone());
+        }
+        let s = finance::summary(conn, project, &SummaryQuery { period: Some(period.to_string()) })?;
+        self.0.insert(period.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+/// Budget and expenditure per scope (period, year to date, cumulative), exact.
+type Scoped = [[i128; 2]; 3];
+
+/// The four views' lines, added up exactly per scope (period, year to date, cumulative).
+#[derive(Default)]
+struct Views {
+    /// view -> key -> (name, [scope][budget, expenditure])
+    rows: [BTreeMap<String, (String, Scoped)>; 4],
+}
+
+const VIEW_KINDS: [&str; 4] = ["output", "activity", "source", "account"];
+
+impl Views {
+    /// Adds a summary's rows to a scope: its budget when `budget`, its expenditure when `spend`.
+    fn add(&mut self, s: &FinanceSummary, scope: usize, budget: bool, spend: bool) {
+        let groups: [&Vec<FinanceRow>; 4] = [&s.by_output, &s.by_activity, &s.by_funding_source, &s.by_account];
+        for (view, rows) in groups.into_iter().enumerate() {
+            for r in rows {
+                let slot = self.rows[view].entry(r.key.clone()).or_insert_with(|| (r.label.clone(), [[0; 2]; 3]));
+                if budget {
+                    slot.1[scope][0] += i128::from(r.budget_minor);
                 }
-                None => out.push(MoneyRow {
-                    key: r.key.clone(),
-                    name: r.label.clone(),
-                    budget_minor: r.budget_minor,
-                    expenditure_minor: r.expenditure_minor,
-                    ..Default::default()
-                }),
+                if spend {
+                    slot.1[scope][1] += i128::from(r.expenditure_minor);
+                }
             }
         }
     }
-    out.into_iter().map(|r| MoneyRow::new(r.key, r.name, r.budget_minor, r.expenditure_minor)).collect()
+
+    fn finish(self) -> Result<Vec<DeliveryView>, AppError> {
+        let narrow = |v: i128| i64::try_from(v).map_err(|_| AppError::Internal("finance figure out of range".into()));
+        let delivery = |v: [i128; 2]| -> Result<Delivery, AppError> { Ok(Delivery::new(narrow(v[0])?, narrow(v[1])?)) };
+        let mut out = vec![];
+        for (view, rows) in self.rows.into_iter().enumerate() {
+            let mut lines = vec![];
+            let mut sums = [[0i128; 2]; 3];
+            for (key, (name, v)) in rows {
+                for (s, x) in sums.iter_mut().zip(v.iter()) {
+                    s[0] += x[0];
+                    s[1] += x[1];
+                }
+                lines.push(DeliveryRow {
+                    assigned: key != "-",
+                    key,
+                    name,
+                    period: delivery(v[0])?,
+                    ytd: delivery(v[1])?,
+                    cumulative: delivery(v[2])?,
+                });
+            }
+            if view < 2 {
+                lines.sort_by(|a, b| match (a.assigned, b.assigned) {
+                    (true, true) => compare_codes(&a.key, &b.key),
+                    (x, y) => y.cmp(&x),
+                });
+            }
+            let total = DeliveryRow {
+                key: "total".into(),
+                name: String::new(),
+                assigned: true,
+                period: delivery(sums[0])?,
+                ytd: delivery(sums[1])?,
+                cumulative: delivery(sums[2])?,
+            };
+            out.push(DeliveryView { kind: VIEW_KINDS[view], rows: lines, total });
+        }
+        Ok(out)
+    }
 }
 
-/// The financial part of a report: budget (phased by quarter) against expenditure over the
-/// window, by output, activity, funding source, account and EU heading; for EU-funded projects
-/// the same in EUR at the stored rate of the window's last month.
-pub fn gather_finance(
-    conn: &mut DbConnection,
-    project: &Project,
-    window: Window,
-) -> Result<Option<serde_json::Value>, AppError> {
-    let plans = workplans::current_plans(conn, project.id)?;
-    if !plans.iter().any(|p| p.year >= window.from.year && p.year <= window.to.year) {
-        return Ok(None);
-    }
-    // Whole years in one summary each (a summary reads the plan once), other quarters alone.
+/// The window split into whole years (one summary reads a year at once) and single quarters.
+fn periods_of(window: Window) -> Vec<String> {
     let mut periods = vec![];
     let mut q = window.from;
     while q <= window.to {
@@ -526,80 +1007,168 @@ pub fn gather_finance(
             q = q.next();
         }
     }
-    let mut summaries = vec![];
-    for period in periods {
-        summaries.push(finance::summary(conn, project, &SummaryQuery { period: Some(period) })?);
+    periods
+}
+
+fn year_of(period: &str) -> i32 {
+    period.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default()
+}
+
+/// The financial part of a report: budget against expenditure by output, activity, funding
+/// source and account, for the window (the approved plans' quarterly budget), the year to date
+/// (against the approved AWP of the year) and since the start (against the approved AWPs to
+/// date), every figure the finance summary's (`GET /projects/{p}/finance/summary`) for the same
+/// periods. A draft plan is never a budget: its years count no budget. For EU-funded projects
+/// the window's figures in EUR at the stored rate of its last month.
+fn gather_finance(
+    conn: &mut DbConnection,
+    project: &Project,
+    window: Window,
+    summaries: &mut Summaries,
+) -> Result<Option<Finance>, AppError> {
+    let plans = workplans::current_plans(conn, project.id)?;
+    if !plans.iter().any(|p| p.year <= window.to.year) {
+        return Ok(None);
     }
-    let lop = finance::summary(conn, project, &SummaryQuery { period: Some("LOP".into()) })?;
-    let view = |sheet: &str, label: &str, rows: Vec<MoneyRow>| {
-        let total = MoneyRow::total(&rows);
-        MoneyView { sheet: sheet.into(), label: label.into(), rows, total }
+    let totals: HashMap<i64, i64> =
+        workplans::list(conn, project.id)?.into_iter().map(|p| (p.plan.id, p.total_minor)).collect();
+    let approved: HashSet<i32> = plans.iter().filter(|p| p.status == "approved").map(|p| p.year).collect();
+    let counted = |period: &str| approved.contains(&year_of(period));
+
+    let mut views = Views::default();
+    let (mut by_output, mut by_source, mut by_heading): (Vec<MoneyRow>, Vec<MoneyRow>, Vec<MoneyRow>) =
+        (vec![], vec![], vec![]);
+    for period in periods_of(window) {
+        let s = summaries.get(conn, project, &period)?;
+        let budget = counted(&period);
+        views.add(&s, 0, budget, true);
+        let merge = |out: &mut Vec<MoneyRow>, rows: &[FinanceRow]| {
+            for r in rows {
+                let b = if budget { r.budget_minor } else { 0 };
+                match out.iter_mut().find(|o| o.key == r.key) {
+                    Some(o) => {
+                        o.budget_minor += b;
+                        o.expenditure_minor += r.expenditure_minor;
+                    }
+                    None => out.push(MoneyRow::new(r.key.clone(), r.label.clone(), b, r.expenditure_minor)),
+                }
+            }
+        };
+        merge(&mut by_output, &s.by_output);
+        merge(&mut by_source, &s.by_funding_source);
+        merge(&mut by_heading, &s.by_eu_heading);
+    }
+    let rebuild = |rows: Vec<MoneyRow>| -> Vec<MoneyRow> {
+        rows.into_iter().map(|r| MoneyRow::new(r.key, r.name, r.budget_minor, r.expenditure_minor)).collect()
     };
-    let by_output = merge_view(&summaries, |s| &s.by_output);
-    let by_source = merge_view(&summaries, |s| &s.by_funding_source);
-    let by_heading = merge_view(&summaries, |s| &s.by_eu_heading);
-    let views = vec![
-        view("Finance by output", "Output", by_output.clone()),
-        view("Finance by activity", "Activity", merge_view(&summaries, |s| &s.by_activity)),
-        view("Finance by source", "Funding source", by_source.clone()),
-        view("Finance by account", "Budget account", merge_view(&summaries, |s| &s.by_account)),
-    ];
+    let (by_output, by_source, by_heading) = (rebuild(by_output), rebuild(by_source), rebuild(by_heading));
+
+    // The year to date: the whole approved AWP of the year against what is spent since Q1.
+    let year = window.to.year.to_string();
+    let ytd_spend: Vec<String> =
+        if window.to.q == 4 { vec![year.clone()] } else { (1..=window.to.q).map(|q| format!("{year}-Q{q}")).collect() };
+    let awp = summaries.get(conn, project, &year)?;
+    for scope in [1, 2] {
+        views.add(&awp, scope, counted(&year), false);
+        for period in &ytd_spend {
+            let s = summaries.get(conn, project, period)?;
+            views.add(&s, scope, false, true);
+        }
+    }
+    // Since the start: every earlier year, whole.
+    for y in chrono::Datelike::year(&project.start_date)..window.to.year {
+        let s = summaries.get(conn, project, &y.to_string())?;
+        views.add(&s, 2, approved.contains(&y), true);
+    }
+    let views = views.finish()?;
+    let chart = views[0]
+        .rows
+        .iter()
+        .filter(|r| r.ytd.budget_minor > 0)
+        .map(|r| ChartBar { label: r.key.clone(), value: r.ytd.delivery_percent.unwrap_or(0.0) })
+        .collect();
+
+    let plan_lines: Vec<PlanLine> = plans
+        .iter()
+        .map(|p| PlanLine {
+            year: p.year,
+            revision: p.revision,
+            status: p.status.clone(),
+            approved_on: p.approved_on.map(|d| d.to_string()),
+            total_minor: totals.get(&p.id).copied().unwrap_or_default(),
+            counted: p.status == "approved",
+        })
+        .collect();
+    let total_budget_minor = plan_lines.iter().filter(|p| p.counted).map(|p| i128::from(p.total_minor)).sum::<i128>();
     let years: Vec<String> = plans
         .iter()
         .filter(|p| p.year >= window.from.year && p.year <= window.to.year)
         .map(|p| format!("{} revision {} ({})", p.year, p.revision, p.status))
         .collect();
+    let narrow = |v: i128| i64::try_from(v).map_err(|_| AppError::Internal("finance figure out of range".into()));
 
+    Ok(Some(Finance {
+        currency: project.currency.clone(),
+        years: years.join(", "),
+        draft_years: plans.iter().filter(|p| p.status != "approved").map(|p| p.year).collect(),
+        plans: plan_lines,
+        total_budget_minor: narrow(total_budget_minor)?,
+        views,
+        by_output,
+        chart,
+        eu: eu_statement(conn, project, window, &by_source, &by_heading)?,
+    }))
+}
+
+/// The window's figures in EUR at the stored rate of its last month, for EU-funded projects.
+fn eu_statement(
+    conn: &mut DbConnection,
+    project: &Project,
+    window: Window,
+    by_source: &[MoneyRow],
+    by_heading: &[MoneyRow],
+) -> Result<Option<serde_json::Value>, AppError> {
     let sources = funding::list_sources(conn)?;
     let eu_source_codes: Vec<String> = sources.iter().filter(|s| s.kind == "eu").map(|s| s.code.clone()).collect();
     let has_eu = funding::list_contributions(conn, project.id)?
         .iter()
         .any(|c| sources.iter().any(|s| s.id == c.funding_source_id && s.kind == "eu"));
-    let eu = if has_eu && project.currency != "EUR" {
-        let month = Month { year: window.to.year, month: u32::from(window.to.q) * 3 };
-        let rate = exchange::latest_up_to(conn, &project.currency, "EUR", month)?.ok_or_else(|| {
-            AppError::field(
-                "exchange_rate",
-                format!(
-                    "no {}/EUR exchange rate stored for {month} or earlier: add the UN operational rate first",
-                    project.currency
-                ),
-            )
-        })?;
-        let how = rate.use_for(&project.currency);
-        let eur = |minor: i64| budget::convert(minor, &project.currency, "EUR", rate.rate_micros, how).unwrap_or(0);
-        let headings: Vec<serde_json::Value> = by_heading
-            .iter()
-            .map(|r| {
-                serde_json::json!({"heading": r.key, "name": r.name, "budget_minor": eur(r.budget_minor),
-                    "expenditure_minor": eur(r.expenditure_minor)})
-            })
-            .collect();
-        let sources_eur: Vec<serde_json::Value> = by_source
-            .iter()
-            .map(|r| {
-                let is_eu = eu_source_codes.contains(&r.key);
-                serde_json::json!({"code": r.key, "name": r.name, "share": if is_eu { "EU contribution" } else { "co-financing" },
-                    "budget_minor": eur(r.budget_minor), "expenditure_minor": eur(r.expenditure_minor)})
-            })
-            .collect();
-        let sum = |v: &[serde_json::Value], k: &str| v.iter().map(|x| x[k].as_i64().unwrap_or(0)).sum::<i64>();
-        Some(serde_json::json!({
-            "rate": rate,
-            "headings": headings,
-            "headings_total": {"budget_minor": sum(&headings, "budget_minor"), "expenditure_minor": sum(&headings, "expenditure_minor")},
-            "sources": sources_eur,
-            "sources_total": {"budget_minor": sum(&sources_eur, "budget_minor"), "expenditure_minor": sum(&sources_eur, "expenditure_minor")},
-        }))
-    } else {
-        None
-    };
+    if !has_eu || project.currency == "EUR" {
+        return Ok(None);
+    }
+    let month = Month { year: window.to.year, month: u32::from(window.to.q) * 3 };
+    let rate = exchange::latest_up_to(conn, &project.currency, "EUR", month)?.ok_or_else(|| {
+        AppError::field(
+            "exchange_rate",
+            format!(
+                "no {}/EUR exchange rate stored for {month} or earlier: add the UN operational rate first",
+                project.currency
+            ),
+        )
+    })?;
+    let how = rate.use_for(&project.currency);
+    let eur = |minor: i64| budget::convert(minor, &project.currency, "EUR", rate.rate_micros, how).unwrap_or(0);
+    let headings: Vec<serde_json::Value> = by_heading
+        .iter()
+        .map(|r| {
+            serde_json::json!({"heading": r.key, "name": r.name, "budget_minor": eur(r.budget_minor),
+                "expenditure_minor": eur(r.expenditure_minor)})
+        })
+        .collect();
+    let sources_eur: Vec<serde_json::Value> = by_source
+        .iter()
+        .map(|r| {
+            let is_eu = eu_source_codes.contains(&r.key);
+            serde_json::json!({"code": r.key, "name": r.name, "share": if is_eu { "EU contribution" } else { "co-financing" },
+                "budget_minor": eur(r.budget_minor), "expenditure_minor": eur(r.expenditure_minor)})
+        })
+        .collect();
+    let sum = |v: &[serde_json::Value], k: &str| v.iter().map(|x| x[k].as_i64().unwrap_or(0)).sum::<i64>();
     Ok(Some(serde_json::json!({
-        "currency": project.currency,
-        "years": years.join(", "),
-        "total_budget_minor": lop.total.budget_minor,
-        "views": views,
-        "by_output": by_output,
-        "eu": eu,
+        "rate": rate,
+        "headings": headings,
+        "headings_total": {"budget_minor": sum(&headings, "budget_minor"), "expenditure_minor": sum(&headings, "expenditure_minor")},
+        "sources": sources_eur,
+        "sources_total": {"budget_minor": sum(&sources_eur, "budget_minor"), "expenditure_minor": sum(&sources_eur, "expenditure_minor")},
     })))
 }

@@ -1,7 +1,7 @@
 //! HTML renderer: the same document as a self-contained page for a browser preview (no
 //! external assets; charts and the EU emblem are inline SVG).
 
-use super::document::{Align, BarChart, Block, Cell, Document, RowKind, Table, Value, format};
+use super::document::{Align, BarChart, Block, Cell, Document, Locale, RowKind, Table, Value, format_in};
 use std::fmt::Write;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:10pt;margin:2em;color:#222}\
@@ -34,7 +34,8 @@ pub fn render(doc: &Document) -> Vec<u8> {
     let mut h = String::with_capacity(64 * 1024);
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>",
+        escape(&doc.locale.lang),
         escape(&doc.title)
     );
     if let Some(w) = &doc.watermark {
@@ -57,7 +58,7 @@ pub fn render(doc: &Document) -> Vec<u8> {
                 }
                 let _ = write!(h, "</{tag}>");
             }
-            Block::Table(t) => table(&mut h, t),
+            Block::Table(t) => table(&mut h, t, &doc.locale),
             Block::PageBreak { .. } => h.push_str("<hr>"),
             Block::BarChart(c) => chart(&mut h, c),
             Block::EuEmblem { caption } => {
@@ -69,7 +70,7 @@ pub fn render(doc: &Document) -> Vec<u8> {
     h.into_bytes()
 }
 
-fn cell(h: &mut String, tag: &str, c: &Cell, align: Align) {
+fn cell(h: &mut String, tag: &str, c: &Cell, align: Align, locale: &Locale) {
     let class = match (&c.value, align) {
         (Value::Status(s), _) => s.as_str(),
         (Value::Number { .. } | Value::Money { .. } | Value::Percent(_), _) | (_, Align::Right) => "r",
@@ -77,10 +78,10 @@ fn cell(h: &mut String, tag: &str, c: &Cell, align: Align) {
         _ => "",
     };
     let span = if c.colspan > 1 { format!(" colspan=\"{}\"", c.colspan) } else { String::new() };
-    let _ = write!(h, "<{tag} class=\"{class}\"{span}>{}</{tag}>", escape(&format(&c.value)));
+    let _ = write!(h, "<{tag} class=\"{class}\"{span}>{}</{tag}>", escape(&format_in(&c.value, locale)));
 }
 
-fn table(h: &mut String, t: &Table) {
+fn table(h: &mut String, t: &Table, locale: &Locale) {
     h.push_str("<table>");
     if let Some(c) = &t.caption {
         let _ = write!(h, "<caption>{}</caption>", escape(c));
@@ -89,7 +90,7 @@ fn table(h: &mut String, t: &Table) {
     for row in &t.header {
         h.push_str("<tr>");
         for c in row {
-            cell(h, "th", c, Align::Center);
+            cell(h, "th", c, Align::Center, locale);
         }
         h.push_str("</tr>");
     }
@@ -105,7 +106,7 @@ fn table(h: &mut String, t: &Table) {
         let mut col = 0;
         for c in &row.cells {
             let align = t.columns.get(col).map_or(Align::Left, |c| c.align);
-            cell(h, "td", c, align);
+            cell(h, "td", c, align, locale);
             col += c.colspan as usize;
         }
         h.push_str("</tr>");

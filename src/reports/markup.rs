@@ -24,6 +24,29 @@
 use super::document::{Align, Bar, BarChart, Block, Cell, Column, Document, Row, RowKind, Table, Value};
 use roxmltree::Node;
 
+/// Every element of the markup (templates are checked against it before rendering).
+pub const ELEMENTS: &[&str] = &[
+    "document",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "br",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "col",
+    "thead",
+    "tr",
+    "th",
+    "td",
+    "pagebreak",
+    "chart",
+    "bar",
+    "eu-emblem",
+];
+
 /// A markup error: what is wrong and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupError(pub String);
@@ -54,6 +77,7 @@ pub fn parse(xml: &str) -> R<Document> {
         header: root.attribute("header").unwrap_or_default().to_string(),
         footer: root.attribute("footer").unwrap_or_default().to_string(),
         watermark: root.attribute("watermark").filter(|w| !w.trim().is_empty()).map(str::to_string),
+        locale: Default::default(),
         blocks: vec![],
     };
     for node in elements(root)? {
@@ -229,6 +253,13 @@ fn table(node: Node) -> R<Table> {
         t.header.push(t.columns.iter().map(|c| Cell::text(c.label.clone())).collect());
     }
     let width = t.columns.len();
+    for row in &t.rows {
+        for cell in &row.cells {
+            if let Some(bad) = cell.calc.as_deref().and_then(|e| calc_columns(e).into_iter().find(|&n| n > width)) {
+                return err(node, format!("calc names column c{bad}, the table has {width}"));
+            }
+        }
+    }
     for (i, row) in t.header.iter().chain(t.rows.iter().map(|r| &r.cells)).enumerate() {
         let spanned: usize = row.iter().map(|c| c.colspan as usize).sum();
         if spanned != width {
@@ -247,7 +278,7 @@ fn cells(tr: Node, cell_tag: &str) -> R<Vec<Cell>> {
         if c.tag_name().name() != cell_tag {
             return err(c, format!("this row holds <{cell_tag}> cells"));
         }
-        allow(c, &["type", "colspan", "decimals", "currency"])?;
+        allow(c, &["type", "colspan", "decimals", "currency", "calc"])?;
         let colspan = match num_attr(c, "colspan")? {
             None => 1,
             Some(n) if n >= 1.0 && n.fract() == 0.0 => n as u16,
@@ -280,9 +311,96 @@ fn cells(tr: Node, cell_tag: &str) -> R<Vec<Cell>> {
             "status" => Value::Status(raw.clone()),
             other => return err(c, format!("unknown cell type `{other}`")),
         };
-        out.push(Cell { value, colspan });
+        let calc = match c.attribute("calc") {
+            None => None,
+            Some(expr) => {
+                if !matches!(value, Value::Number { .. } | Value::Money { .. } | Value::Percent(_) | Value::Empty) {
+                    return err(c, "calc is for number, money and percent cells");
+                }
+                check_calc(expr).or_else(|e| err(c, format!("calc `{expr}`: {e}")))?;
+                Some(expr.to_string())
+            }
+        };
+        out.push(Cell { value, colspan, calc });
     }
     Ok(out)
+}
+
+/// The columns a calc names (`c2-c3` -> 2, 3).
+pub fn calc_columns(expr: &str) -> Vec<usize> {
+    let mut cols = vec![];
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'c' {
+            let start = i + 1;
+            i = start;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if let Ok(n) = expr[start..i].parse() {
+                cols.push(n);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    cols
+}
+
+/// A calc is `cN`, numbers, `+ - * /` and parentheses, balanced, naming column 1 or later.
+fn check_calc(expr: &str) -> Result<(), String> {
+    let mut depth = 0i32;
+    let mut prev_operand = false;
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' => i += 1,
+            b'(' => {
+                if prev_operand {
+                    return Err("an operator must come before `(`".into());
+                }
+                depth += 1;
+                i += 1;
+            }
+            b')' => {
+                depth -= 1;
+                if depth < 0 || !prev_operand {
+                    return Err("unbalanced `)`".into());
+                }
+                i += 1;
+            }
+            b'+' | b'-' | b'*' | b'/' => {
+                if !prev_operand {
+                    return Err(format!("`{}` needs an operand before it", b[i] as char));
+                }
+                prev_operand = false;
+                i += 1;
+            }
+            b'c' | b'0'..=b'9' | b'.' => {
+                if prev_operand {
+                    return Err("two operands in a row".into());
+                }
+                let col = b[i] == b'c';
+                let start = if col { i + 1 } else { i };
+                i = start;
+                while i < b.len() && (b[i].is_ascii_digit() || (!col && b[i] == b'.')) {
+                    i += 1;
+                }
+                let tok = &expr[start..i];
+                if col && tok.parse::<usize>().map_or(true, |n| n == 0) {
+                    return Err("columns are c1, c2, ...".into());
+                }
+                prev_operand = true;
+            }
+            other => return Err(format!("unexpected `{}`", other as char)),
+        }
+    }
+    if depth != 0 || !prev_operand {
+        return Err("incomplete expression".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -332,5 +450,17 @@ mod tests {
         let bad_span = r#"<document><table><col label="a"/><col label="b"/><tr><td>x</td></tr></table></document>"#;
         assert!(parse(bad_span).unwrap_err().0.contains("spans 1 columns, the table has 2"));
         assert!(parse("<document><p>x</document>").unwrap_err().0.contains("not well-formed"));
+        let calc = |e: &str| {
+            format!(
+                r#"<document><table><col label="a"/><col label="b"/><tr><td type="number">1</td><td type="number" calc="{e}">1</td></tr></table></document>"#
+            )
+        };
+        assert_eq!(parse(&calc("c1")).unwrap().blocks.len(), 1);
+        let Block::Table(t) = &parse(&calc("(c1-c2)/(c1+2.5)")).unwrap().blocks[0] else { panic!() };
+        assert_eq!(t.rows[0].cells[1].calc.as_deref(), Some("(c1-c2)/(c1+2.5)"));
+        assert!(parse(&calc("c3-c1")).unwrap_err().0.contains("names column c3"));
+        assert!(parse(&calc("c1-")).unwrap_err().0.contains("incomplete"));
+        assert!(parse(&calc("SUM(c1)")).unwrap_err().0.contains("unexpected `S`"));
+        assert!(parse(&calc("(c1")).unwrap_err().0.contains("incomplete"));
     }
 }

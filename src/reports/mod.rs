@@ -2,9 +2,12 @@
 //! template into the document markup, parse it into a [`document::Document`], and render
 //! that as PDF, XLSX or HTML. Each generated report is stored as an immutable snapshot.
 
+pub mod cdr;
 pub mod data;
 pub mod document;
+pub mod eu;
 pub mod html;
+pub mod i18n;
 pub mod markup;
 pub mod pdf;
 pub mod templates;
@@ -64,6 +67,11 @@ pub struct ReportRequest {
     #[serde(default)]
     pub to: Option<String>,
     pub format: Format,
+    /// The report's language (`en`, `ru`, or one a translator added as catalogue files);
+    /// English when absent.
+    #[serde(default)]
+    #[schema(example = "en")]
+    pub lang: Option<String>,
     /// Include unapproved data, watermarked "DRAFT"; without it a period with unapproved
     /// data is refused (409) with the list of what is unapproved.
     #[serde(default)]
@@ -71,6 +79,10 @@ pub struct ReportRequest {
 }
 
 impl ReportRequest {
+    pub fn lang(&self) -> &str {
+        self.lang.as_deref().unwrap_or(i18n::DEFAULT_LANG)
+    }
+
     pub fn window(&self) -> Result<Window, AppError> {
         ProgressQuery {
             period: self.period.clone(),
@@ -86,7 +98,14 @@ impl ReportRequest {
 pub fn render(doc: &document::Document, format: Format) -> Result<Vec<u8>, AppError> {
     match format {
         Format::Pdf => pdf::render(doc).map_err(|e| AppError::Internal(format!("PDF rendering failed: {e}"))),
-        Format::Xlsx => xlsx::render(doc).map_err(|e| AppError::Internal(format!("XLSX rendering failed: {e}"))),
+        Format::Xlsx => xlsx::render(doc).map_err(|e| match e {
+            // A total or calc of the template that does not give the report's figure: the
+            // template's mistake (as a template error), not the server's.
+            xlsx::RenderError::InconsistentTotal { .. } | xlsx::RenderError::InconsistentCalc { .. } => {
+                AppError::Validation(vec![FieldError::new("template", format!("XLSX: {e}"))])
+            }
+            xlsx::RenderError::Xlsx(_) => AppError::Internal(format!("XLSX rendering failed: {e}")),
+        }),
         Format::Html => Ok(html::render(doc)),
     }
 }
@@ -103,12 +122,21 @@ pub fn build_document(
     let names = templates.names();
     let window = req.window();
     let mut errs = vec![];
-    if !names.contains(&req.template) {
+    let known = names.contains(&req.template);
+    if !known {
         errs.push(FieldError::new(
             "template",
             format!("unknown template `{}`: use one of {}", req.template, names.join(", ")),
         ));
     }
+    let catalogue = match templates.catalogue(if known { &req.template } else { "" }, req.lang()) {
+        Ok(c) => Some(c),
+        Err(AppError::Validation(mut e)) => {
+            errs.append(&mut e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let window = match window {
         Ok(w) => Some(w),
         Err(AppError::Validation(mut e)) => {
@@ -120,7 +148,7 @@ pub fn build_document(
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    let window = window.expect("valid");
+    let (window, catalogue) = (window.expect("valid"), catalogue.expect("valid"));
     progress::check_window(project, window)?;
     let unapproved = progress::unapproved_in(conn, project.id, window)?;
     if !unapproved.is_empty() && !req.draft {
@@ -134,11 +162,26 @@ pub fn build_document(
             field: Some("draft".into()),
         });
     }
-    let data = data::gather(conn, project, &req.template, window, req.draft, thresholds, generated_by)?;
+    let mut data = data::gather(conn, project, &req.template, window, req.draft, thresholds, generated_by)?;
+    // The Combined Delivery Report reads every expenditure of its period: only for the
+    // templates that show it.
+    if templates.mentions(&req.template, req.lang(), "cdr.") {
+        data.cdr = Some(cdr::gather(conn, project, window)?);
+    }
     let json = serde_json::to_value(&data).map_err(|e| AppError::Internal(e.to_string()))?;
-    let xml = templates.render(&req.template, &json)?;
-    markup::parse(&xml)
-        .map_err(|e| AppError::Internal(format!("template {} produced invalid markup: {e}", req.template)))
+    let locale = catalogue.locale();
+    let xml = templates.render(&req.template, catalogue, &json)?;
+    let mut doc = markup::parse(&xml).map_err(|e| {
+        // The line is the rendered markup's: quote it, so the template's line can be found.
+        let quoted = e.0.strip_prefix("line ").and_then(|r| r.split(',').next()).and_then(|n| n.parse::<usize>().ok());
+        let context = quoted
+            .and_then(|n| xml.lines().nth(n - 1))
+            .map(|l| format!(" (in `{}`)", l.trim().chars().take(120).collect::<String>()))
+            .unwrap_or_default();
+        templates::template_error(&req.template, format!("{e}{context}"))
+    })?;
+    doc.locale = locale;
+    Ok(doc)
 }
 
 /// Generates a report and stores it as an immutable snapshot (one transaction: on any
@@ -157,8 +200,9 @@ pub fn generate(
     let sha256: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     let window = req.window()?;
     let label = window.label().replace("..", "_");
+    let lang = if req.lang() == i18n::DEFAULT_LANG { String::new() } else { format!("_{}", req.lang()) };
     let file_name = format!(
-        "{}_{}_{}{}.{}",
+        "{}_{}_{}{}{lang}.{}",
         project.code,
         req.template,
         label,

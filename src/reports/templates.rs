@@ -3,17 +3,36 @@
 //! read at every generation, so a team changes a donor format by editing a file, without
 //! recompiling; a copy of the shipped templates is compiled in for when the directory is absent.
 
+use super::document::Locale;
+use super::i18n::{self, Catalogue};
 use crate::error::AppError;
-use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, handlebars_helper};
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
+    ScopedJson, handlebars_helper,
+};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The shipped templates.
-pub const NAMES: &[&str] = &["undp-quarterly", "eu-interim", "iptt"];
+pub const NAMES: &[&str] = &["undp-quarterly", "undp-cdr", "eu-interim", "iptt"];
 
 const EMBEDDED: &[(&str, &str)] = &[
     ("undp-quarterly", include_str!("../../report_templates/undp-quarterly/report.hbs")),
+    ("undp-cdr", include_str!("../../report_templates/undp-cdr/report.hbs")),
     ("eu-interim", include_str!("../../report_templates/eu-interim/report.hbs")),
     ("iptt", include_str!("../../report_templates/iptt/report.hbs")),
+];
+
+/// The shipped templates' own catalogues (path under `report_templates/`, text).
+const EMBEDDED_CATALOGUES: &[(&str, &str)] = &[
+    ("eu-interim/en.ftl", include_str!("../../report_templates/eu-interim/en.ftl")),
+    ("eu-interim/ru.ftl", include_str!("../../report_templates/eu-interim/ru.ftl")),
+    ("undp-quarterly/en.ftl", include_str!("../../report_templates/undp-quarterly/en.ftl")),
+    ("undp-quarterly/ru.ftl", include_str!("../../report_templates/undp-quarterly/ru.ftl")),
+    ("undp-cdr/en.ftl", include_str!("../../report_templates/undp-cdr/en.ftl")),
+    ("undp-cdr/ru.ftl", include_str!("../../report_templates/undp-cdr/ru.ftl")),
+    ("iptt/en.ftl", include_str!("../../report_templates/iptt/en.ftl")),
+    ("iptt/ru.ftl", include_str!("../../report_templates/iptt/ru.ftl")),
 ];
 
 /// Where templates come from.
@@ -34,9 +53,12 @@ impl Templates {
         Templates::new(Some(dir))
     }
 
-    fn source(&self, name: &str) -> Result<String, AppError> {
+    /// The template's source: `report.<lang>.hbs` when a team overrides it for a language,
+    /// else `report.hbs`.
+    fn source(&self, name: &str, lang: &str) -> Result<String, AppError> {
         if let Some(dir) = &self.dir {
-            let file = dir.join(name).join("report.hbs");
+            let own = dir.join(name).join(format!("report.{lang}.hbs"));
+            let file = if own.is_file() { own } else { dir.join(name).join("report.hbs") };
             if file.is_file() {
                 return std::fs::read_to_string(&file)
                     .map_err(|e| AppError::Internal(format!("cannot read template {}: {e}", file.display())));
@@ -48,6 +70,12 @@ impl Templates {
         EMBEDDED.iter().find(|(n, _)| *n == name).map(|(_, s)| s.to_string()).ok_or_else(|| {
             AppError::field("template", format!("unknown template `{name}`: use one of {}", self.names().join(", ")))
         })
+    }
+
+    /// Whether a template (in a language) mentions `word`: the report data computes costly
+    /// parts (the CDR) only for the templates that use them. False when it cannot be read.
+    pub fn mentions(&self, name: &str, lang: &str, word: &str) -> bool {
+        self.source(name, lang).is_ok_and(|s| s.contains(word))
     }
 
     /// Shipped templates plus any extra directory in the templates folder.
@@ -65,14 +93,209 @@ impl Templates {
         names
     }
 
-    /// Renders a template into document markup.
-    pub fn render(&self, name: &str, data: &serde_json::Value) -> Result<String, AppError> {
-        let source = self.source(name)?;
+    /// The languages reports can be written in.
+    pub fn languages(&self) -> Vec<String> {
+        i18n::languages(i18n::dir_of(&self.dir))
+    }
+
+    /// The catalogue of a template in a language (422 naming `lang` for an unknown one).
+    pub fn catalogue(&self, name: &str, lang: &str) -> Result<Catalogue, AppError> {
+        Catalogue::load(i18n::dir_of(&self.dir), name, lang, EMBEDDED_CATALOGUES)
+    }
+
+    /// Renders a template into document markup, with the labels of `catalogue`. A template
+    /// mistake (a handlebars error, an element the markup does not know, a label missing
+    /// from the catalogue) is a 422 naming the template, the line and what is wrong.
+    pub fn render(&self, name: &str, catalogue: Catalogue, data: &serde_json::Value) -> Result<String, AppError> {
+        let source = self.source(name, &catalogue.lang)?;
+        check_elements(&source).map_err(|e| template_error(name, e))?;
         let mut hb = Handlebars::new();
+        hb.set_strict_mode(false);
         register_helpers(&mut hb);
-        hb.register_template_string(name, source)
-            .map_err(|e| AppError::Internal(format!("template {name} does not parse: {e}")))?;
-        hb.render(name, data).map_err(|e| AppError::Internal(format!("template {name} failed: {e}")))
+        let catalogue = Arc::new(catalogue);
+        hb.register_helper("t", Box::new(Label(catalogue.clone())));
+        hb.register_helper("word", Box::new(Word(catalogue.clone())));
+        let locale = Arc::new(catalogue.locale());
+        hb.register_helper("num", Box::new(Formatted(locale.clone(), Kind::Number)));
+        hb.register_helper("money", Box::new(Formatted(locale.clone(), Kind::Money)));
+        hb.register_helper("pct", Box::new(Formatted(locale.clone(), Kind::Percent)));
+        hb.register_helper("date", Box::new(Formatted(locale, Kind::Date)));
+        hb.register_template_string(name, source).map_err(|e| {
+            let at = e.pos().map(|(line, col)| format!("line {line}, column {col}: ")).unwrap_or_default();
+            template_error(name, format!("{at}{}", e.reason()))
+        })?;
+        hb.render(name, data).map_err(|e| {
+            let at = e.line_no.map(|l| format!("line {l}: ")).unwrap_or_default();
+            template_error(name, format!("{at}{}", e.reason()))
+        })
+    }
+}
+
+/// A mistake in a template: 422 on `template`, naming it.
+pub fn template_error(name: &str, what: impl std::fmt::Display) -> AppError {
+    AppError::field("template", format!("template `{name}`: {what}"))
+}
+
+/// Finds, in a template's source, the first element the document markup does not know,
+/// with its line (the rendered markup's lines differ from the template's, so this is
+/// checked on the source). Handlebars comments are skipped.
+fn check_elements(source: &str) -> Result<(), String> {
+    let mut rest = source;
+    let mut offset = 0;
+    while let Some(start) = rest.find("{{!") {
+        let (before, after) = rest.split_at(start);
+        scan_tags(before, line_at(source, offset))?;
+        let end = if after.starts_with("{{!--") {
+            after.find("--}}").map(|i| i + 4)
+        } else {
+            after.find("}}").map(|i| i + 2)
+        };
+        let end = end.unwrap_or(after.len());
+        offset += start + end;
+        rest = &after[end..];
+    }
+    scan_tags(rest, line_at(source, offset))
+}
+
+fn line_at(source: &str, offset: usize) -> usize {
+    source[..offset].matches('\n').count() + 1
+}
+
+fn scan_tags(text: &str, first_line: usize) -> Result<(), String> {
+    for (i, _) in text.match_indices('<') {
+        let tail = text[i + 1..].strip_prefix('/').unwrap_or(&text[i + 1..]);
+        let name: String = tail.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        if name.is_empty() || tail.starts_with('!') || tail.starts_with('?') {
+            continue;
+        }
+        if !super::markup::ELEMENTS.contains(&name.as_str()) {
+            let line = first_line + text[..i].matches('\n').count();
+            return Err(format!(
+                "line {line}: unknown element <{name}> (the markup has {})",
+                super::markup::ELEMENTS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `{{t "key" name=value}}`: the label of `key` in the report's language (also a
+/// subexpression: `{{t "heading" next=(t "quarter" q=4 year=2025)}}`).
+struct Label(Arc<Catalogue>);
+
+impl HelperDef for Label {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let key =
+            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+        let args: Vec<(&str, fluent_bundle::FluentValue)> = h
+            .hash()
+            .iter()
+            .map(|(k, v)| {
+                let v = match v.value() {
+                    serde_json::Value::Number(n) => fluent_bundle::FluentValue::from(n.as_f64().unwrap_or_default()),
+                    serde_json::Value::String(s) => fluent_bundle::FluentValue::from(s.clone()),
+                    serde_json::Value::Null => fluent_bundle::FluentValue::from(""),
+                    other => fluent_bundle::FluentValue::from(other.to_string()),
+                };
+                (*k, v)
+            })
+            .collect();
+        let label = self.0.get(key, &args).ok_or_else(|| {
+            RenderError::from(RenderErrorReason::Other(format!(
+                "the {} catalogue has no label `{key}` (add it to report_templates/i18n/{0}.ftl or the template's {0}.ftl)",
+                self.0.lang
+            )))
+        })?;
+        Ok(ScopedJson::Derived(serde_json::Value::String(label)))
+    }
+}
+
+/// `{{word "status" code}}`: the label `status-<code>`, or the code when there is none
+/// (a vocabulary value the catalogue does not know yet). Also a subexpression:
+/// `{{t "key" status=(word "activity" status)}}`.
+struct Word(Arc<Catalogue>);
+
+impl HelperDef for Word {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let prefix =
+            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("word", 0))?;
+        let code = match h.param(1).map(|p| p.value()) {
+            None | Some(serde_json::Value::Null) => return Ok(ScopedJson::Derived(serde_json::Value::Null)),
+            Some(serde_json::Value::Bool(b)) => {
+                if *b {
+                    "yes".to_string()
+                } else {
+                    "no".to_string()
+                }
+            }
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let key = if prefix.is_empty() { code.clone() } else { format!("{prefix}-{code}") };
+        let label = self.0.get(&key, &[]).unwrap_or(code);
+        Ok(ScopedJson::Derived(serde_json::Value::String(label)))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Number,
+    Money,
+    Percent,
+    Date,
+}
+
+/// `{{num x 1}}`, `{{money minor "USD"}}`, `{{pct x}}`, `{{date "2025-07-01"}}`: a figure
+/// inside running text, written as the report's language writes it (typed table cells are
+/// formatted by the renderers). Null writes nothing. Also subexpressions, for labels:
+/// `{{t "generated" date=(date generated_on)}}`.
+struct Formatted(Arc<Locale>, Kind);
+
+impl HelperDef for Formatted {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let v = match h.param(0).map(|p| p.value()) {
+            None | Some(serde_json::Value::Null) => return Ok(ScopedJson::Derived(serde_json::Value::Null)),
+            Some(v) => v,
+        };
+        let l = &self.0;
+        let bad = || RenderErrorReason::InvalidParamType("a number");
+        let text = match self.1 {
+            Kind::Number => {
+                let decimals = h.param(1).and_then(|p| p.value().as_u64()).unwrap_or(0).min(10) as u8;
+                l.number(v.as_f64().ok_or_else(bad)?, decimals)
+            }
+            Kind::Money => {
+                let currency = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("USD");
+                l.money(v.as_i64().ok_or_else(bad)?, currency)
+            }
+            Kind::Percent => l.percent(v.as_f64().ok_or_else(bad)?),
+            Kind::Date => {
+                let s = v.as_str().ok_or(RenderErrorReason::InvalidParamType("a date YYYY-MM-DD"))?;
+                match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+                    Ok(d) => l.date(d),
+                    Err(_) => s.to_string(),
+                }
+            }
+        };
+        Ok(ScopedJson::Derived(serde_json::Value::String(text)))
     }
 }
 

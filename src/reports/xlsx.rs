@@ -8,32 +8,60 @@
 //! - then one sheet per [`Block::Table`], named after `Table.name` (made valid and unique, see
 //!   [`sheet_names`]): caption, header rows, then the rows.
 //!
-//! Cells are typed: numbers (`#,##0`, `#,##0.00`, ... as many decimals as the value has),
-//! money as a number in major units with the currency's own decimals and its code in the
-//! number format (`#,##0.00 "USD"`), percentages as fractions (`0.0%`), dates as Excel dates
-//! (`dd mmm yyyy`), statuses as their words, coloured by conditional formatting (on track
-//! green, needs attention amber, off track red).
+//! Cells are typed: numbers (`#,##0`, `#,##0.00`, ... as many decimals as the cell's
+//! `decimals`: an exchange rate is a `number` cell with 4 to 6 decimals), money as a number in
+//! major units with the currency's own decimals and its code in the number format
+//! (`#,##0.00 "USD"`), percentages as fractions (`0.0%`), dates as Excel dates in the language's
+//! date format (`Locale.excel_date_format`: `dd mmm yyyy`, `dd.mm.yyyy`), statuses as their words
+//! in the report's language (`Locale.status`), coloured by conditional formatting (on track
+//! green, needs attention amber, off track red). No figure is written as text.
 //!
-//! The money and number cells of `Subtotal` and `Total` rows are `SUM` formulas over the rows
-//! they add up (see [`Totals`] for the ranges), with the document's figure as the cached result,
-//! so a viewer that does not recalculate shows the same figure as the PDF. The renderer checks
-//! that formula and figure agree (to the minor unit for money) and refuses to write a workbook
-//! where they do not ([`RenderError::InconsistentTotal`]). Percentages in total rows stay values.
+//! Formulas, each with the document's figure as its cached result (a viewer that does not
+//! recalculate shows what the PDF shows), each checked against the figure before it is written:
+//! - the money and number cells of `Subtotal` and `Total` rows are `SUM` formulas over the rows
+//!   they add up (see [`Totals`] for the ranges); the sum must equal the figure to the minor unit
+//!   for money ([`RenderError::InconsistentTotal`] otherwise);
+//! - a cell with a `calc` (`c3-c4`, `c4/c3`, `(c5-c2)/(c3-c2)`) is that expression over the same
+//!   sheet row (`=C5-D5`), on any row kind; see [`calc`] for the convention (the expression works
+//!   on the sheet's values, so a percentage's calc yields the fraction: `c4/c3`, not `c4/c3*100`).
+//!   Evaluated on the row's own values it must give the figure: to the minor unit for money, to
+//!   half the last shown decimal for numbers and percentages (0.05 % at one decimal); otherwise
+//!   [`RenderError::InconsistentCalc`]. A money calc that multiplies or divides is rounded to the
+//!   currency's decimals (`ROUND(...,2)`). A calc cell the document leaves empty (e.g. a % spent
+//!   of a zero budget) must evaluate to an error or name an empty cell: it is written
+//!   `IFERROR(...,"")`, or `IF(C5="","",...)` naming the empty cells, with "" as cached result;
+//! - a percentage of a subtotal or total row without a calc of its own takes the calc its data
+//!   rows share (the delivery % of a total is `=D25/C25`, not an average), when that formula gives
+//!   the total row's figure; otherwise it stays a value.
 //!
 //! Table sheets: header rows bold on a blue fill and frozen, an autofilter on the last header
 //! row down to the last row that is not a closing total, group rows bold and shaded, total rows
-//! bold with a top border, a cell spanning columns merged, column widths in proportion to
-//! `Column.width`. Every sheet prints on A4, landscape when `Table.landscape`, one page wide,
-//! header rows repeated on every page, `doc.header` top left, `doc.footer` bottom left and
-//! "Page X of Y" bottom right.
+//! bold with a top border, a cell spanning columns merged. Every sheet prints on A4, landscape
+//! when `Table.landscape`, one page wide, header rows repeated on every page, `doc.header` top
+//! left, `doc.footer` bottom left and the language's "page X of Y" (`Locale.page_label`, as
+//! Excel's `&P` / `&N` codes) bottom right. The workbook's title, subject and language
+//! (`dc:language`, from `Locale.lang`) are set in its document properties.
+//!
+//! Column widths are fitted to what each column shows ([`measure`]: Excel's width unit, the
+//! digit `0` of Calibri 11): a money, number, percent or date column is at least as wide as its
+//! widest formatted figure (bold in total rows), so nothing shows `###`, and as its header's
+//! longest word; a header label of up to [`HEADER_ONE_LINE`] units stays on one line. A text
+//! column is as wide as its longest text, at most 1.5 times its share of the relative widths
+//! (`Column.width`) but at least 24 and at most 60 units, and wraps. Every row whose text wraps
+//! (body, group, total and header rows, paragraphs and list items of the Report sheet) gets the
+//! height of its lines (15 pt a line), estimated by wrapping the text at spaces in the column's
+//! width ([`measure::wrapped_lines`]), so no text is cut or overlaps.
 //!
 //! The watermark (`doc.watermark`, e.g. "DRAFT: includes unapproved data") is the first row of
-//! every sheet in red bold, the centre of every printed page header in red bold, and every sheet
+//! every sheet in red bold, the right of every printed page header in red bold (the centre would
+//! collide with a long `doc.header` on portrait pages), and every sheet
 //! tab is red.
 //!
 //! Known limits: the orientation of a `PageBreak` does not apply (one orientation per sheet:
 //! the Report sheet is portrait); a chart's reference line is written as a note under its table,
-//! not drawn; sorting a table body with merged group rows is refused by Excel (filtering works).
+//! not drawn; sorting a table body with merged group rows is refused by Excel (filtering works);
+//! row heights are estimates from Calibri's widths (a viewer with another font may wrap a word
+//! earlier or later).
 
 use std::collections::{HashMap, HashSet};
 
@@ -42,8 +70,13 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet, column_number_to_name, quote_sheet_name,
 };
 
-use super::document::{Align, BarChart, Block, Cell, Document, Row, RowKind, Table, Value, format, status_label};
+use super::document::{Align, BarChart, Block, Cell, Document, Locale, Row, RowKind, Table, Value, format_in};
 use crate::domain::money::minor_unit_exponent;
+
+pub mod calc;
+pub mod measure;
+
+use calc::{Calc, EvalError};
 
 /// The name of the first sheet (the running text of the report).
 pub const REPORT_SHEET: &str = "Report";
@@ -58,6 +91,22 @@ const MAX_SHEET_NAME: usize = 31;
 const MAX_HEADER_FOOTER: usize = 255;
 /// A4 in Excel's paper codes.
 const PAPER_A4: u8 = 9;
+/// The height of a line of Calibri 11, in points (Excel's default row height).
+pub const LINE_HEIGHT: f64 = 15.0;
+/// A header label up to this wide (in [`measure`] units) widens its column to stay on one line.
+pub const HEADER_ONE_LINE: f64 = 14.0;
+/// A text column is at most 1.5 times its share of the relative widths, but never capped
+/// below `TEXT_MIN_CAP` (an account label such as "72100 Contractual services" stays on one
+/// line) nor above `TEXT_MAX_CAP` units (longer text wraps).
+const TEXT_MIN_CAP: f64 = 24.0;
+const TEXT_MAX_CAP: f64 = 60.0;
+/// Room added to the widest content of a column: the cell's margins, and a little slack for a
+/// viewer whose font is a bit wider than Calibri.
+const WIDTH_PADDING: f64 = 1.6;
+/// Excel's widest column.
+const MAX_COLUMN_WIDTH: f64 = 255.0;
+/// Excel's highest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
 
 /// Why a workbook could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +125,18 @@ pub enum RenderError {
         column: usize,
         message: String,
     },
+    /// A cell's `calc`, evaluated on its row, does not give the cell's figure, so its formula
+    /// would show a different figure once recalculated. A bug in the template or the figures.
+    #[error("table {table:?}, row {row}, column {column}: calc `{calc}`: {message}")]
+    InconsistentCalc {
+        table: String,
+        /// Index into `Table.rows` (0-based).
+        row: usize,
+        /// Column (0-based).
+        column: usize,
+        calc: String,
+        message: String,
+    },
 }
 
 /// Renders the document as an XLSX workbook (the file's bytes).
@@ -92,19 +153,73 @@ pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
         })
         .collect();
     let names = sheet_names(tables.iter().map(|t| t.name.as_str()));
-    let mut styles = Styles::new();
+    let mut styles = Styles::new(&doc.locale);
+    // EXPERIMENT knobs (to be removed).
+    let t0 = std::time::Instant::now();
+    if let Ok(l) = std::env::var("RBM_XLSX_LEVEL") {
+        workbook.set_zip_compression_level(l.parse().unwrap());
+    }
+    let mode = std::env::var("RBM_XLSX_MODE").unwrap_or_default();
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(REPORT_SHEET)?;
     write_report_sheet(sheet, doc, &names, &mut styles)?;
 
     for (table, name) in tables.iter().zip(&names) {
-        let sheet = workbook.add_worksheet();
+        let sheet = match mode.as_str() {
+            "constant" => workbook.add_worksheet_with_constant_memory()?,
+            "low" => workbook.add_worksheet_with_low_memory()?,
+            _ => workbook.add_worksheet(),
+        };
         sheet.set_name(name.as_str())?;
         write_table_sheet(sheet, doc, table, &mut styles)?;
     }
+    let t1 = std::time::Instant::now();
+    let bytes = workbook.save_to_buffer()?;
+    let t2 = std::time::Instant::now();
+    let out = if std::env::var_os("RBM_XLSX_NOLANG").is_some() { bytes } else { set_language(bytes, &doc.locale.lang) };
+    if std::env::var_os("RBM_XLSX_TRACE").is_some() {
+        eprintln!("sheets {:?} save {:?} lang {:?}", t1 - t0, t2 - t1, t2.elapsed());
+    }
+    Ok(out)
+}
 
-    Ok(workbook.save_to_buffer()?)
+/// Adds the document language (`<dc:language>`) to the workbook's core properties, which
+/// rust_xlsxwriter does not write: every other part is copied as it is (still compressed), the
+/// core properties are rewritten. A tag that is not a plain BCP 47 tag is left out.
+fn set_language(bytes: Vec<u8>, lang: &str) -> Vec<u8> {
+    use std::io::{Cursor, Read, Write};
+    const CORE: &str = "docProps/core.xml";
+    if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return bytes;
+    }
+    let rewrite = || -> zip::result::ZipResult<Vec<u8>> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes))?;
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() + 64)));
+        for i in 0..archive.len() {
+            let name = archive.by_index_raw(i)?.name()?.to_string();
+            if name != CORE {
+                out.raw_copy_file(archive.by_index_raw(i)?)?;
+                continue;
+            }
+            let mut xml = String::new();
+            archive.by_index(i)?.read_to_string(&mut xml)?;
+            let tag = format!("<dc:language>{lang}</dc:language>");
+            let xml = match xml.find("</cp:coreProperties>") {
+                Some(end) if !xml.contains("<dc:language>") => format!("{}{tag}{}", &xml[..end], &xml[end..]),
+                _ => xml,
+            };
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(zip::DateTime::default());
+            out.start_file(CORE, options)?;
+            out.write_all(xml.as_bytes())?;
+        }
+        Ok(out.finish()?.into_inner())
+    };
+    // The package was just written by rust_xlsxwriter: reading it back cannot fail short of a
+    // bug; keep the workbook without the language then.
+    rewrite().unwrap_or(bytes)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,6 +326,8 @@ struct StyleKey {
 struct Styles {
     cells: HashMap<StyleKey, Format>,
     currencies: Vec<String>,
+    /// The Excel number format of a date in the report's language.
+    date_format: String,
     watermark: Format,
     title: Format,
     subtitle: Format,
@@ -230,11 +347,16 @@ const EU_BLUE: &str = "003399";
 const EU_YELLOW: &str = "FFCC00";
 
 impl Styles {
-    fn new() -> Self {
+    fn new(locale: &Locale) -> Self {
         let top = Format::new().set_align(FormatAlign::Top);
+        let date_format = match locale.excel_date_format.trim() {
+            "" => Locale::default().excel_date_format,
+            f => f.to_string(),
+        };
         Styles {
             cells: HashMap::new(),
             currencies: Vec::new(),
+            date_format,
             watermark: Format::new().set_bold().set_font_size(14).set_font_color("C00000"),
             title: Format::new().set_bold().set_font_size(18),
             subtitle: Format::new().set_italic().set_font_color("595959"),
@@ -296,7 +418,7 @@ impl Styles {
             NumKind::Number(decimals) => f.set_num_format(decimal_format(decimals)),
             NumKind::Money(i) => f.set_num_format(money_format(&self.currencies[i as usize])),
             NumKind::Percent => f.set_num_format("0.0%"),
-            NumKind::Date => f.set_num_format("dd mmm yyyy"),
+            NumKind::Date => f.set_num_format(self.date_format.as_str()),
         };
         // Left is the template's default: keep Excel's own (text left, figures right).
         f = match key.align {
@@ -316,13 +438,19 @@ impl Styles {
                 let f = f.set_align(FormatAlign::Top);
                 if key.kind == NumKind::Text { f.set_text_wrap() } else { f }
             }
-            Role::Group => f.set_bold().set_background_color(GROUP_FILL).set_align(FormatAlign::Top),
-            Role::Subtotal => f.set_bold().set_border_top(FormatBorder::Thin).set_align(FormatAlign::Top),
-            Role::Total => f
-                .set_bold()
-                .set_border_top(FormatBorder::Thin)
-                .set_border_bottom(FormatBorder::Double)
-                .set_align(FormatAlign::Top),
+            Role::Group => f.set_bold().set_background_color(GROUP_FILL).set_align(FormatAlign::Top).set_text_wrap(),
+            Role::Subtotal => {
+                let f = f.set_bold().set_border_top(FormatBorder::Thin).set_align(FormatAlign::Top);
+                if key.kind == NumKind::Text { f.set_text_wrap() } else { f }
+            }
+            Role::Total => {
+                let f = f
+                    .set_bold()
+                    .set_border_top(FormatBorder::Thin)
+                    .set_border_bottom(FormatBorder::Double)
+                    .set_align(FormatAlign::Top);
+                if key.kind == NumKind::Text { f.set_text_wrap() } else { f }
+            }
         }
     }
 }
@@ -393,8 +521,16 @@ fn cell_text(s: &str) -> &str {
     s
 }
 
-/// Writes a typed value. Dates outside Excel's range (1900-9999) are written as text.
-fn write_value(sheet: &mut Worksheet, row: u32, col: u16, value: &Value, f: &Format) -> Result<(), RenderError> {
+/// Writes a typed value (statuses as their words in the report's language). Dates outside
+/// Excel's range (1900-9999) are written as text.
+fn write_value(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    value: &Value,
+    f: &Format,
+    locale: &Locale,
+) -> Result<(), RenderError> {
     match value {
         Value::Empty => {
             sheet.write_blank(row, col, f)?;
@@ -403,7 +539,7 @@ fn write_value(sheet: &mut Worksheet, row: u32, col: u16, value: &Value, f: &For
             sheet.write_string_with_format(row, col, cell_text(s), f)?;
         }
         Value::Status(code) => {
-            sheet.write_string_with_format(row, col, cell_text(status_label(code)), f)?;
+            sheet.write_string_with_format(row, col, cell_text(locale.status(code)), f)?;
         }
         Value::Number { value, .. } => {
             sheet.write_number_with_format(row, col, *value, f)?;
@@ -421,7 +557,7 @@ fn write_value(sheet: &mut Worksheet, row: u32, col: u16, value: &Value, f: &For
                 .and_then(|y| ExcelDateTime::from_ymd(y, d.month() as u8, d.day() as u8).ok());
             match date {
                 Some(date) => sheet.write_datetime_with_format(row, col, &date, f)?,
-                None => sheet.write_string_with_format(row, col, format(value), f)?,
+                None => sheet.write_string_with_format(row, col, format_in(value, locale), f)?,
             };
         }
     }
@@ -461,7 +597,7 @@ fn header_footer_text(s: &str, max: usize) -> String {
     out
 }
 
-/// Portrait or landscape A4, one page wide, doc.header top left, the watermark top centre in
+/// Portrait or landscape A4, one page wide, doc.header top left, the watermark top right in
 /// red, doc.footer bottom left and "Page X of Y" bottom right.
 fn page_setup(sheet: &mut Worksheet, doc: &Document, landscape: bool) {
     if landscape {
@@ -477,7 +613,7 @@ fn page_setup(sheet: &mut Worksheet, doc: &Document, landscape: bool) {
         header.push_str(&header_footer_text(&doc.header, 130));
     }
     if let Some(watermark) = watermark(doc) {
-        header.push_str("&C&\"-,Bold\"&KC00000");
+        header.push_str("&R&\"-,Bold\"&KC00000");
         header.push_str(&header_footer_text(watermark, 90));
     }
     debug_assert!(header.encode_utf16().count() <= MAX_HEADER_FOOTER);
@@ -489,9 +625,32 @@ fn page_setup(sheet: &mut Worksheet, doc: &Document, landscape: bool) {
         footer.push_str("&L");
         footer.push_str(&header_footer_text(&doc.footer, 200));
     }
-    footer.push_str("&RPage &P of &N");
+    footer.push_str("&R");
+    footer.push_str(&page_label(&doc.locale.page_label, 50));
     debug_assert!(footer.encode_utf16().count() <= MAX_HEADER_FOOTER);
     sheet.set_footer(footer);
+}
+
+/// The language's page label (`page {page} of {pages}`) as page footer text: `{page}` and
+/// `{pages}` become Excel's codes `&P` and `&N`, the rest is escaped and cut to `max` units.
+fn page_label(label: &str, max: usize) -> String {
+    let label = if label.contains("{page}") { label } else { "page {page} of {pages}" };
+    let mut out = String::new();
+    let mut rest = label;
+    while !rest.is_empty() {
+        let next = [("{pages}", "&N"), ("{page}", "&P")]
+            .iter()
+            .filter_map(|(p, code)| rest.find(p).map(|at| (at, *p, *code)))
+            .min_by_key(|(at, p, _)| (*at, std::cmp::Reverse(p.len())));
+        let Some((at, placeholder, code)) = next else {
+            out.push_str(&header_footer_text(rest, max.saturating_sub(out.len())));
+            break;
+        };
+        out.push_str(&header_footer_text(&rest[..at], max.saturating_sub(out.len())));
+        out.push_str(code);
+        rest = &rest[at + placeholder.len()..];
+    }
+    out
 }
 
 /// The watermark, if the document has one (an empty text counts as none).
@@ -516,13 +675,24 @@ fn write_watermark(sheet: &mut Worksheet, doc: &Document, styles: &Styles) -> Re
 // The Report sheet
 // ---------------------------------------------------------------------------------------------
 
+/// The width of the Report sheet's text column.
+const REPORT_TEXT_WIDTH: f64 = 100.0;
+
+/// Sets a row's height for `lines` lines of text (a single line keeps the default height).
+fn set_lines(sheet: &mut Worksheet, row: u32, lines: u32) -> Result<(), RenderError> {
+    if lines > 1 {
+        sheet.set_row_height(row, (f64::from(lines) * LINE_HEIGHT).min(MAX_ROW_HEIGHT))?;
+    }
+    Ok(())
+}
+
 fn write_report_sheet(
     sheet: &mut Worksheet,
     doc: &Document,
     table_sheets: &[String],
     styles: &mut Styles,
 ) -> Result<(), RenderError> {
-    sheet.set_column_width(0, 100)?;
+    sheet.set_column_width(0, REPORT_TEXT_WIDTH)?;
     sheet.set_column_width(1, 16)?;
     page_setup(sheet, doc, false);
 
@@ -549,12 +719,15 @@ fn write_report_sheet(
             }
             Block::Paragraph(text) => {
                 sheet.write_string_with_format(row, 0, cell_text(text), &styles.paragraph)?;
+                set_lines(sheet, row, measure::wrapped_lines(text, REPORT_TEXT_WIDTH, false))?;
                 row += 1;
             }
             Block::List { ordered, items } => {
                 for (i, item) in items.iter().enumerate() {
                     let text = if *ordered { format!("{}. {item}", i + 1) } else { format!("\u{2022} {item}") };
                     sheet.write_string_with_format(row, 0, cell_text(&text), &styles.list_item)?;
+                    // Indent 1 takes about two digits of the line.
+                    set_lines(sheet, row, measure::wrapped_lines(&text, REPORT_TEXT_WIDTH - 2.0, false))?;
                     row += 1;
                 }
             }
@@ -677,16 +850,116 @@ fn cell_at(row: &Row, col: usize) -> Option<&Cell> {
     placed(&row.cells).take_while(|(at, _)| *at <= col).find(|(at, _)| *at == col).map(|(_, c)| c)
 }
 
-/// Column widths in characters: the relative widths shared out over about 14 characters a
-/// column (at least 60 in all), each between 6 and 80.
-fn column_widths(table: &Table, ncols: usize) -> Vec<f64> {
+/// The width of a value as the sheet shows it, in [`measure`] units: figures as their number
+/// format writes them (money with its currency code, percentages as `45.5%`), dates in the
+/// language's format, statuses as their words, text as its longest line. `suffixes` caches the
+/// width of each currency's " USD".
+fn shown_width(value: &Value, locale: &Locale, bold: bool, suffixes: &mut Vec<(String, f64)>) -> f64 {
+    let w = match value {
+        Value::Empty => 0.0,
+        Value::Text(s) => s.split('\n').map(|l| measure::text_width(l, bold)).fold(0.0, f64::max),
+        Value::Status(code) => measure::text_width(locale.status(code), bold),
+        Value::Number { value, decimals } => {
+            let d = u32::from((*decimals).min(15));
+            measure::number_width(measure::int_digits(*value, d), d, shows_negative(*value, d), 0.0)
+        }
+        Value::Money { minor, currency } => {
+            let exp = money_exponent(currency);
+            let int = minor.unsigned_abs() / 10u64.pow(exp.min(18));
+            let digits = if int == 0 { 1 } else { int.ilog10() + 1 };
+            let suffix = match suffixes.iter().find(|(c, _)| c == currency) {
+                Some((_, w)) => *w,
+                None => {
+                    let code: String = currency.chars().filter(|c| c.is_alphanumeric()).collect();
+                    let w = if code.is_empty() { 0.0 } else { measure::text_width(&format!(" {code}"), false) };
+                    suffixes.push((currency.clone(), w));
+                    w
+                }
+            };
+            measure::number_width(digits, exp, *minor < 0, suffix)
+        }
+        Value::Percent(p) => measure::number_width(
+            measure::int_digits(*p, 1),
+            1,
+            shows_negative(*p, 1),
+            f64::from(measure::char_width('%')),
+        ),
+        Value::Date(d) => measure::text_width(&d.format(&locale.date_format).to_string(), false),
+    };
+    if bold && !matches!(value, Value::Text(_) | Value::Status(_)) { w * measure::BOLD } else { w }
+}
+
+/// Whether a number shows a minus sign at `decimals` decimals (-0.04 shows as 0.0).
+fn shows_negative(x: f64, decimals: u32) -> bool {
+    x < 0.0 && (x.abs() * 10f64.powi(decimals as i32)).round() > 0.0
+}
+
+/// Column widths in [`measure`] units, fitted to what the columns show (see the module
+/// documentation): figures never narrower than the widest of them, text capped and wrapped.
+fn column_widths(table: &Table, header: &[Vec<Cell>], ncols: usize, locale: &Locale) -> Vec<f64> {
     let weights: Vec<f64> = (0..ncols)
         .map(|i| table.columns.get(i).map_or(1.0, |c| f64::from(c.width)))
         .map(|w| if w.is_finite() && w > 0.0 { w } else { 1.0 })
         .collect();
     let sum: f64 = weights.iter().sum();
     let total = (14.0 * ncols as f64).max(60.0);
-    weights.iter().map(|w| (total * w / sum).clamp(6.0, 80.0).round()).collect()
+
+    let mut content = vec![0.0f64; ncols];
+    let mut figures = vec![false; ncols];
+    let mut suffixes = Vec::new();
+    for row in &table.rows {
+        let bold = row.kind != RowKind::Data;
+        for (col, cell) in placed(&row.cells) {
+            if cell.colspan > 1 || col >= ncols {
+                continue;
+            }
+            if !matches!(cell.value, Value::Empty | Value::Text(_) | Value::Status(_)) {
+                figures[col] = true;
+            }
+            content[col] = content[col].max(shown_width(&cell.value, locale, bold, &mut suffixes));
+        }
+    }
+    let (mut word, mut label) = (vec![0.0f64; ncols], vec![0.0f64; ncols]);
+    for cells in header {
+        for (col, cell) in placed(cells) {
+            if let (1, Value::Text(s)) = (cell.colspan, &cell.value)
+                && col < ncols
+            {
+                word[col] = word[col].max(measure::widest_word(s, true));
+                label[col] = label[col].max(measure::text_width(s, true));
+            }
+        }
+    }
+    (0..ncols)
+        .map(|col| {
+            let header = word[col].max(label[col].min(HEADER_ONE_LINE));
+            let width = if figures[col] {
+                content[col].max(header)
+            } else {
+                let cap = (1.5 * total * weights[col] / sum).clamp(TEXT_MIN_CAP, TEXT_MAX_CAP);
+                content[col].min(cap).max(header)
+            };
+            ((width + WIDTH_PADDING).clamp(6.0, MAX_COLUMN_WIDTH) * 4.0).ceil() / 4.0
+        })
+        .collect()
+}
+
+/// The lines a row of cells needs: the most any wrapped text cell of it takes in its columns.
+fn row_lines(cells: &[Cell], widths: &[f64], bold: bool, locale: &Locale) -> u32 {
+    let mut lines = 1;
+    for (col, cell) in placed(cells) {
+        let text = match &cell.value {
+            Value::Text(s) => s.as_str(),
+            Value::Status(code) => locale.status(code),
+            _ => continue,
+        };
+        let span = usize::from(cell.colspan.max(1));
+        let width: f64 = widths.iter().skip(col).take(span).sum();
+        if width > 0.0 {
+            lines = lines.max(measure::wrapped_lines(text, width, bold));
+        }
+    }
+    lines
 }
 
 fn write_table_sheet(
@@ -695,18 +968,9 @@ fn write_table_sheet(
     table: &Table,
     styles: &mut Styles,
 ) -> Result<(), RenderError> {
+    let locale = &doc.locale;
     let ncols = table_width(table);
     let aligns: Vec<Align> = (0..ncols).map(|i| table.columns.get(i).map_or(Align::Left, |c| c.align)).collect();
-    for (i, width) in column_widths(table, ncols).into_iter().enumerate() {
-        sheet.set_column_width(i as u16, width)?;
-    }
-    page_setup(sheet, doc, table.landscape);
-
-    let mut row = write_watermark(sheet, doc, styles)?;
-    if let Some(caption) = table.caption.as_deref().filter(|c| !c.is_empty()) {
-        sheet.write_string_with_format(row, 0, cell_text(caption), &styles.caption)?;
-        row += 1;
-    }
 
     // Header rows: as given, or one row of the column labels.
     let labels;
@@ -716,34 +980,40 @@ fn write_table_sheet(
     } else {
         &table.header
     };
+
+    let widths = column_widths(table, header, ncols, locale);
+    for (i, width) in widths.iter().enumerate() {
+        sheet.set_column_width(i as u16, *width)?;
+    }
+    page_setup(sheet, doc, table.landscape);
+    // A calc the document leaves empty caches "" (rust_xlsxwriter's default would be 0).
+    sheet.set_formula_result_default("");
+
+    let mut row = write_watermark(sheet, doc, styles)?;
+    if let Some(caption) = table.caption.as_deref().filter(|c| !c.is_empty()) {
+        sheet.write_string_with_format(row, 0, cell_text(caption), &styles.caption)?;
+        row += 1;
+    }
+
     let first_header = row;
     for cells in header {
-        write_row(sheet, row, cells, Role::Header, ncols, &aligns, styles, |_, _| Ok(None))?;
+        write_row(sheet, row, cells, Role::Header, ncols, &aligns, styles, locale, |_, _| Ok(None))?;
+        set_lines(sheet, row, row_lines(cells, &widths, true, locale))?;
         row += 1;
     }
     let first_body = row;
 
-    let totals = Totals::new(table, first_body);
+    let formulas = Formulas::new(table, first_body, ncols)?;
     let mut status_columns = vec![false; ncols];
     for (i, r) in table.rows.iter().enumerate() {
         for (col, cell) in placed(&r.cells) {
-            if matches!(cell.value, Value::Status(_)) {
+            if matches!(cell.value, Value::Status(_)) && col < ncols {
                 status_columns[col] = true;
             }
         }
         let role = Role::from(r.kind);
-        write_row(sheet, row, &r.cells, role, ncols, &aligns, styles, |col, value| {
-            if matches!(r.kind, RowKind::Subtotal | RowKind::Total) {
-                totals.formula(i, col, value).map_err(|message| RenderError::InconsistentTotal {
-                    table: table.name.clone(),
-                    row: i,
-                    column: col,
-                    message,
-                })
-            } else {
-                Ok(None)
-            }
-        })?;
+        write_row(sheet, row, &r.cells, role, ncols, &aligns, styles, locale, |col, cell| formulas.of(i, col, cell))?;
+        set_lines(sheet, row, row_lines(&r.cells, &widths, r.kind != RowKind::Data, locale))?;
         row += 1;
     }
 
@@ -764,9 +1034,9 @@ fn write_table_sheet(
     if !table.rows.is_empty() {
         let last_body = first_body + table.rows.len() as u32 - 1;
         for (col, _) in status_columns.iter().enumerate().filter(|(_, has)| **has) {
-            for &(label, fill, font) in &STATUS_COLOURS {
+            for &(code, fill, font) in &STATUS_COLOURS {
                 let rule = ConditionalFormatCell::new()
-                    .set_rule(ConditionalFormatCellRule::EqualTo(label))
+                    .set_rule(ConditionalFormatCellRule::EqualTo(locale.status(code)))
                     .set_format(Format::new().set_background_color(fill).set_font_color(font));
                 sheet.add_conditional_format(first_body, col as u16, last_body, col as u16, &rule)?;
             }
@@ -775,13 +1045,14 @@ fn write_table_sheet(
     Ok(())
 }
 
-/// Status words and their fill and font colours (Excel's good / neutral / bad styles).
+/// Status codes and their fill and font colours (Excel's good / neutral / bad styles); the
+/// rules match the status words of the report's language.
 const STATUS_COLOURS: [(&str, &str, &str); 3] =
-    [("On track", "C6EFCE", "006100"), ("Needs attention", "FFEB9C", "9C5700"), ("Off track", "FFC7CE", "9C0006")];
+    [("on_track", "C6EFCE", "006100"), ("needs_attention", "FFEB9C", "9C5700"), ("off_track", "FFC7CE", "9C0006")];
 
 /// Writes one row of cells from column 0; a cell spanning columns becomes a merged range.
 /// Rows other than data rows are formatted across the whole table width (shading, borders).
-/// `formula(col, value)` gives a cell's formula and cached result, if it has one.
+/// `formula(col, cell)` gives a cell's formula and cached result, if it has one.
 #[allow(clippy::too_many_arguments)]
 fn write_row(
     sheet: &mut Worksheet,
@@ -791,7 +1062,8 @@ fn write_row(
     ncols: usize,
     aligns: &[Align],
     styles: &mut Styles,
-    formula: impl Fn(usize, &Value) -> Result<Option<(String, String)>, RenderError>,
+    locale: &Locale,
+    mut formula: impl FnMut(usize, &Cell) -> Result<Option<(String, String)>, RenderError>,
 ) -> Result<(), RenderError> {
     let mut end = 0;
     for (col, cell) in placed(cells) {
@@ -810,11 +1082,11 @@ fn write_row(
                 continue;
             }
         }
-        match formula(col, &cell.value)? {
+        match formula(col, cell)? {
             Some((text, result)) => {
                 sheet.write_formula_with_format(row, c, Formula::new(text).set_result(result), f)?;
             }
-            None => write_value(sheet, row, c, &cell.value, f)?,
+            None => write_value(sheet, row, c, &cell.value, f, locale)?,
         }
     }
     if role != Role::Data {
@@ -825,6 +1097,224 @@ fn write_row(
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calc formulas
+// ---------------------------------------------------------------------------------------------
+
+/// The formulas of a table's cells: `calc` expressions (see the module documentation and
+/// [`calc`]) and the `SUM`s of subtotal and total rows ([`Totals`]).
+struct Formulas<'a> {
+    table: &'a Table,
+    totals: Totals<'a>,
+    /// Each distinct calc of the table, parsed once.
+    calcs: HashMap<&'a str, Calc>,
+    /// Column names: A, B, ...
+    letters: Vec<String>,
+}
+
+impl<'a> Formulas<'a> {
+    fn new(table: &'a Table, first_row: u32, ncols: usize) -> Result<Self, RenderError> {
+        let mut calcs = HashMap::new();
+        for (i, row) in table.rows.iter().enumerate() {
+            for (col, cell) in placed(&row.cells) {
+                let Some(expr) = cell.calc.as_deref() else { continue };
+                if calcs.contains_key(expr) {
+                    continue;
+                }
+                let fail = |message: String| RenderError::InconsistentCalc {
+                    table: table.name.clone(),
+                    row: i,
+                    column: col,
+                    calc: expr.to_string(),
+                    message,
+                };
+                let parsed = Calc::parse(expr).map_err(fail)?;
+                if let Some(c) = parsed.columns.iter().find(|c| **c >= ncols) {
+                    return Err(fail(format!("names column c{}, the table has {ncols}", c + 1)));
+                }
+                calcs.insert(expr, parsed);
+            }
+        }
+        let letters = (0..ncols).map(|c| column_number_to_name(c as u16)).collect();
+        Ok(Formulas { table, totals: Totals::new(table, first_row), calcs, letters })
+    }
+
+    /// The formula and cached result of cell `col` of row `i`, if it has one.
+    fn of(&self, i: usize, col: usize, cell: &Cell) -> Result<Option<(String, String)>, RenderError> {
+        let row = &self.table.rows[i];
+        if let Some(expr) = cell.calc.as_deref() {
+            if !matches!(cell.value, Value::Number { .. } | Value::Money { .. } | Value::Percent(_) | Value::Empty) {
+                return Err(self.calc_error(i, col, expr, "calc is for number, money and percent cells".into()));
+            }
+            return self.calc(i, &cell.value, expr).map(Some).map_err(|m| self.calc_error(i, col, expr, m));
+        }
+        if !matches!(row.kind, RowKind::Subtotal | RowKind::Total) {
+            return Ok(None);
+        }
+        match &cell.value {
+            Value::Money { .. } | Value::Number { .. } => self.totals.formula(i, col, &cell.value).map_err(|message| {
+                RenderError::InconsistentTotal { table: self.table.name.clone(), row: i, column: col, message }
+            }),
+            // A ratio is not a sum: the calc its data rows share, if it gives the figure.
+            Value::Percent(_) => match self.shared_calc(i, col) {
+                Some(expr) => Ok(self.calc(i, &cell.value, expr).ok()),
+                None => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    fn calc_error(&self, i: usize, col: usize, expr: &str, message: String) -> RenderError {
+        RenderError::InconsistentCalc {
+            table: self.table.name.clone(),
+            row: i,
+            column: col,
+            calc: expr.to_string(),
+            message,
+        }
+    }
+
+    /// The calc every data row under subtotal or total row `i` has in column `col`, if they all
+    /// have the same one.
+    fn shared_calc(&self, i: usize, col: usize) -> Option<&'a str> {
+        let rows = self.table.rows.as_slice();
+        let mut shared = None;
+        for j in self.totals.data_rows(i) {
+            let expr = cell_at(&rows[j], col)?.calc.as_deref()?;
+            match shared {
+                None => shared = Some(expr),
+                Some(s) if s == expr => {}
+                Some(_) => return None,
+            }
+        }
+        shared
+    }
+
+    /// The formula of `expr` on row `i` and its cached result (the figure), after checking that
+    /// the expression, evaluated on the row's values, gives the figure.
+    fn calc(&self, i: usize, figure: &Value, expr: &str) -> Result<(String, String), String> {
+        // Every calc of the table was parsed (and its columns checked) in `new`.
+        let calc = self.calcs.get(expr).ok_or_else(|| format!("`{expr}` was not parsed"))?;
+        let row = &self.table.rows[i];
+        // Each named column's cell, once (a row has a handful of cells).
+        let cells: Vec<(usize, Option<&Cell>)> = calc.columns.iter().map(|c| (*c, cell_at(row, *c))).collect();
+        let operand = |c: usize| -> Result<f64, EvalError> {
+            let cell = cells.iter().find(|(k, _)| *k == c).and_then(|(_, cell)| *cell);
+            sheet_number(cell).map_err(|()| EvalError::NotANumber(c))
+        };
+        // Money of one currency only: `c3-c4` of USD and EUR is no figure.
+        let mut currencies = cells.iter().filter_map(|(c, cell)| match cell.map(|cell| &cell.value) {
+            Some(Value::Money { currency, .. }) => Some((*c, currency.as_str())),
+            _ => None,
+        });
+        let own = match figure {
+            Value::Money { currency, .. } => Some(currency.as_str()),
+            _ => None,
+        };
+        if let Some(first) = own.or_else(|| currencies.clone().next().map(|(_, cur)| cur))
+            && let Some((c, other)) = currencies.find(|(_, cur)| *cur != first)
+        {
+            return Err(format!("c{} is money in {other}, the calc works in {first}", c + 1));
+        }
+        let result = calc.eval(operand);
+        let sheet_row = self.totals.first_row + i as u32 + 1;
+        let mut formula = String::with_capacity(32);
+        let name = |c: usize| format!("c{}", c + 1);
+
+        let (tolerance, expected, cached) = match figure {
+            Value::Empty => {
+                // Blank cells count as 0 in Excel: name them, so the formula shows "" too.
+                let blank: Vec<usize> = cells
+                    .iter()
+                    .filter(|(_, cell)| cell.is_none_or(|c| c.value == Value::Empty && c.calc.is_none()))
+                    .map(|(c, _)| *c)
+                    .collect();
+                match result {
+                    Err(_) => {
+                        formula.push_str("IFERROR(");
+                        calc.write_formula(&mut formula, sheet_row, &self.letters);
+                        formula.push_str(",\"\")");
+                    }
+                    Ok(_) if !blank.is_empty() => {
+                        formula.push_str(if blank.len() > 1 { "IF(OR(" } else { "IF(" });
+                        for (k, c) in blank.iter().enumerate() {
+                            if k > 0 {
+                                formula.push(',');
+                            }
+                            formula.push_str(&self.letters[*c]);
+                            formula.push_str(&format!("{sheet_row}=\"\""));
+                        }
+                        formula.push_str(if blank.len() > 1 { "),\"\"," } else { ",\"\"," });
+                        calc.write_formula(&mut formula, sheet_row, &self.letters);
+                        formula.push(')');
+                    }
+                    Ok(v) => {
+                        return Err(format!("the cell is empty, but the expression gives {v} on the row's values"));
+                    }
+                }
+                return Ok((formula, String::new()));
+            }
+            Value::Money { minor, currency } => {
+                let exp = money_exponent(currency);
+                (0.5 * 10f64.powi(-(exp as i32)), money_major(*minor, currency), money_text(i128::from(*minor), exp))
+            }
+            Value::Number { value, decimals } => {
+                (0.5 * 10f64.powi(-i32::from((*decimals).min(15))), *value, value.to_string())
+            }
+            Value::Percent(p) => (0.5e-3, percent_fraction(*p), percent_fraction(*p).to_string()),
+            _ => return Err("calc is for number, money and percent cells".into()),
+        };
+        let got = match result {
+            Ok(v) => v,
+            Err(EvalError::DivisionByZero) => {
+                return Err("the expression divides by zero on the row's values; leave the cell empty".into());
+            }
+            Err(EvalError::NotANumber(c)) => {
+                return Err(format!("{} holds no number (text, a status or an empty calc)", name(c)));
+            }
+        };
+        // Half the last shown decimal, and a hair for the binary representation of the operands.
+        if (got - expected).abs() > tolerance + 1e-9 * expected.abs().max(1.0) {
+            let (got, shown) = match figure {
+                Value::Percent(p) => (format!("{:.2} %", got * 100.0), format!("{p} % (the fraction {expected})")),
+                Value::Money { currency, .. } => {
+                    (format!("{got:.prec$}", prec = money_exponent(currency) as usize), cached.clone())
+                }
+                Value::Number { decimals, .. } => {
+                    (format!("{got:.prec$}", prec = usize::from(*decimals) + 1), cached.clone())
+                }
+                _ => (got.to_string(), cached.clone()),
+            };
+            return Err(format!("the expression gives {got} on the row's values, the cell shows {shown}"));
+        }
+        match figure {
+            Value::Money { currency, .. } if calc.scales => {
+                formula.push_str("ROUND(");
+                calc.write_formula(&mut formula, sheet_row, &self.letters);
+                formula.push_str(&format!(",{})", money_exponent(currency)));
+            }
+            _ => calc.write_formula(&mut formula, sheet_row, &self.letters),
+        }
+        Ok((formula, cached))
+    }
+}
+
+/// A cell's value as the sheet holds it, for a calc: money in major units, a percentage as
+/// its fraction, a date as its Excel serial number, a blank (or covered) cell as 0; text, a
+/// status, or a calc cell left empty (it shows "") is no number.
+fn sheet_number(cell: Option<&Cell>) -> Result<f64, ()> {
+    let Some(cell) = cell else { return Ok(0.0) };
+    match &cell.value {
+        Value::Empty if cell.calc.is_some() => Err(()),
+        Value::Empty => Ok(0.0),
+        Value::Number { value, .. } => Ok(*value),
+        Value::Money { minor, currency } => Ok(money_major(*minor, currency)),
+        Value::Percent(p) => Ok(percent_fraction(*p)),
+        Value::Date(d) => Ok((*d - chrono::NaiveDate::from_ymd_opt(1899, 12, 30).expect("a date")).num_days() as f64),
+        Value::Text(_) | Value::Status(_) => Err(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1102,6 +1592,39 @@ mod tests {
         assert!(f.starts_with("SUM(SUM(E1:E2,") && f.contains("),SUM(E"), "{f}");
         let too_many: Vec<(u32, u32)> = (0..1000).map(|i| (i * 3 + 100_000, i * 3 + 100_001)).collect();
         assert!(sum_formula("E", &too_many).is_none());
+    }
+
+    #[test]
+    fn page_labels_become_excel_codes() {
+        assert_eq!(page_label("page {page} of {pages}", 50), "page &P of &N");
+        assert_eq!(page_label("стр. {page} из {pages}", 50), "стр. &P из &N");
+        assert_eq!(page_label("{pages}: {page} R&D", 50), "&N: &P R&&D");
+        assert_eq!(page_label("no placeholders", 50), "page &P of &N");
+    }
+
+    #[test]
+    fn shown_widths_are_the_widths_of_the_formatted_figures() {
+        let locale = Locale::default();
+        let mut suffixes = Vec::new();
+        for value in [
+            Value::Money { minor: 123_456_789, currency: "USD".into() },
+            Value::Money { minor: -5, currency: "USD".into() },
+            Value::Money { minor: 0, currency: "EUR".into() },
+            Value::Money { minor: 1_234_567, currency: "KWD".into() },
+            Value::Money { minor: 99_999_999, currency: "JPY".into() },
+            Value::Number { value: 12_585.5, decimals: 2 },
+            Value::Number { value: 0.8532, decimals: 4 },
+            Value::Number { value: -1_234.567, decimals: 2 },
+            Value::Number { value: 999.96, decimals: 1 },
+            Value::Number { value: -0.04, decimals: 1 },
+        ] {
+            let text = format_in(&value, &locale);
+            let shown = shown_width(&value, &locale, false, &mut suffixes);
+            assert!((shown - measure::text_width(&text, false)).abs() < 1e-4, "{text}: {shown}");
+        }
+        // Percentages as Excel's `0.0%` shows them (no space).
+        let shown = shown_width(&Value::Percent(104.25), &locale, true, &mut suffixes);
+        assert!((shown - measure::text_width("104.3%", true)).abs() < 1e-4);
     }
 
     #[test]

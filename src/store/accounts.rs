@@ -1,11 +1,16 @@
 //! The budget-account catalogue: the UNDP chart of accounts, each account mapped to an EU
 //! budget heading so one work plan gives both the UNDP view (by account) and the EU view (by
-//! heading). Shipped by migration 000004; administrators change it through the API.
+//! heading). Shipped by migration 000004; administrators change it through the API. Each
+//! account also names its line of the EU format (`eu_line`: a sub-line such as `1.1`, the
+//! heading itself when the account is not split, `8` for indirect costs), so the EU financial
+//! statement shows the sub-lines (migration 2026-12-01-000001).
 
 use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
+use crate::domain::FieldError;
 use crate::domain::budget::eu_heading_name;
+use crate::domain::eu;
 use crate::error::AppError;
 use crate::schema::budget_accounts;
 use chrono::NaiveDateTime;
@@ -22,6 +27,7 @@ struct AccountRecord {
     code: String,
     name: String,
     eu_heading: i32,
+    eu_line: String,
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -38,6 +44,15 @@ pub struct BudgetAccount {
     pub eu_heading: i32,
     /// `Human resources`, `Travel`, ...
     pub eu_heading_name: String,
+    /// The line of the EU budget format the account's costs go to in the EU financial
+    /// statement: a sub-line of its heading (`1.1` local staff, `1.2` international staff,
+    /// `1.3` per diems, `2.1` international travel, `2.2` local transportation, `5.5`
+    /// translation, `5.7` conferences, `5.8` visibility, ...), the heading itself when the
+    /// account is not split (`5`, `6`), or `8` (indirect costs) for heading 7.
+    #[schema(example = "1.2")]
+    pub eu_line: String,
+    /// `Salaries (gross amounts, international staff)`, ...
+    pub eu_line_name: String,
     pub version: i32,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
@@ -50,6 +65,8 @@ impl From<AccountRecord> for BudgetAccount {
         BudgetAccount {
             id: r.id,
             eu_heading_name: eu_heading_name(r.eu_heading).unwrap_or("?").to_string(),
+            eu_line_name: eu::line_name(&r.eu_line).unwrap_or("?").to_string(),
+            eu_line: r.eu_line,
             code: r.code,
             name: r.name,
             eu_heading: r.eu_heading,
@@ -85,6 +102,12 @@ pub struct BudgetAccountInput {
     #[validate(range(min = 1, max = 7, message = "an EU budget heading from 1 to 7 (7: indirect costs)"))]
     #[schema(minimum = 1, maximum = 7)]
     pub eu_heading: i32,
+    /// The account's line of the EU format, within `eu_heading` (`1.1`, `1.2`, `1.3`, `1`
+    /// for heading 1; `8` for heading 7). When absent: on creation the heading itself (`8` for
+    /// 7); on update the account keeps its line if it is still of the heading, else the heading.
+    #[serde(default)]
+    #[schema(example = "1.2")]
+    pub eu_line: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
     pub version: Option<i32>,
@@ -124,8 +147,29 @@ fn code_taken(conn: &mut DbConnection, code: &str, except: Option<i64>) -> Resul
     Ok(find_by_code(conn, code)?.is_some_and(|a| Some(a.id) != except))
 }
 
+/// The line an account gets: the one given (which must be of its heading), else `keep` when
+/// it is still of the heading, else the heading itself.
+fn line_for(input: &BudgetAccountInput, keep: Option<&str>) -> (Vec<FieldError>, String) {
+    match input.eu_line.as_deref().map(str::trim) {
+        Some(l) if eu::line_fits_heading(l, input.eu_heading) => (vec![], l.to_string()),
+        Some(l) => (
+            if (1..=7).contains(&input.eu_heading) {
+                vec![FieldError::new("eu_line", eu::line_error(l, input.eu_heading))]
+            } else {
+                vec![]
+            },
+            String::new(),
+        ),
+        None => match keep.filter(|k| eu::line_fits_heading(k, input.eu_heading)) {
+            Some(k) => (vec![], k.to_string()),
+            None => (vec![], eu::default_line(input.eu_heading)),
+        },
+    }
+}
+
 pub fn create(conn: &mut DbConnection, actor: &Actor, input: &BudgetAccountInput) -> Result<BudgetAccount, AppError> {
-    check(input, vec![])?;
+    let (errs, line) = line_for(input, None);
+    check(input, errs)?;
     if code_taken(conn, &input.code, None)? {
         return Err(AppError::conflict("code", format!("account {} is already in the catalogue", input.code)));
     }
@@ -135,6 +179,7 @@ pub fn create(conn: &mut DbConnection, actor: &Actor, input: &BudgetAccountInput
             budget_accounts::code.eq(&input.code),
             budget_accounts::name.eq(input.name.trim()),
             budget_accounts::eu_heading.eq(input.eu_heading),
+            budget_accounts::eu_line.eq(&line),
             budget_accounts::created_at.eq(at),
             budget_accounts::updated_at.eq(at),
         ))
@@ -156,7 +201,8 @@ pub fn update(
     let sent = required_version(input.version)?;
     let current = get(conn, id)?;
     check_version(current.version, sent, "the budget account")?;
-    check(input, vec![])?;
+    let (errs, line) = line_for(input, Some(&current.eu_line));
+    check(input, errs)?;
     if code_taken(conn, &input.code, Some(id))? {
         return Err(AppError::conflict("code", format!("account {} is already in the catalogue", input.code)));
     }
@@ -165,6 +211,7 @@ pub fn update(
             budget_accounts::code.eq(&input.code),
             budget_accounts::name.eq(input.name.trim()),
             budget_accounts::eu_heading.eq(input.eu_heading),
+            budget_accounts::eu_line.eq(&line),
             budget_accounts::updated_at.eq(now()),
             budget_accounts::version.eq(sent + 1),
         ))

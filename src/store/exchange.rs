@@ -278,7 +278,7 @@ pub struct Converted {
 }
 
 /// The stored rate between two currencies for a month, in either direction.
-fn rate_for(conn: &mut DbConnection, from: &str, to: &str, month: &str) -> Result<Option<RateUsed>, AppError> {
+pub fn rate_for(conn: &mut DbConnection, from: &str, to: &str, month: &str) -> Result<Option<RateUsed>, AppError> {
     // UN operational rates are quoted per US dollar: look for `to/from` first (USD/KZT
     // for KZT -> USD), then the other direction.
     for (base, quote) in [(to, from), (from, to)] {

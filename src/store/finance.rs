@@ -161,18 +161,19 @@ fn parse_period(s: Option<&str>) -> Result<Period, AppError> {
     }
 }
 
-/// What the views need of the current plans: their lines with activity, output, timeframe.
-struct PlanFacts {
-    plans: Vec<WorkPlanHeader>,
-    lines: Vec<LineRecord>,
+/// What the views need of the current plans: their lines with activity, output, timeframe
+/// (also what the Combined Delivery Report groups expenditure by, so the two reconcile).
+pub(crate) struct PlanFacts {
+    pub plans: Vec<WorkPlanHeader>,
+    pub lines: Vec<LineRecord>,
     /// plan activity id -> (activity result id, timeframe marks)
-    activities: HashMap<i64, (i64, [bool; 4])>,
-    names: Names,
+    pub activities: HashMap<i64, (i64, [bool; 4])>,
+    pub names: Names,
     /// result id -> output result id
-    outputs: HashMap<i64, i64>,
+    pub outputs: HashMap<i64, i64>,
 }
 
-fn plan_facts(conn: &mut DbConnection, project_id: i64, year: Option<i32>) -> Result<PlanFacts, AppError> {
+pub(crate) fn plan_facts(conn: &mut DbConnection, project_id: i64, year: Option<i32>) -> Result<PlanFacts, AppError> {
     let plans: Vec<WorkPlanHeader> =
         workplans::current_plans(conn, project_id)?.into_iter().filter(|p| year.is_none_or(|y| p.year == y)).collect();
     let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
@@ -436,7 +437,7 @@ fn quarter_label(q: Quarter) -> String {
 type SummarySpendRow = (i64, NaiveDate, i64, Option<String>, Option<String>, Option<i64>);
 
 /// Every budget line of the project's plans (all revisions) and its lineage.
-fn lineages(conn: &mut DbConnection, project_id: i64) -> Result<HashMap<i64, i64>, AppError> {
+pub(crate) fn lineages(conn: &mut DbConnection, project_id: i64) -> Result<HashMap<i64, i64>, AppError> {
     Ok(budget_lines::table
         .inner_join(work_plans::table)
         .filter(work_plans::project_id.eq(project_id))
@@ -603,4 +604,81 @@ pub fn checks(conn: &mut DbConnection, project: &Project, q: &ChecksQuery) -> Re
         infos: count(Severity::Info),
         findings,
     })
+}
+
+/// Expenditure of one budget account and funding source in one month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlySpend {
+    pub account: String,
+    pub source: i64,
+    pub month: Month,
+    /// In the ledger currency (minor units): expenditure booked in it or converted into it,
+    /// except what was booked in the kept currency.
+    pub ledger_minor: i64,
+    /// Expenditure booked in the kept currency (e.g. EUR for an EU statement), in that
+    /// currency: its exact amount, needing no conversion back.
+    pub kept_minor: i64,
+}
+
+/// Expenditure of a project from its start up to `to`, added up per account, funding source
+/// and month, counted as [`summary`] counts it: on the account and source of its line's lineage
+/// in the current plans (else of the line it was booked on). Expenditure booked in `keep` is
+/// kept in that currency. One read of the covering index, grouped in memory.
+pub fn monthly_spending(
+    conn: &mut DbConnection,
+    project: &Project,
+    to: NaiveDate,
+    keep: &str,
+) -> Result<Vec<MonthlySpend>, AppError> {
+    let plans = workplans::current_plans(conn, project.id)?;
+    let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+    let current: HashMap<i64, (String, i64)> = workplans::load_lines(conn, &ids)?
+        .into_iter()
+        .map(|l| (l.lineage_id, (l.account_code, l.funding_source_id)))
+        .collect();
+    let lines: HashMap<i64, (i64, String, i64)> = budget_lines::table
+        .inner_join(work_plans::table)
+        .filter(work_plans::project_id.eq(project.id))
+        .select((
+            budget_lines::id,
+            budget_lines::lineage_id,
+            budget_lines::account_code,
+            budget_lines::funding_source_id,
+        ))
+        .load::<(i64, i64, String, i64)>(conn)?
+        .into_iter()
+        .map(|(id, lineage, account, source)| (id, (lineage, account, source)))
+        .collect();
+    let rows: Vec<(i64, NaiveDate, i64, i64, String)> = expenditures::table
+        .filter(expenditures::project_id.eq(project.id))
+        .filter(expenditures::spent_on.le(to))
+        .select((
+            expenditures::budget_line_id,
+            expenditures::spent_on,
+            expenditures::ledger_amount_minor,
+            expenditures::amount_minor,
+            expenditures::currency,
+        ))
+        .load(conn)?;
+    let mut grouped: BTreeMap<(String, i64, Month), (i64, i64)> = BTreeMap::new();
+    for (line, date, ledger, amount, currency) in rows {
+        let Some((lineage, account, source)) = lines.get(&line) else { continue };
+        let (account, source) = current.get(lineage).map_or((account, *source), |(a, s)| (a, *s));
+        let sums = grouped.entry((account.clone(), source, Month::of(date))).or_default();
+        if currency == keep && currency != project.currency {
+            sums.1 += amount;
+        } else {
+            sums.0 += ledger;
+        }
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|((account, source, month), (ledger_minor, kept_minor))| MonthlySpend {
+            account,
+            source,
+            month,
+            ledger_minor,
+            kept_minor,
+        })
+        .collect())
 }

@@ -3,6 +3,7 @@
 use super::audit::{self, Actor};
 use super::{catalogue_code, check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
+use crate::domain::eu::ConversionRule;
 use crate::domain::{FundingKind, MAX_RATE_BP};
 use crate::error::AppError;
 use crate::schema::{contributions, funding_sources};
@@ -159,6 +160,12 @@ pub struct Contribution {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+    /// How the agreement's EU financial statement converts the ledger currency to EUR:
+    /// `monthly_rate` (each month's expenditure at the UN operational rate of that month) or
+    /// `instalment_rate` (at the weighted average rate of the EU instalments received up to the
+    /// end of the reporting period). Used for EU contributions.
+    #[schema(value_type = ConversionRule)]
+    pub conversion_rule: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -176,6 +183,10 @@ pub struct ContributionInput {
     #[serde(default)]
     #[validate(range(min = 0, max = MAX_RATE_BP, message = "basis points between 0 and 10000 (700 = 7 %)"))]
     pub indirect_rate_bp: Option<i32>,
+    /// `monthly_rate` (the default on creation) or `instalment_rate`; an update without it
+    /// keeps the contribution's rule.
+    #[serde(default)]
+    pub conversion_rule: Option<ConversionRule>,
     /// Required on update: the version you read.
     #[serde(default)]
     pub version: Option<i32>,
@@ -189,17 +200,19 @@ struct ContributionRow<'a> {
     currency: &'a str,
     agreement_ref: Option<&'a str>,
     indirect_rate_bp: Option<i32>,
+    conversion_rule: &'static str,
     updated_at: NaiveDateTime,
 }
 
-impl<'a> From<&'a ContributionInput> for ContributionRow<'a> {
-    fn from(c: &'a ContributionInput) -> Self {
+impl<'a> ContributionRow<'a> {
+    fn new(c: &'a ContributionInput, rule: ConversionRule) -> Self {
         ContributionRow {
             funding_source_id: c.funding_source_id,
             amount_minor: c.amount_minor,
             currency: &c.currency,
             agreement_ref: c.agreement_ref.as_deref(),
             indirect_rate_bp: c.indirect_rate_bp,
+            conversion_rule: rule.as_str(),
             updated_at: now(),
         }
     }
@@ -266,7 +279,7 @@ pub fn create_contribution(
     input: &ContributionInput,
 ) -> Result<Contribution, AppError> {
     check_contribution(conn, project_id, input, None)?;
-    let row = ContributionRow::from(input);
+    let row = ContributionRow::new(input, input.conversion_rule.unwrap_or(ConversionRule::MonthlyRate));
     let created_at = row.updated_at;
     let id = diesel::insert_into(contributions::table)
         .values((&row, contributions::project_id.eq(project_id), contributions::created_at.eq(created_at)))
@@ -287,8 +300,12 @@ pub fn update_contribution(
     let current = get_contribution(conn, id)?;
     check_version(current.version, sent, "the contribution")?;
     check_contribution(conn, current.project_id, input, Some(id))?;
+    let rule = input
+        .conversion_rule
+        .or_else(|| ConversionRule::parse(&current.conversion_rule))
+        .unwrap_or(ConversionRule::MonthlyRate);
     let n = diesel::update(contributions::table.find(id).filter(contributions::version.eq(sent)))
-        .set((&ContributionRow::from(input), contributions::version.eq(sent + 1)))
+        .set((&ContributionRow::new(input, rule), contributions::version.eq(sent + 1)))
         .execute(conn)?;
     expect_one_row(n, "the contribution")?;
     let after = get_contribution(conn, id)?;

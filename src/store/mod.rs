@@ -3,12 +3,14 @@
 //! Inputs are the API's DTOs, so the REST API, the CLI and the seed loader share one path.
 
 pub mod accounts;
+pub mod agreements;
 pub mod audit;
 pub mod exchange;
 pub mod expenditures;
 pub mod finance;
 pub mod funding;
 pub mod indicators;
+pub mod issues;
 pub mod monitoring;
 pub mod progress;
 pub mod projects;

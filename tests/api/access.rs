@@ -130,6 +130,10 @@ async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
             let body = json!({"code": format!("RD{n}"), "description": "x", "category": "social", "likelihood": 1, "impact": 1, "status": "open"});
             format!("/api/v1/risks/{}", created(app.post("/api/v1/projects/UZB-PSD/risks", &body).await))
         }
+        "issue" => {
+            let body = json!({"code": format!("ID{n}"), "issue_type": "general", "description": "x", "raised_on": "2025-05-05", "priority": "low", "status": "open"});
+            format!("/api/v1/issues/{}", created(app.post("/api/v1/projects/UZB-PSD/issues", &body).await))
+        }
         "account" => format!(
             "/api/v1/budget-accounts/{}",
             created(
@@ -271,6 +275,13 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         )
         .await,
     );
+    let issue = created_id(
+        app.post(
+            "/api/v1/projects/UZB-PSD/issues",
+            &json!({"code": "IM", "issue_type": "general", "description": "x", "raised_on": "2025-05-05", "priority": "low", "status": "open"}),
+        )
+        .await,
+    );
     let activity = created_id(
         app.post(
             "/api/v1/projects/UZB-PSD/results",
@@ -327,6 +338,14 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             true,
         ),
         ("DELETE", "fresh:contribution".into(), None, "AF", true),
+        ("GET", format!("/api/v1/contributions/{contribution}/budget"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/contributions/{contribution}/budget"),
+            Some(json!({"lines": [{"eu_line": "1.1", "amount_minor": 1}], "version": 99})),
+            "AF",
+            true,
+        ),
         ("GET", "/api/v1/projects/UZB-PSD/results".into(), None, "ACMFD", true),
         (
             "POST",
@@ -465,6 +484,27 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             "AC",
             true,
         ),
+        ("GET", "/api/v1/projects/UZB-PSD/issues".into(), None, "ACMFD", true),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/issues".into(),
+            Some(
+                json!({"code": "IX{n}", "issue_type": "request_for_change", "description": "x", "raised_on": "2025-06-01", "priority": "high", "status": "open"}),
+            ),
+            "AC",
+            true,
+        ),
+        ("GET", format!("/api/v1/issues/{issue}"), None, "ACMFD", true),
+        (
+            "PUT",
+            format!("/api/v1/issues/{issue}"),
+            Some(
+                json!({"code": "IM", "issue_type": "general", "description": "x", "raised_on": "2025-05-05", "priority": "low", "status": "open", "version": 99}),
+            ),
+            "AC",
+            true,
+        ),
+        ("DELETE", "fresh:issue".into(), None, "AC", true),
         (
             "POST",
             "/api/v1/projects/UZB-PSD/reports".into(),

@@ -233,7 +233,9 @@ async fn demo_ids(app: &TestApp) -> BTreeMap<&'static str, Vec<i64>> {
         ids.insert(kind, ids_of(&app.get(&format!("/api/v1/{kind}")).await.1));
     }
     for project in ["KAZ-HUB", "UZB-PSD"] {
-        for kind in ["contributions", "indicators", "actuals", "risks", "reports", "work-plans", "expenditures"] {
+        for kind in
+            ["contributions", "indicators", "actuals", "risks", "issues", "reports", "work-plans", "expenditures"]
+        {
             let (status, list) = app.get(&format!("/api/v1/projects/{project}/{kind}")).await;
             assert_eq!(status, 200, "{kind}: {list}");
             ids.entry(kind).or_default().extend(ids_of(&list));
@@ -441,9 +443,16 @@ async fn every_enum_value_of_the_inputs_is_accepted(backend: Backend) {
         c.accept(&app, "POST", "/api/v1/projects", Some(&p)).await;
     }
     c.accept(&app, "POST", "/api/v1/projects", Some(&project_body("P"))).await;
+    let mut sources = vec![];
     for kind in cover("FundingKind") {
         let f = json!({"code": format!("F-{}", kind.to_uppercase()), "name": format!("Donor {kind}"), "kind": kind});
-        c.accept(&app, "POST", "/api/v1/funding-sources", Some(&f)).await;
+        sources.push(c.accept(&app, "POST", "/api/v1/funding-sources", Some(&f)).await["id"].clone());
+    }
+    // One contribution per source and project: each conversion rule on its own source.
+    for (rule, source) in cover("ConversionRule").iter().zip(&sources) {
+        let b = json!({"funding_source_id": source, "amount_minor": 10_000_000, "currency": "EUR",
+            "conversion_rule": rule});
+        c.accept(&app, "POST", "/api/v1/projects/P/contributions", Some(&b)).await;
     }
     let mut parent = Value::Null;
     let mut by_level = BTreeMap::new();
@@ -493,6 +502,17 @@ async fn every_enum_value_of_the_inputs_is_accepted(backend: Backend) {
     for (i, status) in statuses.iter().enumerate() {
         let u = json!({"period": format!("2025-Q{}", i + 1), "note": "Reviewed", "likelihood": 1, "impact": 1, "status": status});
         c.accept(&app, "POST", &format!("/api/v1/risks/{risk}/updates"), Some(&u)).await;
+    }
+    let (priorities, issue_statuses) = (cover("IssuePriority"), cover("IssueStatus"));
+    for (i, issue_type) in cover("IssueType").iter().enumerate() {
+        for (j, status) in issue_statuses.iter().enumerate() {
+            let mut b = json!({"code": format!("I{i}-{j}"), "issue_type": issue_type, "description": "An issue",
+                "raised_on": "2025-03-01", "priority": priorities[(i + j) % priorities.len()], "status": status});
+            if status == "closed" {
+                b["closed_on"] = json!("2025-04-01");
+            }
+            c.accept(&app, "POST", "/api/v1/projects/P/issues", Some(&b)).await;
+        }
     }
     for role in cover("Role") {
         let u = json!({"email": format!("{role}@enum.example"), "name": role, "password": "a long enough password"});

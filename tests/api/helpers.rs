@@ -70,6 +70,100 @@ impl TestDb {
     }
 }
 
+/// Where the databases made by earlier releases are kept (see tests/fixtures/README.md).
+pub fn fixtures_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Row counts of every application table, read with plain SQL (no schema of ours).
+pub fn table_counts(backend: Backend, url: &str) -> std::collections::BTreeMap<String, i64> {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel::{Connection, QueryableByName, RunQueryDsl};
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let keep = |n: &Name| !n.name.starts_with("__diesel") && !n.name.starts_with("sqlite_");
+    macro_rules! count_all {
+        ($c:expr, $names:expr) => {
+            $names
+                .into_iter()
+                .filter(keep)
+                .map(|n| {
+                    let q = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {}", n.name));
+                    let c: Count = q.get_result($c).unwrap_or_else(|e| panic!("count {}: {e}", n.name));
+                    (n.name, c.n)
+                })
+                .collect()
+        };
+    }
+    match backend {
+        Backend::Sqlite => {
+            let mut c = diesel::SqliteConnection::establish(url).expect("fixture opens");
+            let names: Vec<Name> =
+                diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'table'").load(&mut c).unwrap();
+            count_all!(&mut c, names)
+        }
+        Backend::Postgres => {
+            let mut c = diesel::PgConnection::establish(url).expect("fixture opens");
+            let names: Vec<Name> = diesel::sql_query(
+                "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .load(&mut c)
+            .unwrap();
+            count_all!(&mut c, names)
+        }
+    }
+}
+
+impl TestDb {
+    /// A copy of the database the previous release made (`tests/fixtures/rbm-0.1.0.*`),
+    /// migrated forward by this release; with the row counts it had before migrating.
+    pub fn from_fixture(backend: Backend) -> Option<(TestDb, std::collections::BTreeMap<String, i64>)> {
+        let name = unique_name();
+        let (url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                std::fs::copy(fixtures_dir().join("rbm-0.1.0.sqlite"), &path).expect("fixture copies");
+                (path.to_string_lossy().into_owned(), Cleanup::File(path))
+            }
+            Backend::Postgres => {
+                let Ok(admin_url) = std::env::var("RBM_TEST_POSTGRES_URL") else {
+                    assert!(std::env::var("RBM_REQUIRE_POSTGRES").is_err(), "RBM_REQUIRE_POSTGRES is set");
+                    return None;
+                };
+                admin_sql(&admin_url, &format!("CREATE DATABASE {name}"));
+                let url = with_database(&admin_url, &name);
+                let dump = std::fs::read_to_string(fixtures_dir().join("rbm-0.1.0.postgres.sql")).expect("dump");
+                {
+                    use diesel::Connection;
+                    use diesel::connection::SimpleConnection;
+                    let mut c = diesel::PgConnection::establish(&url).expect("fixture database");
+                    c.batch_execute(&dump).expect("the dump of the previous release loads");
+                }
+                (url, Cleanup::Postgres { admin_url, name })
+            }
+        };
+        let before = table_counts(backend, &url);
+        let db = Db::connect(&url, 4).expect("the previous release's database migrates forward");
+        Some((TestDb { db, cleanup }, before))
+    }
+
+    /// The database's URL (for plain-SQL checks).
+    pub fn url(&self) -> String {
+        match &self.cleanup {
+            Cleanup::File(p) => p.to_string_lossy().into_owned(),
+            Cleanup::Postgres { admin_url, name } => with_database(admin_url, name),
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         match &self.cleanup {
@@ -127,8 +221,17 @@ fn admin_hash() -> &'static str {
 impl TestApp {
     /// An empty database with one administrator.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_on(TestDb::new(backend)?).await
+    }
+
+    /// The server over a given database, with one more administrator (`admin@test.example`).
+    pub async fn spawn_on(test_db: TestDb) -> Option<TestApp> {
+        Self::spawn_with(test_db, None).await
+    }
+
+    /// The server over a given database and report-templates folder.
+    pub async fn spawn_with(test_db: TestDb, templates_dir: Option<std::path::PathBuf>) -> Option<TestApp> {
         use rbm::store::{audit::Actor, users};
-        let test_db = TestDb::new(backend)?;
         let token = rbm::auth::new_token();
         let hash = rbm::auth::token_hash(&token);
         test_db
@@ -146,12 +249,11 @@ impl TestApp {
             .expect("test admin");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let server = rbm::startup::run(
-            listener,
-            test_db.db.clone(),
-            rbm::startup::ServerOptions { workers: Some(2), ..Default::default() },
-        )
-        .expect("server starts");
+        let mut options = rbm::startup::ServerOptions { workers: Some(2), ..Default::default() };
+        if let Some(dir) = templates_dir {
+            options.templates = rbm::reports::templates::Templates::new(Some(dir));
+        }
+        let server = rbm::startup::run(listener, test_db.db.clone(), options).expect("server starts");
         actix_rt::spawn(server);
         let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
         Some(TestApp { address, client, test_db, admin_token: token })

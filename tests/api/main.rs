@@ -13,11 +13,17 @@ mod xlsx_reader;
 
 mod access;
 mod contract;
+mod eu;
 mod finance;
 mod funding;
+mod issues;
 mod platform;
 mod progress;
 mod projects;
+mod report_layout;
+mod report_templates;
+mod report_undp;
 mod reports;
 mod results;
 mod settings;
+mod upgrade;

@@ -26,7 +26,7 @@ pub fn num(value: f64) -> Value {
 }
 
 pub fn span(value: Value, colspan: u16) -> Cell {
-    Cell { value, colspan }
+    Cell { value, colspan, calc: None }
 }
 
 const STATUSES: [&str; 5] = ["on_track", "needs_attention", "off_track", "no_data", "not_rated"];
@@ -277,6 +277,7 @@ pub fn demo_quarterly() -> Document {
         header: "KAZ-HUB · UNDP quarterly progress report · 2014-Q2".into(),
         footer: "Regional Hub of Civil Service, Astana".into(),
         watermark: None,
+        locale: Default::default(),
         blocks: vec![
             Block::Heading { level: 1, text: "Quarterly progress report, 2014-Q2".into() },
             Block::Paragraph(para.into()),
@@ -326,6 +327,7 @@ pub fn synthetic(indicators: usize, budget_lines: usize) -> Document {
         header: "SYN-001 · synthetic project · 2020-Q1 to 2024-Q4".into(),
         footer: "Synthetic project for the benchmark".into(),
         watermark: Some("DRAFT: includes unapproved data".into()),
+        locale: Default::default(),
         blocks: vec![
             Block::Heading { level: 1, text: "Indicator performance".into() },
             Block::Table(indicator_table("Indicators", 50, indicators / 50)),

@@ -33,7 +33,7 @@ pub fn text(s: &str) -> Cell {
 }
 
 pub fn span(s: &str, colspan: u16) -> Cell {
-    Cell { value: Value::Text(s.into()), colspan }
+    Cell { value: Value::Text(s.into()), colspan, calc: None }
 }
 
 pub fn num(value: f64, decimals: u8) -> Cell {
@@ -60,6 +60,16 @@ pub fn empty() -> Cell {
     Cell::new(Value::Empty)
 }
 
+/// A cell with a calc (`c3-c4`: the row's third column minus its fourth).
+pub fn calc(cell: Cell, expr: &str) -> Cell {
+    Cell { calc: Some(expr.into()), ..cell }
+}
+
+/// Delivery (% spent) as the domain gives it: empty for a zero budget.
+fn delivery(spent: i64, budget: i64) -> Cell {
+    if budget == 0 { empty() } else { pct(ratio(spent as f64, budget as f64)) }
+}
+
 pub fn row(kind: RowKind, cells: Vec<Cell>) -> Row {
     Row { kind, cells }
 }
@@ -80,7 +90,9 @@ fn status_for(p: f64) -> &'static str {
 }
 
 /// A budget table: per group a `Group` row, its lines, and a `Subtotal`; then a `Total`.
-/// Each line is (label, account, budget minor, expenditure minor).
+/// Each line is (label, account, budget minor, expenditure minor). A line's balance is the calc
+/// `c3-c4` and its delivery `c4/c3`; subtotal and total rows carry no calc (their money is
+/// summed, their delivery takes the lines' calc).
 pub fn budget_table(name: &str, currency: &str, groups: &[BudgetGroup]) -> Table {
     let mut rows = Vec::new();
     let (mut total_budget, mut total_spent) = (0i64, 0i64);
@@ -95,8 +107,8 @@ pub fn budget_table(name: &str, currency: &str, groups: &[BudgetGroup]) -> Table
                     text(account),
                     money(*b, currency),
                     money(*e, currency),
-                    money(b - e, currency),
-                    pct(ratio(*e as f64, *b as f64)),
+                    calc(money(b - e, currency), "c3-c4"),
+                    calc(delivery(*e, *b), "c4/c3"),
                 ],
             ));
             budget += b;
@@ -109,7 +121,7 @@ pub fn budget_table(name: &str, currency: &str, groups: &[BudgetGroup]) -> Table
                 money(budget, currency),
                 money(spent, currency),
                 money(budget - spent, currency),
-                pct(ratio(spent as f64, budget as f64)),
+                delivery(spent, budget),
             ],
         ));
         total_budget += budget;
@@ -122,7 +134,7 @@ pub fn budget_table(name: &str, currency: &str, groups: &[BudgetGroup]) -> Table
             money(total_budget, currency),
             money(total_spent, currency),
             money(total_budget - total_spent, currency),
-            pct(ratio(total_spent as f64, total_budget as f64)),
+            delivery(total_spent, total_budget),
         ],
     ));
     Table {
@@ -143,7 +155,8 @@ pub fn budget_table(name: &str, currency: &str, groups: &[BudgetGroup]) -> Table
 }
 
 /// Indicator table with two header rows (grouped headers): code, indicator, baseline, annual
-/// target, quarter actual, cumulative, % of target, status, date of the last measurement.
+/// target, quarter actual, cumulative, % of target (the calc `c6/c4`), status, date of the last
+/// measurement.
 pub fn indicator_table(name: &str, outputs: &[Output]) -> Table {
     let mut rows = Vec::new();
     for (title, indicators) in outputs {
@@ -159,7 +172,7 @@ pub fn indicator_table(name: &str, outputs: &[Output]) -> Table {
                     num(*target, 0),
                     num(*quarter, 0),
                     num(*cumulative, 0),
-                    pct(p),
+                    calc(if *target == 0.0 { empty() } else { pct(p) }, "c6/c4"),
                     status(status_for(p)),
                     day(*measured),
                 ],
@@ -455,7 +468,7 @@ pub fn demo_quarterly() -> Document {
                     money(31_255_040, "EUR"),
                     money(28_129_536, "EUR"),
                     money(3_125_504, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
             row(
@@ -465,7 +478,7 @@ pub fn demo_quarterly() -> Document {
                     money(2_180_012, "EUR"),
                     money(1_962_011, "EUR"),
                     money(218_001, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
             row(
@@ -475,7 +488,7 @@ pub fn demo_quarterly() -> Document {
                     money(11_420_377, "EUR"),
                     money(10_278_339, "EUR"),
                     money(1_142_038, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
             row(
@@ -485,7 +498,7 @@ pub fn demo_quarterly() -> Document {
                     money(8_733_101, "EUR"),
                     money(7_859_791, "EUR"),
                     money(873_310, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
             row(
@@ -495,7 +508,7 @@ pub fn demo_quarterly() -> Document {
                     money(53_588_530, "EUR"),
                     money(48_229_677, "EUR"),
                     money(5_358_853, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
             row(
@@ -505,7 +518,7 @@ pub fn demo_quarterly() -> Document {
                     money(3_751_197, "EUR"),
                     money(3_376_077, "EUR"),
                     money(375_120, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
             row(
@@ -515,7 +528,7 @@ pub fn demo_quarterly() -> Document {
                     money(57_339_727, "EUR"),
                     money(51_605_754, "EUR"),
                     money(5_733_973, "EUR"),
-                    pct(90.0),
+                    calc(pct(90.0), "c3/c2"),
                 ],
             ),
         ],
@@ -631,6 +644,7 @@ pub fn demo_quarterly() -> Document {
         header: "UZB-PSD · UNDP quarterly progress report · 2025-Q3".into(),
         footer: "Generated by rbm from approved data".into(),
         watermark: None,
+        locale: Default::default(),
         blocks: vec![
             Block::Heading { level: 1, text: "1. Project summary".into() },
             Block::Paragraph(
@@ -717,6 +731,7 @@ pub fn synthetic(indicators: usize, budget_lines: usize) -> Document {
         header: "SYN-001 · UNDP quarterly progress report · 2025-Q3".into(),
         footer: "Synthetic data".into(),
         watermark: Some("DRAFT: includes unapproved data".into()),
+        locale: Default::default(),
         blocks: vec![
             Block::Heading { level: 1, text: "Summary".into() },
             Block::Paragraph("A synthetic project to measure the renderers.".into()),

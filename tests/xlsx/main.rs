@@ -4,13 +4,14 @@
 //! Cyrillic and Uzbek Latin text.
 
 mod documents;
+mod formula;
 mod reader;
 
 use chrono::NaiveDate;
 use documents::*;
 use rbm::domain::money::minor_unit_exponent;
-use rbm::reports::document::{Block, Cell, Document, RowKind, Table, Value, status_label};
-use rbm::reports::xlsx::{RenderError, render};
+use rbm::reports::document::{Block, Cell, Document, Locale, RowKind, Table, Value, format_in};
+use rbm::reports::xlsx::{RenderError, measure, render};
 use reader::{Book, Sheet, decimal_units, reference};
 
 fn tables(doc: &Document) -> Vec<&Table> {
@@ -75,6 +76,53 @@ fn eval_sum(sheet: &Sheet, formula: &str, exp: u32) -> i128 {
     total
 }
 
+/// Checks a formula that is not a plain SUM: evaluated on the sheet's values (by the tests' own
+/// evaluator), it gives the cached result, to half the last decimal the cell shows.
+fn assert_formula_gives_its_result(sheet: &Sheet, reference: &str, decimals: u32) {
+    let cell = sheet.cell(reference);
+    let f = cell.formula.as_deref().unwrap_or_else(|| panic!("{}!{reference}: no formula", sheet.name));
+    let got = formula::eval(sheet, f);
+    if cell.text().is_empty() {
+        assert!(matches!(&got, formula::V::Str(s) if s.is_empty()), "{}!{reference}: {f} gives {got:?}", sheet.name);
+        return;
+    }
+    let cached = cell.number();
+    let tolerance = 0.5 * 10f64.powi(-(decimals as i32)) + 1e-9 * cached.abs();
+    assert!((got.num() - cached).abs() <= tolerance, "{}!{reference}: {f} gives {got:?}, cached {cached}", sheet.name);
+}
+
+/// The calc of a subtotal or total cell, or the one its data rows share (the renderer's rule).
+fn effective_calc(table: &Table, i: usize, col: usize) -> Option<&str> {
+    let at = |r: usize| {
+        let mut c = 0;
+        table.rows[r].cells.iter().find(|cell| {
+            let here = c == col;
+            c += usize::from(cell.colspan);
+            here
+        })
+    };
+    if let Some(calc) = at(i).and_then(|c| c.calc.as_deref()) {
+        return Some(calc);
+    }
+    let kind = table.rows[i].kind;
+    if !matches!(kind, RowKind::Subtotal | RowKind::Total) {
+        return None;
+    }
+    let start = match kind {
+        RowKind::Subtotal => table.rows[..i]
+            .iter()
+            .rposition(|r| matches!(r.kind, RowKind::Group | RowKind::Subtotal))
+            .map_or(0, |p| p + 1),
+        _ => 0,
+    };
+    let calcs: Vec<Option<&str>> = (start..i)
+        .filter(|r| table.rows[*r].kind == RowKind::Data)
+        .map(|r| at(r).and_then(|c| c.calc.as_deref()))
+        .collect();
+    let first = *calcs.first()?;
+    calcs.iter().all(|c| *c == first).then_some(first?)
+}
+
 /// Checks every header and body cell of every table of `doc` against the workbook.
 fn assert_tables_match(doc: &Document, book: &Book, names: &[&str]) {
     for (table, name) in tables(doc).into_iter().zip(names) {
@@ -114,13 +162,18 @@ fn assert_tables_match(doc: &Document, book: &Book, names: &[&str]) {
                 let at = format!("{name}!{r} ({:?})", cell.value);
                 let total_row = matches!(row.kind, RowKind::Subtotal | RowKind::Total);
                 match &cell.value {
+                    Value::Empty if effective_calc(table, i, col).is_some() => {
+                        // A calc the document leaves empty: a formula that shows "" (cached "").
+                        assert_eq!(sheet.cell(&r).kind, reader::Kind::Str, "{at}");
+                        assert_formula_gives_its_result(sheet, &r, 0);
+                    }
                     Value::Empty => assert!(sheet.get(&r).is_none_or(|c| c.value.is_none()), "{at}"),
                     Value::Text(s) => {
                         assert_eq!(sheet.cell(&r).text(), s, "{at}");
                         assert_eq!(sheet.cell(&r).kind, reader::Kind::SharedString, "{at}");
                     }
                     Value::Status(code) => {
-                        assert_eq!(sheet.cell(&r).text(), status_label(code), "{at}");
+                        assert_eq!(sheet.cell(&r).text(), doc.locale.status(code), "{at}");
                     }
                     Value::Number { value, decimals } => {
                         let got = sheet.cell(&r);
@@ -131,7 +184,14 @@ fn assert_tables_match(doc: &Document, book: &Book, names: &[&str]) {
                             format!("#,##0.{}", "0".repeat(usize::from(*decimals)))
                         };
                         assert_eq!(got.num_format, expected, "{at}");
-                        assert_eq!(got.formula.is_some(), total_row, "{at}: formula only in total rows");
+                        assert_eq!(
+                            got.formula.is_some(),
+                            total_row || cell.calc.is_some(),
+                            "{at}: formula only in total rows and calc cells"
+                        );
+                        if cell.calc.is_some() {
+                            assert_formula_gives_its_result(sheet, &r, u32::from(*decimals));
+                        }
                     }
                     Value::Money { minor, currency } => {
                         let got = sheet.cell(&r);
@@ -146,7 +206,9 @@ fn assert_tables_match(doc: &Document, book: &Book, names: &[&str]) {
                         let zeros = "0".repeat(exp(currency) as usize);
                         let point = if zeros.is_empty() { "" } else { "." };
                         assert_eq!(got.num_format, format!("#,##0{point}{zeros} \"{currency}\""), "{at}");
-                        if total_row {
+                        if cell.calc.is_some() {
+                            assert_formula_gives_its_result(sheet, &r, exp(currency));
+                        } else if total_row {
                             let formula = got.formula.as_deref().unwrap_or_else(|| panic!("{at}: no formula"));
                             assert_eq!(eval_sum(sheet, formula, exp(currency)), i128::from(*minor), "{at}: {formula}");
                         } else {
@@ -159,12 +221,15 @@ fn assert_tables_match(doc: &Document, book: &Book, names: &[&str]) {
                         assert!((got.number() - p / 100.0).abs() <= 1e-15, "{at}: {}", got.text());
                         assert!(got.text().len() <= format!("{p}").len() + 3, "{at}: {}", got.text());
                         assert_eq!(got.num_format, "0.0%", "{at}");
-                        assert!(got.formula.is_none(), "{at}: a ratio is not a sum");
+                        match effective_calc(table, i, col) {
+                            Some(_) => assert_formula_gives_its_result(sheet, &r, 3),
+                            None => assert!(got.formula.is_none(), "{at}: a ratio is not a sum"),
+                        }
                     }
                     Value::Date(d) => {
                         let got = sheet.cell(&r);
                         assert_eq!(got.number(), excel_serial(*d), "{at}");
-                        assert_eq!(got.num_format, "dd mmm yyyy", "{at}");
+                        assert_eq!(got.num_format, doc.locale.excel_date_format, "{at}");
                     }
                 }
                 let got = sheet.get(&r);
@@ -271,8 +336,13 @@ fn totals_are_sum_formulas_over_their_rows_with_the_exact_cached_result() {
                 "{column}{row}: cached = sum of lines"
             );
         }
-        assert!(budget.cell(&format!("F{row}")).formula.is_none(), "delivery % stays a value");
+        // The delivery % of a subtotal or total is the lines' calc on its own row, not an
+        // average of percentages.
+        let delivery = budget.cell(&format!("F{row}"));
+        assert_eq!(delivery.formula.as_deref(), Some(format!("D{row}/C{row}").as_str()), "F{row}");
+        assert_formula_gives_its_result(budget, &format!("F{row}"), 3);
     }
+    assert_eq!(budget.text("F25"), "0.697", "69.7 % of the budget spent");
     // The grand totals, to the cent, as the document has them.
     assert_eq!(budget.text("C25"), "801000.00");
     assert_eq!(budget.text("D25"), "558531.35");
@@ -285,7 +355,7 @@ fn totals_are_sum_formulas_over_their_rows_with_the_exact_cached_result() {
     assert_eq!(eu.cell("B7").formula.as_deref(), Some("SUM(B3:B6)"));
     assert_eq!(eu.cell("B9").formula.as_deref(), Some("SUM(B3:B6,B8)"));
     assert_eq!(eu.text("B9"), "573397.27");
-    assert_eq!(eu.cell("E9").formula, None);
+    assert_eq!(eu.cell("E9").formula.as_deref(), Some("C9/B9"));
 }
 
 #[test]
@@ -321,7 +391,7 @@ fn header_rows_are_frozen_filtered_and_printed_on_every_page() {
             "{name}"
         );
         assert!(
-            xml.contains("<oddFooter>&amp;LGenerated by rbm from approved data&amp;RPage &amp;P of &amp;N</oddFooter>"),
+            xml.contains("<oddFooter>&amp;LGenerated by rbm from approved data&amp;Rpage &amp;P of &amp;N</oddFooter>"),
             "{name}"
         );
     }
@@ -469,7 +539,7 @@ fn the_watermark_is_the_first_row_of_every_sheet_and_in_the_page_header() {
         assert_eq!(a1.text(), "DRAFT: includes unapproved data", "{}", sheet.name);
         assert!(a1.bold, "{}", sheet.name);
         assert!(
-            sheet.xml.contains("&amp;C&amp;\"-,Bold\"&amp;KC00000DRAFT: includes unapproved data"),
+            sheet.xml.contains("&amp;R&amp;\"-,Bold\"&amp;KC00000DRAFT: includes unapproved data"),
             "{}",
             sheet.name
         );
@@ -507,6 +577,17 @@ fn a_total_that_is_not_the_sum_of_its_rows_is_refused() {
     let mut doc = demo_quarterly();
     let budget = &mut tables_mut(&mut doc)[1];
     budget.rows[1].cells[2].value = Value::Money { minor: 4_500_000, currency: "EUR".into() };
+    // The line's own calcs refuse the mixed currencies first ...
+    match render(&doc) {
+        Err(RenderError::InconsistentCalc { row: 1, column: 4, message, .. }) => {
+            assert!(message.contains("c3 is money in EUR, the calc works in USD"), "{message}");
+        }
+        other => panic!("expected an inconsistent calc, got {other:?}"),
+    }
+    // ... and without them, the subtotal does.
+    let budget = &mut tables_mut(&mut doc)[1];
+    budget.rows[1].cells[4].calc = None;
+    budget.rows[1].cells[5].calc = None;
     assert!(matches!(render(&doc), Err(RenderError::InconsistentTotal { row: 5, column: 2, .. })));
 }
 
@@ -582,6 +663,327 @@ fn money_in_currencies_without_cents_or_with_three_decimals() {
     assert_eq!(book.sheet("KWD").cell("C4").num_format, "#,##0.000 \"KWD\"");
 }
 
+/// The text a spreadsheet shows for a figure: the document's text, percentages without the
+/// space before % (`0.0%`).
+fn excel_text(value: &Value, locale: &Locale) -> String {
+    let text = format_in(value, locale);
+    if matches!(value, Value::Percent(_)) { text.replace(" %", "%") } else { text }
+}
+
+/// A budget of large amounts: lines of hundreds of millions, a negative balance (overspent),
+/// so the total runs to ten digits.
+fn large_budget() -> Document {
+    let line = |l: &str, b: i64, e: i64| (l.to_string(), "72100 Contractual services".to_string(), b, e);
+    let groups = vec![
+        (
+            "Output 1: infrastructure".to_string(),
+            vec![line("Roads", 98_765_432_110, 87_654_321_099), line("Bridges", 12_345_678_901, 13_579_246_801)],
+        ),
+        ("Output 2: services".to_string(), vec![line("Clinics", 45_000_000_000, 44_999_999_999)]),
+    ];
+    let mut doc = Document { blocks: vec![Block::Table(budget_table("Budget", "USD", &groups))], ..Default::default() };
+    doc.title = "Large amounts".into();
+    doc
+}
+
+/// Every figure column of every table sheet shows its widest figure (bold in total rows)
+/// without `###`, and every header word fits its column.
+fn assert_figures_fit(doc: &Document, book: &Book, names: &[&str]) {
+    for (table, name) in tables(doc).into_iter().zip(names) {
+        let sheet = book.sheet(name);
+        let mut widest: Vec<(f64, String)> = vec![(0.0, String::new()); table.columns.len()];
+        for row in &table.rows {
+            let bold = row.kind != RowKind::Data;
+            let mut col = 0;
+            for cell in &row.cells {
+                let figure = matches!(
+                    cell.value,
+                    Value::Money { .. } | Value::Number { .. } | Value::Percent(_) | Value::Date(_)
+                );
+                if cell.colspan == 1 && figure {
+                    let text = excel_text(&cell.value, &doc.locale);
+                    let w = measure::text_width(&text, bold);
+                    if w > widest[col].0 {
+                        widest[col] = (w, text);
+                    }
+                }
+                col += usize::from(cell.colspan);
+            }
+        }
+        for (col, (w, text)) in widest.iter().enumerate() {
+            let shown = sheet.shown_width(col);
+            assert!(shown >= *w, "{name} column {}: {shown:.2} wide, shows ### for {text:?} ({w:.2})", col + 1);
+        }
+        let header: Vec<Vec<Cell>> = if table.header.is_empty() {
+            vec![table.columns.iter().map(|c| Cell::text(c.label.clone())).collect()]
+        } else {
+            table.header.clone()
+        };
+        for cells in &header {
+            let mut col = 0;
+            for cell in cells {
+                if let (1, Value::Text(label)) = (cell.colspan, &cell.value) {
+                    let word = label.split(' ').map(|w| measure::text_width(w, true)).fold(0.0, f64::max);
+                    assert!(sheet.shown_width(col) >= word, "{name}: a word of the header {label:?} is split");
+                }
+                col += usize::from(cell.colspan);
+            }
+        }
+    }
+}
+
+#[test]
+fn figure_columns_are_as_wide_as_their_widest_figure() {
+    let doc = demo_quarterly();
+    let book = reader::read(&render(&doc).unwrap());
+    assert_figures_fit(&doc, &book, &["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"]);
+    // The budget's money columns hold the bold grand total, "801,000.00 USD".
+    let budget = book.sheet("Budget (USD)");
+    for col in 2..=4 {
+        assert!(budget.shown_width(col) >= measure::text_width("801,000.00 USD", true), "column {col}");
+    }
+
+    let doc = large_budget();
+    let book = reader::read(&render(&doc).unwrap());
+    assert_figures_fit(&doc, &book, &["Budget"]);
+    let budget = book.sheet("Budget");
+    assert_eq!(budget.text("C10"), "1561111110.11", "the grand total, 1,561,111,110.11 USD");
+    assert!(budget.shown_width(2) >= measure::text_width("1,561,111,110.11 USD", true));
+    assert_eq!(budget.text("E5"), "-12335679.00", "overspent");
+    assert!(budget.shown_width(4) >= measure::text_width("-12,335,679.00 USD", false));
+
+    let doc = synthetic(200, 2000);
+    let book = reader::read(&render(&doc).unwrap());
+    assert_figures_fit(&doc, &book, &["Indicators", "Budget"]);
+
+    // Text columns are capped and wrap; short ones fit their content.
+    let indicators = reader::read(&render(&demo_quarterly()).unwrap());
+    let indicators = indicators.sheet("Indicators");
+    assert!((20.0..=63.0).contains(&indicators.width(1)), "the indicator column: {}", indicators.width(1));
+    assert!(indicators.width(0) < 10.0, "codes are short: {}", indicators.width(0));
+    assert!(indicators.cell("B5").wrap);
+}
+
+#[test]
+fn wrapped_text_rows_are_as_tall_as_their_lines() {
+    let doc = demo_quarterly();
+    let book = reader::read(&render(&doc).unwrap());
+    let mut tall = 0;
+    for (table, name) in tables(&doc).into_iter().zip(["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"])
+    {
+        let sheet = book.sheet(name);
+        let (first_header, first_body) = layout(&doc, table);
+        let header: Vec<(RowKind, &[Cell])> = if table.header.is_empty() {
+            vec![]
+        } else {
+            table.header.iter().map(|h| (RowKind::Group, h.as_slice())).collect()
+        };
+        let body = table.rows.iter().map(|r| (r.kind, r.cells.as_slice()));
+        let start = if header.is_empty() { first_body } else { first_header };
+        for (k, (kind, cells)) in header.into_iter().chain(body).enumerate() {
+            let sheet_row = start + k as u32 + 1;
+            let mut col = 0;
+            let mut needed = 1.0f64;
+            for cell in cells {
+                let span = usize::from(cell.colspan);
+                if let Value::Text(text) = &cell.value {
+                    let width: f64 = (col..col + span).map(|c| sheet.shown_width(c)).sum();
+                    // Fewer lines than the text's width over the column's is impossible.
+                    let lines = (measure::text_width(text, kind != RowKind::Data) / width).ceil();
+                    needed = needed.max(lines);
+                    assert!(
+                        sheet.cell(&reference(sheet_row - 1, col)).wrap,
+                        "{name}!{}: wraps",
+                        reference(sheet_row - 1, col)
+                    );
+                }
+                col += span;
+            }
+            let height = sheet.height(sheet_row);
+            assert!(height >= needed * 15.0, "{name} row {sheet_row}: {height} pt for {needed} lines");
+            if needed > 1.0 {
+                tall += 1;
+            }
+        }
+    }
+    assert!(tall >= 4, "the demo has long indicator titles and risks: {tall} rows wrap");
+    // The two-line indicator title, spelled out.
+    let indicators = book.sheet("Indicators");
+    assert_eq!(
+        indicators.text("B5"),
+        "Legal and regulatory acts on public service delivery drafted with project support"
+    );
+    assert!(indicators.height(5) >= 30.0, "{}", indicators.height(5));
+    // A one-line row keeps Excel's default height.
+    assert_eq!(book.sheet("Rates").height(4), 15.0);
+
+    // The Report sheet: a long paragraph gets the height of its lines.
+    let report = book.sheet("Report");
+    let at = report
+        .find(
+            &doc.blocks
+                .iter()
+                .find_map(|b| match b {
+                    Block::Paragraph(p) if p.len() > 150 => Some(p.clone()),
+                    _ => None,
+                })
+                .unwrap(),
+        )
+        .unwrap();
+    let row: u32 = at[1..].parse().unwrap();
+    assert!(report.height(row) >= 30.0, "{at}: {}", report.height(row));
+
+    // Line breaks count as lines.
+    let mut doc = demo_quarterly();
+    let Block::Table(risks) = doc.blocks.iter_mut().rev().find(|b| matches!(b, Block::Table(_))).unwrap() else {
+        panic!()
+    };
+    risks.rows[4].cells[3] =
+        text("Quarterly follow-up with the donor\nEscalation to the steering committee\nReserve from UNDP core funds");
+    let book = reader::read(&render(&doc).unwrap());
+    assert!(book.sheet("Risks").height(7) >= 45.0, "{}", book.sheet("Risks").height(7));
+}
+
+#[test]
+fn balances_and_percentages_are_formulas_with_the_figures_cached() {
+    let doc = demo_quarterly();
+    let book = reader::read(&render(&doc).unwrap());
+    let budget = book.sheet("Budget (USD)");
+    // 45,000.00 budget, 39,125.50 spent: balance 5,874.50, delivery 86.9 %.
+    assert_eq!(budget.cell("E4").formula.as_deref(), Some("C4-D4"));
+    assert_eq!(budget.cell("E4").text(), "5874.50");
+    assert_eq!(formula::eval(budget, "C4-D4"), formula::V::Num(5874.5));
+    assert_eq!(budget.cell("F4").formula.as_deref(), Some("D4/C4"));
+    assert_eq!(budget.cell("F4").text(), "0.869");
+    assert_eq!(budget.cell("F4").num_format, "0.0%");
+    // Overspent: 12,500.00 budget, 13,019.99 spent.
+    assert_eq!(budget.cell("E7").text(), "-519.99");
+    assert_formula_gives_its_result(budget, "E7", 2);
+    // Subtotal and total rows: SUMs for money, the lines' calc for the delivery.
+    assert_eq!(budget.cell("F8").formula.as_deref(), Some("D8/C8"));
+
+    let indicators = book.sheet("Indicators");
+    // % of target = cumulative / annual target: 2 of 2, 3 of 6.
+    assert_eq!(indicators.cell("G5").formula.as_deref(), Some("F5/D5"));
+    assert_eq!(indicators.cell("G5").text(), "1");
+    assert_eq!(indicators.cell("G6").text(), "0.5");
+    let eu = book.sheet("EU statement");
+    assert_eq!(eu.cell("E3").formula.as_deref(), Some("C3/B3"));
+    assert_formula_gives_its_result(eu, "E8", 3);
+
+    // Empty figures: a zero budget, no expenditure recorded, an indicator without a target.
+    let groups = vec![(
+        "Output 1".to_string(),
+        vec![
+            ("Unbudgeted spending".to_string(), "72100".to_string(), 0, 150_000),
+            ("No expenditure yet".to_string(), "71300".to_string(), 500_000, 0),
+        ],
+    )];
+    let mut table = budget_table("Budget", "USD", &groups);
+    // No expenditure recorded: an empty cell, which the balance counts as 0 and the delivery
+    // leaves empty as the document does.
+    table.rows[2].cells[3] = empty();
+    table.rows[2].cells[5] = calc(empty(), "c4/c3");
+    let doc = Document { blocks: vec![Block::Table(table.clone())], ..Default::default() };
+    let book = reader::read(&render(&doc).unwrap());
+    let sheet = book.sheet("Budget");
+    assert_eq!(sheet.cell("F4").formula.as_deref(), Some(r#"IFERROR(D4/C4,"")"#), "a zero budget");
+    assert_eq!(sheet.cell("F4").kind, reader::Kind::Str);
+    assert_eq!(sheet.cell("F4").text(), "");
+    assert_eq!(formula::eval(sheet, r#"IFERROR(D4/C4,"")"#), formula::V::Str(String::new()));
+    assert_eq!(sheet.cell("E5").formula.as_deref(), Some("C5-D5"));
+    assert_eq!(sheet.cell("E5").text(), "5000.00");
+    assert_eq!(sheet.cell("F5").formula.as_deref(), Some(r#"IF(D5="","",D5/C5)"#), "nothing spent yet");
+    assert_eq!(formula::eval(sheet, r#"IF(D5="","",D5/C5)"#), formula::V::Str(String::new()));
+    assert_tables_match(&doc, &book, &["Budget"]);
+}
+
+#[test]
+fn a_calc_that_does_not_give_its_figure_is_refused() {
+    let calc_error = |doc: &Document| match render(doc) {
+        Err(RenderError::InconsistentCalc { table, row, column, calc, message }) => (table, row, column, calc, message),
+        other => panic!("expected an inconsistent calc, got {other:?}"),
+    };
+
+    // A balance one cent off.
+    let mut doc = demo_quarterly();
+    let Value::Money { minor, .. } = &mut tables_mut(&mut doc)[1].rows[2].cells[4].value else { panic!() };
+    *minor += 1;
+    let (table, row, column, expr, message) = calc_error(&doc);
+    assert_eq!((table.as_str(), row, column, expr.as_str()), ("Budget (USD)", 2, 4, "c3-c4"));
+    assert!(message.contains("1599.25") && message.contains("1599.26"), "{message}");
+
+    // A percentage's calc gives the fraction: `*100` would show 8 690.0 %.
+    let mut doc = demo_quarterly();
+    tables_mut(&mut doc)[1].rows[1].cells[5].calc = Some("c4/c3*100".into());
+    let (_, row, column, _, message) = calc_error(&doc);
+    assert_eq!((row, column), (1, 5));
+    assert!(message.contains("86.9 %"), "{message}");
+
+    // A figure where the calc divides by zero, and an empty cell where it gives a number.
+    let mut doc = demo_quarterly();
+    tables_mut(&mut doc)[1].rows[1].cells[5].calc = Some("c4/(c3-c3)".into());
+    assert!(calc_error(&doc).4.contains("divides by zero"));
+    let mut doc = demo_quarterly();
+    tables_mut(&mut doc)[1].rows[1].cells[5] = calc(empty(), "c4/c3");
+    assert!(calc_error(&doc).4.contains("the cell is empty, but the expression gives 0.869"));
+
+    // A calc over text, or on a text cell.
+    let mut doc = demo_quarterly();
+    tables_mut(&mut doc)[1].rows[1].cells[4].calc = Some("c3-c2".into());
+    assert!(calc_error(&doc).4.contains("c2 holds no number"));
+    let mut doc = demo_quarterly();
+    tables_mut(&mut doc)[1].rows[1].cells[1].calc = Some("c3".into());
+    assert!(calc_error(&doc).4.contains("calc is for number, money and percent cells"));
+
+    // An inherited calc that does not give a total's figure is not used: the figure stays a value.
+    let mut doc = demo_quarterly();
+    tables_mut(&mut doc)[1].rows[5].cells[4] = pct(50.0);
+    let book = reader::read(&render(&doc).unwrap());
+    assert_eq!(book.sheet("Budget (USD)").cell("F8").formula, None);
+    assert_eq!(book.sheet("Budget (USD)").cell("F8").text(), "0.5");
+}
+
+#[test]
+fn the_workbook_follows_the_report_language() {
+    let mut doc = demo_quarterly();
+    doc.locale = Locale {
+        lang: "ru".into(),
+        decimal: ",".into(),
+        group: "\u{a0}".into(),
+        date_format: "%d.%m.%Y".into(),
+        excel_date_format: "dd.mm.yyyy".into(),
+        page_label: "стр. {page} из {pages}".into(),
+        continued: "продолжение".into(),
+        statuses: [
+            ("on_track", "По плану"),
+            ("needs_attention", "Требует внимания"),
+            ("off_track", "Отстаёт"),
+            ("no_data", "Нет данных"),
+        ]
+        .iter()
+        .map(|(c, w)| (c.to_string(), w.to_string()))
+        .collect(),
+    };
+    let book = reader::read(&render(&doc).unwrap());
+    assert_tables_match(&doc, &book, &["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"]);
+    assert_figures_fit(&doc, &book, &["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"]);
+    let indicators = book.sheet("Indicators");
+    assert_eq!(indicators.text("H5"), "По плану");
+    assert_eq!(indicators.cell("I5").num_format, "dd.mm.yyyy");
+    assert!(
+        indicators.xml.contains(r#"operator="equal"><formula>"Требует внимания"</formula>"#),
+        "colours follow the words"
+    );
+    assert!(!indicators.xml.contains("On track"));
+    assert!(indicators.xml.contains("&amp;Rстр. &amp;P из &amp;N</oddFooter>"), "the page label");
+    assert_eq!(reader::core_property(&book, "language").as_deref(), Some("ru"));
+    assert_eq!(reader::core_property(&book, "title").as_deref(), Some(doc.title.as_str()));
+
+    let book = reader::read(&render(&demo_quarterly()).unwrap());
+    assert_eq!(reader::core_property(&book, "language").as_deref(), Some("en"));
+}
+
 /// Rows of a CSV file (quotes, doubled quotes and line breaks inside quotes).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
@@ -611,18 +1013,53 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-/// A real spreadsheet application opens the workbook, recalculates every formula (the cached
-/// results are zeroed first, so what shows comes from the SUM formulas) and shows each table
-/// cell as the PDF and HTML do (`document::format`; percentages without the space before %).
-/// Needs LibreOffice: `apt-get install libreoffice-calc-nogui`, then
-/// `cargo test --test xlsx -- --ignored`.
-#[test]
-#[ignore = "needs LibreOffice (soffice) on PATH"]
-fn libreoffice_recalculates_the_totals_to_the_figures_of_the_document() {
-    use std::io::{Read, Write};
-    let dir = std::env::temp_dir().join(format!("rbm-xlsx-libreoffice-{}", std::process::id()));
+/// Whether a program runs (`prog --version`). With `RBM_REQUIRE_LIBREOFFICE=1` (as in CI) a
+/// missing one fails the test; otherwise the test says it is skipped and passes.
+fn available(prog: &str, install: &str) -> bool {
+    let ok = std::process::Command::new(prog)
+        .arg(if prog == "pdftotext" { "-v" } else { "--version" })
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("RBM_REQUIRE_LIBREOFFICE").as_deref() != Ok("1"),
+            "RBM_REQUIRE_LIBREOFFICE=1 but `{prog}` is not on PATH: apt-get install {install}"
+        );
+        eprintln!(
+            "skipped: `{prog}` is not on PATH (apt-get install {install}; RBM_REQUIRE_LIBREOFFICE=1 makes this a failure)"
+        );
+    }
+    ok
+}
+
+/// The demo report plus the edge cases of figures: amounts of ten digits, an overspent line,
+/// a zero budget (delivery left empty: `IFERROR`), a line with no expenditure (`IF(D5="",...)`).
+fn libreoffice_document() -> Document {
+    let mut doc = demo_quarterly();
+    doc.watermark = Some("DRAFT: includes unapproved data".into());
+    let Block::Table(large) = large_budget().blocks.remove(0) else { unreachable!() };
+    let groups = vec![(
+        "Output 1".to_string(),
+        vec![
+            ("Unbudgeted spending".to_string(), "72100".to_string(), 0, 150_000),
+            ("No expenditure yet".to_string(), "71300".to_string(), 500_000, 0),
+        ],
+    )];
+    let mut edge = budget_table("Edge cases", "USD", &groups);
+    edge.rows[2].cells[3] = empty();
+    edge.rows[2].cells[5] = calc(empty(), "c4/c3");
+    doc.blocks.push(Block::Table(Table { name: "Large amounts".into(), ..large }));
+    doc.blocks.push(Block::Table(edge));
+    doc
+}
+
+const LIBREOFFICE_SHEETS: [&str; 7] =
+    ["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks", "Large amounts", "Edge cases"];
+
+/// Runs LibreOffice headless on `input` to convert it (`--convert-to <to>`) into `dir`, with a
+/// profile of its own in `dir/profile` that recalculates OOXML files on load, always.
+fn soffice(dir: &std::path::Path, input: &std::path::Path, to: &str) {
     std::fs::create_dir_all(dir.join("profile/user")).unwrap();
-    // A profile that recalculates OOXML files on load, always.
     std::fs::write(
         dir.join("profile/user/registrymodifications.xcu"),
         r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -631,10 +1068,37 @@ fn libreoffice_recalculates_the_totals_to_the_figures_of_the_document() {
 </oor:items>"#,
     )
     .unwrap();
+    let out = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(dir)
+        .arg(input)
+        .output()
+        .expect("soffice runs");
+    assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
+}
 
-    let mut doc = demo_quarterly();
-    doc.watermark = Some("DRAFT: includes unapproved data".into());
+/// A real spreadsheet application opens the workbook, recalculates every formula (the cached
+/// results are zeroed first, so what shows comes from the SUM and calc formulas: balances,
+/// delivery, % of target, EU share, empty results included) and shows each table cell as the
+/// PDF and HTML do (`document::format`; percentages without the space before %). Printed to PDF,
+/// no figure shows `###` (every column is wide enough for its widest figure).
+/// Needs LibreOffice (`apt-get install libreoffice-calc-nogui poppler-utils`); skipped with a
+/// message where it is missing, except with `RBM_REQUIRE_LIBREOFFICE=1` (CI), where that fails.
+#[test]
+fn libreoffice_recalculates_the_formulas_to_the_figures_of_the_document() {
+    use std::io::{Read, Write};
+    if !available("soffice", "libreoffice-calc-nogui") || !available("pdftotext", "poppler-utils") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("rbm-xlsx-libreoffice-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let doc = libreoffice_document();
     let bytes = render(&doc).unwrap();
+    let book = reader::read(&bytes);
+    let formulas = book.sheets.iter().flat_map(|s| s.cells.values()).filter(|c| c.formula.is_some()).count();
     // Zero every cached result: what LibreOffice shows must come from recalculating.
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -658,25 +1122,18 @@ fn libreoffice_recalculates_the_totals_to_the_figures_of_the_document() {
         out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         out.write_all(&content).unwrap();
     }
-    assert_eq!(zeroed, 4 * 3 + 3 + 2 * 3, "the budget's and the EU statement's totals");
+    assert_eq!(zeroed, formulas, "every formula's cached result");
+    // Budget: 14 lines x 2 calcs, 5 total rows x 4; EU: 7 calcs and 2 x 3 sums; 20 % of target;
+    // large amounts: 3 x 2 + 3 x 4; edge cases: 2 x 2 + 2 x 4.
+    assert_eq!(zeroed, 28 + 20 + 13 + 20 + 18 + 12);
     std::fs::write(dir.join("demo.xlsx"), out.finish().unwrap().into_inner()).unwrap();
 
-    let status = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", dir.join("profile").display()))
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1",
-        ])
-        .arg("--outdir")
-        .arg(&dir)
-        .arg(dir.join("demo.xlsx"))
-        .output()
-        .expect("soffice runs");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-
-    let names = ["Indicators", "Budget (USD)", "EU statement", "Rates", "Risks"];
-    for (table, name) in tables(&doc).into_iter().zip(names) {
+    soffice(
+        &dir,
+        &dir.join("demo.xlsx"),
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,true,false,false,-1",
+    );
+    for (table, name) in tables(&doc).into_iter().zip(LIBREOFFICE_SHEETS) {
         let csv = parse_csv(&std::fs::read_to_string(dir.join(format!("demo-{name}.csv"))).unwrap());
         assert_eq!(csv[0][0], "DRAFT: includes unapproved data");
         let (_, first_body) = layout(&doc, table);
@@ -684,14 +1141,30 @@ fn libreoffice_recalculates_the_totals_to_the_figures_of_the_document() {
             let shown = &csv[first_body as usize + i];
             let mut col = 0;
             for cell in &row.cells {
-                let mut expected = rbm::reports::document::format(&cell.value);
-                if matches!(cell.value, Value::Percent(_)) {
-                    expected = expected.replace(" %", "%");
-                }
-                assert_eq!(shown[col], expected, "{name} row {i} column {col}");
+                let expected = excel_text(&cell.value, &doc.locale);
+                assert_eq!(shown.get(col).map_or("", String::as_str), expected, "{name} row {i} column {col}");
                 col += usize::from(cell.colspan);
             }
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
+
+    // Printed as LibreOffice lays the sheets out (the workbook as written): no `###`.
+    std::fs::write(dir.join("print.xlsx"), &bytes).unwrap();
+    soffice(&dir, &dir.join("print.xlsx"), "pdf");
+    let text = std::process::Command::new("pdftotext").arg(dir.join("print.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for figure in ["801,000.00 USD", "1,561,111,110.11 USD", "-12,335,679.00 USD", "69.7%", "0.8532"] {
+        assert!(text.contains(figure), "{figure} printed");
+    }
+    assert!(
+        !text.contains("###"),
+        "a column too narrow for its figures: {}",
+        text.lines().filter(|l| l.contains("###")).take(5).collect::<Vec<_>>().join(" | ")
+    );
+    // RBM_KEEP_LIBREOFFICE_OUTPUT=1 keeps the workbooks, CSVs and the PDF for a look.
+    if std::env::var_os("RBM_KEEP_LIBREOFFICE_OUTPUT").is_some() {
+        eprintln!("LibreOffice output kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -1,8 +1,9 @@
 //! A small XLSX reader for the tests: unzips the workbook (the `zip` crate rust_xlsxwriter
 //! already uses) and parses its XML parts with roxmltree. It resolves what a test needs to
 //! assert: sheet names, each cell's value as written (shared strings resolved), formula and
-//! cached result, number format code, merged ranges; and gives the raw XML of each part for
-//! the rest (panes, autofilter, page setup, conditional formats).
+//! cached result, number format code, wrap flag, merged ranges, column widths, row heights,
+//! the core document properties; and gives the raw XML of each part for the rest (panes,
+//! autofilter, page setup, conditional formats).
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -33,6 +34,8 @@ pub struct CellData {
     pub fill: Option<String>,
     /// The style of the top border ("thin", "double", ...).
     pub border_top: Option<String>,
+    /// Whether the text wraps in the cell.
+    pub wrap: bool,
 }
 
 impl CellData {
@@ -51,9 +54,33 @@ pub struct Sheet {
     pub xml: String,
     pub cells: HashMap<String, CellData>,
     pub merged: Vec<String>,
+    /// `<col min max width>` as (first, last column, 0-based, width in characters).
+    pub col_widths: Vec<(usize, usize, f64)>,
+    /// `<row r ht>` with a custom height: 1-based row number -> points.
+    pub row_heights: HashMap<u32, f64>,
 }
 
+/// Excel's default column width (characters) and row height (points).
+pub const DEFAULT_WIDTH: f64 = 8.43;
+pub const DEFAULT_HEIGHT: f64 = 15.0;
+
 impl Sheet {
+    /// The width of a 0-based column, in characters (Excel's default when not set).
+    pub fn width(&self, col: usize) -> f64 {
+        self.col_widths.iter().find(|(a, b, _)| (*a..=*b).contains(&col)).map_or(DEFAULT_WIDTH, |(_, _, w)| *w)
+    }
+
+    /// How much a 0-based column shows, in digit widths: its width less the 5 pixels of
+    /// padding Excel adds to it (Calibri 11 digits are 7 pixels).
+    pub fn shown_width(&self, col: usize) -> f64 {
+        self.width(col) - 5.0 / 7.0
+    }
+
+    /// The height of a 1-based row, in points (Excel's default when not set).
+    pub fn height(&self, row: u32) -> f64 {
+        self.row_heights.get(&row).copied().unwrap_or(DEFAULT_HEIGHT)
+    }
+
     pub fn get(&self, reference: &str) -> Option<&CellData> {
         self.cells.get(reference)
     }
@@ -145,7 +172,8 @@ pub fn read(bytes: &[u8]) -> Book {
         let path = format!("xl/{}", target.trim_start_matches("/xl/"));
         let xml = parts[&path].clone();
         let (cells, merged) = sheet_cells(&xml, &shared_strings, &formats);
-        sheets.push(Sheet { name, xml, cells, merged });
+        let (col_widths, row_heights) = dimensions(&xml);
+        sheets.push(Sheet { name, xml, cells, merged, col_widths, row_heights });
     }
     let defined_names = workbook
         .descendants()
@@ -168,6 +196,7 @@ struct Style {
     bold: bool,
     fill: Option<String>,
     border_top: Option<String>,
+    wrap: bool,
 }
 
 /// Each cell format (`cellXfs`), with its number format code (built-in codes included),
@@ -225,6 +254,7 @@ fn cell_styles(styles: &str) -> Vec<Style> {
                 bold: fonts[index("fontId")],
                 fill: fills[index("fillId")].clone(),
                 border_top: borders[index("borderId")].clone(),
+                wrap: el(*xf, "alignment").and_then(|a| a.attribute("wrapText")) == Some("1"),
             }
         })
         .collect()
@@ -252,8 +282,8 @@ fn sheet_cells(xml: &str, shared: &[String], styles: &[Style]) -> (HashMap<Strin
             Some("e") => (Kind::Error, v),
             _ => (Kind::Number, v),
         };
-        let Style { num_format, bold, fill, border_top } = styles.get(style).cloned().unwrap_or_default();
-        cells.insert(reference, CellData { kind, value, formula, num_format, bold, fill, border_top });
+        let Style { num_format, bold, fill, border_top, wrap } = styles.get(style).cloned().unwrap_or_default();
+        cells.insert(reference, CellData { kind, value, formula, num_format, bold, fill, border_top, wrap });
     }
     let merged = doc
         .descendants()
@@ -263,8 +293,38 @@ fn sheet_cells(xml: &str, shared: &[String], styles: &[Style]) -> (HashMap<Strin
     (cells, merged)
 }
 
+/// Column widths (`<col>`) and custom row heights (`<row ht customHeight="1">`) of a sheet.
+/// Column widths as (first, last, width) spans, and row heights by row.
+type Dimensions = (Vec<(usize, usize, f64)>, HashMap<u32, f64>);
+
+fn dimensions(xml: &str) -> Dimensions {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let cols = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((MAIN_NS, "col")))
+        .map(|n| {
+            let num = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            (num("min") as usize - 1, num("max") as usize - 1, num("width"))
+        })
+        .collect();
+    let rows = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((MAIN_NS, "row")) && n.attribute("customHeight") == Some("1"))
+        .map(|n| (n.attribute("r").unwrap().parse().unwrap(), n.attribute("ht").unwrap().parse().unwrap()))
+        .collect();
+    (cols, rows)
+}
+
+/// A core document property (`dc:title`, `dc:language`, ...) of `docProps/core.xml`.
+pub fn core_property(book: &Book, name: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(book.parts.get("docProps/core.xml")?).unwrap();
+    doc.descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == name)
+        .map(|n| n.text().unwrap_or("").to_string())
+}
+
 /// "AB12" -> (row 12, column "AB") for ordering.
-fn split_ref(reference: &str) -> (u32, usize, String) {
+pub fn split_ref(reference: &str) -> (u32, usize, String) {
     let letters: String = reference.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
     let row = reference[letters.len()..].parse().unwrap();
     (row, letters.len(), letters)

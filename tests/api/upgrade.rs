@@ -1,0 +1,73 @@
+//! Upgrades keep data: a database made by the previous release (0.1.0) migrates forward
+//! with nothing lost. The fixtures were made by the 0.1.0 binary itself (see
+//! tests/fixtures/README.md): its demo data, and the answers its API gave on them.
+
+use crate::helpers::{Backend, TestApp, TestDb, fixtures_dir, table_counts};
+use serde_json::Value;
+
+crate::on_both_backends!(a_database_of_the_previous_release_migrates_forward_with_nothing_lost);
+
+/// `old` is contained in `new`: every field the old release sent is still there with the
+/// same value (a newer release may add fields, never drop or change one).
+fn contained(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
+    match (old, new) {
+        (Value::Object(o), Value::Object(n)) => {
+            for (k, v) in o {
+                match n.get(k) {
+                    Some(nv) => contained(v, nv, &format!("{path}.{k}"), out),
+                    None => out.push(format!("{path}.{k} is gone")),
+                }
+            }
+        }
+        (Value::Array(o), Value::Array(n)) => {
+            if o.len() != n.len() {
+                out.push(format!("{path}: {} items before, {} after", o.len(), n.len()));
+            }
+            for (i, (a, b)) in o.iter().zip(n).enumerate() {
+                contained(a, b, &format!("{path}[{i}]"), out);
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => {}
+        // A timestamp may gain its UTC offset; the instant must stay.
+        (Value::String(a), Value::String(b)) if utc(a) == utc(b) => {}
+        (a, b) if a == b => {}
+        (a, b) => out.push(format!("{path}: {a} before, {b} after")),
+    }
+}
+
+fn utc(s: &str) -> &str {
+    s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00")).unwrap_or(s)
+}
+
+async fn a_database_of_the_previous_release_migrates_forward_with_nothing_lost(backend: Backend) {
+    let Some((test_db, before)) = TestDb::from_fixture(backend) else { return };
+    let after = table_counts(backend, &test_db.url());
+    assert!(before.len() >= 20 && before.values().sum::<i64>() > 1_000, "the fixture holds the demo data: {before:?}");
+    for (table, n) in &before {
+        assert_eq!(after.get(table), Some(n), "rows of {table} after the upgrade");
+    }
+    let app = TestApp::spawn_on(test_db).await.unwrap();
+
+    // The demo users of the old database still sign in with their passwords.
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    assert!(!coordinator.is_empty());
+
+    // What the old release answered, this one still answers (fields may be added).
+    let answers: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures_dir().join(match backend {
+            Backend::Sqlite => "rbm-0.1.0.sqlite.answers.json",
+            Backend::Postgres => "rbm-0.1.0.postgres.answers.json",
+        }))
+        .expect("recorded answers"),
+    )
+    .unwrap();
+    let answers = answers.as_object().expect("path -> answer");
+    assert!(answers.len() >= 4);
+    let mut differences = vec![];
+    for (path, old) in answers {
+        let (status, new) = app.get(path).await;
+        assert_eq!(status, 200, "GET {path}: {new}");
+        contained(old, &new, path, &mut differences);
+    }
+    assert!(differences.is_empty(), "the upgrade changed data:\n{}", differences.join("\n"));
+}
