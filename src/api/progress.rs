@@ -254,7 +254,8 @@ pub struct PeriodFilter {
 
 #[utoipa::path(get, operation_id = "listProjectActivityProgress", path = "/api/v1/projects/{project}/activity-progress", tag = "progress",
     params(("project" = String, Path, description = "Project id or code"), PeriodFilter),
-    responses((status = 200, body = [ActivityProgressLine]), (status = 404, body = Problem)))]
+    responses((status = 200, body = [ActivityProgressLine]), (status = 404, body = Problem),
+        (status = 422, description = "The period is outside the project dates", body = Problem)))]
 pub async fn list_activity_progress(
     db: web::Data<Db>,
     auth: Principal,
