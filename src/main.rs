@@ -38,6 +38,9 @@ enum Command {
         /// Indicator status: needs attention at or above this %, off track below
         #[arg(long, env = "RBM_NEEDS_ATTENTION_PCT", default_value_t = 60.0)]
         needs_attention_pct: f64,
+        /// Reverse proxy address(es), comma-separated, whose X-Forwarded-For names the client (login limits)
+        #[arg(long = "trusted-proxy", env = "RBM_TRUSTED_PROXY", value_delimiter = ',')]
+        trusted_proxy: Vec<std::net::IpAddr>,
     },
     /// Apply pending database migrations and exit
     Migrate,
@@ -126,6 +129,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         workers: None,
         on_track_pct: 90.0,
         needs_attention_pct: 60.0,
+        trusted_proxy: vec![],
     });
     let settings = Settings { database_url: cli.database, ..Settings::default() };
     let db = Db::connect(&settings.database_url, settings.pool_size)?;
@@ -171,12 +175,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let doc = seeds::parse(&text)?;
             print_report(&seeds::load(&db, &doc, OnExisting::Fail)?);
         }
-        Command::Serve { bind, no_demo, workers, on_track_pct, needs_attention_pct } => {
+        Command::Serve { bind, no_demo, workers, on_track_pct, needs_attention_pct, trusted_proxy } => {
             if !(0.0..=1000.0).contains(&needs_attention_pct) || needs_attention_pct > on_track_pct {
                 return Err("--needs-attention-pct must be between 0 and --on-track-pct".into());
             }
             let thresholds = Thresholds { on_track: on_track_pct, needs_attention: needs_attention_pct };
-            let options = ServerOptions { workers, thresholds };
+            let options = ServerOptions { workers, thresholds, trusted_proxies: trusted_proxy, ..Default::default() };
             if !no_demo && seeds::is_empty(&db)? {
                 let r = seeds::load_demo(&db)?;
                 log::info!("empty database: loaded demo projects {:?}", r.projects_created);

@@ -1,7 +1,7 @@
 //! Builds the HTTP server: one app factory shared by `rbm serve` and the integration tests.
 
 use crate::api::{self, ApiDoc};
-use crate::auth::LoginLimiter;
+use crate::auth::{HashPool, Login, LoginPolicy};
 use crate::configuration::MAX_BODY_BYTES;
 use crate::db::Db;
 use crate::domain::progress::Thresholds;
@@ -10,17 +10,23 @@ use crate::reports::templates::Templates;
 use actix_web::dev::Server;
 use actix_web::middleware::Logger;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use std::net::TcpListener;
+use std::net::{IpAddr, TcpListener};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// What the server needs beyond the database.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerOptions {
     /// HTTP worker threads (default: one per core).
     pub workers: Option<usize>,
     /// Indicator status thresholds.
     pub thresholds: Thresholds,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (login limits count by it).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Failed-login allowances and back-off (default: [`LoginPolicy::default`]).
+    pub login_policy: Option<LoginPolicy>,
+    /// Password hashes computed at once (default: [`HashPool::default_size`]).
+    pub hashes_in_flight: Option<usize>,
 }
 
 /// Starts serving on an already-bound listener (tests bind port 0 for a random port).
@@ -28,14 +34,18 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
     let templates = web::Data::new(Templates::from_env());
-    // One limiter for all workers, so attempts are counted across them.
-    let limiter = web::Data::new(LoginLimiter::default());
+    // One limiter and one hashing pool for all workers, so attempts are counted across them.
+    let login = web::Data::new(Login::new(
+        options.login_policy.unwrap_or_default(),
+        options.hashes_in_flight.unwrap_or_else(HashPool::default_size),
+        options.trusted_proxies.clone(),
+    ));
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
-            .app_data(limiter.clone())
+            .app_data(login.clone())
             .app_data(thresholds.clone())
             .app_data(templates.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))

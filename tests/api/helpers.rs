@@ -127,6 +127,11 @@ fn admin_hash() -> &'static str {
 impl TestApp {
     /// An empty database with one administrator.
     pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, rbm::startup::ServerOptions { workers: Some(2), ..Default::default() }).await
+    }
+
+    /// The same with server options of the test's own (trusted proxies, login policy ...).
+    pub async fn spawn_with(backend: Backend, options: rbm::startup::ServerOptions) -> Option<TestApp> {
         use rbm::store::{audit::Actor, users};
         let test_db = TestDb::new(backend)?;
         let token = rbm::auth::new_token();
@@ -146,12 +151,7 @@ impl TestApp {
             .expect("test admin");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let server = rbm::startup::run(
-            listener,
-            test_db.db.clone(),
-            rbm::startup::ServerOptions { workers: Some(2), ..Default::default() },
-        )
-        .expect("server starts");
+        let server = rbm::startup::run(listener, test_db.db.clone(), options).expect("server starts");
         actix_rt::spawn(server);
         let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
         Some(TestApp { address, client, test_db, admin_token: token })

@@ -19,3 +19,4 @@ mod progress;
 mod projects;
 mod reports;
 mod results;
+mod security_login;
