@@ -43,6 +43,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(actix_web::middleware::from_fn(api::refuse_control_characters))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
             .app_data(login.clone())

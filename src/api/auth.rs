@@ -46,6 +46,9 @@ pub async fn login(
     // Parsed by hand so that no error message can ever echo the password back.
     let input: LoginInput = serde_json::from_slice(&body)
         .map_err(|_| AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into()))?;
+    if crate::api::json::text_problem(&input.email).is_some() {
+        return Err(AppError::BadRequest("the email must not contain control characters".into()));
+    }
     let address = login.client_address(&req);
     // Counted before the hash is computed, so simultaneous guesses cannot all pass.
     let attempt = login.limiter.reserve(&input.email, &address)?;

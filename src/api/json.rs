@@ -1,5 +1,10 @@
 //! The JSON body extractor: malformed JSON is a 400, a body that does not fit the DTO
 //! (wrong type, missing or unknown field) is a 422 naming the field's path.
+//!
+//! Rules for every body, checked here once rather than per field:
+//! - **text**: no control character other than tab, line feed and carriage return in any
+//!   string (value or key): 422 naming the field. NUL, form feed, vertical tab ... would
+//!   break the XML of the reports and PostgreSQL refuses NUL in text.
 
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -33,6 +38,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(AppError::BadRequest("the request body is empty: send a JSON object".into()));
     }
+    check_body(bytes)?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -45,6 +51,67 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             _ => AppError::BadRequest(format!("malformed JSON: {inner}")),
         }
     })
+}
+
+/// The rules of the module doc, on the body as a JSON tree. Only bodies that may break one
+/// are read twice: raw control characters are already malformed JSON, so a control
+/// character can only arrive escaped (`\u0000`, `\b`, `\f`).
+fn check_body(bytes: &[u8]) -> Result<(), AppError> {
+    let escaped_control = bytes.windows(2).any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f'));
+    if !escaped_control {
+        return Ok(());
+    }
+    // Malformed JSON is left to the typed parse below, which says where.
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return Ok(()) };
+    let mut errs = vec![];
+    walk(&value, &mut String::new(), &mut errs);
+    if errs.is_empty() { Ok(()) } else { Err(AppError::Validation(errs)) }
+}
+
+fn walk(v: &serde_json::Value, path: &mut String, errs: &mut Vec<FieldError>) {
+    use serde_json::Value;
+    let here = |path: &str| if path.is_empty() { "body".to_string() } else { path.to_string() };
+    match v {
+        Value::String(s) => {
+            if let Some(m) = text_problem(s) {
+                errs.push(FieldError::new(here(path), m));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(item, path, errs);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if let Some(m) = text_problem(key) {
+                    errs.push(FieldError::new(here(path), format!("a key {m}")));
+                    continue;
+                }
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                walk(item, path, errs);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Why a text may not be stored, if it may not: a control character other than tab, line
+/// feed or carriage return.
+pub fn text_problem(s: &str) -> Option<String> {
+    let c = s.chars().find(|c| (*c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))?;
+    Some(format!(
+        "contains the control character U+{:04X}: remove it (tab, line feed and carriage return are allowed)",
+        c as u32
+    ))
 }
 
 /// serde reports `missing field `title`` at the parent's path, and unknown fields by
@@ -109,5 +176,20 @@ mod tests {
         assert_eq!(field_of(r#"{"title": "x", "lines": [{"amount_minor": 1, "x": 2}]}"#), (422, "lines[0].x".into()));
         assert_eq!(field_of(r#"{"title": "x", "#).0, 400);
         assert_eq!(field_of("").0, 400);
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_field() {
+        for c in (0u32..0x20).filter(|c| ![9, 10, 13].contains(c)) {
+            let json = format!(r#"{{"title": "a\u{c:04x}b", "lines": [{{"amount_minor": 1}}]}}"#);
+            assert_eq!(field_of(&json), (422, "title".into()), "U+{c:04X}");
+        }
+        assert_eq!(field_of(r#"{"title": "a\bb\fc", "lines": []}"#), (422, "title".into()));
+        let ok: Outer = parse(br#"{"title": "tab\tline\nreturn\r\u0009 \\b \u00e9", "lines": []}"#).unwrap();
+        assert_eq!(ok.title, "tab\tline\nreturn\r\t \\b é");
+        let nested = r#"{"title": "x", "lines": [{"amount_minor": 1}, {"note": "\u0000"}]}"#;
+        assert_eq!(field_of(nested), (422, "lines[1].note".into()));
+        // A raw control byte is not JSON at all.
+        assert_eq!(field_of("{\"title\": \"a\u{1}b\", \"lines\": []}").0, 400);
     }
 }

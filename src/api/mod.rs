@@ -309,6 +309,21 @@ pub(crate) fn no_content() -> HttpResponse {
     HttpResponse::NoContent().finish()
 }
 
+/// Refuses a URL whose path or query carries a percent-encoded control character (`%00`
+/// ... `%1F`): no path segment or filter needs one, and PostgreSQL refuses NUL in text.
+/// Raw control bytes never get this far (the HTTP parser refuses them).
+pub async fn refuse_control_characters(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let uri = req.uri().path_and_query().map_or("", |p| p.as_str()).as_bytes();
+    let control = uri.windows(3).any(|w| w[0] == b'%' && matches!(w[1], b'0' | b'1') && w[2].is_ascii_hexdigit());
+    if control {
+        return Err(AppError::BadRequest("the URL contains a control character (%00-%1F)".into()).into());
+    }
+    next.call(req).await
+}
+
 /// Answers routes that do not exist (and ids that are not numbers) with a problem+json 404.
 pub async fn not_found() -> HttpResponse {
     actix_web::ResponseError::error_response(&AppError::NotFound("the resource".into()))

@@ -19,4 +19,5 @@ mod progress;
 mod projects;
 mod reports;
 mod results;
+mod security_input;
 mod security_login;
