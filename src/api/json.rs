@@ -5,8 +5,11 @@
 //! - **text**: no control character other than tab, line feed and carriage return in any
 //!   string (value or key): 422 naming the field. NUL, form feed, vertical tab ... would
 //!   break the XML of the reports and PostgreSQL refuses NUL in text.
+//! - **money**: every number under a key ending in `_minor` (and every quarter of a
+//!   `phasing`) is at most [`MAX_AMOUNT_MINOR`] either way: 422 naming the field.
 
 use crate::domain::FieldError;
+use crate::domain::money::{MAX_AMOUNT_MINOR, amount_problem};
 use crate::error::AppError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -55,10 +58,11 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 
 /// The rules of the module doc, on the body as a JSON tree. Only bodies that may break one
 /// are read twice: raw control characters are already malformed JSON, so a control
-/// character can only arrive escaped (`\u0000`, `\b`, `\f`).
+/// character can only arrive escaped (`\u0000`, `\b`, `\f`); amounts come with their key.
 fn check_body(bytes: &[u8]) -> Result<(), AppError> {
     let escaped_control = bytes.windows(2).any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'b' | b'f'));
-    if !escaped_control {
+    let money = bytes.windows(7).any(|w| w == b"_minor\"" || w == b"phasing");
+    if !escaped_control && !money {
         return Ok(());
     }
     // Malformed JSON is left to the typed parse below, which says where.
@@ -74,6 +78,19 @@ fn walk(v: &serde_json::Value, path: &mut String, errs: &mut Vec<FieldError>) {
     match v {
         Value::String(s) => {
             if let Some(m) = text_problem(s) {
+                errs.push(FieldError::new(here(path), m));
+            }
+        }
+        Value::Number(n) if is_amount(path) => {
+            let wide = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+            // A float is refused by the typed parse (amounts are integers) unless it is huge.
+            let too_big = match wide {
+                Some(w) => amount_problem(w),
+                None => {
+                    n.as_f64().filter(|f| f.abs() > MAX_AMOUNT_MINOR as f64).and_then(|_| amount_problem(i128::MAX))
+                }
+            };
+            if let Some(m) = too_big {
                 errs.push(FieldError::new(here(path), m));
             }
         }
@@ -102,6 +119,16 @@ fn walk(v: &serde_json::Value, path: &mut String, errs: &mut Vec<FieldError>) {
         }
         _ => {}
     }
+}
+
+/// Is the value at `path` an amount: a field `..._minor`, or an element of one or of a
+/// `phasing` (`lines[0].phasing[2]`)?
+fn is_amount(path: &str) -> bool {
+    let mut field = path.rsplit('.').next().unwrap_or(path);
+    while let Some(open) = field.rfind('[').filter(|_| field.ends_with(']')) {
+        field = &field[..open];
+    }
+    field.ends_with("_minor") || field == "phasing"
 }
 
 /// Why a text may not be stored, if it may not: a control character other than tab, line
@@ -176,6 +203,34 @@ mod tests {
         assert_eq!(field_of(r#"{"title": "x", "lines": [{"amount_minor": 1, "x": 2}]}"#), (422, "lines[0].x".into()));
         assert_eq!(field_of(r#"{"title": "x", "#).0, 400);
         assert_eq!(field_of("").0, 400);
+    }
+
+    #[test]
+    fn amounts_are_bounded_wherever_they_are() {
+        assert_eq!(
+            field_of(&format!(r#"{{"title": "x", "lines": [{{"amount_minor": {}}}]}}"#, i64::MAX)),
+            (422, "lines[0].amount_minor".into())
+        );
+        assert_eq!(
+            field_of(r#"{"title": "x", "lines": [{"amount_minor": -1000000000000001}]}"#),
+            (422, "lines[0].amount_minor".into())
+        );
+        assert_eq!(
+            field_of(r#"{"title": "x", "lines": [{"amount_minor": 1e300}]}"#),
+            (422, "lines[0].amount_minor".into())
+        );
+        assert_eq!(
+            field_of(r#"{"title": "x", "lines": [{"amount_minor": 99999999999999999999}]}"#),
+            (422, "lines[0].amount_minor".into())
+        );
+        // At the bound, the typed parse decides (here: the field `phasing` is unknown).
+        let at =
+            r#"{"title": "x", "lines": [{"amount_minor": 1000000000000000}], "phasing": [9223372036854775807, 0]}"#;
+        assert_eq!(field_of(at), (422, "phasing[0]".into()));
+        let ok: Outer = parse(br#"{"title": "x", "lines": [{"amount_minor": -1000000000000000}]}"#).unwrap();
+        assert_eq!(ok.lines[0].amount_minor, -1_000_000_000_000_000);
+        assert!(is_amount("x_minor") && is_amount("a.phasing[3]") && is_amount("q_minor[1][2]"));
+        assert!(!is_amount("version") && !is_amount("minor") && !is_amount("phasing_note"));
     }
 
     #[test]

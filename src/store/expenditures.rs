@@ -4,6 +4,7 @@
 
 use super::audit::{self, Actor};
 use super::exchange::{self, RateUsed};
+use super::totals::{self, Kind};
 use super::workplans::{self, LineRecord};
 use super::{check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
@@ -212,7 +213,10 @@ fn check_expenditure(
     let mut converted = None;
     if is_known_currency(&input.currency) {
         match exchange::to_ledger(conn, input.amount_minor, &input.currency, &project.currency, d, "currency")? {
-            Ok(c) => converted = Some(c),
+            Ok(c) => {
+                errs.extend(totals::room_for(conn, project.id, Kind::Expenditures, c.ledger_minor, "amount_minor")?);
+                converted = Some(c)
+            }
             Err(e) => errs.push(e),
         }
     }
@@ -429,7 +433,10 @@ fn check_receipt(
             input.received_on,
             "currency",
         )? {
-            Ok(c) => converted = Some(c),
+            Ok(c) => {
+                errs.extend(totals::room_for(conn, project.id, Kind::Receipts, c.ledger_minor, "amount_minor")?);
+                converted = Some(c)
+            }
             Err(e) => errs.push(e),
         }
     }

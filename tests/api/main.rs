@@ -21,3 +21,4 @@ mod reports;
 mod results;
 mod security_input;
 mod security_login;
+mod security_money;
