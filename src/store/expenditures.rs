@@ -95,6 +95,7 @@ pub struct ExpenditureInput {
     /// A line of an approved work plan of the project.
     pub budget_line_id: i64,
     /// Within the project's dates and the plan's year.
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub spent_on: NaiveDate,
     /// Minor units of `currency`, positive.
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
@@ -365,6 +366,7 @@ impl From<ReceiptRecord> for Receipt {
 pub struct ReceiptInput {
     /// A source with a contribution to the project.
     pub funding_source_id: i64,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub received_on: NaiveDate,
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
     #[schema(example = 2200000000i64)]

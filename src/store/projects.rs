@@ -52,7 +52,9 @@ pub struct ProjectInput {
     pub country: String,
     #[validate(custom(function = "not_blank"), length(max = 300, message = "at most 300 characters"))]
     pub implementing_partner: String,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub start_date: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub end_date: NaiveDate,
     #[validate(custom(function = "currency_code"))]
     #[schema(example = "USD")]

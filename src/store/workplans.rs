@@ -235,6 +235,7 @@ pub struct WorkPlanInput {
 #[serde(deny_unknown_fields)]
 pub struct ApproveInput {
     /// The date of the Project Board that approved the plan.
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub approved_on: NaiveDate,
     /// The version you read.
     pub version: Option<i32>,

@@ -4,7 +4,9 @@
 //!   with a 422 naming the field (tab, line feed and carriage return are kept), and reports
 //!   render even from old stored text that has them;
 //! - NUL anywhere (body, path, query, login): a 4xx on both backends (PostgreSQL refuses NUL
-//!   in text, which used to answer 500).
+//!   in text, which used to answer 500);
+//! - dates: ISO 8601 `YYYY-MM-DD` only, within 1900-2200, the same on both backends
+//!   (PostgreSQL answered 500 for year -262143, SQLite compares dates as text).
 
 use crate::helpers::{Backend, TestApp, fields};
 use diesel::prelude::*;
@@ -147,4 +149,58 @@ async fn nul_anywhere_is_a_client_error(backend: Backend) {
     assert_eq!(status, 401, "a NUL in a password is only a wrong password");
 }
 
-crate::on_both_backends!(control_characters_are_refused_and_every_report_still_renders, nul_anywhere_is_a_client_error);
+async fn dates_are_iso_and_between_1900_and_2200(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    for (field, value) in [
+        ("start_date", "-262143-01-01"),
+        ("start_date", "2025-1-1"),
+        ("start_date", "1899-12-31"),
+        ("end_date", "2201-01-01"),
+        ("end_date", "+10000-01-01"),
+        ("end_date", "2025-02-30"),
+        ("end_date", "2025-01-01T00:00:00"),
+    ] {
+        let mut p = crate::helpers::project_body("DATES");
+        p[field] = json!(value);
+        let (status, problem) = app.post("/api/v1/projects", &p).await;
+        assert_eq!((status, fields(&problem)), (422, vec![field.to_string()]), "{field} = {value}: {problem}");
+        let (_, current) = app.get("/api/v1/projects/KAZ-HUB").await;
+        let mut update = current.clone();
+        for k in ["id", "created_at", "updated_at"] {
+            update.as_object_mut().unwrap().remove(k);
+        }
+        update[field] = json!(value);
+        let (status, problem) = app.put("/api/v1/projects/KAZ-HUB", &update).await;
+        assert_eq!((status, fields(&problem)), (422, vec![field.to_string()]), "PUT {field} = {value}: {problem}");
+    }
+    let (status, _) = app.post("/api/v1/projects", &crate::helpers::project_body("DATES")).await;
+    assert_eq!(status, 201, "1900-2200 in ISO form is fine");
+    // Every other date the API takes.
+    let far = "-262143-01-01";
+    for (path, body, field) in [
+        (
+            "/api/v1/projects/KAZ-HUB/expenditures",
+            json!({"budget_line_id": 1, "spent_on": far, "amount_minor": 1, "currency": "USD", "reference": "x"}),
+            "spent_on",
+        ),
+        (
+            "/api/v1/projects/KAZ-HUB/receipts",
+            json!({"funding_source_id": 1, "received_on": "2013-2-20", "amount_minor": 1, "currency": "USD", "reference": "x"}),
+            "received_on",
+        ),
+        ("/api/v1/work-plans/1/approve", json!({"approved_on": far, "version": 1}), "approved_on"),
+    ] {
+        let (status, p) = app.post(path, &body).await;
+        assert_eq!((status, fields(&p)), (422, vec![field.to_string()]), "{path}: {p}");
+    }
+    for query in ["from=-262143-01-01", "to=2025-1-1", "from=3000-01-01"] {
+        let (status, p) = app.get(&format!("/api/v1/projects/KAZ-HUB/audit?{query}")).await;
+        assert_eq!(status, 400, "{query}: {p}");
+    }
+}
+
+crate::on_both_backends!(
+    dates_are_iso_and_between_1900_and_2200,
+    control_characters_are_refused_and_every_report_still_renders,
+    nul_anywhere_is_a_client_error
+);
