@@ -37,6 +37,15 @@ pub struct Settings {
     /// Report templates folder (the shipped templates are compiled in for when it is absent)
     #[arg(long, global = true, env = "RBM_TEMPLATES_DIR", default_value = "report_templates")]
     pub templates_dir: PathBuf,
+    /// Reverse proxy address(es), comma-separated, whose X-Forwarded-For names the client (login limits)
+    #[arg(
+        long = "trusted-proxy",
+        global = true,
+        env = "RBM_TRUSTED_PROXY",
+        value_delimiter = ',',
+        help_heading = "Server"
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Database connections in the pool.
     #[arg(skip = 8u32)]
     pub pool_size: u32,
@@ -52,6 +61,7 @@ impl Default for Settings {
             on_track_pct: 90.0,
             needs_attention_pct: 60.0,
             templates_dir: "report_templates".into(),
+            trusted_proxies: vec![],
             pool_size: 8,
         }
     }

@@ -150,6 +150,10 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { retry_after_secs } => {
                 response.insert_header(("Retry-After", retry_after_secs.to_string()));
             }
+            // Busy (no hashing slot, a locked database): worth trying again shortly.
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => {
+                response.insert_header(("Retry-After", "1"));
+            }
             _ => {}
         }
         response.content_type("application/problem+json").json(Problem {

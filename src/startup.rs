@@ -1,7 +1,7 @@
 //! Builds the HTTP server: one app factory shared by `rbm serve` and the integration tests.
 
 use crate::api::{self, ApiDoc};
-use crate::auth::LoginLimiter;
+use crate::auth::{HashPool, Login, LoginPolicy};
 use crate::configuration::{MAX_BODY_BYTES, Settings};
 use crate::db::Db;
 use crate::domain::progress::Thresholds;
@@ -13,7 +13,7 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Logger;
 use actix_web::middleware::Next;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use std::net::TcpListener;
+use std::net::{IpAddr, TcpListener};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -25,6 +25,12 @@ pub struct ServerOptions {
     /// Indicator status thresholds.
     pub thresholds: Thresholds,
     pub templates: Templates,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (login limits count by it).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Failed-login allowances and back-off (default: [`LoginPolicy::default`]).
+    pub login_policy: Option<LoginPolicy>,
+    /// Password hashes computed at once (default: [`HashPool::default_size`]).
+    pub hashes_in_flight: Option<usize>,
 }
 
 impl ServerOptions {
@@ -33,6 +39,9 @@ impl ServerOptions {
             workers: settings.workers,
             thresholds: settings.thresholds()?,
             templates: settings.templates(),
+            trusted_proxies: settings.trusted_proxies.clone(),
+            login_policy: None,
+            hashes_in_flight: None,
         })
     }
 }
@@ -48,15 +57,19 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
     let templates = web::Data::new(options.templates);
-    // One limiter for all workers, so attempts are counted across them.
-    let limiter = web::Data::new(LoginLimiter::default());
+    // One limiter and one hashing pool for all workers, so attempts are counted across them.
+    let login = web::Data::new(Login::new(
+        options.login_policy.unwrap_or_default(),
+        options.hashes_in_flight.unwrap_or_else(HashPool::default_size),
+        options.trusted_proxies.clone(),
+    ));
     let openapi = ApiDoc::openapi();
     let mut server = HttpServer::new(move || {
         App::new()
-            .wrap(actix_web::middleware::from_fn(refuse_nul))
+            .wrap(actix_web::middleware::from_fn(refuse_control_characters))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
-            .app_data(limiter.clone())
+            .app_data(login.clone())
             .app_data(thresholds.clone())
             .app_data(templates.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
@@ -82,17 +95,22 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     Ok(server.run())
 }
 
-/// PostgreSQL text cannot hold the NUL character: a URL carrying one (`%00`) names nothing in
-/// its path (404) and is unreadable in its query (400), before any handler runs.
-async fn refuse_nul(
+/// A URL carrying a percent-encoded control character (`%00` ... `%1F`) is refused before
+/// any handler runs: no path segment or filter needs one, PostgreSQL text cannot hold NUL, and
+/// the reports could not print the rest. In the path it names nothing (404), in the query it is
+/// unreadable (400). Raw control bytes never get this far (the HTTP parser refuses them).
+async fn refuse_control_characters(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let control = |s: &str| {
+        s.as_bytes().windows(3).any(|w| w[0] == b'%' && matches!(w[1], b'0' | b'1') && w[2].is_ascii_hexdigit())
+    };
     let uri = req.uri();
-    let refused = if uri.path().contains("%00") {
+    let refused = if control(uri.path()) {
         Some(AppError::NotFound("the resource".into()))
-    } else if uri.query().is_some_and(|q| q.contains("%00")) {
-        Some(AppError::BadRequest("the query string contains a NUL character (%00)".into()))
+    } else if uri.query().is_some_and(control) {
+        Some(AppError::BadRequest("the query string contains a control character (%00-%1F)".into()))
     } else {
         None
     };

@@ -2,7 +2,7 @@
 
 use super::{created, no_content};
 use crate::api::json::{Json, JsonBytes};
-use crate::auth::{self, LoginLimiter, Principal};
+use crate::auth::{self, Login, Principal};
 use crate::db::Db;
 use crate::domain::access::Role;
 use crate::error::{AppError, Problem};
@@ -37,40 +37,49 @@ pub struct TokenIssued {
 #[utoipa::path(post, operation_id = "login", path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput, security(()),
     responses((status = 200, description = "A session token", body = TokenIssued),
         (status = 401, description = "Wrong email or password (which one is not said)", body = Problem),
-        (status = 429, description = "Too many failed attempts for this account or address; see Retry-After", body = Problem)))]
+        (status = 429, description = "Too many failed attempts from this address (for this account); see Retry-After", body = Problem),
+        (status = 503, description = "Too many logins being checked at once; see Retry-After", body = Problem)))]
 pub async fn login(
     db: web::Data<Db>,
-    limiter: web::Data<LoginLimiter>,
+    login: web::Data<Login>,
     req: HttpRequest,
     body: JsonBytes,
 ) -> Result<HttpResponse, AppError> {
     // Parsed by hand so that no error message can ever echo the password back.
-    let unreadable = || AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into());
-    if crate::api::json::nul_field(&body.0).is_some() {
-        return Err(unreadable());
+    let input: LoginInput = serde_json::from_slice(&body.0)
+        .map_err(|_| AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into()))?;
+    if crate::api::json::text_problem(&input.email).is_some() {
+        return Err(AppError::BadRequest("the email must not contain control characters".into()));
     }
-    let input: LoginInput = serde_json::from_slice(&body.0).map_err(|_| unreadable())?;
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    limiter.check(&input.email, &address)?;
+    let address = login.client_address(&req);
+    // Counted before the hash is computed, so simultaneous guesses cannot all pass.
+    let attempt = login.limiter.reserve(&input.email, &address)?;
+    let mut permit = match login.permit() {
+        Ok(p) => p,
+        Err(e) => {
+            attempt.not_evaluated();
+            return Err(e);
+        }
+    };
     let email = input.email.clone();
     let found = db.tx(move |c| users::credentials(c, &email)).await?;
     let password = input.password;
     let (user_id, ok) = web::block(move || match found {
-        Some((id, hash, active)) => (Some(id), auth::verify_password(&password, &hash) && active),
+        Some((id, hash, active)) => (Some(id), permit.verify(&password, &hash) && active),
         None => {
             // Same work as a real check, so timing does not tell which emails exist.
-            let _ = auth::verify_password(&password, auth::dummy_hash());
+            let _ = permit.verify(&password, auth::dummy_hash());
             (None, false)
         }
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        limiter.failed(&input.email, &address);
+        attempt.failed();
         log::warn!("failed login for an account from {address}");
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
-    limiter.succeeded(&input.email);
+    attempt.succeeded();
     let token = auth::new_token();
     let hash = auth::token_hash(&token);
     let expires = crate::store::now() + Duration::hours(SESSION_HOURS);

@@ -2,7 +2,7 @@
 
 use super::{created, no_content};
 use crate::api::json::Json;
-use crate::auth::{self, Principal};
+use crate::auth::{Login, Principal};
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
@@ -11,9 +11,11 @@ use crate::store::projects;
 use crate::store::users::{self, Membership, MembershipInput, NewUser, User, UserUpdate};
 use actix_web::{HttpResponse, web};
 
-/// Hashes off the async workers: argon2 is slow on purpose.
-async fn hash(password: String) -> Result<String, AppError> {
-    web::block(move || auth::hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?
+/// Hashes off the async workers (argon2 is slow on purpose), in one of the login's bounded
+/// hashing slots so that memory stays bounded whoever asks.
+async fn hash(login: &Login, password: String) -> Result<String, AppError> {
+    let mut permit = login.permit()?;
+    web::block(move || permit.hash(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 #[utoipa::path(get, operation_id = "listUsers", path = "/api/v1/users", tag = "admin",
@@ -26,11 +28,16 @@ pub async fn list_users(db: web::Data<Db>, auth: Principal) -> Result<HttpRespon
 #[utoipa::path(post, operation_id = "createUser", path = "/api/v1/users", tag = "admin", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_user(db: web::Data<Db>, auth: Principal, body: Json<NewUser>) -> Result<HttpResponse, AppError> {
+pub async fn create_user(
+    db: web::Data<Db>,
+    login: web::Data<Login>,
+    auth: Principal,
+    body: Json<NewUser>,
+) -> Result<HttpResponse, AppError> {
     auth.require_admin()?;
     let input = body.0;
     users::check_new_user(&input)?;
-    let password_hash = hash(input.password.clone()).await?;
+    let password_hash = hash(&login, input.password.clone()).await?;
     let actor = auth.actor();
     let u = db.tx(move |c| users::create_user(c, &actor, &input, &password_hash)).await?;
     Ok(created(&format!("/api/v1/users/{}", u.id), &u))
@@ -49,6 +56,7 @@ pub async fn get_user(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_user(
     db: web::Data<Db>,
+    login: web::Data<Login>,
     auth: Principal,
     path: web::Path<i64>,
     body: Json<UserUpdate>,
@@ -57,7 +65,7 @@ pub async fn update_user(
     let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
     crate::store::check(&input, vec![])?;
     let new_hash = match &input.password {
-        Some(p) => Some(hash(p.clone()).await?),
+        Some(p) => Some(hash(&login, p.clone()).await?),
         None => None,
     };
     let u = db.tx(move |c| users::update_user(c, &actor, id, &input, new_hash.as_deref())).await?;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod budget;
+pub mod date;
 pub mod eu;
 pub mod finance_checks;
 pub mod indicators;

@@ -123,8 +123,10 @@ pub struct AuditFilter {
     /// `create`, `update`, `delete`, ...
     pub action: Option<String>,
     /// First day included (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
     pub from: Option<NaiveDate>,
     /// Last day included (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
     pub to: Option<NaiveDate>,
     /// At most this many entries, newest first (default 100, max 1000).
     pub limit: Option<i64>,

@@ -317,8 +317,13 @@ pub fn to_ledger(
         )));
     };
     match convert(amount_minor, currency, ledger, rate.rate_micros, rate.use_for(currency)) {
-        Some(v) => Ok(Ok(Converted { ledger_minor: v, rate: Some(rate) })),
-        None => Ok(Err(FieldError::new("amount_minor", "too large to convert"))),
+        Some(v) if crate::domain::money::amount_problem(v.into()).is_none() => {
+            Ok(Ok(Converted { ledger_minor: v, rate: Some(rate) }))
+        }
+        _ => Ok(Err(FieldError::new(
+            "amount_minor",
+            format!("too large: converted into {ledger} it would be more than 10^15 minor units"),
+        ))),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::audit::{self, Actor};
 use super::exchange::{self, RateUsed};
+use super::totals::{self, Kind};
 use super::workplans::{self, LineRecord};
 use super::{check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
@@ -96,6 +97,7 @@ pub struct ExpenditureInput {
     /// A line of an approved work plan of the project.
     pub budget_line_id: i64,
     /// Within the project's dates and the plan's year.
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub spent_on: NaiveDate,
     /// Minor units of `currency`, positive.
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
@@ -218,7 +220,10 @@ fn check_expenditure(
     let mut converted = None;
     if is_known_currency(&input.currency) {
         match exchange::to_ledger(conn, input.amount_minor, &input.currency, &project.currency, d, "currency")? {
-            Ok(c) => converted = Some(c),
+            Ok(c) => {
+                errs.extend(totals::room_for(conn, project.id, Kind::Expenditures, c.ledger_minor, "amount_minor")?);
+                converted = Some(c)
+            }
             Err(e) => errs.push(e),
         }
     }
@@ -369,6 +374,7 @@ impl From<ReceiptRecord> for Receipt {
 pub struct ReceiptInput {
     /// A source with a contribution to the project.
     pub funding_source_id: i64,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub received_on: NaiveDate,
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
     #[schema(minimum = 1)]
@@ -440,7 +446,10 @@ fn check_receipt(
             input.received_on,
             "currency",
         )? {
-            Ok(c) => converted = Some(c),
+            Ok(c) => {
+                errs.extend(totals::room_for(conn, project.id, Kind::Receipts, c.ledger_minor, "amount_minor")?);
+                converted = Some(c)
+            }
             Err(e) => errs.push(e),
         }
     }

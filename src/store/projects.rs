@@ -59,7 +59,9 @@ pub struct ProjectInput {
     #[validate(custom(function = "not_blank"), length(max = 300, message = "at most 300 characters"))]
     #[schema(min_length = 1, pattern = "\\S", max_length = 300)]
     pub implementing_partner: String,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub start_date: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub end_date: NaiveDate,
     #[validate(custom(function = "currency_code"))]
     #[schema(pattern = "^[A-Z]{3}$")]

@@ -241,6 +241,7 @@ pub struct WorkPlanInput {
 #[serde(deny_unknown_fields)]
 pub struct ApproveInput {
     /// The date of the Project Board that approved the plan.
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub approved_on: NaiveDate,
     /// The version you read.
     pub version: Option<i32>,
@@ -785,6 +786,7 @@ pub fn revise(conn: &mut DbConnection, actor: &Actor, id: i64, input: &RevisionI
             ))
             .execute(conn)?;
     }
+    super::totals::still_within(conn, source.project_id, super::totals::Kind::BudgetLines)?;
     let created = get(conn, new_id)?;
     let with_reason = Actor { user_id: actor.user_id, reason: Some(input.reason.trim().to_string()) };
     audit::created(conn, &with_reason, Some(source.project_id), "work_plan", new_id, &created.plan)?;
@@ -999,6 +1001,13 @@ fn check_line(conn: &mut DbConnection, plan: &WorkPlanHeader, input: &BudgetLine
     if let Some(p) = &input.phasing {
         errs.extend(check_phasing(input.amount_minor, &plan.currency, p));
     }
+    errs.extend(super::totals::room_for(
+        conn,
+        plan.project_id,
+        super::totals::Kind::BudgetLines,
+        input.amount_minor,
+        "amount_minor",
+    )?);
     check(input, errs)
 }
 

@@ -25,5 +25,8 @@ mod report_templates;
 mod report_undp;
 mod reports;
 mod results;
+mod security_input;
+mod security_login;
+mod security_money;
 mod settings;
 mod upgrade;
