@@ -9,6 +9,8 @@ use std::path::PathBuf;
 /// Where the embedded default keeps its data: a SQLite file in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "rbm.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Seconds a client has to send its request headers, and again its body.
+pub const DEFAULT_CLIENT_TIMEOUT_SECS: u64 = 10;
 /// Largest JSON body accepted by any endpoint.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -34,6 +36,18 @@ pub struct Settings {
     /// Indicator status: needs attention at or above this %, off track below
     #[arg(long, global = true, env = "RBM_NEEDS_ATTENTION_PCT", default_value_t = 60.0, help_heading = "Server")]
     pub needs_attention_pct: f64,
+    /// Seconds a client has to send its request headers, and again its body (slow clients are cut off: 408)
+    #[arg(long = "client-timeout", global = true, env = "RBM_CLIENT_TIMEOUT", default_value_t = DEFAULT_CLIENT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=3600), help_heading = "Server")]
+    pub client_timeout_secs: u64,
+    /// Open connections per worker thread, at most (beyond it new connections wait in the backlog)
+    #[arg(
+        long = "max-connections",
+        global = true,
+        env = "RBM_MAX_CONNECTIONS",
+        default_value_t = 2048,
+        help_heading = "Server"
+    )]
+    pub max_connections: usize,
     /// Report templates folder (the shipped templates are compiled in for when it is absent)
     #[arg(long, global = true, env = "RBM_TEMPLATES_DIR", default_value = "report_templates")]
     pub templates_dir: PathBuf,
@@ -61,6 +75,8 @@ impl Default for Settings {
             on_track_pct: 90.0,
             needs_attention_pct: 60.0,
             templates_dir: "report_templates".into(),
+            client_timeout_secs: DEFAULT_CLIENT_TIMEOUT_SECS,
+            max_connections: 2048,
             trusted_proxies: vec![],
             pool_size: 8,
         }

@@ -17,6 +17,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// The body did not arrive within the client timeout (a slow or stalled client).
+    #[error("the request body did not arrive within {0} s")]
+    RequestTimeout(u64),
     /// A body in another format than the one the endpoint reads.
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
@@ -98,6 +101,7 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -114,6 +118,7 @@ impl ResponseError for AppError {
             401 => ("unauthorized", "Authentication required"),
             403 => ("forbidden", "Not allowed for your role"),
             404 => ("not-found", "Not found"),
+            408 => ("request-timeout", "The request took too long to arrive"),
             429 => ("too-many-requests", "Too many attempts"),
             409 => ("conflict", "Conflict with the current state"),
             413 => ("payload-too-large", "The request body is too large"),

@@ -31,6 +31,10 @@ pub struct ServerOptions {
     pub login_policy: Option<LoginPolicy>,
     /// Password hashes computed at once (default: [`HashPool::default_size`]).
     pub hashes_in_flight: Option<usize>,
+    /// Time a client has for its request headers, and again for its body.
+    pub client_timeout: std::time::Duration,
+    /// Open connections per worker.
+    pub max_connections: usize,
 }
 
 impl ServerOptions {
@@ -42,6 +46,8 @@ impl ServerOptions {
             trusted_proxies: settings.trusted_proxies.clone(),
             login_policy: None,
             hashes_in_flight: None,
+            client_timeout: std::time::Duration::from_secs(settings.client_timeout_secs),
+            max_connections: settings.max_connections,
         })
     }
 }
@@ -64,6 +70,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
         options.trusted_proxies.clone(),
     ));
     let openapi = ApiDoc::openapi();
+    let body_timeout = crate::api::json::BodyTimeout(options.client_timeout);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(actix_web::middleware::from_fn(refuse_control_characters))
@@ -73,6 +80,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
             .app_data(thresholds.clone())
             .app_data(templates.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(body_timeout)
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound("the resource".into()).into()))
             .app_data(
                 web::QueryConfig::default()
@@ -88,6 +96,13 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
             .configure(api::routes)
             .default_service(web::to(api::not_found))
     })
+    // Slow clients: the headers must arrive within the client timeout (408 otherwise), the body
+    // likewise (`BodyTimeout`); idle keep-alive connections close after 5 s; each worker holds
+    // at most `max_connections` open.
+    .client_request_timeout(options.client_timeout)
+    .client_disconnect_timeout(std::time::Duration::from_secs(1))
+    .keep_alive(std::time::Duration::from_secs(5))
+    .max_connections(options.max_connections)
     .listen(listener)?;
     if let Some(n) = options.workers {
         server = server.workers(n);

@@ -42,14 +42,31 @@ impl FromRequest for JsonBytes {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let media_type = check_media_type(req);
         let bytes = web::Bytes::from_request(req, payload);
+        let limit = req.app_data::<BodyTimeout>().copied().unwrap_or_default();
         Box::pin(async move {
             media_type?;
-            let bytes = bytes.await.map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
+            // A client that trickles its body holds a connection, not a thread; it is cut off
+            // after the timeout so that slow clients cannot pile up.
+            let bytes = actix_web::rt::time::timeout(limit.0, bytes)
+                .await
+                .map_err(|_| AppError::RequestTimeout(limit.0.as_secs()))?;
+            let bytes = bytes.map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
                 Some(actix_web::error::PayloadError::Overflow) => AppError::PayloadTooLarge,
                 _ => AppError::BadRequest(format!("could not read the request body: {e}")),
             })?;
             Ok(JsonBytes(bytes))
         })
+    }
+}
+
+/// How long a request body may take to arrive (`--client-timeout`; the headers have the same
+/// limit, set on the server).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub std::time::Duration);
+
+impl Default for BodyTimeout {
+    fn default() -> Self {
+        BodyTimeout(std::time::Duration::from_secs(crate::configuration::DEFAULT_CLIENT_TIMEOUT_SECS))
     }
 }
 

@@ -19,6 +19,7 @@ const SHARED: &[(u16, &str, &str)] = &[
     (401, "Unauthorized", "No bearer token, or one that is unknown, expired or revoked"),
     (403, "Forbidden", "Your role does not allow this"),
     (404, "NotFound", "No such resource, or one on a project you have no role on"),
+    (408, "RequestTimeout", "The request body did not arrive within the client timeout (`--client-timeout`)"),
     (409, "Conflict", "In conflict with the current state: a duplicate, dependants still present, or a locked record"),
     (412, "PreconditionFailed", "Stale `version`: someone changed the resource since you read it; nothing was written"),
     (413, "PayloadTooLarge", "The request body is over 1 MiB"),
@@ -91,7 +92,7 @@ fn implied_statuses(op: &Operation) -> Vec<u16> {
         out.push(400);
     }
     if op.request_body.is_some() {
-        out.extend([400, 413, 415]);
+        out.extend([400, 408, 413, 415]);
         // Login reads its body by hand so that no message can echo the password: a body
         // that does not fit is a 400 there.
         if op.operation_id.as_deref() != Some("login") {

@@ -6,7 +6,7 @@ use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
-use crate::domain::progress::{Thresholds, Transition};
+use crate::domain::progress::{ActualStatus, Thresholds, Transition};
 use crate::error::{AppError, Problem};
 use crate::store::monitoring::{
     self, ActivityProgress, ActivityProgressInput, ActivityProgressLine, Narrative, NarrativeInput, Risk, RiskInput,
@@ -38,7 +38,7 @@ pub async fn project_progress(
         .tx(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
-            if query.include_unapproved && !auth.may(p.id, Action::EditResults) && !auth.may(p.id, Action::Manage) {
+            if query.include_unapproved && !auth.may(p.id, Action::PreviewUnapproved) {
                 return Err(AppError::Forbidden("only coordinators and managers preview unapproved data".into()));
             }
             progress::project_progress(c, &p, window, query.include_unapproved, thresholds)
@@ -61,7 +61,14 @@ pub async fn list_actuals(
         .tx(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
-            progress::list(c, p.id, &filter)
+            if auth.may(p.id, Action::PreviewUnapproved) {
+                return progress::list(c, p.id, &filter);
+            }
+            // Approved actuals only: asking for drafts finds none.
+            if filter.status.is_some_and(|s| s != ActualStatus::Approved) {
+                return Ok(vec![]);
+            }
+            progress::list(c, p.id, &ActualFilter { status: Some(ActualStatus::Approved), ..filter.clone() })
         })
         .await?;
     Ok(HttpResponse::Ok().json(all))
@@ -95,6 +102,9 @@ pub async fn get_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>
         .tx(move |c| {
             let a = progress::get(c, id)?;
             auth.require(a.project_id, Action::Read)?;
+            if a.status != ActualStatus::Approved.as_str() && !auth.may(a.project_id, Action::PreviewUnapproved) {
+                return Err(AppError::NotFound("the actual".into()));
+            }
             Ok(a)
         })
         .await?;

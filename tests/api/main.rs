@@ -28,5 +28,6 @@ mod results;
 mod security_input;
 mod security_login;
 mod security_money;
+mod security_slow_clients;
 mod settings;
 mod upgrade;
