@@ -33,11 +33,11 @@ pub async fn project_progress(
     query: web::Query<ProgressQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (key, query, thresholds) = (path.into_inner(), query.into_inner(), **thresholds);
-    let window = query.window()?;
     let report = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
+            let window = query.window_in(&p)?;
             if query.include_unapproved && !auth.may(p.id, Action::PreviewUnapproved) {
                 return Err(AppError::Forbidden("only coordinators and managers preview unapproved data".into()));
             }

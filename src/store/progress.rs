@@ -516,7 +516,7 @@ fn planned_without_progress(
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressQuery {
-    /// A quarter (`2025-Q3`) or a year (`2025`).
+    /// A quarter (`2025-Q3`), a year (`2025`) or `LOP` (the life of the project).
     pub period: Option<String>,
     /// First quarter of a run (with `to`), e.g. an EU reporting period.
     pub from: Option<String>,
@@ -527,6 +527,17 @@ pub struct ProgressQuery {
 }
 
 impl ProgressQuery {
+    /// The window asked for on a project: as [`Self::window`], and `period=LOP` (the one period
+    /// vocabulary of the API, as the finance summary takes it) is the project's life, from the
+    /// quarter of its start date to the quarter of its end date.
+    pub fn window_in(&self, project: &Project) -> Result<Window, AppError> {
+        let lop = matches!(self.period.as_deref().map(str::parse::<Period>), Some(Ok(Period::LifeOfProject)));
+        if lop && self.from.is_none() && self.to.is_none() {
+            return Ok(Window { from: Quarter::of(project.start_date), to: Quarter::of(project.end_date) });
+        }
+        self.window()
+    }
+
     /// The window asked for; errors name the query parameter.
     pub fn window(&self) -> Result<Window, AppError> {
         let bad = |field: &str, m: String| AppError::field(field, m);
