@@ -35,6 +35,34 @@ fn contained(old: &Value, new: &Value, path: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The figures a deliberate change of a computation rule (README, progress rules) gives
+/// differently, taken out of an old answer before the comparison; the stored data behind them
+/// (numerator, denominator, the period's rate) must still be the same.
+/// - 0.2.0: a percentage's year-to-date and cumulative rates are summed numerators over summed
+///   denominators of their span (0.1.0 took the last quarter's rate), so its % of the year's and
+///   life-of-project targets, its status and the progress summary's counts follow.
+fn without_changed_rules(mut answer: Value) -> Value {
+    let derived = [
+        "actual_cumulative",
+        "actual_year_to_date",
+        "percent_of_year_target",
+        "percent_of_lop_target",
+        "status",
+        "status_basis",
+    ];
+    if let Some(indicators) = answer.get_mut("indicators").and_then(Value::as_array_mut) {
+        for i in indicators.iter_mut().filter(|i| i["measure"] == "percentage") {
+            let line = i.as_object_mut().expect("an indicator line");
+            assert!(line.contains_key("numerator") && line.contains_key("actual_period"));
+            for key in derived {
+                line.remove(key);
+            }
+        }
+        answer.as_object_mut().expect("a progress answer").remove("summary");
+    }
+    answer
+}
+
 fn utc(s: &str) -> &str {
     s.strip_suffix('Z').or_else(|| s.strip_suffix("+00:00")).unwrap_or(s)
 }
@@ -67,7 +95,8 @@ async fn a_database_of_the_previous_release_migrates_forward_with_nothing_lost(b
     for (path, old) in answers {
         let (status, new) = app.get(path).await;
         assert_eq!(status, 200, "GET {path}: {new}");
-        contained(old, &new, path, &mut differences);
+        let old = without_changed_rules(old.clone());
+        contained(&old, &new, path, &mut differences);
     }
     assert!(differences.is_empty(), "the upgrade changed data:\n{}", differences.join("\n"));
 }
