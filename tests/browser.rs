@@ -208,20 +208,28 @@ async fn sign_out(b: &Browser) {
     assert_eq!(path_of(b).await, "/sign-in");
 }
 
-/// Writes a screenshot of the whole page at a width (SQLite run only: one set is enough).
-async fn screenshot(b: &Browser, backend: Backend, name: &str, (w, h): (u32, u32)) {
+/// Writes a screenshot of the window at a width (SQLite run only: one set is enough),
+/// scrolled to `anchor` when given; `full` makes the window as tall as the page (up to 3000 px).
+async fn screenshot(b: &Browser, backend: Backend, name: &str, (w, h): (u32, u32), anchor: Option<&str>, full: bool) {
     if backend != Backend::Sqlite {
         return;
     }
     b.client.set_window_size(w, h).await.unwrap();
-    let height = b
-        .client
-        .execute("return document.documentElement.scrollHeight", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_u64())
-        .unwrap_or(h as u64) as u32;
-    b.client.set_window_size(w, height.clamp(h, 5000)).await.unwrap();
+    if full {
+        let height = b
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(h as u64) as u32;
+        b.client.set_window_size(w, height.clamp(h, 3000)).await.unwrap();
+    }
+    let script = match anchor {
+        Some(css) => format!("document.querySelector({}).scrollIntoView()", json!(css)),
+        None => "window.scrollTo(0, 0)".to_string(),
+    };
+    b.client.execute(&script, vec![]).await.unwrap();
     let png = b.client.screenshot().await.unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -285,7 +293,7 @@ async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
 
     // A wrong password: the error summary and the message next to the field; the email stays.
     go(&b, &app, "/sign-in").await;
-    screenshot(&b, backend, "sign-in-laptop", LAPTOP).await;
+    screenshot(&b, backend, "sign-in-laptop", LAPTOP, None, false).await;
     fill(&b, "#email", COORDINATOR.0).await;
     fill(&b, "#password", "not-the-password").await;
     submit(&b, "#sign-in").await;
@@ -293,7 +301,7 @@ async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
     assert!(text(&b, "#password-error").await.contains("not right"));
     assert_eq!(value(&b, "#email").await, COORDINATOR.0, "the form comes back filled");
     assert_eq!(value(&b, "#password").await, "", "except the password");
-    screenshot(&b, backend, "sign-in-error-phone", PHONE).await;
+    screenshot(&b, backend, "sign-in-error-phone", PHONE, None, false).await;
 
     for (who, expect, not_expected, role) in [
         (COORDINATOR, vec!["KAZ-HUB", "UZB-PSD"], vec![], "Coordinator"),
@@ -314,7 +322,8 @@ async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
         }
         assert!(page.contains(role), "{} is shown as {role}", who.0);
         if who == COORDINATOR {
-            screenshot(&b, backend, "projects-laptop", LAPTOP).await;
+            screenshot(&b, backend, "projects-laptop", LAPTOP, None, false).await;
+            screenshot(&b, backend, "projects-phone", PHONE, None, false).await;
         }
         // Every role opens the dashboard of a project it has.
         go(&b, &app, "/projects/UZB-PSD").await;
@@ -325,8 +334,9 @@ async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
         let waits = b.client.find_all(Locator::Css("#waiting")).await.unwrap().len();
         assert_eq!(waits, usize::from(who != FINANCE && who != DONOR), "what waits is shown to {}", who.0);
         if who == MANAGER {
-            screenshot(&b, backend, "dashboard-laptop", LAPTOP).await;
-            screenshot(&b, backend, "dashboard-phone", PHONE).await;
+            screenshot(&b, backend, "dashboard-laptop", LAPTOP, None, true).await;
+            screenshot(&b, backend, "dashboard-phone", PHONE, None, false).await;
+            screenshot(&b, backend, "dashboard-phone-charts", PHONE, Some("#status-h"), false).await;
         }
         if who == DONOR {
             // A donor reaches nothing else: another project is "not found", entry is forbidden.
@@ -376,8 +386,10 @@ async fn coordinator_fixes_a_disaggregation_submits_and_the_manager_approves(bac
     assert_eq!(value(&b, &format!("#c-{op2}")).await, "Two trainings of PSC staff in Khavast");
     assert_eq!(value(&b, &format!("#e-{op2}")).await, "https://evidence.example.org/op2-2026-q2.pdf");
     assert!(actuals(&app, "UZB-PSD", "2026-Q2").await.is_empty(), "nothing was saved");
-    screenshot(&b, backend, "entry-error-laptop", LAPTOP).await;
-    screenshot(&b, backend, "entry-error-phone", PHONE).await;
+    screenshot(&b, backend, "entry-error-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "entry-error-field-laptop", LAPTOP, Some(&format!("#ind-{op2}")), false).await;
+    screenshot(&b, backend, "entry-error-phone", PHONE, None, false).await;
+    screenshot(&b, backend, "entry-error-field-phone", PHONE, Some(&format!("#d-{op2}-0")), false).await;
 
     fill(&b, &format!("#d-{op2}-0-1"), "20").await;
     submit(&b, "#submit-quarter").await;
@@ -395,7 +407,7 @@ async fn coordinator_fixes_a_disaggregation_submits_and_the_manager_approves(bac
     assert!(actions.contains(&"create") && actions.contains(&"submit"), "{audit}");
     // Submitted: read-only now.
     assert!(b.client.find_all(Locator::Css(&format!("#v-{op2}"))).await.unwrap().is_empty());
-    screenshot(&b, backend, "entry-submitted-laptop", LAPTOP).await;
+    screenshot(&b, backend, "entry-submitted-laptop", LAPTOP, Some(".notice"), false).await;
     sign_out(&b).await;
 
     // The manager: returning without a reason is refused next to the field, then approves.
@@ -410,7 +422,8 @@ async fn coordinator_fixes_a_disaggregation_submits_and_the_manager_approves(bac
         Some("true"),
         "the selection is kept"
     );
-    screenshot(&b, backend, "approvals-laptop", LAPTOP).await;
+    screenshot(&b, backend, "approvals-error-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "approvals-error-phone", PHONE, None, false).await;
     submit(&b, "#approve").await;
     assert!(text(&b, ".notice").await.contains("Approved 1 actual"));
     assert_eq!(actuals(&app, "UZB-PSD", "2026-Q2").await[0]["status"], "approved");
@@ -420,8 +433,9 @@ async fn coordinator_fixes_a_disaggregation_submits_and_the_manager_approves(bac
     assert_ne!(before, after, "the dashboard counts the approved actual");
     let (_, progress) = app.get("/api/v1/projects/UZB-PSD/progress?from=2026-Q1&to=2026-Q2").await;
     let line = progress["indicators"].as_array().unwrap().iter().find(|l| l["code"] == "OP2").unwrap().clone();
-    let cumulative = line["actual_cumulative"].as_f64().unwrap();
-    assert!(after.contains(&format_number(cumulative)), "the page shows the API's figure {cumulative}: {after}");
+    let to_date = line["actual_year_to_date"].as_f64().unwrap();
+    assert!(after.contains(&format_number(to_date)), "the page shows the API's figure {to_date}: {after}");
+    screenshot(&b, backend, "dashboard-after-approval-laptop", LAPTOP, Some("#status-h"), false).await;
     b.close().await;
 }
 

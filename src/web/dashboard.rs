@@ -67,9 +67,12 @@ pub async fn dashboard(
                 "code": l.code,
                 "title": l.title,
                 "unit": l.unit,
-                "actual": match (&pr.text, pr.actual_cumulative) {
+                // What the % compares: the year to date of a summed indicator, the level at
+                // the quarter's end of the others.
+                "actual": match (&pr.text, l.accumulation.as_str()) {
                     (Some(t), _) => t.clone(),
-                    (None, v) => format::opt_num(v),
+                    (None, "sum") => format::opt_num(pr.actual_year_to_date.or(pr.actual_period)),
+                    (None, _) => format::opt_num(pr.actual_period),
                 },
                 "target": format::opt_num(pr.target_year.or(pr.target_period).or(pr.target_lop)),
                 "percent": format::percent(charts::shown_percent(pr)),
