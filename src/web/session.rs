@@ -53,10 +53,10 @@ pub async fn sign_in_page(
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, WebError> {
     let next = local_path(query.next.as_deref().unwrap_or("/")).to_string();
-    if let Some(secret) = req.cookie(SESSION_COOKIE) {
-        if crate::services::session::principal(&db, secret.value()).await?.is_some() {
-            return Ok(see_other(&next));
-        }
+    if let Some(secret) = req.cookie(SESSION_COOKIE)
+        && crate::services::session::principal(&db, secret.value()).await?.is_some()
+    {
+        return Ok(see_other(&next));
     }
     Ok(sign_in_form(&req, StatusCode::OK, "", &next, &[]))
 }
