@@ -73,7 +73,8 @@ fn view(
                 "target": target.map(|(p, t)| format!("{} ({p})", t.value.map(format::num).or(t.description.clone()).unwrap_or_else(|| "–".into()))),
                 "previous": it.previous.as_ref().map(|p| format!("{} ({})", shown(p, &it.indicator.measure), p.period)),
                 "comment": it.actual.comment,
-                "evidence": it.actual.evidence_url,
+                "evidence": format::safe_link(it.actual.evidence_url.as_deref()),
+                "evidence_text": it.actual.evidence_url,
             })
         })
         .collect();

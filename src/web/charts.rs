@@ -131,3 +131,38 @@ pub fn delivery_chart(rows: &[FinanceRow], currency: &str, caption: &str) -> Str
     ));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, budget: i64, spent: i64) -> FinanceRow {
+        FinanceRow {
+            key: key.into(),
+            label: "Output <one> & \"two\"".into(),
+            budget_minor: budget,
+            expenditure_minor: spent,
+            balance_minor: budget - spent,
+            delivery_rate_bp: None,
+            delivery_rate: Some("50.00 %".into()),
+        }
+    }
+
+    #[test]
+    fn the_delivery_chart_writes_its_figures_and_escapes_text() {
+        let svg = delivery_chart(&[row("1.1", 10_000_00, 5_000_00), row("-", 0, 0)], "USD", "a <caption>");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("budget USD 10,000") && svg.contains("spent USD 5,000 · 50.00 %"), "{svg}");
+        assert!(svg.contains("Output &lt;one&gt; &amp; &quot;two&quot;"), "{svg}");
+        assert!(svg.contains("a &lt;caption&gt;") && !svg.contains("<caption>"));
+        assert!(svg.contains(">Other<"), "plan-level lines are labelled");
+    }
+
+    #[test]
+    fn an_empty_chart_is_still_an_svg() {
+        let svg = delivery_chart(&[], "USD", "");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        let svg = progress_chart(&[], "");
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+    }
+}

@@ -307,7 +307,7 @@ fn view(
             }
             let general: Vec<String> =
                 mine.iter().filter(|(k, _)| !matches!(k.as_str(), "value" | "numerator" | "denominator" | "text" | "comment" | "evidence_url") && !k.starts_with("disaggregations")).map(|(_, m)| m.clone()).collect();
-            json!({
+            let mut view = json!({
                 "id": id,
                 "anchor": format!("ind-{id}"),
                 "code": ind.code,
@@ -349,7 +349,9 @@ fn view(
                 "evidence_error": err("evidence_url"),
                 "general_error": (!general.is_empty()).then(|| general.join("; ")),
                 "has_error": !mine.is_empty(),
-            })
+            });
+            view["evidence_link"] = json!(format::safe_link(stored.and_then(|a| a.evidence_url.as_deref())));
+            view
         })
         .collect();
     // Errors not tied to an indicator (the quarter itself).

@@ -62,6 +62,14 @@ pub fn percent(v: Option<f64>) -> String {
     v.map(|p| format!("{} %", num((p * 10.0).round() / 10.0))).unwrap_or_else(|| "–".into())
 }
 
+/// A link target that is safe to put in `href`: only http(s) URLs (a stored `javascript:`
+/// URL would run in the reader's page when clicked).
+pub fn safe_link(url: Option<&str>) -> Option<String> {
+    let u = url?.trim();
+    let lower = u.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| u.to_string())
+}
+
 pub fn status_label(s: Status) -> &'static str {
     match s {
         Status::OnTrack => "On track",
@@ -107,5 +115,15 @@ mod tests {
         assert_eq!(money(29_333_300, "USD"), "USD 293,333");
         assert_eq!(percent(Some(87.456)), "87.5 %");
         assert_eq!(url_encode("/projects/KAZ-HUB?x=1&y"), "/projects/KAZ-HUB%3Fx%3D1%26y");
+    }
+
+    #[test]
+    fn only_web_links_are_linked() {
+        assert_eq!(safe_link(Some("https://x.org/a.pdf")).as_deref(), Some("https://x.org/a.pdf"));
+        assert_eq!(safe_link(Some("HTTP://x.org")).as_deref(), Some("HTTP://x.org"));
+        assert_eq!(safe_link(Some("javascript:alert(1)")), None);
+        assert_eq!(safe_link(Some(" JavaScript:alert(1)")), None);
+        assert_eq!(safe_link(Some("data:text/html,x")), None);
+        assert_eq!(safe_link(None), None);
     }
 }

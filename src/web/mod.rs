@@ -275,3 +275,35 @@ impl ResponseError for WebError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(local_path("/projects/KAZ-HUB"), "/projects/KAZ-HUB");
+        assert_eq!(local_path("//evil.example/x"), "/");
+        assert_eq!(local_path("https://evil.example/"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+
+    #[test]
+    fn the_csrf_token_belongs_to_its_session() {
+        assert_eq!(csrf_for("a"), csrf_for("a"));
+        assert_ne!(csrf_for("a"), csrf_for("b"));
+        assert_eq!(csrf_for("a").len(), 64);
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        let t = templates();
+        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "error"] {
+            assert!(t.has_template(name), "{name}");
+        }
+    }
+}
