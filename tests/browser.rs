@@ -436,6 +436,24 @@ async fn coordinator_fixes_a_disaggregation_submits_and_the_manager_approves(bac
     let to_date = line["actual_year_to_date"].as_f64().unwrap();
     assert!(after.contains(&format_number(to_date)), "the page shows the API's figure {to_date}: {after}");
     screenshot(&b, backend, "dashboard-after-approval-laptop", LAPTOP, Some("#status-h"), false).await;
+
+    // Returning with a reason: the coordinator sees the reason and can change the actual again.
+    let oc1 = indicator_id(&app, "UZB-PSD", "OC1").await;
+    let q1 = actuals(&app, "UZB-PSD", "2026-Q1").await;
+    let oc1_q1 =
+        q1.iter().find(|a| a["indicator_id"] == oc1 && a["status"] == "submitted").expect("demo: OC1 2026-Q1 waits");
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    click(&b, &format!("#sel-{}", oc1_q1["id"])).await;
+    fill(&b, "#reason", "Attach the queue data of March").await;
+    submit(&b, "#return").await;
+    assert!(text(&b, ".notice").await.contains("Returned 1 actual"));
+    sign_out(&b).await;
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q1").await;
+    let section = text(&b, &format!("#ind-{oc1}")).await;
+    assert!(section.contains("Returned by the manager: Attach the queue data of March"), "{section}");
+    assert_eq!(value(&b, &format!("#v-{oc1}")).await, format_number(oc1_q1["value"].as_f64().unwrap()));
+    screenshot(&b, backend, "entry-returned-laptop", LAPTOP, Some(&format!("#ind-{oc1}")), false).await;
     b.close().await;
 }
 
