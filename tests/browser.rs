@@ -546,9 +546,31 @@ async fn a_cross_site_form_post_is_refused(backend: Backend) {
     b.close().await;
 }
 
+async fn a_manager_approves_the_whole_queue(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let submitted = |all: Vec<Value>| all.into_iter().filter(|a| a["status"] == "submitted").count();
+    let (_, all) = app.get("/api/v1/projects/UZB-PSD/actuals?status=submitted").await;
+    let waiting = all.as_array().unwrap().len();
+    assert!(waiting > 0, "the demo has submitted actuals");
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD").await;
+    assert!(text(&b, "#waiting").await.contains(&format!("Actuals to approve ({waiting})")));
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    submit(&b, "#approve-all").await;
+    let notice = text(&b, ".notice").await;
+    assert!(notice.contains(&format!("Approved {waiting} actual")), "{notice}");
+    assert!(body(&b).await.contains("Nothing waits for approval."));
+    for period in ["2026-Q1", "2025-Q4"] {
+        assert_eq!(submitted(actuals(&app, "UZB-PSD", period).await), 0);
+    }
+    b.close().await;
+}
+
 on_both_backends!(
     anonymous_requests_go_to_sign_in_and_come_back,
     each_role_signs_in_and_sees_its_projects,
     coordinator_fixes_a_disaggregation_submits_and_the_manager_approves,
     a_cross_site_form_post_is_refused,
+    a_manager_approves_the_whole_queue,
 );

@@ -84,6 +84,7 @@ fn view(
         "title": q.project.title,
         "items": items,
         "empty": q.items.is_empty(),
+        "count": q.items.len(),
         "may_decide": q.may_decide,
         "reason": reason,
         "reason_error": err("reason"),
@@ -117,7 +118,8 @@ pub async fn page(
     Ok(html(StatusCode::OK, render("approvals", &format!("Approvals – {}", q.project.code), Some(&user), &body)))
 }
 
-/// `POST /projects/{project}/approvals`: `intent=approve|return`, `sel=id:version`..., `reason`.
+/// `POST /projects/{project}/approvals`: `intent=approve|approve_all|return`, `sel=id:version`...
+/// (the selected ones; `all=` lists every one on the page), `reason`.
 pub async fn decide(
     req: HttpRequest,
     db: web::Data<Db>,
@@ -129,7 +131,10 @@ pub async fn decide(
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     user.check_form(&req, get("csrf").as_deref())?;
     let key = path.into_inner();
-    let selected: Vec<String> = pairs.iter().filter(|(n, _)| n == "sel").map(|(_, v)| v.clone()).collect();
+    let intent = get("intent").unwrap_or_default();
+    // "Approve all" takes every actual listed on the page the manager saw (with the versions read).
+    let field = if intent == "approve_all" { "all" } else { "sel" };
+    let selected: Vec<String> = pairs.iter().filter(|(n, _)| n == field).map(|(_, v)| v.clone()).collect();
     let chosen: Vec<(i64, i32)> = selected
         .iter()
         .filter_map(|s| {
@@ -137,10 +142,7 @@ pub async fn decide(
             Some((id.parse().ok()?, v.parse().ok()?))
         })
         .collect();
-    let t = match get("intent").as_deref() {
-        Some("return") => Transition::Return,
-        _ => Transition::Approve,
-    };
+    let t = if intent == "return" { Transition::Return } else { Transition::Approve };
     let reason = get("reason").map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
     let mut errors = vec![];
     if chosen.is_empty() {
