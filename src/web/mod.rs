@@ -34,9 +34,14 @@ pub const SESSION_COOKIE: &str = "rbm_session";
 /// The sign-in form's CSRF cookie (before there is a session to derive a token from).
 pub const SIGN_IN_COOKIE: &str = "rbm_signin";
 
+/// The largest form accepted (a quarter's entry form with every indicator's comment).
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
 /// Registers the pages and assets. Call before the API's catch-all.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(dashboard::home))
+    // A quarter's entry form carries every indicator's comment: well above the 16 KiB default.
+    cfg.app_data(web::FormConfig::default().limit(MAX_FORM_BYTES))
+        .route("/", web::get().to(dashboard::home))
         .route("/sign-in", web::get().to(session::sign_in_page))
         .route("/sign-in", web::post().to(session::sign_in))
         .route("/sign-out", web::post().to(session::sign_out))
@@ -262,7 +267,15 @@ impl ResponseError for WebError {
                         ("Page not found", "There is no such page, or you have no role on this project.".to_string())
                     }
                     403 => ("Not allowed", format!("Your role does not allow this: {e}")),
-                    400 | 422 => ("Something is wrong with the request", e.to_string()),
+                    400 | 422 => (
+                        "Something is wrong with the request",
+                        match e {
+                            AppError::Validation(errs) => {
+                                errs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+                            }
+                            other => other.to_string(),
+                        },
+                    ),
                     429 => ("Too many attempts", e.to_string()),
                     409 | 412 => ("The data changed", e.to_string()),
                     _ => {
