@@ -84,7 +84,8 @@ pub async fn dashboard(
         .collect();
     let year = d.quarter.year;
     let progress_caption = format!(
-        "Approved actuals from {} to {}, as % of the {year} target (the life-of-project target where there is no yearly one).",
+        "Approved actuals from {} to {}, as % of the {year} target (the life-of-project target where there is no yearly one). \
+         The colour is the status, which compares with the target prorated to the quarters elapsed.",
         d.progress.from, d.progress.to
     );
     let delivery_caption = format!(
