@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_delivery_chart_writes_its_figures_and_escapes_text() {
-        let svg = delivery_chart(&[row("1.1", 10_000_00, 5_000_00), row("-", 0, 0)], "USD", "a <caption>");
+        let svg = delivery_chart(&[row("1.1", 1_000_000, 500_000), row("-", 0, 0)], "USD", "a <caption>");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("budget USD 10,000") && svg.contains("spent USD 5,000 · 50.00 %"), "{svg}");
         assert!(svg.contains("Output &lt;one&gt; &amp; &quot;two&quot;"), "{svg}");
