@@ -19,6 +19,7 @@ mod helpers;
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpers::{Backend, TestApp};
 use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -76,10 +77,12 @@ impl Browser {
             return None;
         };
         let port = free_port();
-        let driver = Command::new(&chromedriver)
+        // In a process group of its own, so that ending it ends the browsers it started too.
+        let mut driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
+            .process_group(0)
             .spawn()
             .expect("chromedriver starts");
         let profile = std::env::temp_dir().join(format!("rbm-chromium-{}-{port}", std::process::id()));
@@ -111,19 +114,26 @@ impl Browser {
                 }
             }
         }
+        end_group(&mut driver);
         panic!("no WebDriver session from chromedriver: {last_err}");
     }
 
-    async fn close(mut self) {
+    async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Drop ends chromedriver.
     }
+}
+
+/// Ends chromedriver and every browser process it started (its process group), and reaps it.
+fn end_group(driver: &mut Child) {
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", driver.id())]).status();
+    let _ = driver.kill();
+    let _ = driver.wait();
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        end_group(&mut self.driver);
     }
 }
 
