@@ -1,6 +1,9 @@
 //! Authentication and authorization: argon2 password hashes, random bearer tokens stored
-//! only as SHA-256, the [`Principal`] extractor every protected handler takes, and the
-//! per-account / per-address login rate limit.
+//! only as SHA-256, the [`Principal`] extractor every protected handler takes; the login
+//! limiter and the bounded password-hash pool are in [`login`].
+
+mod login;
+pub use login::{Attempt, HashPermit, HashPool, Login, LoginLimiter, LoginPolicy};
 
 use crate::db::Db;
 use crate::domain::access::{Action, Role, allows};
@@ -9,20 +12,17 @@ use crate::store::audit::Actor;
 use crate::store::users;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// Hashes a password with argon2id (slow on purpose: call it off the async workers).
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
+    login::argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
@@ -30,7 +30,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 
 /// Checks a password against a stored hash; a malformed hash simply does not match.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| login::argon2().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash of an unguessable password, verified when the email is unknown so that
@@ -156,62 +156,6 @@ impl FromRequest for Principal {
     }
 }
 
-/// Counts failed logins per account and per client address in a sliding window.
-pub struct LoginLimiter {
-    window: Duration,
-    per_account: usize,
-    per_address: usize,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
-}
-
-impl LoginLimiter {
-    pub fn new(window: Duration, per_account: usize, per_address: usize) -> Self {
-        LoginLimiter { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
-    }
-
-    fn keys(email: &str, address: &str) -> [String; 2] {
-        [format!("account:{}", users::normalize_email(email)), format!("address:{address}")]
-    }
-
-    /// Refuses when either key has used up its attempts; says when to retry.
-    pub fn check(&self, email: &str, address: &str) -> Result<(), AppError> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().expect("limiter lock");
-        let [account, addr] = Self::keys(email, address);
-        for (key, limit) in [(account, self.per_account), (addr, self.per_address)] {
-            if let Some(q) = map.get_mut(&key) {
-                while q.front().is_some_and(|t| now.duration_since(*t) > self.window) {
-                    q.pop_front();
-                }
-                if q.len() >= limit {
-                    let wait = self.window.saturating_sub(now.duration_since(*q.front().expect("non-empty")));
-                    return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs().max(1) });
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub fn failed(&self, email: &str, address: &str) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        for key in Self::keys(email, address) {
-            map.entry(key).or_default().push_back(Instant::now());
-        }
-    }
-
-    pub fn succeeded(&self, email: &str) {
-        let [account, _] = Self::keys(email, "");
-        self.failures.lock().expect("limiter lock").remove(&account);
-    }
-}
-
-impl Default for LoginLimiter {
-    /// 5 failures per account and 20 per address in 15 minutes.
-    fn default() -> Self {
-        LoginLimiter::new(Duration::from_secs(15 * 60), 5, 20)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,20 +175,5 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 4 + 64);
         assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    }
-
-    #[test]
-    fn limiter_blocks_after_the_allowed_failures_per_account_and_address() {
-        let l = LoginLimiter::new(Duration::from_secs(60), 2, 3);
-        for _ in 0..2 {
-            l.check("A@x.org", "1.1.1.1").unwrap();
-            l.failed("A@x.org", "1.1.1.1");
-        }
-        assert!(matches!(l.check("a@x.org", "2.2.2.2"), Err(AppError::TooManyRequests { .. })));
-        l.check("b@x.org", "1.1.1.1").unwrap();
-        l.failed("b@x.org", "1.1.1.1");
-        assert!(l.check("c@x.org", "1.1.1.1").is_err(), "three failures from one address");
-        l.succeeded("a@x.org");
-        l.check("a@x.org", "2.2.2.2").unwrap();
     }
 }

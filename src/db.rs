@@ -18,7 +18,10 @@ pub enum DbConnection {
     Postgres(diesel::PgConnection),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The database engine behind the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = DatabaseBackend)]
 pub enum Backend {
     Sqlite,
     Postgres,

@@ -17,6 +17,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// The body did not arrive within the client timeout (a slow or stalled client).
+    #[error("the request body did not arrive within {0} s")]
+    RequestTimeout(u64),
+    /// A body in another format than the one the endpoint reads.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// No credentials, or credentials that are unknown, expired or revoked.
     #[error("unauthorized: {0}")]
     Unauthorized(String),
@@ -95,6 +101,8 @@ impl ResponseError for AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -110,10 +118,12 @@ impl ResponseError for AppError {
             401 => ("unauthorized", "Authentication required"),
             403 => ("forbidden", "Not allowed for your role"),
             404 => ("not-found", "Not found"),
+            408 => ("request-timeout", "The request took too long to arrive"),
             429 => ("too-many-requests", "Too many attempts"),
             409 => ("conflict", "Conflict with the current state"),
             413 => ("payload-too-large", "The request body is too large"),
             412 => ("stale-version", "The resource was changed by someone else"),
+            415 => ("unsupported-media-type", "The request body must be JSON"),
             422 => ("validation-failed", "Validation failed"),
             503 => ("unavailable", "Service temporarily unavailable"),
             _ => ("internal", "Internal error"),
@@ -144,6 +154,10 @@ impl ResponseError for AppError {
             }
             AppError::TooManyRequests { retry_after_secs } => {
                 response.insert_header(("Retry-After", retry_after_secs.to_string()));
+            }
+            // Busy (no hashing slot, a locked database): worth trying again shortly.
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => {
+                response.insert_header(("Retry-After", "1"));
             }
             _ => {}
         }

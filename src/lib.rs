@@ -21,4 +21,5 @@ pub mod seeds;
 pub mod services;
 pub mod startup;
 pub mod store;
+pub mod timestamp;
 pub mod web;

@@ -1,9 +1,8 @@
 //! The `rbm` command line: serve the API (default), migrate, load seeds.
 
 use clap::{Parser, Subcommand};
-use rbm::configuration::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
+use rbm::configuration::Settings;
 use rbm::db::{Db, redact_url};
-use rbm::domain::progress::Thresholds;
 use rbm::seeds::{self, OnExisting};
 use rbm::startup::ServerOptions;
 use std::net::TcpListener;
@@ -12,9 +11,8 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "rbm", version, about = "Results-based monitoring and donor reporting for development projects")]
 struct Cli {
-    /// Database: a SQLite file path (default, created if missing) or postgres://user@host/db
-    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    database: String,
+    #[command(flatten)]
+    settings: Settings,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -22,23 +20,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the REST API (the default). Loads the demo data when the database is empty.
-    Serve {
-        /// Address to listen on
-        #[arg(long, env = "RBM_BIND", default_value = DEFAULT_BIND)]
-        bind: String,
-        /// Do not load the demo data into an empty database
-        #[arg(long)]
-        no_demo: bool,
-        /// HTTP worker threads (default: one per core)
-        #[arg(long, env = "RBM_WORKERS")]
-        workers: Option<usize>,
-        /// Indicator status: on track at or above this % of the (prorated) target
-        #[arg(long, env = "RBM_ON_TRACK_PCT", default_value_t = 90.0)]
-        on_track_pct: f64,
-        /// Indicator status: needs attention at or above this %, off track below
-        #[arg(long, env = "RBM_NEEDS_ATTENTION_PCT", default_value_t = 60.0)]
-        needs_attention_pct: f64,
-    },
+    Serve,
     /// Apply pending database migrations and exit
     Migrate,
     /// Manage users (bootstrap the first administrator)
@@ -120,14 +102,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    let command = cli.command.unwrap_or(Command::Serve {
-        bind: DEFAULT_BIND.into(),
-        no_demo: false,
-        workers: None,
-        on_track_pct: 90.0,
-        needs_attention_pct: 60.0,
-    });
-    let settings = Settings { database_url: cli.database, ..Settings::default() };
+    let Cli { settings, command } = cli;
+    let command = command.unwrap_or(Command::Serve);
     let db = Db::connect(&settings.database_url, settings.pool_size)?;
     match command {
         Command::Migrate => {
@@ -140,7 +116,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let format: rbm::reports::Format = serde_json::from_value(serde_json::Value::String(format.clone()))
                 .map_err(|_| format!("--format must be pdf, xlsx or html, not `{format}`"))?;
             let req = rbm::reports::ReportRequest { template, period, from, to, format, lang, draft };
-            let templates = rbm::reports::templates::Templates::from_env();
+            let templates = settings.templates();
             let (meta, bytes) = db.tx_blocking(|c| {
                 let p = rbm::store::projects::find(c, &project)?;
                 let meta = rbm::reports::generate(
@@ -149,7 +125,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                     &templates,
                     &p,
                     &req,
-                    Thresholds::default(),
+                    settings.thresholds()?,
                     "rbm report (command line)",
                 )?;
                 let bytes = rbm::store::reports::content(c, meta.id)?;
@@ -171,17 +147,14 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let doc = seeds::parse(&text)?;
             print_report(&seeds::load(&db, &doc, OnExisting::Fail)?);
         }
-        Command::Serve { bind, no_demo, workers, on_track_pct, needs_attention_pct } => {
-            if !(0.0..=1000.0).contains(&needs_attention_pct) || needs_attention_pct > on_track_pct {
-                return Err("--needs-attention-pct must be between 0 and --on-track-pct".into());
-            }
-            let thresholds = Thresholds { on_track: on_track_pct, needs_attention: needs_attention_pct };
-            let options = ServerOptions { workers, thresholds, templates_dir: None };
-            if !no_demo && seeds::is_empty(&db)? {
+        Command::Serve => {
+            let options = ServerOptions::new(&settings)?;
+            if !settings.no_demo && seeds::is_empty(&db)? {
                 let r = seeds::load_demo(&db)?;
                 log::info!("empty database: loaded demo projects {:?}", r.projects_created);
             }
-            let listener = TcpListener::bind(&bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
+            let bind = &settings.bind;
+            let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             let addr = listener.local_addr()?;
             println!(
                 "rbm serving on http://{addr} ({} database {})",

@@ -200,7 +200,7 @@ pub struct SeedWorkPlan {
     /// `draft` (default) or `approved` (then `approved_on` is required).
     #[serde(default)]
     pub status: Option<WorkPlanStatus>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
     pub approved_on: Option<NaiveDate>,
     #[serde(default)]
     pub activities: Vec<SeedActivity>,
@@ -242,6 +242,7 @@ pub struct SeedLine {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedExpenditure {
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub spent_on: NaiveDate,
     pub amount_minor: i64,
     /// Defaults to the project's currency; another needs the month's exchange rate.
@@ -257,6 +258,7 @@ pub struct SeedExpenditure {
 pub struct SeedReceipt {
     /// Funding source code.
     pub source: String,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub received_on: NaiveDate,
     pub amount_minor: i64,
     pub currency: String,
@@ -272,7 +274,9 @@ pub struct SeedProject {
     pub title: String,
     pub country: String,
     pub implementing_partner: String,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub start_date: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub end_date: NaiveDate,
     pub currency: String,
     pub status: ProjectStatus,

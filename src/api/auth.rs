@@ -1,9 +1,10 @@
 //! `/api/v1/auth`: log in for a session token, manage personal API tokens, who am I.
 
 use super::{created, no_content};
-use crate::api::json::Json;
-use crate::auth::{self, LoginLimiter, Principal};
+use crate::api::json::{Json, JsonBytes};
+use crate::auth::{self, Login, Principal};
 use crate::db::Db;
+use crate::domain::access::Role;
 use crate::error::{AppError, Problem};
 use crate::store::users::{self, ApiToken};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -29,43 +30,56 @@ pub struct TokenIssued {
     /// Send as `Authorization: Bearer <token>`. Shown only now; only its hash is stored.
     pub token: String,
     pub token_id: i64,
+    #[serde(with = "crate::timestamp::option")]
     pub expires_at: Option<NaiveDateTime>,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput, security(()),
+#[utoipa::path(post, operation_id = "login", path = "/api/v1/auth/login", tag = "auth", request_body = LoginInput, security(()),
     responses((status = 200, description = "A session token", body = TokenIssued),
         (status = 401, description = "Wrong email or password (which one is not said)", body = Problem),
-        (status = 429, description = "Too many failed attempts for this account or address; see Retry-After", body = Problem)))]
+        (status = 429, description = "Too many failed attempts from this address (for this account); see Retry-After", body = Problem),
+        (status = 503, description = "Too many logins being checked at once; see Retry-After", body = Problem)))]
 pub async fn login(
     db: web::Data<Db>,
-    limiter: web::Data<LoginLimiter>,
+    login: web::Data<Login>,
     req: HttpRequest,
-    body: web::Bytes,
+    body: JsonBytes,
 ) -> Result<HttpResponse, AppError> {
     // Parsed by hand so that no error message can ever echo the password back.
-    let input: LoginInput = serde_json::from_slice(&body)
+    let input: LoginInput = serde_json::from_slice(&body.0)
         .map_err(|_| AppError::BadRequest("send {\"email\": ..., \"password\": ...} as JSON".into()))?;
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    limiter.check(&input.email, &address)?;
+    if crate::api::json::text_problem(&input.email).is_some() {
+        return Err(AppError::BadRequest("the email must not contain control characters".into()));
+    }
+    let address = login.client_address(&req);
+    // Counted before the hash is computed, so simultaneous guesses cannot all pass.
+    let attempt = login.limiter.reserve(&input.email, &address)?;
+    let mut permit = match login.permit() {
+        Ok(p) => p,
+        Err(e) => {
+            attempt.not_evaluated();
+            return Err(e);
+        }
+    };
     let email = input.email.clone();
     let found = db.tx(move |c| users::credentials(c, &email)).await?;
     let password = input.password;
     let (user_id, ok) = web::block(move || match found {
-        Some((id, hash, active)) => (Some(id), auth::verify_password(&password, &hash) && active),
+        Some((id, hash, active)) => (Some(id), permit.verify(&password, &hash) && active),
         None => {
             // Same work as a real check, so timing does not tell which emails exist.
-            let _ = auth::verify_password(&password, auth::dummy_hash());
+            let _ = permit.verify(&password, auth::dummy_hash());
             (None, false)
         }
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        limiter.failed(&input.email, &address);
+        attempt.failed();
         log::warn!("failed login for an account from {address}");
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
-    limiter.succeeded(&input.email);
+    attempt.succeeded();
     let token = auth::new_token();
     let hash = auth::token_hash(&token);
     let expires = crate::store::now() + Duration::hours(SESSION_HOURS);
@@ -76,7 +90,7 @@ pub async fn login(
     Ok(HttpResponse::Ok().json(TokenIssued { token, token_id: t.id, expires_at: t.expires_at }))
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+#[utoipa::path(post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "The token of this request is revoked"), (status = 401, body = Problem)))]
 pub async fn logout(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
     let actor = auth.actor();
@@ -88,7 +102,7 @@ pub async fn logout(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, 
 pub struct ProjectRole {
     pub project_id: i64,
     pub project_code: String,
-    pub role: String,
+    pub role: Role,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -99,7 +113,7 @@ pub struct Me {
     pub projects: Vec<ProjectRole>,
 }
 
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+#[utoipa::path(get, operation_id = "getCurrentUser", path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = Problem)))]
 pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
     let ids: Vec<i64> = auth.roles.keys().copied().collect();
@@ -110,7 +124,7 @@ pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppE
         .map(|(id, role)| ProjectRole {
             project_id: *id,
             project_code: codes.get(id).cloned().unwrap_or_default(),
-            role: role.to_string(),
+            role: *role,
         })
         .collect();
     projects.sort_by(|a, b| a.project_code.cmp(&b.project_code));
@@ -122,14 +136,16 @@ pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppE
 pub struct TokenInput {
     /// What the token is for, e.g. "monthly export script".
     #[validate(length(min = 1, max = 100, message = "between 1 and 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Days until it expires (1-365, default 90).
     #[validate(range(min = 1, max = 365, message = "between 1 and 365 days"))]
+    #[schema(minimum = 1, maximum = 365)]
     #[serde(default)]
     pub expires_in_days: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenInput,
+#[utoipa::path(post, operation_id = "createApiToken", path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenInput,
     responses((status = 201, description = "The token, shown once", body = TokenIssued), (status = 401, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn create_token(
@@ -152,7 +168,7 @@ pub async fn create_token(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/auth/tokens", tag = "auth",
+#[utoipa::path(get, operation_id = "listApiTokens", path = "/api/v1/auth/tokens", tag = "auth",
     responses((status = 200, description = "Your live personal tokens (never the secrets)", body = [ApiToken]),
         (status = 401, body = Problem)))]
 pub async fn list_tokens(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
@@ -160,7 +176,7 @@ pub async fn list_tokens(db: web::Data<Db>, auth: Principal) -> Result<HttpRespo
     Ok(HttpResponse::Ok().json(db.tx(move |c| users::list_tokens(c, user_id)).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/auth/tokens/{id}", tag = "auth",
+#[utoipa::path(delete, operation_id = "revokeApiToken", path = "/api/v1/auth/tokens/{id}", tag = "auth",
     responses((status = 204, description = "Revoked"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn revoke_token(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor, user_id) = (path.into_inner(), auth.actor(), auth.user_id);

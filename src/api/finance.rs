@@ -26,13 +26,13 @@ use actix_web::{HttpResponse, web};
 // ---------------------------------------------------------------------------------------
 // Budget-account catalogue
 
-#[utoipa::path(get, path = "/api/v1/budget-accounts", tag = "finance",
+#[utoipa::path(get, operation_id = "listBudgetAccounts", path = "/api/v1/budget-accounts", tag = "finance",
     responses((status = 200, description = "The catalogue, by code", body = [BudgetAccount]), (status = 401, body = Problem)))]
 pub async fn list_accounts(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(db.tx(accounts::list).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/budget-accounts", tag = "finance", request_body = BudgetAccountInput,
+#[utoipa::path(post, operation_id = "createBudgetAccount", path = "/api/v1/budget-accounts", tag = "finance", request_body = BudgetAccountInput,
     responses((status = 201, body = BudgetAccount), (status = 403, description = "Administrators only", body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_account(
@@ -46,14 +46,14 @@ pub async fn create_account(
     Ok(created(&format!("/api/v1/budget-accounts/{}", a.id), &a))
 }
 
-#[utoipa::path(get, path = "/api/v1/budget-accounts/{id}", tag = "finance",
+#[utoipa::path(get, operation_id = "getBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance",
     responses((status = 200, body = BudgetAccount), (status = 404, body = Problem)))]
 pub async fn get_account(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::get(c, id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/budget-accounts/{id}", tag = "finance", request_body = BudgetAccountInput,
+#[utoipa::path(put, operation_id = "updateBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance", request_body = BudgetAccountInput,
     responses((status = 200, body = BudgetAccount), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_account(
@@ -67,7 +67,7 @@ pub async fn update_account(
     Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::update(c, &actor, id, &input)).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/budget-accounts/{id}", tag = "finance",
+#[utoipa::path(delete, operation_id = "deleteBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance",
     responses((status = 204, description = "Retired; lines already on it are named by the finance checks"),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_account(
@@ -84,7 +84,7 @@ pub async fn delete_account(
 // ---------------------------------------------------------------------------------------
 // Exchange rates
 
-#[utoipa::path(get, path = "/api/v1/exchange-rates", tag = "finance", params(RateFilter),
+#[utoipa::path(get, operation_id = "listExchangeRates", path = "/api/v1/exchange-rates", tag = "finance", params(RateFilter),
     responses((status = 200, body = [ExchangeRate]), (status = 400, body = Problem)))]
 pub async fn list_rates(
     db: web::Data<Db>,
@@ -95,7 +95,7 @@ pub async fn list_rates(
     Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::list(c, &f)).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/exchange-rates", tag = "finance", request_body = ExchangeRateInput,
+#[utoipa::path(post, operation_id = "createExchangeRate", path = "/api/v1/exchange-rates", tag = "finance", request_body = ExchangeRateInput,
     responses((status = 201, body = ExchangeRate), (status = 403, description = "Finance officers and administrators only", body = Problem),
         (status = 409, description = "The month has a rate for the pair", body = Problem), (status = 422, body = Problem)))]
 pub async fn create_rate(
@@ -109,14 +109,14 @@ pub async fn create_rate(
     Ok(created(&format!("/api/v1/exchange-rates/{}", r.id), &r))
 }
 
-#[utoipa::path(get, path = "/api/v1/exchange-rates/{id}", tag = "finance",
+#[utoipa::path(get, operation_id = "getExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance",
     responses((status = 200, body = ExchangeRate), (status = 404, body = Problem)))]
 pub async fn get_rate(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::get(c, id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/exchange-rates/{id}", tag = "finance", request_body = ExchangeRateInput,
+#[utoipa::path(put, operation_id = "updateExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance", request_body = ExchangeRateInput,
     responses((status = 200, description = "Figures already converted keep the rate they used", body = ExchangeRate),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
@@ -131,7 +131,7 @@ pub async fn update_rate(
     Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::update(c, &actor, id, &input)).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/exchange-rates/{id}", tag = "finance",
+#[utoipa::path(delete, operation_id = "deleteExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_rate(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     auth.require_catalogue_finance()?;
@@ -143,7 +143,7 @@ pub async fn delete_rate(db: web::Data<Db>, auth: Principal, path: web::Path<i64
 // ---------------------------------------------------------------------------------------
 // Work plans
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/work-plans", tag = "work plans",
+#[utoipa::path(get, operation_id = "listProjectWorkPlans", path = "/api/v1/projects/{project}/work-plans", tag = "work plans",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, description = "Every plan and revision, by year and revision", body = [WorkPlanListItem]),
         (status = 404, body = Problem)))]
@@ -159,7 +159,7 @@ pub async fn list_plans(db: web::Data<Db>, auth: Principal, path: web::Path<Stri
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/work-plans", tag = "work plans", request_body = WorkPlanInput,
+#[utoipa::path(post, operation_id = "createWorkPlan", path = "/api/v1/projects/{project}/work-plans", tag = "work plans", request_body = WorkPlanInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, description = "A draft", body = WorkPlanHeader), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, description = "The year has a plan", body = Problem),
@@ -181,7 +181,7 @@ pub async fn create_plan(
     Ok(created(&format!("/api/v1/work-plans/{}", p.id), &p))
 }
 
-#[utoipa::path(get, path = "/api/v1/work-plans/{id}", tag = "work plans",
+#[utoipa::path(get, operation_id = "getWorkPlan", path = "/api/v1/work-plans/{id}", tag = "work plans",
     responses((status = 200, description = "The plan with its activities, lines and totals by source (GMS as it should be)", body = WorkPlan),
         (status = 404, body = Problem)))]
 pub async fn get_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
@@ -195,7 +195,7 @@ pub async fn get_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
     Ok(HttpResponse::Ok().json(p))
 }
 
-#[utoipa::path(put, path = "/api/v1/work-plans/{id}", tag = "work plans", request_body = WorkPlanInput,
+#[utoipa::path(put, operation_id = "updateWorkPlan", path = "/api/v1/work-plans/{id}", tag = "work plans", request_body = WorkPlanInput,
     responses((status = 200, body = WorkPlanHeader), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Approved plans are locked", body = Problem), (status = 412, body = Problem),
         (status = 422, body = Problem)))]
@@ -215,7 +215,7 @@ pub async fn update_plan(
     Ok(HttpResponse::Ok().json(p))
 }
 
-#[utoipa::path(delete, path = "/api/v1/work-plans/{id}", tag = "work plans",
+#[utoipa::path(delete, operation_id = "deleteWorkPlan", path = "/api/v1/work-plans/{id}", tag = "work plans",
     responses((status = 204, description = "The draft, its activities and lines"), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, description = "Approved plans are never deleted", body = Problem)))]
 pub async fn delete_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
@@ -228,7 +228,7 @@ pub async fn delete_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64
     Ok(no_content())
 }
 
-#[utoipa::path(post, path = "/api/v1/work-plans/{id}/approve", tag = "work plans", request_body = ApproveInput,
+#[utoipa::path(post, operation_id = "approveWorkPlan", path = "/api/v1/work-plans/{id}/approve", tag = "work plans", request_body = ApproveInput,
     responses((status = 200, description = "Approved and locked; the revision it replaces is superseded", body = WorkPlanHeader),
         (status = 403, description = "Managers and administrators only", body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Not a draft", body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
@@ -248,7 +248,7 @@ pub async fn approve_plan(
     Ok(HttpResponse::Ok().json(p))
 }
 
-#[utoipa::path(post, path = "/api/v1/work-plans/{id}/revisions", tag = "work plans", request_body = RevisionInput,
+#[utoipa::path(post, operation_id = "reviseWorkPlan", path = "/api/v1/work-plans/{id}/revisions", tag = "work plans", request_body = RevisionInput,
     responses((status = 201, description = "A draft revision copying the approved plan, which stays readable", body = WorkPlan),
         (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Not the approved plan, or a draft revision exists", body = Problem),
@@ -269,7 +269,7 @@ pub async fn revise_plan(
     Ok(created(&format!("/api/v1/work-plans/{}", p.plan.id), &p))
 }
 
-#[utoipa::path(post, path = "/api/v1/work-plans/{id}/activities", tag = "work plans", request_body = ActivityInput,
+#[utoipa::path(post, operation_id = "addWorkPlanActivity", path = "/api/v1/work-plans/{id}/activities", tag = "work plans", request_body = ActivityInput,
     responses((status = 201, body = PlanActivity), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Locked plan, or the activity is scheduled already", body = Problem),
         (status = 422, body = Problem)))]
@@ -289,7 +289,7 @@ pub async fn add_activity(
     Ok(created(&format!("/api/v1/work-plan-activities/{}", a.id), &a))
 }
 
-#[utoipa::path(put, path = "/api/v1/work-plan-activities/{id}", tag = "work plans", request_body = ActivityInput,
+#[utoipa::path(put, operation_id = "updateWorkPlanActivity", path = "/api/v1/work-plan-activities/{id}", tag = "work plans", request_body = ActivityInput,
     responses((status = 200, body = PlanActivity), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_activity(
@@ -308,7 +308,7 @@ pub async fn update_activity(
     Ok(HttpResponse::Ok().json(a))
 }
 
-#[utoipa::path(delete, path = "/api/v1/work-plan-activities/{id}", tag = "work plans",
+#[utoipa::path(delete, operation_id = "deleteWorkPlanActivity", path = "/api/v1/work-plan-activities/{id}", tag = "work plans",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Locked plan, or the activity has lines", body = Problem)))]
 pub async fn delete_activity(
@@ -325,7 +325,7 @@ pub async fn delete_activity(
     Ok(no_content())
 }
 
-#[utoipa::path(post, path = "/api/v1/work-plans/{id}/lines", tag = "work plans", request_body = BudgetLineInput,
+#[utoipa::path(post, operation_id = "createBudgetLine", path = "/api/v1/work-plans/{id}/lines", tag = "work plans", request_body = BudgetLineInput,
     responses((status = 201, body = BudgetLine), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "The plan is approved and locked", body = Problem),
         (status = 422, description = "e.g. an unknown account, or a phasing that does not add up", body = Problem)))]
@@ -345,7 +345,7 @@ pub async fn add_line(
     Ok(created(&format!("/api/v1/budget-lines/{}", l.id), &l))
 }
 
-#[utoipa::path(get, path = "/api/v1/budget-lines/{id}", tag = "work plans",
+#[utoipa::path(get, operation_id = "getBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans",
     responses((status = 200, body = BudgetLine), (status = 404, body = Problem)))]
 pub async fn get_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -359,7 +359,7 @@ pub async fn get_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
     Ok(HttpResponse::Ok().json(l))
 }
 
-#[utoipa::path(put, path = "/api/v1/budget-lines/{id}", tag = "work plans", request_body = BudgetLineInput,
+#[utoipa::path(put, operation_id = "updateBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans", request_body = BudgetLineInput,
     responses((status = 200, body = BudgetLine), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_line(
@@ -378,7 +378,7 @@ pub async fn update_line(
     Ok(HttpResponse::Ok().json(l))
 }
 
-#[utoipa::path(delete, path = "/api/v1/budget-lines/{id}", tag = "work plans",
+#[utoipa::path(delete, operation_id = "deleteBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Locked plan, or the line has expenditure", body = Problem)))]
 pub async fn delete_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
@@ -394,7 +394,7 @@ pub async fn delete_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64
 // ---------------------------------------------------------------------------------------
 // Expenditures and receipts
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/expenditures", tag = "finance",
+#[utoipa::path(get, operation_id = "listProjectExpenditures", path = "/api/v1/projects/{project}/expenditures", tag = "finance",
     params(("project" = String, Path, description = "Project id or code"), ExpenditureFilter),
     responses((status = 200, body = [Expenditure]), (status = 400, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_expenditures(
@@ -414,7 +414,7 @@ pub async fn list_expenditures(
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/expenditures", tag = "finance", request_body = ExpenditureInput,
+#[utoipa::path(post, operation_id = "createExpenditure", path = "/api/v1/projects/{project}/expenditures", tag = "finance", request_body = ExpenditureInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, body = Expenditure), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, description = "e.g. a draft plan's line, a date outside the project, no exchange rate for the month", body = Problem)))]
@@ -435,7 +435,7 @@ pub async fn create_expenditure(
     Ok(created(&format!("/api/v1/expenditures/{}", e.id), &e))
 }
 
-#[utoipa::path(get, path = "/api/v1/expenditures/{id}", tag = "finance",
+#[utoipa::path(get, operation_id = "getExpenditure", path = "/api/v1/expenditures/{id}", tag = "finance",
     responses((status = 200, body = Expenditure), (status = 404, body = Problem)))]
 pub async fn get_expenditure(
     db: web::Data<Db>,
@@ -453,7 +453,7 @@ pub async fn get_expenditure(
     Ok(HttpResponse::Ok().json(e))
 }
 
-#[utoipa::path(put, path = "/api/v1/expenditures/{id}", tag = "finance", request_body = ExpenditureInput,
+#[utoipa::path(put, operation_id = "updateExpenditure", path = "/api/v1/expenditures/{id}", tag = "finance", request_body = ExpenditureInput,
     responses((status = 200, body = Expenditure), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_expenditure(
@@ -474,7 +474,7 @@ pub async fn update_expenditure(
     Ok(HttpResponse::Ok().json(e))
 }
 
-#[utoipa::path(delete, path = "/api/v1/expenditures/{id}", tag = "finance",
+#[utoipa::path(delete, operation_id = "deleteExpenditure", path = "/api/v1/expenditures/{id}", tag = "finance",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_expenditure(
     db: web::Data<Db>,
@@ -490,7 +490,7 @@ pub async fn delete_expenditure(
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/receipts", tag = "finance",
+#[utoipa::path(get, operation_id = "listProjectReceipts", path = "/api/v1/projects/{project}/receipts", tag = "finance",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, description = "Funds received, by date", body = [Receipt]), (status = 404, body = Problem)))]
 pub async fn list_receipts(
@@ -509,7 +509,7 @@ pub async fn list_receipts(
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/receipts", tag = "finance", request_body = ReceiptInput,
+#[utoipa::path(post, operation_id = "createReceipt", path = "/api/v1/projects/{project}/receipts", tag = "finance", request_body = ReceiptInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
@@ -530,7 +530,7 @@ pub async fn create_receipt(
     Ok(created(&format!("/api/v1/receipts/{}", r.id), &r))
 }
 
-#[utoipa::path(put, path = "/api/v1/receipts/{id}", tag = "finance", request_body = ReceiptInput,
+#[utoipa::path(put, operation_id = "updateReceipt", path = "/api/v1/receipts/{id}", tag = "finance", request_body = ReceiptInput,
     responses((status = 200, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_receipt(
@@ -551,7 +551,7 @@ pub async fn update_receipt(
     Ok(HttpResponse::Ok().json(r))
 }
 
-#[utoipa::path(delete, path = "/api/v1/receipts/{id}", tag = "finance",
+#[utoipa::path(delete, operation_id = "deleteReceipt", path = "/api/v1/receipts/{id}", tag = "finance",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_receipt(
     db: web::Data<Db>,
@@ -570,7 +570,7 @@ pub async fn delete_receipt(
 // ---------------------------------------------------------------------------------------
 // Views and checks
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/finance/summary", tag = "finance",
+#[utoipa::path(get, operation_id = "getFinanceSummary", path = "/api/v1/projects/{project}/finance/summary", tag = "finance",
     params(("project" = String, Path, description = "Project id or code"), SummaryQuery),
     responses((status = 200, description = "Budget vs expenditure by output, activity, funding source, account, EU heading and quarter; delivery; contributions", body = FinanceSummary),
         (status = 404, body = Problem), (status = 422, description = "A period that is not a quarter, a year or LOP", body = Problem)))]
@@ -591,10 +591,10 @@ pub async fn summary(
     Ok(HttpResponse::Ok().json(s))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/finance/checks", tag = "finance",
+#[utoipa::path(get, operation_id = "getFinanceChecks", path = "/api/v1/projects/{project}/finance/checks", tag = "finance",
     params(("project" = String, Path, description = "Project id or code"), ChecksQuery),
     responses((status = 200, description = "Findings with severity, the lines concerned and a sentence", body = FinanceChecks),
-        (status = 404, body = Problem)))]
+        (status = 404, body = Problem), (status = 422, description = "A year outside 1900-2200", body = Problem)))]
 pub async fn checks(
     db: web::Data<Db>,
     auth: Principal,

@@ -11,13 +11,13 @@ use crate::store::funding::{self, Contribution, ContributionInput, FundingSource
 use crate::store::projects;
 use actix_web::{HttpResponse, web};
 
-#[utoipa::path(get, path = "/api/v1/funding-sources", tag = "funding",
+#[utoipa::path(get, operation_id = "listFundingSources", path = "/api/v1/funding-sources", tag = "funding",
     responses((status = 200, body = [FundingSource]), (status = 401, body = Problem)))]
 pub async fn list_sources(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(db.tx(funding::list_sources).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/funding-sources", tag = "funding", request_body = FundingSourceInput,
+#[utoipa::path(post, operation_id = "createFundingSource", path = "/api/v1/funding-sources", tag = "funding", request_body = FundingSourceInput,
     responses((status = 201, body = FundingSource), (status = 403, description = "Finance officers and administrators only", body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_source(
@@ -31,14 +31,14 @@ pub async fn create_source(
     Ok(created(&format!("/api/v1/funding-sources/{}", f.id), &f))
 }
 
-#[utoipa::path(get, path = "/api/v1/funding-sources/{id}", tag = "funding",
+#[utoipa::path(get, operation_id = "getFundingSource", path = "/api/v1/funding-sources/{id}", tag = "funding",
     responses((status = 200, body = FundingSource), (status = 404, body = Problem)))]
 pub async fn get_source(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(db.tx(move |c| funding::get_source(c, id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/funding-sources/{id}", tag = "funding", request_body = FundingSourceInput,
+#[utoipa::path(put, operation_id = "updateFundingSource", path = "/api/v1/funding-sources/{id}", tag = "funding", request_body = FundingSourceInput,
     responses((status = 200, body = FundingSource), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_source(
@@ -52,7 +52,7 @@ pub async fn update_source(
     Ok(HttpResponse::Ok().json(db.tx(move |c| funding::update_source(c, &actor, id, &input)).await?))
 }
 
-#[utoipa::path(delete, path = "/api/v1/funding-sources/{id}", tag = "funding",
+#[utoipa::path(delete, operation_id = "deleteFundingSource", path = "/api/v1/funding-sources/{id}", tag = "funding",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Still funds a project", body = Problem)))]
 pub async fn delete_source(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
@@ -62,7 +62,7 @@ pub async fn delete_source(db: web::Data<Db>, auth: Principal, path: web::Path<i
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/contributions", tag = "funding",
+#[utoipa::path(get, operation_id = "listProjectContributions", path = "/api/v1/projects/{project}/contributions", tag = "funding",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Contribution]), (status = 404, body = Problem)))]
 pub async fn list_contributions(
@@ -81,7 +81,7 @@ pub async fn list_contributions(
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/contributions", tag = "funding", request_body = ContributionInput,
+#[utoipa::path(post, operation_id = "createContribution", path = "/api/v1/projects/{project}/contributions", tag = "funding", request_body = ContributionInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -102,7 +102,7 @@ pub async fn create_contribution(
     Ok(created(&format!("/api/v1/contributions/{}", created_c.id), &created_c))
 }
 
-#[utoipa::path(get, path = "/api/v1/contributions/{id}", tag = "funding",
+#[utoipa::path(get, operation_id = "getContribution", path = "/api/v1/contributions/{id}", tag = "funding",
     responses((status = 200, body = Contribution), (status = 404, body = Problem)))]
 pub async fn get_contribution(
     db: web::Data<Db>,
@@ -120,7 +120,7 @@ pub async fn get_contribution(
     Ok(HttpResponse::Ok().json(found))
 }
 
-#[utoipa::path(put, path = "/api/v1/contributions/{id}", tag = "funding", request_body = ContributionInput,
+#[utoipa::path(put, operation_id = "updateContribution", path = "/api/v1/contributions/{id}", tag = "funding", request_body = ContributionInput,
     responses((status = 200, body = Contribution), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_contribution(
@@ -139,7 +139,7 @@ pub async fn update_contribution(
     Ok(HttpResponse::Ok().json(updated))
 }
 
-#[utoipa::path(delete, path = "/api/v1/contributions/{id}", tag = "funding",
+#[utoipa::path(delete, operation_id = "deleteContribution", path = "/api/v1/contributions/{id}", tag = "funding",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_contribution(
     db: web::Data<Db>,

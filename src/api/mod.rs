@@ -6,6 +6,7 @@ pub mod finance;
 pub mod funding;
 pub mod issues;
 pub mod json;
+pub mod problems;
 pub mod progress;
 pub mod projects;
 pub mod reports;
@@ -15,6 +16,7 @@ pub mod users;
 use crate::db::Db;
 use crate::error::{AppError, Problem};
 use actix_web::{HttpResponse, web};
+use problems::ProblemResponses;
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -56,7 +58,7 @@ use utoipa::{Modify, OpenApi};
         issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
         reports::generate, reports::list, reports::get, reports::file, reports::issue,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
     components(schemas(Problem)),
     tags(
@@ -302,16 +304,18 @@ fn finance_routes(cfg: &mut web::ServiceConfig) {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
+    /// `ok` when the database answers.
+    #[schema(example = "ok")]
     pub status: &'static str,
-    pub database: &'static str,
+    pub database: crate::db::Backend,
     pub version: &'static str,
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/healthz", tag = "health", security(()),
+#[utoipa::path(get, operation_id = "getHealth", path = "/healthz", tag = "health", security(()),
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 pub async fn health(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
-    let backend = db.backend.name();
+    let backend = db.backend;
     db.tx(|c| {
         use diesel::connection::SimpleConnection;
         c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))

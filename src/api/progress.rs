@@ -6,7 +6,7 @@ use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
-use crate::domain::progress::{Thresholds, Transition};
+use crate::domain::progress::{ActualStatus, Thresholds, Transition};
 use crate::error::{AppError, Problem};
 use crate::store::monitoring::{
     self, ActivityProgress, ActivityProgressInput, ActivityProgressLine, Narrative, NarrativeInput, Risk, RiskInput,
@@ -20,7 +20,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/progress", tag = "progress",
+#[utoipa::path(get, operation_id = "getProjectProgress", path = "/api/v1/projects/{project}/progress", tag = "progress",
     params(("project" = String, Path, description = "Project id or code"), ProgressQuery),
     responses((status = 200, description = "Per indicator: baseline, targets, period and cumulative actuals, % of target, status", body = ProjectProgress),
         (status = 403, description = "`include_unapproved` is for coordinators and managers", body = Problem),
@@ -33,12 +33,12 @@ pub async fn project_progress(
     query: web::Query<ProgressQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (key, query, thresholds) = (path.into_inner(), query.into_inner(), **thresholds);
-    let window = query.window()?;
     let report = db
         .tx(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
-            if query.include_unapproved && !auth.may(p.id, Action::EditResults) && !auth.may(p.id, Action::Manage) {
+            let window = query.window_in(&p)?;
+            if query.include_unapproved && !auth.may(p.id, Action::PreviewUnapproved) {
                 return Err(AppError::Forbidden("only coordinators and managers preview unapproved data".into()));
             }
             progress::project_progress(c, &p, window, query.include_unapproved, thresholds)
@@ -47,7 +47,7 @@ pub async fn project_progress(
     Ok(HttpResponse::Ok().json(report))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/actuals", tag = "progress",
+#[utoipa::path(get, operation_id = "listProjectActuals", path = "/api/v1/projects/{project}/actuals", tag = "progress",
     params(("project" = String, Path, description = "Project id or code"), ActualFilter),
     responses((status = 200, body = [Actual]), (status = 404, body = Problem)))]
 pub async fn list_actuals(
@@ -61,13 +61,20 @@ pub async fn list_actuals(
         .tx(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
-            progress::list(c, p.id, &filter)
+            if auth.may(p.id, Action::PreviewUnapproved) {
+                return progress::list(c, p.id, &filter);
+            }
+            // Approved actuals only: asking for drafts finds none.
+            if filter.status.is_some_and(|s| s != ActualStatus::Approved) {
+                return Ok(vec![]);
+            }
+            progress::list(c, p.id, &ActualFilter { status: Some(ActualStatus::Approved), ..filter.clone() })
         })
         .await?;
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/indicators/{id}/actuals", tag = "progress", request_body = ActualInput,
+#[utoipa::path(post, operation_id = "createActual", path = "/api/v1/indicators/{id}/actuals", tag = "progress", request_body = ActualInput,
     responses((status = 201, description = "A draft actual", body = Actual), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "The quarter already has an actual", body = Problem),
         (status = 422, description = "Wrong kind of value, disaggregation not adding up, quarter outside the project", body = Problem)))]
@@ -87,7 +94,7 @@ pub async fn create_actual(
     Ok(created(&format!("/api/v1/actuals/{}", a.id), &a))
 }
 
-#[utoipa::path(get, path = "/api/v1/actuals/{id}", tag = "progress",
+#[utoipa::path(get, operation_id = "getActual", path = "/api/v1/actuals/{id}", tag = "progress",
     responses((status = 200, body = Actual), (status = 404, body = Problem)))]
 pub async fn get_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -95,13 +102,16 @@ pub async fn get_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>
         .tx(move |c| {
             let a = progress::get(c, id)?;
             auth.require(a.project_id, Action::Read)?;
+            if a.status != ActualStatus::Approved.as_str() && !auth.may(a.project_id, Action::PreviewUnapproved) {
+                return Err(AppError::NotFound("the actual".into()));
+            }
             Ok(a)
         })
         .await?;
     Ok(HttpResponse::Ok().json(a))
 }
 
-#[utoipa::path(put, path = "/api/v1/actuals/{id}", tag = "progress", request_body = ActualInput,
+#[utoipa::path(put, operation_id = "updateActual", path = "/api/v1/actuals/{id}", tag = "progress", request_body = ActualInput,
     responses((status = 200, body = Actual), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Submitted or approved (locked until reopened)", body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
@@ -121,7 +131,7 @@ pub async fn update_actual(
     Ok(HttpResponse::Ok().json(a))
 }
 
-#[utoipa::path(delete, path = "/api/v1/actuals/{id}", tag = "progress",
+#[utoipa::path(delete, operation_id = "deleteActual", path = "/api/v1/actuals/{id}", tag = "progress",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Submitted or approved", body = Problem)))]
 pub async fn delete_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
@@ -152,7 +162,7 @@ async fn step(
     Ok(HttpResponse::Ok().json(a))
 }
 
-#[utoipa::path(post, path = "/api/v1/actuals/{id}/submit", tag = "progress", request_body = TransitionInput,
+#[utoipa::path(post, operation_id = "submitActual", path = "/api/v1/actuals/{id}/submit", tag = "progress", request_body = TransitionInput,
     responses((status = 200, description = "Submitted to the manager", body = Actual), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, description = "Not allowed from its current state", body = Problem),
         (status = 412, body = Problem)))]
@@ -165,7 +175,7 @@ pub async fn submit_actual(
     step(db, auth, path.into_inner(), Transition::Submit, body.0).await
 }
 
-#[utoipa::path(post, path = "/api/v1/actuals/{id}/approve", tag = "progress", request_body = TransitionInput,
+#[utoipa::path(post, operation_id = "approveActual", path = "/api/v1/actuals/{id}/approve", tag = "progress", request_body = TransitionInput,
     responses((status = 200, description = "Approved: counts in progress and reports, locked", body = Actual),
         (status = 403, description = "Managers only", body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem)))]
@@ -178,7 +188,7 @@ pub async fn approve_actual(
     step(db, auth, path.into_inner(), Transition::Approve, body.0).await
 }
 
-#[utoipa::path(post, path = "/api/v1/actuals/{id}/return", tag = "progress", request_body = TransitionInput,
+#[utoipa::path(post, operation_id = "returnActual", path = "/api/v1/actuals/{id}/return", tag = "progress", request_body = TransitionInput,
     responses((status = 200, description = "Returned to the coordinator with the reason", body = Actual),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, description = "No reason given", body = Problem)))]
@@ -191,7 +201,7 @@ pub async fn return_actual(
     step(db, auth, path.into_inner(), Transition::Return, body.0).await
 }
 
-#[utoipa::path(post, path = "/api/v1/actuals/{id}/reopen", tag = "progress", request_body = TransitionInput,
+#[utoipa::path(post, operation_id = "reopenActual", path = "/api/v1/actuals/{id}/reopen", tag = "progress", request_body = TransitionInput,
     responses((status = 200, description = "Back to draft; the reason is in the audit trail", body = Actual),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, description = "No reason given", body = Problem)))]
@@ -204,7 +214,7 @@ pub async fn reopen_actual(
     step(db, auth, path.into_inner(), Transition::Reopen, body.0).await
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/periods/{period}/submit", tag = "progress",
+#[utoipa::path(post, operation_id = "submitQuarter", path = "/api/v1/projects/{project}/periods/{period}/submit", tag = "progress",
     params(("project" = String, Path, description = "Project id or code"), ("period" = String, Path, description = "A quarter, e.g. 2025-Q3")),
     responses((status = 200, description = "What was submitted and what is missing", body = QuarterSubmission),
         (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
@@ -224,7 +234,7 @@ pub async fn submit_quarter(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[utoipa::path(put, path = "/api/v1/results/{id}/progress/{period}", tag = "progress", request_body = ActivityProgressInput,
+#[utoipa::path(put, operation_id = "setActivityProgress", path = "/api/v1/results/{id}/progress/{period}", tag = "progress", request_body = ActivityProgressInput,
     params(("id" = i64, Path, description = "The activity (result of level activity)"), ("period" = String, Path, description = "A quarter")),
     responses((status = 200, body = ActivityProgress), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
@@ -252,9 +262,10 @@ pub struct PeriodFilter {
     pub period: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/activity-progress", tag = "progress",
+#[utoipa::path(get, operation_id = "listProjectActivityProgress", path = "/api/v1/projects/{project}/activity-progress", tag = "progress",
     params(("project" = String, Path, description = "Project id or code"), PeriodFilter),
-    responses((status = 200, body = [ActivityProgressLine]), (status = 404, body = Problem)))]
+    responses((status = 200, body = [ActivityProgressLine]), (status = 404, body = Problem),
+        (status = 422, description = "The period is outside the project dates", body = Problem)))]
 pub async fn list_activity_progress(
     db: web::Data<Db>,
     auth: Principal,
@@ -273,7 +284,7 @@ pub async fn list_activity_progress(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/narratives", tag = "progress",
+#[utoipa::path(get, operation_id = "listProjectNarratives", path = "/api/v1/projects/{project}/narratives", tag = "progress",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Narrative]), (status = 404, body = Problem)))]
 pub async fn list_narratives(
@@ -292,7 +303,7 @@ pub async fn list_narratives(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[utoipa::path(put, path = "/api/v1/projects/{project}/narratives/{period}", tag = "progress", request_body = NarrativeInput,
+#[utoipa::path(put, operation_id = "setNarrative", path = "/api/v1/projects/{project}/narratives/{period}", tag = "progress", request_body = NarrativeInput,
     params(("project" = String, Path, description = "Project id or code"), ("period" = String, Path, description = "A quarter")),
     responses((status = 200, body = Narrative), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
@@ -313,7 +324,7 @@ pub async fn put_narrative(
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/risks", tag = "progress",
+#[utoipa::path(get, operation_id = "listProjectRisks", path = "/api/v1/projects/{project}/risks", tag = "progress",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Risk]), (status = 404, body = Problem)))]
 pub async fn list_risks(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -328,7 +339,7 @@ pub async fn list_risks(db: web::Data<Db>, auth: Principal, path: web::Path<Stri
     Ok(HttpResponse::Ok().json(out))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/risks", tag = "progress", request_body = RiskInput,
+#[utoipa::path(post, operation_id = "createRisk", path = "/api/v1/projects/{project}/risks", tag = "progress", request_body = RiskInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, body = Risk), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -349,7 +360,7 @@ pub async fn create_risk(
     Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
 }
 
-#[utoipa::path(get, path = "/api/v1/risks/{id}", tag = "progress",
+#[utoipa::path(get, operation_id = "getRisk", path = "/api/v1/risks/{id}", tag = "progress",
     responses((status = 200, body = Risk), (status = 404, body = Problem)))]
 pub async fn get_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -363,7 +374,7 @@ pub async fn get_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
     Ok(HttpResponse::Ok().json(r))
 }
 
-#[utoipa::path(put, path = "/api/v1/risks/{id}", tag = "progress", request_body = RiskInput,
+#[utoipa::path(put, operation_id = "updateRisk", path = "/api/v1/risks/{id}", tag = "progress", request_body = RiskInput,
     responses((status = 200, body = Risk), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_risk(
@@ -382,7 +393,7 @@ pub async fn update_risk(
     Ok(HttpResponse::Ok().json(r))
 }
 
-#[utoipa::path(delete, path = "/api/v1/risks/{id}", tag = "progress",
+#[utoipa::path(delete, operation_id = "deleteRisk", path = "/api/v1/risks/{id}", tag = "progress",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
@@ -394,7 +405,7 @@ pub async fn delete_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64
     Ok(no_content())
 }
 
-#[utoipa::path(post, path = "/api/v1/risks/{id}/updates", tag = "progress", request_body = RiskUpdateInput,
+#[utoipa::path(post, operation_id = "addRiskUpdate", path = "/api/v1/risks/{id}/updates", tag = "progress", request_body = RiskUpdateInput,
     responses((status = 201, description = "The risk with its new quarterly update", body = Risk), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, description = "The quarter already has an update", body = Problem),
         (status = 422, body = Problem)))]

@@ -9,7 +9,7 @@ use crate::error::{AppError, Problem};
 use crate::store::projects::{self, Project, ProjectInput};
 use actix_web::{HttpResponse, web};
 
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+#[utoipa::path(get, operation_id = "listProjects", path = "/api/v1/projects", tag = "projects",
     responses((status = 200, description = "The projects the caller has a role on (all for admins), by code", body = [Project]),
         (status = 401, body = Problem)))]
 pub async fn list(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
@@ -20,7 +20,7 @@ pub async fn list(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
+#[utoipa::path(post, operation_id = "createProject", path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
     responses(
         (status = 201, body = Project),
         (status = 400, description = "Malformed JSON", body = Problem),
@@ -34,7 +34,7 @@ pub async fn create(db: web::Data<Db>, auth: Principal, body: Json<ProjectInput>
     Ok(created(&format!("/api/v1/projects/{}", p.id), &p))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}", tag = "projects",
+#[utoipa::path(get, operation_id = "getProject", path = "/api/v1/projects/{project}", tag = "projects",
     params(("project" = String, Path, description = "Project id or code, e.g. `KAZ-HUB`")),
     responses((status = 200, body = Project), (status = 404, body = Problem)))]
 pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -49,7 +49,7 @@ pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<String>) ->
     Ok(HttpResponse::Ok().json(p))
 }
 
-#[utoipa::path(put, path = "/api/v1/projects/{project}", tag = "projects", request_body = ProjectInput,
+#[utoipa::path(put, operation_id = "updateProject", path = "/api/v1/projects/{project}", tag = "projects", request_body = ProjectInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses(
         (status = 200, body = Project),
@@ -75,7 +75,7 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(p))
 }
 
-#[utoipa::path(delete, path = "/api/v1/projects/{project}", tag = "projects",
+#[utoipa::path(delete, operation_id = "deleteProject", path = "/api/v1/projects/{project}", tag = "projects",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Still has results or contributions", body = Problem)))]

@@ -13,12 +13,18 @@ use crate::store::projects;
 use crate::store::reports::{self as stored, ReportMeta};
 use actix_web::{HttpResponse, web};
 
+/// The bytes of a stored report (PDF, XLSX or HTML), for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct ReportFile(Vec<u8>);
+
 /// Donors see issued reports only; everyone else on the project sees all.
 fn donor_only(auth: &Principal, project_id: i64) -> bool {
     !auth.is_admin && auth.roles.get(&project_id) == Some(&Role::Donor)
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/reports", tag = "reports", request_body = ReportRequest,
+#[utoipa::path(post, operation_id = "generateReport", path = "/api/v1/projects/{project}/reports", tag = "reports", request_body = ReportRequest,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, description = "Generated and stored; download it from /reports/{id}/file", body = ReportMeta),
         (status = 403, description = "Coordinators and managers generate reports", body = Problem), (status = 404, body = Problem),
@@ -48,7 +54,7 @@ pub async fn generate(
     Ok(created(&format!("/api/v1/reports/{}", meta.id), &meta))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/reports", tag = "reports",
+#[utoipa::path(get, operation_id = "listProjectReports", path = "/api/v1/projects/{project}/reports", tag = "reports",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, description = "Newest first; donors see issued reports only", body = [ReportMeta]),
         (status = 404, body = Problem)))]
@@ -74,15 +80,19 @@ fn visible(c: &mut crate::db::DbConnection, auth: &Principal, id: i64) -> Result
     Ok(meta)
 }
 
-#[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports",
+#[utoipa::path(get, operation_id = "getReport", path = "/api/v1/reports/{id}", tag = "reports",
     responses((status = 200, body = ReportMeta), (status = 404, body = Problem)))]
 pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     Ok(HttpResponse::Ok().json(db.tx(move |c| visible(c, &auth, id)).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/reports/{id}/file", tag = "reports",
-    responses((status = 200, description = "The stored bytes, with their content type and file name; ETag is the SHA-256"),
+#[utoipa::path(get, operation_id = "downloadReportFile", path = "/api/v1/reports/{id}/file", tag = "reports",
+    responses((status = 200, description = "The stored bytes, in the report's format, as an attachment with its file name",
+            content((ReportFile = "application/pdf"), (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (ReportFile = "text/html")),
+            headers(("ETag" = String, description = "The SHA-256 of the bytes, quoted"),
+                ("Content-Disposition" = String, description = "`attachment; filename=\"...\"`"))),
         (status = 404, body = Problem)))]
 pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -99,7 +109,7 @@ pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> R
         .body(bytes))
 }
 
-#[utoipa::path(post, path = "/api/v1/reports/{id}/issue", tag = "reports",
+#[utoipa::path(post, operation_id = "issueReport", path = "/api/v1/reports/{id}/issue", tag = "reports",
     responses((status = 200, description = "Issued to the project's donors", body = ReportMeta),
         (status = 403, description = "Managers issue reports", body = Problem), (status = 404, body = Problem),
         (status = 409, description = "A draft cannot be issued", body = Problem)))]

@@ -23,7 +23,7 @@ pub struct ResultsTree {
     pub results: Vec<ResultTreeNode>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/results", tag = "results",
+#[utoipa::path(get, operation_id = "getResultsFramework", path = "/api/v1/projects/{project}/results", tag = "results",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, description = "The nested results tree with indicators and targets", body = ResultsTree),
         (status = 404, body = Problem)))]
@@ -39,9 +39,9 @@ pub async fn tree(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -
     Ok(HttpResponse::Ok().json(t))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/results", tag = "results", request_body = ResultInput,
+#[utoipa::path(post, operation_id = "createResult", path = "/api/v1/projects/{project}/results", tag = "results", request_body = ResultInput,
     params(("project" = String, Path, description = "Project id or code")),
-    responses((status = 201, body = ResultNode), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 201, body = ResultNode), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, description = "e.g. a level not below the parent's", body = Problem)))]
 pub async fn create(
     db: web::Data<Db>,
@@ -60,7 +60,7 @@ pub async fn create(
     Ok(created(&format!("/api/v1/results/{}", r.id), &r))
 }
 
-#[utoipa::path(get, path = "/api/v1/results/{id}", tag = "results",
+#[utoipa::path(get, operation_id = "getResult", path = "/api/v1/results/{id}", tag = "results",
     responses((status = 200, body = ResultNode), (status = 404, body = Problem)))]
 pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -74,8 +74,8 @@ pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Re
     Ok(HttpResponse::Ok().json(r))
 }
 
-#[utoipa::path(put, path = "/api/v1/results/{id}", tag = "results", request_body = ResultInput,
-    responses((status = 200, body = ResultNode), (status = 404, body = Problem), (status = 409, body = Problem),
+#[utoipa::path(put, operation_id = "updateResult", path = "/api/v1/results/{id}", tag = "results", request_body = ResultInput,
+    responses((status = 200, body = ResultNode), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update(
     db: web::Data<Db>,
@@ -93,8 +93,8 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(r))
 }
 
-#[utoipa::path(delete, path = "/api/v1/results/{id}", tag = "results",
-    responses((status = 204), (status = 404, body = Problem), (status = 409, description = "Has children or indicators", body = Problem)))]
+#[utoipa::path(delete, operation_id = "deleteResult", path = "/api/v1/results/{id}", tag = "results",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "Has children or indicators", body = Problem)))]
 pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
     db.tx(move |c| {
@@ -105,7 +105,7 @@ pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) ->
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/indicators", tag = "indicators",
+#[utoipa::path(get, operation_id = "listProjectIndicators", path = "/api/v1/projects/{project}/indicators", tag = "indicators",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Indicator]), (status = 404, body = Problem)))]
 pub async fn list_indicators(
@@ -124,9 +124,9 @@ pub async fn list_indicators(
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/indicators", tag = "indicators", request_body = IndicatorInput,
+#[utoipa::path(post, operation_id = "createIndicator", path = "/api/v1/projects/{project}/indicators", tag = "indicators", request_body = IndicatorInput,
     params(("project" = String, Path, description = "Project id or code")),
-    responses((status = 201, body = Indicator), (status = 404, body = Problem), (status = 409, body = Problem),
+    responses((status = 201, body = Indicator), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 422, description = "e.g. `result_id` names no result of this project", body = Problem)))]
 pub async fn create_indicator(
     db: web::Data<Db>,
@@ -145,7 +145,7 @@ pub async fn create_indicator(
     Ok(created(&format!("/api/v1/indicators/{}", i.id), &i))
 }
 
-#[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "indicators",
+#[utoipa::path(get, operation_id = "getIndicator", path = "/api/v1/indicators/{id}", tag = "indicators",
     responses((status = 200, body = Indicator), (status = 404, body = Problem)))]
 pub async fn get_indicator(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -159,8 +159,8 @@ pub async fn get_indicator(db: web::Data<Db>, auth: Principal, path: web::Path<i
     Ok(HttpResponse::Ok().json(i))
 }
 
-#[utoipa::path(put, path = "/api/v1/indicators/{id}", tag = "indicators", request_body = IndicatorInput,
-    responses((status = 200, body = Indicator), (status = 404, body = Problem), (status = 409, body = Problem),
+#[utoipa::path(put, operation_id = "updateIndicator", path = "/api/v1/indicators/{id}", tag = "indicators", request_body = IndicatorInput,
+    responses((status = 200, body = Indicator), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_indicator(
     db: web::Data<Db>,
@@ -178,8 +178,9 @@ pub async fn update_indicator(
     Ok(HttpResponse::Ok().json(i))
 }
 
-#[utoipa::path(delete, path = "/api/v1/indicators/{id}", tag = "indicators",
-    responses((status = 204, description = "Deleted with its targets"), (status = 404, body = Problem)))]
+#[utoipa::path(delete, operation_id = "deleteIndicator", path = "/api/v1/indicators/{id}", tag = "indicators",
+    responses((status = 204, description = "Deleted with its targets"), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "It has actuals", body = Problem)))]
 pub async fn delete_indicator(
     db: web::Data<Db>,
     auth: Principal,
@@ -194,7 +195,7 @@ pub async fn delete_indicator(
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/v1/indicators/{id}/targets", tag = "indicators",
+#[utoipa::path(get, operation_id = "listIndicatorTargets", path = "/api/v1/indicators/{id}/targets", tag = "indicators",
     responses((status = 200, body = [Target]), (status = 404, body = Problem)))]
 pub async fn list_targets(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -208,8 +209,8 @@ pub async fn list_targets(db: web::Data<Db>, auth: Principal, path: web::Path<i6
     Ok(HttpResponse::Ok().json(ts))
 }
 
-#[utoipa::path(post, path = "/api/v1/indicators/{id}/targets", tag = "indicators", request_body = TargetInput,
-    responses((status = 201, body = Target), (status = 404, body = Problem),
+#[utoipa::path(post, operation_id = "createTarget", path = "/api/v1/indicators/{id}/targets", tag = "indicators", request_body = TargetInput,
+    responses((status = 201, body = Target), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "A target for that period exists", body = Problem),
         (status = 422, description = "e.g. a period outside the project dates", body = Problem)))]
 pub async fn create_target(
@@ -228,8 +229,8 @@ pub async fn create_target(
     Ok(created(&format!("/api/v1/targets/{}", t.id), &t))
 }
 
-#[utoipa::path(put, path = "/api/v1/targets/{id}", tag = "indicators", request_body = TargetInput,
-    responses((status = 200, body = Target), (status = 404, body = Problem), (status = 409, body = Problem),
+#[utoipa::path(put, operation_id = "updateTarget", path = "/api/v1/targets/{id}", tag = "indicators", request_body = TargetInput,
+    responses((status = 200, body = Target), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_target(
     db: web::Data<Db>,
@@ -248,8 +249,8 @@ pub async fn update_target(
     Ok(HttpResponse::Ok().json(t))
 }
 
-#[utoipa::path(delete, path = "/api/v1/targets/{id}", tag = "indicators",
-    responses((status = 204), (status = 404, body = Problem)))]
+#[utoipa::path(delete, operation_id = "deleteTarget", path = "/api/v1/targets/{id}", tag = "indicators",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_target(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
     db.tx(move |c| {

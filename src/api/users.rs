@@ -2,7 +2,7 @@
 
 use super::{created, no_content};
 use crate::api::json::Json;
-use crate::auth::{self, Principal};
+use crate::auth::{Login, Principal};
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
@@ -11,32 +11,39 @@ use crate::store::projects;
 use crate::store::users::{self, Membership, MembershipInput, NewUser, User, UserUpdate};
 use actix_web::{HttpResponse, web};
 
-/// Hashes off the async workers: argon2 is slow on purpose.
-async fn hash(password: String) -> Result<String, AppError> {
-    web::block(move || auth::hash_password(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?
+/// Hashes off the async workers (argon2 is slow on purpose), in one of the login's bounded
+/// hashing slots so that memory stays bounded whoever asks.
+async fn hash(login: &Login, password: String) -> Result<String, AppError> {
+    let mut permit = login.permit()?;
+    web::block(move || permit.hash(&password)).await.map_err(|e| AppError::Internal(e.to_string()))?
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin",
+#[utoipa::path(get, operation_id = "listUsers", path = "/api/v1/users", tag = "admin",
     responses((status = 200, body = [User]), (status = 403, body = Problem)))]
 pub async fn list_users(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
     auth.require_admin()?;
     Ok(HttpResponse::Ok().json(db.tx(users::list_users).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser,
+#[utoipa::path(post, operation_id = "createUser", path = "/api/v1/users", tag = "admin", request_body = NewUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem),
         (status = 422, body = Problem)))]
-pub async fn create_user(db: web::Data<Db>, auth: Principal, body: Json<NewUser>) -> Result<HttpResponse, AppError> {
+pub async fn create_user(
+    db: web::Data<Db>,
+    login: web::Data<Login>,
+    auth: Principal,
+    body: Json<NewUser>,
+) -> Result<HttpResponse, AppError> {
     auth.require_admin()?;
     let input = body.0;
     users::check_new_user(&input)?;
-    let password_hash = hash(input.password.clone()).await?;
+    let password_hash = hash(&login, input.password.clone()).await?;
     let actor = auth.actor();
     let u = db.tx(move |c| users::create_user(c, &actor, &input, &password_hash)).await?;
     Ok(created(&format!("/api/v1/users/{}", u.id), &u))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "admin",
+#[utoipa::path(get, operation_id = "getUser", path = "/api/v1/users/{id}", tag = "admin",
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_user(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     auth.require_admin()?;
@@ -44,11 +51,12 @@ pub async fn get_user(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
     Ok(HttpResponse::Ok().json(db.tx(move |c| users::get_user(c, id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,
+#[utoipa::path(put, operation_id = "updateUser", path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_user(
     db: web::Data<Db>,
+    login: web::Data<Login>,
     auth: Principal,
     path: web::Path<i64>,
     body: Json<UserUpdate>,
@@ -57,14 +65,14 @@ pub async fn update_user(
     let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
     crate::store::check(&input, vec![])?;
     let new_hash = match &input.password {
-        Some(p) => Some(hash(p.clone()).await?),
+        Some(p) => Some(hash(&login, p.clone()).await?),
         None => None,
     };
     let u = db.tx(move |c| users::update_user(c, &actor, id, &input, new_hash.as_deref())).await?;
     Ok(HttpResponse::Ok().json(u))
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/members", tag = "admin",
+#[utoipa::path(get, operation_id = "listProjectMembers", path = "/api/v1/projects/{project}/members", tag = "admin",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Membership]), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_members(
@@ -83,7 +91,7 @@ pub async fn list_members(
     Ok(HttpResponse::Ok().json(all))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{project}/members", tag = "admin", request_body = MembershipInput,
+#[utoipa::path(post, operation_id = "addProjectMember", path = "/api/v1/projects/{project}/members", tag = "admin", request_body = MembershipInput,
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 201, body = Membership), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "The user already has a role on the project", body = Problem),
@@ -106,7 +114,7 @@ pub async fn add_member(
     Ok(created(&format!("/api/v1/memberships/{}", m.id), &m))
 }
 
-#[utoipa::path(delete, path = "/api/v1/memberships/{id}", tag = "admin",
+#[utoipa::path(delete, operation_id = "removeMembership", path = "/api/v1/memberships/{id}", tag = "admin",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn remove_member(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let (id, actor) = (path.into_inner(), auth.actor());
@@ -119,7 +127,7 @@ pub async fn remove_member(db: web::Data<Db>, auth: Principal, path: web::Path<i
     Ok(no_content())
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "admin",
+#[utoipa::path(get, operation_id = "listProjectAudit", path = "/api/v1/projects/{project}/audit", tag = "admin",
     params(("project" = String, Path, description = "Project id or code"), AuditFilter),
     responses((status = 200, description = "Changes to the project's data, newest first", body = [AuditEntry]),
         (status = 403, description = "Donors do not read the audit trail", body = Problem), (status = 404, body = Problem)))]
@@ -140,7 +148,7 @@ pub async fn project_audit(
     Ok(HttpResponse::Ok().json(entries))
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditFilter),
+#[utoipa::path(get, operation_id = "listAudit", path = "/api/v1/audit", tag = "admin", params(AuditFilter),
     responses((status = 200, description = "Every change, including catalogues and users, newest first", body = [AuditEntry]),
         (status = 403, body = Problem)))]
 pub async fn all_audit(

@@ -12,6 +12,14 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// What a bearer token is for: a login session, or a personal token for scripts.
+    TokenKind {
+        Session = "session",
+        Personal = "personal",
+    }
+}
+
 /// What a request wants to do on a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -25,14 +33,17 @@ pub enum Action {
     EditFinance,
     /// Read the project's audit trail.
     ReadAudit,
+    /// See progress that is not approved yet (drafts, submitted, returned): those who make and
+    /// approve it. Everyone else, donors first, sees approved data only, on every endpoint.
+    PreviewUnapproved,
 }
 
 /// The policy: which role may do which action. Admins may do everything (checked by the caller).
 pub fn allows(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Coordinator => matches!(action, Read | EditResults | ReadAudit),
-        Role::Manager => matches!(action, Read | Manage | ReadAudit),
+        Role::Coordinator => matches!(action, Read | EditResults | ReadAudit | PreviewUnapproved),
+        Role::Manager => matches!(action, Read | Manage | ReadAudit | PreviewUnapproved),
         Role::Finance => matches!(action, Read | EditFinance | ReadAudit),
         Role::Donor => matches!(action, Read),
     }
@@ -56,5 +67,10 @@ mod tests {
         }
         assert!(!allows(Role::Donor, Action::ReadAudit));
         assert!(!allows(Role::Donor, Action::EditResults));
+        assert!(!allows(Role::Donor, Action::PreviewUnapproved));
+        assert!(!allows(Role::Finance, Action::PreviewUnapproved));
+        assert!(
+            allows(Role::Coordinator, Action::PreviewUnapproved) && allows(Role::Manager, Action::PreviewUnapproved)
+        );
     }
 }

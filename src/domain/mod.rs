@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod budget;
+pub mod date;
 pub mod eu;
 pub mod finance_checks;
 pub mod indicators;
@@ -30,9 +31,9 @@ impl FieldError {
 
 /// Defines a closed vocabulary stored as TEXT and sent as a snake_case JSON string.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:tt),+ $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        $(#[$meta])*
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -101,5 +102,13 @@ mod tests {
         }
         assert_eq!(FundingKind::parse("government_cost_sharing"), Some(FundingKind::GovernmentCostSharing));
         assert_eq!(FundingKind::parse("EU"), None);
+    }
+
+    #[test]
+    fn vocabulary_schemas_list_the_wire_text() {
+        let schema = serde_json::to_value(<FundingKind as utoipa::PartialSchema>::schema()).unwrap();
+        let wire: Vec<&str> = FundingKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(schema["enum"], serde_json::json!(wire));
+        assert_eq!(wire, ["eu", "undp_core", "government_cost_sharing", "other"]);
     }
 }

@@ -156,6 +156,22 @@ const CURRENCIES: &[(&str, u8)] = &[
     ("ZWG", 2),
 ];
 
+/// The largest amount one record may hold, either way: 10^15 minor units (10 trillion in a
+/// currency with cents). Every `*_minor` field of the API is bounded by it.
+pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000_000_000;
+
+/// The most a project's records of one kind may add up to (the absolute values of all its
+/// budget lines, of all its expenditures, of all its receipts): 10^18 minor units. Any sum a
+/// view computes is part of one of these totals or the difference of two, so it fits an
+/// `i64` (9.2 x 10^18) and never wraps.
+pub const MAX_TOTAL_MINOR: i64 = 1_000 * MAX_AMOUNT_MINOR;
+
+/// Why `minor` may not be an amount, if it may not.
+pub fn amount_problem(minor: i128) -> Option<String> {
+    (minor.unsigned_abs() > MAX_AMOUNT_MINOR as u128)
+        .then(|| format!("at most {} minor units (10^15) either way", format_minor(MAX_AMOUNT_MINOR, 0)))
+}
+
 /// The number of decimals of a currency's minor unit, or `None` for an unknown code.
 pub fn minor_unit_exponent(code: &str) -> Option<u8> {
     CURRENCIES.binary_search_by(|(c, _)| (*c).cmp(code)).ok().map(|i| CURRENCIES[i].1)
@@ -224,5 +240,14 @@ mod tests {
         assert_eq!(Money::new(5, "USD").to_string(), "0.05 USD");
         assert_eq!(Money::new(1_000_000, "JPY").to_string(), "1,000,000 JPY");
         assert_eq!(format_minor(i64::MIN, 2), "-92,233,720,368,547,758.08");
+    }
+
+    #[test]
+    fn amounts_are_bounded() {
+        assert_eq!(amount_problem(MAX_AMOUNT_MINOR.into()), None);
+        assert_eq!(amount_problem((-MAX_AMOUNT_MINOR).into()), None);
+        assert!(amount_problem(i128::from(MAX_AMOUNT_MINOR) + 1).unwrap().contains("1,000,000,000,000,000"));
+        assert!(amount_problem(i64::MAX.into()).is_some() && amount_problem(i64::MIN.into()).is_some());
+        assert!(i128::from(MAX_TOTAL_MINOR) * 2 + i128::from(MAX_AMOUNT_MINOR) < i128::from(i64::MAX));
     }
 }

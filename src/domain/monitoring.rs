@@ -114,13 +114,23 @@ pub fn check_activity(status: ActivityStatus, percent: i32) -> Vec<FieldError> {
     }
 }
 
+vocabulary! {
+    /// A risk's rating: likelihood x impact.
+    RiskLevel {
+        Low = "low",
+        Moderate = "moderate",
+        Substantial = "substantial",
+        High = "high",
+    }
+}
+
 /// Likelihood x impact on the usual 5 x 5 matrix: 1-4 low, 5-9 moderate, 10-16 substantial, 20-25 high.
-pub fn risk_level(likelihood: i32, impact: i32) -> &'static str {
+pub fn risk_level(likelihood: i32, impact: i32) -> RiskLevel {
     match likelihood * impact {
-        ..=4 => "low",
-        5..=9 => "moderate",
-        10..=16 => "substantial",
-        _ => "high",
+        ..=4 => RiskLevel::Low,
+        5..=9 => RiskLevel::Moderate,
+        10..=16 => RiskLevel::Substantial,
+        _ => RiskLevel::High,
     }
 }
 
@@ -140,10 +150,10 @@ mod tests {
 
     #[test]
     fn risk_levels() {
-        assert_eq!(risk_level(1, 4), "low");
-        assert_eq!(risk_level(3, 3), "moderate");
-        assert_eq!(risk_level(4, 4), "substantial");
-        assert_eq!(risk_level(5, 4), "high");
+        assert_eq!(risk_level(1, 4), RiskLevel::Low);
+        assert_eq!(risk_level(3, 3), RiskLevel::Moderate);
+        assert_eq!(risk_level(4, 4), RiskLevel::Substantial);
+        assert_eq!(risk_level(5, 4), RiskLevel::High);
     }
 
     #[test]

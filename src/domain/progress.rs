@@ -265,6 +265,7 @@ impl Default for Thresholds {
 
 vocabulary! {
     /// How an indicator stands (`not_rated`: qualitative, or no target to compare with).
+    #[schema(as = IndicatorStatus)]
     Status {
         OnTrack = "on_track",
         NeedsAttention = "needs_attention",
@@ -434,19 +435,26 @@ pub fn compute(
         out.disaggregation = last.entry.disaggregations.clone();
         match def.measure {
             Measure::Percentage => {
-                // Over several quarters, a rate is total numerator over total denominator.
-                let in_window: Vec<&&Point> = pts.iter().filter(|p| window.contains(p.quarter)).collect();
-                let used: Vec<&Point> =
-                    if in_window.is_empty() { vec![last] } else { in_window.into_iter().copied().collect() };
-                let n: f64 = used.iter().filter_map(|p| p.entry.numerator).sum();
-                let d: f64 = used.iter().filter_map(|p| p.entry.denominator).sum();
+                // One rule for every span: a rate is the total numerator over the total
+                // denominator of the span's approved quarters (never an average of rates).
+                let sums = |span: &mut dyn Iterator<Item = &Point>| {
+                    span.fold((0.0, 0.0), |(n, d), p| {
+                        (n + p.entry.numerator.unwrap_or(0.0), d + p.entry.denominator.unwrap_or(0.0))
+                    })
+                };
+                let rate = |(n, d): (f64, f64)| (d > 0.0).then(|| 100.0 * n / d);
+                let in_window: Vec<&Point> = pts.iter().copied().filter(|p| window.contains(p.quarter)).collect();
+                let (n, d) = if in_window.is_empty() {
+                    sums(&mut std::iter::once(*last))
+                } else {
+                    sums(&mut in_window.into_iter())
+                };
                 out.numerator = Some(n);
                 out.denominator = Some(d);
-                out.actual_period = (d > 0.0).then(|| 100.0 * n / d);
-                out.actual_cumulative = match (last.entry.numerator, last.entry.denominator) {
-                    (Some(n), Some(d)) if d > 0.0 => Some(100.0 * n / d),
-                    _ => None,
-                };
+                out.actual_period = rate((n, d));
+                let this_year = sums(&mut pts.iter().copied().filter(|p| p.quarter.year == window.to.year));
+                out.actual_year_to_date = rate(this_year);
+                out.actual_cumulative = rate(sums(&mut pts.iter().copied()));
             }
             Measure::Qualitative => {
                 out.text = last.entry.text.clone();
@@ -490,17 +498,17 @@ pub fn compute(
     if !summing && baseline.is_none() {
         notes.push("no baseline: progress measured from 0".into());
     }
+    // Each target is compared with the actual of the span it covers: the period's with the
+    // period's, the year's with the year to date, the life of project's with the cumulative.
+    // Sums and percentages have an actual per span; a level is the latest value for all three.
     let level = out.actual_cumulative.or(out.actual_period);
-    out.percent_of_period_target = pct(
-        if summing { out.actual_period } else { out.actual_period.or(level) },
-        out.target_period,
-        "the period's",
-        &mut notes,
-    );
-    out.percent_of_year_target =
-        pct(if summing { out.actual_year_to_date } else { level }, out.target_year, "the year's", &mut notes);
-    out.percent_of_lop_target =
-        pct(if summing { out.actual_cumulative } else { level }, out.target_lop, "the life-of-project", &mut notes);
+    let spans = summing || def.measure == Measure::Percentage;
+    let period_actual = if spans { out.actual_period } else { out.actual_period.or(level) };
+    let year_actual = if summing { out.actual_year_to_date } else { out.actual_year_to_date.or(level) };
+    let lop_actual = if summing { out.actual_cumulative } else { level };
+    out.percent_of_period_target = pct(period_actual, out.target_period, "the period's", &mut notes);
+    out.percent_of_year_target = pct(year_actual, out.target_year, "the year's", &mut notes);
+    out.percent_of_lop_target = pct(lop_actual, out.target_lop, "the life-of-project", &mut notes);
     if let (Some(b), Some(tg)) = (baseline, out.target_lop) {
         let wrong_way = match def.direction {
             Direction::Increase => tg < b,
@@ -516,13 +524,13 @@ pub fn compute(
         Some((p, format!("{} target", window.label())))
     } else if let Some(tg) = out.target_year {
         let share = f64::from(window.to.q) / 4.0;
-        let actual = if summing { out.actual_year_to_date } else { level };
+        let actual = year_actual;
         prorated(actual, tg, share, summing, baseline)
             .map(|p| (p, format!("{} target prorated to {} of 4 quarters", window.to.year, window.to.q)))
     } else if let Some(tg) = out.target_lop {
         let total = project.0.through(project.1).count().max(1) as f64;
         let elapsed = project.0.through(window.to.min(project.1)).count() as f64;
-        let actual = if summing { out.actual_cumulative } else { level };
+        let actual = lop_actual;
         prorated(actual, tg, elapsed / total, summing, baseline)
             .map(|p| (p, format!("life-of-project target prorated to {elapsed} of {total} quarters")))
     } else {
@@ -692,10 +700,40 @@ mod tests {
         // 120 / 150 = 80 %, not the average of 60 % and 90 % (75 %).
         assert_eq!(p.actual_period, Some(80.0));
         assert_eq!((p.numerator, p.denominator), (Some(120.0), Some(150.0)));
-        // The level at the end is the latest value: 90 %.
-        assert_eq!(p.actual_cumulative, Some(90.0));
-        // (90 - 54) / (75 - 54)
-        assert!((p.percent_of_lop_target.unwrap() - 100.0 * 36.0 / 21.0).abs() < 1e-9);
+        // Since the start and in the year, the same rule: 120 / 150.
+        assert_eq!((p.actual_cumulative, p.actual_year_to_date), (Some(80.0), Some(80.0)));
+        // (80 - 54) / (75 - 54)
+        assert!((p.percent_of_lop_target.unwrap() - 100.0 * 26.0 / 21.0).abs() < 1e-9);
+    }
+
+    /// For a year, the period's target and the year's are the same target: one rate, one %
+    /// (the combined 120 / 165 of the year's quarters), not the last quarter's alone.
+    #[test]
+    fn a_percentage_has_one_rate_per_span() {
+        let def = Definition {
+            measure: Measure::Percentage,
+            direction: Direction::Increase,
+            accumulation: Accumulation::Latest,
+            baseline: Some(0.0),
+        };
+        let t = targets(&[("2013", 80.0), ("LOP", 90.0)]);
+        let pts = [
+            pct_point("2012-Q4", 10.0, 100.0),
+            pct_point("2013-Q1", 30.0, 50.0),
+            pct_point("2013-Q2", 40.0, 50.0),
+            pct_point("2013-Q4", 50.0, 65.0),
+        ];
+        let p = compute(&def, &t, &pts, Window::year(2013), PROJECT, Thresholds::default());
+        assert_eq!(p.actual_period, Some(100.0 * 120.0 / 165.0));
+        assert_eq!(p.actual_year_to_date, p.actual_period);
+        assert_eq!(p.percent_of_period_target, p.percent_of_year_target);
+        assert!((p.percent_of_year_target.unwrap() - 100.0 * (120.0 / 165.0) / 0.8).abs() < 1e-9);
+        // Since the start: 130 / 265.
+        assert!((p.actual_cumulative.unwrap() - 100.0 * 130.0 / 265.0).abs() < 1e-9);
+        // A quarter of the year: its own rate for the period, the year to date for the year.
+        let p = compute(&def, &t, &pts, Window::quarter(q("2013-Q2")), PROJECT, Thresholds::default());
+        assert_eq!(p.actual_period, Some(80.0));
+        assert_eq!(p.actual_year_to_date, Some(70.0));
     }
 
     #[test]

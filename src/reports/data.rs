@@ -417,7 +417,7 @@ fn risks_at(conn: &mut DbConnection, project: &Project, window: Window) -> Resul
                 category: r.category,
                 likelihood,
                 impact,
-                level: crate::domain::monitoring::risk_level(likelihood, impact),
+                level: crate::domain::monitoring::risk_level(likelihood, impact).as_str(),
                 mitigation: r.mitigation,
                 owner: r.owner,
                 status,

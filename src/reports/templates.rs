@@ -111,6 +111,7 @@ impl Templates {
         check_elements(&source).map_err(|e| template_error(name, e))?;
         let mut hb = Handlebars::new();
         hb.set_strict_mode(false);
+        hb.register_escape_fn(escape);
         register_helpers(&mut hb);
         let catalogue = Arc::new(catalogue);
         hb.register_helper("t", Box::new(Label(catalogue.clone())));
@@ -129,6 +130,17 @@ impl Templates {
             template_error(name, format!("{at}{}", e.reason()))
         })
     }
+}
+
+/// Escapes text for the document markup (XML) and drops what XML 1.0 cannot hold (control
+/// characters other than tab, line feed and carriage return; U+FFFE, U+FFFF), so no stored
+/// text can make a report fail.
+pub fn escape(s: &str) -> String {
+    let valid = |c: &char| !matches!(*c as u32, 0..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0xFFFE | 0xFFFF);
+    if s.chars().all(|c| valid(&c)) {
+        return handlebars::html_escape(s);
+    }
+    handlebars::html_escape(&s.chars().filter(valid).collect::<String>())
 }
 
 /// A mistake in a template: 422 on `template`, naming it.
@@ -307,7 +319,7 @@ handlebars_helper!(bp_pct: |bp: Json| bp.as_f64().map(|b| serde_json::json!(b / 
 fn opt(h: &Helper, _: &Handlebars, _: &Context, _: &mut RenderContext, out: &mut dyn Output) -> HelperResult {
     match h.param(0).map(|p| p.value()) {
         None | Some(serde_json::Value::Null) => Ok(()),
-        Some(serde_json::Value::String(s)) => Ok(out.write(&handlebars::html_escape(s))?),
+        Some(serde_json::Value::String(s)) => Ok(out.write(&escape(s))?),
         Some(v) => Ok(out.write(&v.to_string())?),
     }
 }

@@ -25,7 +25,7 @@ pub fn project_for(conn: &mut DbConnection, who: &Principal, key: &str, action: 
     Ok(p)
 }
 
-/// Coordinators and managers see unapproved figures (the rule of the API's `include_unapproved`).
+/// Who sees progress before it is approved (the policy's `PreviewUnapproved`, as on the API).
 pub fn sees_unapproved(who: &Principal, project_id: i64) -> bool {
-    who.may(project_id, Action::EditResults) || who.may(project_id, Action::Manage)
+    who.may(project_id, Action::PreviewUnapproved)
 }

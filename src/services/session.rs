@@ -3,7 +3,7 @@
 //! browser keeps in an HttpOnly cookie instead of an `Authorization` header).
 
 use crate::api::auth::SESSION_HOURS;
-use crate::auth::{self, LoginLimiter, Principal};
+use crate::auth::{self, Login, Principal};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::store::audit::Actor;
@@ -17,35 +17,37 @@ pub struct Session {
     pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
-/// Checks email and password (argon2, off the async workers; unknown emails take as long as
-/// wrong passwords) under the per-account and per-address limit, and opens a session.
+/// Checks email and password under the login limits (counted before the hash is computed,
+/// argon2 through the hash pool, off the async workers; unknown emails take as long as wrong
+/// passwords) and opens a session: the steps of `POST /api/v1/auth/login`.
 /// Wrong credentials are `Unauthorized` without saying which part was wrong.
-pub async fn sign_in(
-    db: &Db,
-    limiter: &LoginLimiter,
-    email: &str,
-    password: &str,
-    address: &str,
-) -> Result<Session, AppError> {
-    limiter.check(email, address)?;
+pub async fn sign_in(db: &Db, login: &Login, email: &str, password: &str, address: &str) -> Result<Session, AppError> {
+    let attempt = login.limiter.reserve(email, address)?;
+    let mut permit = match login.permit() {
+        Ok(p) => p,
+        Err(e) => {
+            attempt.not_evaluated();
+            return Err(e);
+        }
+    };
     let lookup = email.to_string();
     let found = db.tx(move |c| users::credentials(c, &lookup)).await?;
     let password = password.to_string();
     let (user_id, ok) = actix_web::web::block(move || match found {
-        Some((id, hash, active)) => (Some(id), auth::verify_password(&password, &hash) && active),
+        Some((id, hash, active)) => (Some(id), permit.verify(&password, &hash) && active),
         None => {
-            let _ = auth::verify_password(&password, auth::dummy_hash());
+            let _ = permit.verify(&password, auth::dummy_hash());
             (None, false)
         }
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        limiter.failed(email, address);
+        attempt.failed();
         log::warn!("failed web sign-in for an account from {address}");
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
-    limiter.succeeded(email);
+    attempt.succeeded();
     let token = auth::new_token();
     let hash = auth::token_hash(&token);
     let expires = crate::store::now() + Duration::hours(SESSION_HOURS);

@@ -54,7 +54,9 @@ pub struct BudgetAccount {
     /// `Salaries (gross amounts, international staff)`, ...
     pub eu_line_name: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -88,14 +90,17 @@ pub fn account_code(s: &str) -> Result<(), ValidationError> {
 #[serde(deny_unknown_fields)]
 pub struct BudgetAccountInput {
     #[validate(custom(function = "account_code"))]
+    #[schema(pattern = "^[0-9]{3,10}$")]
     #[schema(example = "71200")]
     pub code: String,
     #[validate(custom(function = "not_blank"), length(max = 200, message = "at most 200 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 200)]
     #[schema(example = "International consultants")]
     pub name: String,
     /// 1 Human resources, 2 Travel, 3 Equipment and supplies, 4 Local office, 5 Other costs
     /// and services, 6 Other, 7 Indirect costs.
     #[validate(range(min = 1, max = 7, message = "an EU budget heading from 1 to 7 (7: indirect costs)"))]
+    #[schema(minimum = 1, maximum = 7)]
     pub eu_heading: i32,
     /// The account's line of the EU format, within `eu_heading` (`1.1`, `1.2`, `1.3`, `1`
     /// for heading 1; `8` for heading 7). When absent: on creation the heading itself (`8` for

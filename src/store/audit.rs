@@ -94,6 +94,7 @@ pub fn deleted<T: Serialize>(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
+    #[serde(with = "crate::timestamp")]
     pub at: NaiveDateTime,
     pub user_id: Option<i64>,
     /// The user's email, or `system` for seeds and migrations.
@@ -102,9 +103,11 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: i64,
     pub action: String,
-    #[schema(value_type = Object)]
+    /// The entity as it was (`null` for a creation).
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// The entity as it is now (`null` for a deletion).
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
     pub reason: Option<String>,
 }
@@ -120,8 +123,10 @@ pub struct AuditFilter {
     /// `create`, `update`, `delete`, ...
     pub action: Option<String>,
     /// First day included (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
     pub from: Option<NaiveDate>,
     /// Last day included (YYYY-MM-DD).
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
     pub to: Option<NaiveDate>,
     /// At most this many entries, newest first (default 100, max 1000).
     pub limit: Option<i64>,

@@ -45,7 +45,9 @@ pub struct ExchangeRate {
     /// Where the rate comes from, e.g. `UN operational rate`.
     pub source: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -70,9 +72,11 @@ impl From<RateRecord> for ExchangeRate {
 #[serde(deny_unknown_fields)]
 pub struct ExchangeRateInput {
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "USD")]
     pub base_currency: String,
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "KZT")]
     pub quote_currency: String,
     #[schema(example = "2013-05")]
@@ -83,6 +87,7 @@ pub struct ExchangeRateInput {
     pub rate: String,
     #[serde(default)]
     #[validate(length(max = 200, message = "at most 200 characters"))]
+    #[schema(max_length = 200)]
     pub source: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
@@ -312,8 +317,13 @@ pub fn to_ledger(
         )));
     };
     match convert(amount_minor, currency, ledger, rate.rate_micros, rate.use_for(currency)) {
-        Some(v) => Ok(Ok(Converted { ledger_minor: v, rate: Some(rate) })),
-        None => Ok(Err(FieldError::new("amount_minor", "too large to convert"))),
+        Some(v) if crate::domain::money::amount_problem(v.into()).is_none() => {
+            Ok(Ok(Converted { ledger_minor: v, rate: Some(rate) }))
+        }
+        _ => Ok(Err(FieldError::new(
+            "amount_minor",
+            format!("too large: converted into {ledger} it would be more than 10^15 minor units"),
+        ))),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::audit::{self, Actor};
 use super::exchange::{self, RateUsed};
+use super::totals::{self, Kind};
 use super::workplans::{self, LineRecord};
 use super::{check, check_version, currency_code, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
@@ -62,7 +63,9 @@ pub struct Expenditure {
     pub reference: String,
     pub description: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -94,20 +97,25 @@ pub struct ExpenditureInput {
     /// A line of an approved work plan of the project.
     pub budget_line_id: i64,
     /// Within the project's dates and the plan's year.
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub spent_on: NaiveDate,
     /// Minor units of `currency`, positive.
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
+    #[schema(minimum = 1)]
     #[schema(example = 1045000)]
     pub amount_minor: i64,
     /// Any ISO 4217 currency; other than the ledger's, it needs the month's exchange rate.
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "USD")]
     pub currency: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     #[schema(example = "PO-2013-0042")]
     pub reference: String,
     #[serde(default)]
     #[validate(length(max = 1000, message = "at most 1000 characters"))]
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
@@ -212,7 +220,10 @@ fn check_expenditure(
     let mut converted = None;
     if is_known_currency(&input.currency) {
         match exchange::to_ledger(conn, input.amount_minor, &input.currency, &project.currency, d, "currency")? {
-            Ok(c) => converted = Some(c),
+            Ok(c) => {
+                errs.extend(totals::room_for(conn, project.id, Kind::Expenditures, c.ledger_minor, "amount_minor")?);
+                converted = Some(c)
+            }
             Err(e) => errs.push(e),
         }
     }
@@ -332,7 +343,9 @@ pub struct Receipt {
     pub exchange_rate: Option<RateUsed>,
     pub reference: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -361,14 +374,18 @@ impl From<ReceiptRecord> for Receipt {
 pub struct ReceiptInput {
     /// A source with a contribution to the project.
     pub funding_source_id: i64,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub received_on: NaiveDate,
     #[validate(range(min = 1, message = "must be a positive number of minor units"))]
+    #[schema(minimum = 1)]
     #[schema(example = 2200000000i64)]
     pub amount_minor: i64,
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "KZT")]
     pub currency: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     pub reference: String,
     /// Required on update: the version you read.
     #[serde(default)]
@@ -429,7 +446,10 @@ fn check_receipt(
             input.received_on,
             "currency",
         )? {
-            Ok(c) => converted = Some(c),
+            Ok(c) => {
+                errs.extend(totals::room_for(conn, project.id, Kind::Receipts, c.ledger_minor, "amount_minor")?);
+                converted = Some(c)
+            }
             Err(e) => errs.push(e),
         }
     }

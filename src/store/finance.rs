@@ -102,6 +102,7 @@ pub struct PlanRef {
     pub id: i64,
     pub year: i32,
     pub revision: i32,
+    #[schema(value_type = crate::domain::budget::WorkPlanStatus)]
     pub status: String,
 }
 

@@ -23,7 +23,9 @@ pub struct FundingSource {
     #[schema(value_type = FundingKind)]
     pub kind: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -154,7 +156,9 @@ pub struct Contribution {
     /// Indirect cost (GMS / F&A) rate of the agreement in basis points: 700 = 7 %.
     pub indirect_rate_bp: Option<i32>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
     /// How the agreement's EU financial statement converts the ledger currency to EUR:
     /// `monthly_rate` (each month's expenditure at the UN operational rate of that month) or

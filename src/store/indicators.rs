@@ -9,7 +9,7 @@ use crate::domain::indicators::{
 };
 use crate::domain::period::Period;
 use crate::error::AppError;
-use crate::schema::{indicators, projects, results, targets};
+use crate::schema::{actuals, indicators, projects, results, targets};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -60,7 +60,9 @@ pub struct Indicator {
     pub means_of_verification: Option<String>,
     pub disaggregations: Vec<Dimension>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
     /// Targets ordered by period: quarters, their year, then life of project.
     pub targets: Vec<Target>,
@@ -98,11 +100,14 @@ pub struct IndicatorInput {
     /// The result this indicator measures (same project).
     pub result_id: i64,
     #[validate(custom(function = "local_code"))]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,32}$")]
     #[schema(example = "OP1.1")]
     pub code: String,
     #[validate(custom(function = "not_blank"), length(max = 1000, message = "at most 1000 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 1000)]
     pub title: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     #[schema(example = "persons")]
     pub unit: String,
     pub measure: Measure,
@@ -112,6 +117,7 @@ pub struct IndicatorInput {
     pub baseline_value: Option<f64>,
     #[serde(default)]
     #[validate(range(min = 1900, max = 2200, message = "a year between 1900 and 2200"))]
+    #[schema(minimum = 1900, maximum = 2200)]
     pub baseline_year: Option<i32>,
     #[serde(default)]
     pub baseline_note: Option<String>,
@@ -187,19 +193,23 @@ pub struct Target {
     /// The target in words; required for qualitative indicators.
     pub description: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TargetInput {
-    #[schema(example = "2025")]
+    /// A year, a quarter or `LOP` (life of project), overlapping the project's dates.
+    #[schema(example = "2025", pattern = "^([0-9]{4}(-Q[1-4])?|LOP)$")]
     pub period: String,
     #[serde(default)]
     pub value: Option<f64>,
     #[serde(default)]
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
@@ -345,6 +355,13 @@ pub fn update(conn: &mut DbConnection, actor: &Actor, id: i64, input: &Indicator
 /// Deletes an indicator together with its targets (they are part of its definition).
 pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let before = get(conn, id)?;
+    let entered: i64 = actuals::table.filter(actuals::indicator_id.eq(id)).count().get_result(conn)?;
+    if entered > 0 {
+        return Err(AppError::Conflict {
+            message: format!("indicator {} has {entered} actuals: delete them first", before.code),
+            field: None,
+        });
+    }
     diesel::delete(targets::table.filter(targets::indicator_id.eq(id))).execute(conn)?;
     diesel::delete(indicators::table.find(id)).execute(conn)?;
     audit::deleted(conn, actor, Some(before.project_id), "indicator", id, &before)

@@ -40,7 +40,9 @@ pub struct Issue {
     /// When a closed issue was closed.
     pub closed_on: Option<NaiveDate>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -54,6 +56,7 @@ pub struct IssueInput {
     #[validate(custom(function = "not_blank"), length(max = 4000, message = "at most 4000 characters"))]
     pub description: String,
     #[schema(example = "2025-08-14")]
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub raised_on: NaiveDate,
     #[serde(default)]
     #[validate(length(max = 200, message = "at most 200 characters"))]
@@ -67,7 +70,7 @@ pub struct IssueInput {
     pub owner: Option<String>,
     pub status: IssueStatus,
     /// Required with status `closed`, refused otherwise.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
     pub closed_on: Option<NaiveDate>,
     /// Required on update: the version you read.
     #[serde(default)]

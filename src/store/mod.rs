@@ -16,6 +16,7 @@ pub mod progress;
 pub mod projects;
 pub mod reports;
 pub mod results;
+pub mod totals;
 pub mod users;
 pub mod workplans;
 

@@ -5,7 +5,7 @@ use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
 use crate::domain::FieldError;
-use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskStatus, check_activity, risk_level};
+use crate::domain::monitoring::{ActivityStatus, RiskCategory, RiskLevel, RiskStatus, check_activity, risk_level};
 use crate::domain::period::Quarter;
 use crate::domain::results::ResultLevel;
 use crate::error::AppError;
@@ -35,7 +35,9 @@ pub struct ActivityProgress {
     pub percent_complete: i32,
     pub narrative: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -46,6 +48,7 @@ pub struct ActivityProgressInput {
     pub percent_complete: i32,
     #[serde(default)]
     #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    #[schema(max_length = 10000)]
     pub narrative: Option<String>,
     /// Required when the quarter already has progress: the version you read.
     #[serde(default)]
@@ -167,7 +170,9 @@ pub struct Narrative {
     pub lessons_learned: Option<String>,
     pub next_quarter: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -175,15 +180,19 @@ pub struct Narrative {
 #[serde(deny_unknown_fields)]
 pub struct NarrativeInput {
     #[validate(custom(function = "not_blank"), length(max = 20000, message = "at most 20000 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 20000)]
     pub summary: String,
     #[serde(default)]
     #[validate(length(max = 20000, message = "at most 20000 characters"))]
+    #[schema(max_length = 20000)]
     pub challenges: Option<String>,
     #[serde(default)]
     #[validate(length(max = 20000, message = "at most 20000 characters"))]
+    #[schema(max_length = 20000)]
     pub lessons_learned: Option<String>,
     #[serde(default)]
     #[validate(length(max = 20000, message = "at most 20000 characters"))]
+    #[schema(max_length = 20000)]
     pub next_quarter: Option<String>,
     /// Required when the quarter already has a narrative: the version you read.
     #[serde(default)]
@@ -286,6 +295,7 @@ pub struct RiskUpdate {
     pub impact: i32,
     #[schema(value_type = RiskStatus)]
     pub status: String,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
@@ -302,14 +312,16 @@ pub struct Risk {
     pub likelihood: i32,
     /// 1 (minimal) to 5 (extreme).
     pub impact: i32,
-    /// low, moderate, substantial or high (likelihood x impact).
-    pub level: &'static str,
+    /// Likelihood x impact: 1-4 low, 5-9 moderate, 10-16 substantial, 20-25 high.
+    pub level: RiskLevel,
     pub mitigation: Option<String>,
     pub owner: Option<String>,
     #[schema(value_type = RiskStatus)]
     pub status: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
     pub updates: Vec<RiskUpdate>,
 }
@@ -340,14 +352,18 @@ impl Risk {
 #[serde(deny_unknown_fields)]
 pub struct RiskInput {
     #[validate(custom(function = "super::local_code"))]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,32}$")]
     #[schema(example = "R1")]
     pub code: String,
     #[validate(custom(function = "not_blank"), length(max = 4000, message = "at most 4000 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 4000)]
     pub description: String,
     pub category: RiskCategory,
     #[validate(range(min = 1, max = 5, message = "from 1 to 5"))]
+    #[schema(minimum = 1, maximum = 5)]
     pub likelihood: i32,
     #[validate(range(min = 1, max = 5, message = "from 1 to 5"))]
+    #[schema(minimum = 1, maximum = 5)]
     pub impact: i32,
     #[serde(default)]
     pub mitigation: Option<String>,
@@ -362,13 +378,17 @@ pub struct RiskInput {
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RiskUpdateInput {
-    #[schema(example = "2025-Q3")]
+    /// A quarter inside the project's dates.
+    #[schema(example = "2025-Q3", pattern = "^[0-9]{4}-Q[1-4]$")]
     pub period: String,
     #[validate(custom(function = "not_blank"), length(max = 4000, message = "at most 4000 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 4000)]
     pub note: String,
     #[validate(range(min = 1, max = 5, message = "from 1 to 5"))]
+    #[schema(minimum = 1, maximum = 5)]
     pub likelihood: i32,
     #[validate(range(min = 1, max = 5, message = "from 1 to 5"))]
+    #[schema(minimum = 1, maximum = 5)]
     pub impact: i32,
     pub status: RiskStatus,
 }

@@ -68,11 +68,15 @@ pub struct Actual {
     /// Why it was returned or reopened.
     pub status_reason: Option<String>,
     pub submitted_by: Option<i64>,
+    #[serde(with = "crate::timestamp::option")]
     pub submitted_at: Option<NaiveDateTime>,
     pub approved_by: Option<i64>,
+    #[serde(with = "crate::timestamp::option")]
     pub approved_at: Option<NaiveDateTime>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -125,7 +129,7 @@ impl Actual {
 #[serde(deny_unknown_fields)]
 pub struct ActualInput {
     /// A quarter inside the project's dates, e.g. `2025-Q3`.
-    #[schema(example = "2025-Q3")]
+    #[schema(example = "2025-Q3", pattern = "^[0-9]{4}-Q[1-4]$")]
     pub period: String,
     /// Numbers and yes/no (1 or 0).
     #[serde(default)]
@@ -139,6 +143,7 @@ pub struct ActualInput {
     /// Qualitative indicators.
     #[serde(default)]
     #[validate(length(max = 10000, message = "at most 10000 characters"))]
+    #[schema(max_length = 10000)]
     pub text: Option<String>,
     /// Numbers only: per dimension of the indicator, values adding up to `value`.
     #[serde(default)]
@@ -146,9 +151,11 @@ pub struct ActualInput {
     pub disaggregations: Disaggregation,
     #[serde(default)]
     #[validate(length(max = 4000, message = "at most 4000 characters"))]
+    #[schema(max_length = 4000)]
     pub comment: Option<String>,
     #[serde(default)]
     #[validate(url(message = "must be a URL, e.g. https://..."))]
+    #[schema(format = "uri")]
     pub evidence_url: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]
@@ -193,8 +200,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Actual, AppError> {
 pub struct ActualFilter {
     /// A quarter, e.g. `2025-Q3`.
     pub period: Option<String>,
-    /// `draft`, `submitted`, `approved` or `returned`.
-    pub status: Option<String>,
+    pub status: Option<ActualStatus>,
     pub indicator_id: Option<i64>,
 }
 
@@ -205,7 +211,7 @@ pub fn list(conn: &mut DbConnection, project_id: i64, f: &ActualFilter) -> Resul
         q = q.filter(actuals::period.eq(canonical));
     }
     if let Some(s) = &f.status {
-        q = q.filter(actuals::status.eq(s.clone()));
+        q = q.filter(actuals::status.eq(s.as_str()));
     }
     if let Some(i) = f.indicator_id {
         q = q.filter(actuals::indicator_id.eq(i));
@@ -510,7 +516,7 @@ fn planned_without_progress(
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ProgressQuery {
-    /// A quarter (`2025-Q3`) or a year (`2025`).
+    /// A quarter (`2025-Q3`), a year (`2025`) or `LOP` (the life of the project).
     pub period: Option<String>,
     /// First quarter of a run (with `to`), e.g. an EU reporting period.
     pub from: Option<String>,
@@ -521,6 +527,17 @@ pub struct ProgressQuery {
 }
 
 impl ProgressQuery {
+    /// The window asked for on a project: as [`Self::window`], and `period=LOP` (the one period
+    /// vocabulary of the API, as the finance summary takes it) is the project's life, from the
+    /// quarter of its start date to the quarter of its end date.
+    pub fn window_in(&self, project: &Project) -> Result<Window, AppError> {
+        let lop = matches!(self.period.as_deref().map(str::parse::<Period>), Some(Ok(Period::LifeOfProject)));
+        if lop && self.from.is_none() && self.to.is_none() {
+            return Ok(Window { from: Quarter::of(project.start_date), to: Quarter::of(project.end_date) });
+        }
+        self.window()
+    }
+
     /// The window asked for; errors name the query parameter.
     pub fn window(&self) -> Result<Window, AppError> {
         let bad = |field: &str, m: String| AppError::field(field, m);

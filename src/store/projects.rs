@@ -32,7 +32,9 @@ pub struct Project {
     pub status: String,
     pub description: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -41,20 +43,28 @@ pub struct Project {
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
     #[validate(custom(function = "catalogue_code"))]
+    #[schema(pattern = "^[A-Z0-9_-]{1,32}$")]
     #[schema(example = "KAZ-HUB")]
     pub code: String,
     #[validate(length(max = 64, message = "at most 64 characters"))]
+    #[schema(max_length = 64)]
     #[serde(default)]
     pub award_id: Option<String>,
     #[validate(custom(function = "not_blank"), length(max = 500, message = "at most 500 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 500)]
     pub title: String,
     #[validate(custom(function = "not_blank"), length(max = 100, message = "at most 100 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 100)]
     pub country: String,
     #[validate(custom(function = "not_blank"), length(max = 300, message = "at most 300 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 300)]
     pub implementing_partner: String,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub start_date: NaiveDate,
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub end_date: NaiveDate,
     #[validate(custom(function = "currency_code"))]
+    #[schema(pattern = "^[A-Z]{3}$")]
     #[schema(example = "USD")]
     pub currency: String,
     pub status: ProjectStatus,

@@ -24,6 +24,7 @@ pub struct ReportMeta {
     pub period_from: String,
     pub period_to: String,
     /// `pdf`, `xlsx` or `html`.
+    #[schema(value_type = crate::reports::Format)]
     pub format: String,
     pub file_name: String,
     pub content_type: String,
@@ -33,8 +34,10 @@ pub struct ReportMeta {
     /// Generated with unapproved data, watermarked "DRAFT".
     pub draft: bool,
     pub generated_by: Option<i64>,
+    #[serde(with = "crate::timestamp")]
     pub generated_at: NaiveDateTime,
     pub issued_by: Option<i64>,
+    #[serde(with = "crate::timestamp::option")]
     pub issued_at: Option<NaiveDateTime>,
 }
 

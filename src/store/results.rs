@@ -31,7 +31,9 @@ pub struct ResultNode {
     /// Assumptions (EU logframe): conditions outside the project's control.
     pub assumptions: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -43,9 +45,11 @@ pub struct ResultInput {
     pub parent_id: Option<i64>,
     pub level: ResultLevel,
     #[validate(custom(function = "local_code"))]
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,32}$")]
     #[schema(example = "1.1.2")]
     pub code: String,
     #[validate(custom(function = "not_blank"), length(max = 1000, message = "at most 1000 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 1000)]
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,

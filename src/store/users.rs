@@ -26,7 +26,9 @@ pub struct User {
     /// A deactivated user cannot log in and its tokens stop working.
     pub active: bool,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -34,11 +36,14 @@ pub struct User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     #[validate(email(message = "must be an email address"))]
+    #[schema(format = "email")]
     pub email: String,
     #[validate(custom(function = "not_blank"), length(max = 200, message = "at most 200 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 200)]
     pub name: String,
     /// At least 10 characters.
     #[validate(length(min = 10, max = 200, message = "between 10 and 200 characters"))]
+    #[schema(min_length = 10, max_length = 200)]
     pub password: String,
     #[serde(default)]
     pub is_admin: bool,
@@ -48,12 +53,14 @@ pub struct NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     #[validate(custom(function = "not_blank"), length(max = 200, message = "at most 200 characters"))]
+    #[schema(min_length = 1, pattern = "\\S", max_length = 200)]
     pub name: String,
     pub is_admin: bool,
     pub active: bool,
     /// A new password (at least 10 characters), or absent to keep the current one.
     #[serde(default)]
     #[validate(length(min = 10, max = 200, message = "between 10 and 200 characters"))]
+    #[schema(min_length = 10, max_length = 200)]
     pub password: Option<String>,
     /// Required: the version you read.
     pub version: Option<i32>,
@@ -160,6 +167,7 @@ pub struct Membership {
     pub project_id: i64,
     #[schema(value_type = Role)]
     pub role: String,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
 }
 
@@ -275,9 +283,13 @@ pub struct ApiToken {
     pub user_id: i64,
     pub name: String,
     /// `session` (from login) or `personal` (for scripts).
+    #[schema(value_type = crate::domain::access::TokenKind)]
     pub kind: String,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp::option")]
     pub expires_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::timestamp::option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

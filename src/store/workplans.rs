@@ -52,7 +52,9 @@ pub struct WorkPlanHeader {
     pub approved_by: Option<i64>,
     pub notes: Option<String>,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -111,7 +113,9 @@ pub struct PlanActivity {
     pub quarters: Vec<u8>,
     pub responsible_party: String,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -169,7 +173,9 @@ pub struct BudgetLine {
     /// The id of the line's first version; the same through revisions.
     pub lineage_id: i64,
     pub version: i32,
+    #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -235,6 +241,7 @@ pub struct WorkPlanInput {
 #[serde(deny_unknown_fields)]
 pub struct ApproveInput {
     /// The date of the Project Board that approved the plan.
+    #[serde(deserialize_with = "crate::domain::date::iso")]
     pub approved_on: NaiveDate,
     /// The version you read.
     pub version: Option<i32>,
@@ -779,6 +786,7 @@ pub fn revise(conn: &mut DbConnection, actor: &Actor, id: i64, input: &RevisionI
             ))
             .execute(conn)?;
     }
+    super::totals::still_within(conn, source.project_id, super::totals::Kind::BudgetLines)?;
     let created = get(conn, new_id)?;
     let with_reason = Actor { user_id: actor.user_id, reason: Some(input.reason.trim().to_string()) };
     audit::created(conn, &with_reason, Some(source.project_id), "work_plan", new_id, &created.plan)?;
@@ -993,6 +1001,13 @@ fn check_line(conn: &mut DbConnection, plan: &WorkPlanHeader, input: &BudgetLine
     if let Some(p) = &input.phasing {
         errs.extend(check_phasing(input.amount_minor, &plan.currency, p));
     }
+    errs.extend(super::totals::room_for(
+        conn,
+        plan.project_id,
+        super::totals::Kind::BudgetLines,
+        input.amount_minor,
+        "amount_minor",
+    )?);
     check(input, errs)
 }
 

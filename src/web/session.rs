@@ -4,7 +4,7 @@ use super::{
     SESSION_COOKIE, SIGN_IN_COOKIE, WebError, WebUser, constant_time_eq, cookie, html, local_path, render, same_origin,
     see_other,
 };
-use crate::auth::LoginLimiter;
+use crate::auth::Login;
 use crate::db::Db;
 use crate::error::AppError;
 use actix_web::http::StatusCode;
@@ -77,7 +77,7 @@ pub struct SignInForm {
 pub async fn sign_in(
     req: HttpRequest,
     db: web::Data<Db>,
-    limiter: web::Data<LoginLimiter>,
+    login: web::Data<Login>,
     form: web::Form<SignInForm>,
 ) -> Result<HttpResponse, WebError> {
     same_origin(&req)?;
@@ -100,8 +100,8 @@ pub async fn sign_in(
     if !errors.is_empty() {
         return Ok(sign_in_form(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, &errors));
     }
-    let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    match crate::services::session::sign_in(&db, &limiter, &email, &form.password, &address).await {
+    let address = login.client_address(&req);
+    match crate::services::session::sign_in(&db, &login, &email, &form.password, &address).await {
         Ok(session) => {
             let mut res = see_other(&next);
             let hours = crate::api::auth::SESSION_HOURS * 3600;

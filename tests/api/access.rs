@@ -2,6 +2,7 @@
 
 use crate::helpers::{Backend, TestApp, fields};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 
 async fn id_of(app: &TestApp, path: &str, key: &str, value: &str) -> i64 {
     let (_, list) = app.get(path).await;
@@ -268,6 +269,8 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
     };
     let ind = format!("/api/v1/indicators/{}/actuals", ctx_indicator(&app, output).await);
     let actual = created_id(app.post(&ind, &json!({"period": "2026-Q4", "value": 5})).await);
+    // Everyone on the project reads an approved actual; a draft only those who make and approve it.
+    let approved = app.get("/api/v1/projects/UZB-PSD/actuals?status=approved").await.1[0]["id"].as_i64().unwrap();
     let risk = created_id(
         app.post(
             "/api/v1/projects/UZB-PSD/risks",
@@ -426,7 +429,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("GET", "/api/v1/projects/UZB-PSD/progress?period=2025-Q3".into(), None, "ACMFD", true),
         ("GET", "/api/v1/projects/UZB-PSD/actuals".into(), None, "ACMFD", true),
         ("POST", ind.clone(), Some(json!({"period": "2026-Q3", "value": 1})), "AC", true),
-        ("GET", format!("/api/v1/actuals/{actual}"), None, "ACMFD", true),
+        ("GET", format!("/api/v1/actuals/{approved}"), None, "ACMFD", true),
         (
             "PUT",
             format!("/api/v1/actuals/{actual}"),
@@ -603,6 +606,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
     // Login, logout, token creation/revocation and health are covered by the auth tests.
     assert_eq!(cases.len() + 5, documented, "every documented endpoint is in the matrix");
 
+    let contract = crate::contract::Contract::load(&app).await;
     let mut n = 0;
     for (method, path, body, allowed, scoped) in &cases {
         for (who, token) in
@@ -614,7 +618,9 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
                 None => path.clone(),
             };
             let body = body.as_ref().map(|b| b.to_string().replace("{n}", &n.to_string()));
-            let (status, problem) = app.request_as(token, method, &path, body.as_deref()).await;
+            // Every answer, allowed or refused, is one the document describes.
+            let answer = contract.exchange(&app, token, method, &path, body.as_deref()).await;
+            let (status, problem) = (answer.status, answer.json());
             let expected = match who {
                 '-' | '?' => Some(401),
                 'O' if *scoped => Some(404),
@@ -629,6 +635,41 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             }
         }
     }
+}
+
+/// A donor reads approved progress only, on every endpoint: the lists leave the rest out, a
+/// draft, submitted or returned actual is not found, and the progress view refuses a preview.
+async fn donors_read_approved_actuals_only(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let donor = app.login("donor.eu@rbm.example", "demo-donor-2025").await;
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    // 2026-Q1 of UZB-PSD holds a draft, a submitted and a returned actual in the demo data.
+    let url = "/api/v1/projects/UZB-PSD/actuals?period=2026-Q1";
+    let (status, staff) = app.request_as(Some(&coordinator), "GET", url, None).await;
+    assert_eq!(status, 200);
+    let statuses = |v: &Value| {
+        v.as_array().unwrap().iter().map(|a| a["status"].as_str().unwrap().to_string()).collect::<BTreeSet<_>>()
+    };
+    assert!(statuses(&staff).is_superset(&["draft", "submitted", "returned"].map(String::from).into()), "{staff}");
+    let (status, seen) = app.request_as(Some(&donor), "GET", url, None).await;
+    assert_eq!(status, 200);
+    assert!(statuses(&seen).iter().all(|s| s == "approved"), "{seen}");
+    assert_eq!(
+        seen.as_array().unwrap().len(),
+        staff.as_array().unwrap().iter().filter(|a| a["status"] == "approved").count()
+    );
+    let (_, all) = app.request_as(Some(&donor), "GET", "/api/v1/projects/UZB-PSD/actuals", None).await;
+    assert!(!all.as_array().unwrap().is_empty() && statuses(&all).iter().all(|s| s == "approved"));
+    for status in ["draft", "submitted", "returned"] {
+        let (code, none) = app.request_as(Some(&donor), "GET", &format!("{url}&status={status}"), None).await;
+        assert_eq!((code, none), (200, json!([])), "{status}");
+        let hidden = staff.as_array().unwrap().iter().find(|a| a["status"] == status).unwrap()["id"].clone();
+        let path = format!("/api/v1/actuals/{hidden}");
+        assert_eq!(app.request_as(Some(&donor), "GET", &path, None).await.0, 404, "{status}");
+        assert_eq!(app.request_as(Some(&coordinator), "GET", &path, None).await.0, 200, "{status}");
+    }
+    let preview = "/api/v1/projects/UZB-PSD/progress?period=2026-Q1&include_unapproved=true";
+    assert_eq!(app.request_as(Some(&donor), "GET", preview, None).await.0, 403);
 }
 
 async fn the_audit_trail_records_who_what_and_before_after(backend: Backend) {
@@ -679,5 +720,6 @@ crate::on_both_backends!(
     login_tokens_and_logout,
     failed_logins_are_rate_limited,
     every_endpoint_checks_the_role,
+    donors_read_approved_actuals_only,
     the_audit_trail_records_who_what_and_before_after,
 );

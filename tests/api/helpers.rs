@@ -231,6 +231,19 @@ impl TestApp {
 
     /// The server over a given database and report-templates folder.
     pub async fn spawn_with(test_db: TestDb, templates_dir: Option<std::path::PathBuf>) -> Option<TestApp> {
+        let mut options = rbm::startup::ServerOptions { workers: Some(2), ..Default::default() };
+        if let Some(dir) = templates_dir {
+            options.templates = rbm::reports::templates::Templates::new(Some(dir));
+        }
+        Self::start(test_db, options).await
+    }
+
+    /// An empty database, with server options of the test's own (trusted proxies, login policy ...).
+    pub async fn spawn_with_options(backend: Backend, options: rbm::startup::ServerOptions) -> Option<TestApp> {
+        Self::start(TestDb::new(backend)?, options).await
+    }
+
+    async fn start(test_db: TestDb, options: rbm::startup::ServerOptions) -> Option<TestApp> {
         use rbm::store::{audit::Actor, users};
         let token = rbm::auth::new_token();
         let hash = rbm::auth::token_hash(&token);
@@ -249,12 +262,7 @@ impl TestApp {
             .expect("test admin");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a random port");
         let address = format!("http://{}", listener.local_addr().unwrap());
-        let server = rbm::startup::run(
-            listener,
-            test_db.db.clone(),
-            rbm::startup::ServerOptions { workers: Some(2), templates_dir, ..Default::default() },
-        )
-        .expect("server starts");
+        let server = rbm::startup::run(listener, test_db.db.clone(), options).expect("server starts");
         actix_rt::spawn(server);
         let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
         Some(TestApp { address, client, test_db, admin_token: token })

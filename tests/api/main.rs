@@ -12,6 +12,7 @@ mod pdf_reader;
 mod xlsx_reader;
 
 mod access;
+mod contract;
 mod eu;
 mod finance;
 mod funding;
@@ -24,4 +25,9 @@ mod report_templates;
 mod report_undp;
 mod reports;
 mod results;
+mod security_input;
+mod security_login;
+mod security_money;
+mod security_slow_clients;
+mod settings;
 mod upgrade;

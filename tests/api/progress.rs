@@ -452,6 +452,13 @@ async fn demo_progress_can_be_checked_by_hand(backend: Backend) {
     assert_eq!(format!("{:.2}", got["percent_of_lop_target"].as_f64().unwrap()), "68.98");
     assert_eq!(got["percent_of_year_target"], 74.0);
     assert_eq!(got["status"], "on_track");
+    // The life of the project is one period of the API's vocabulary, as in the finance summary.
+    let (status, lop) = app.get("/api/v1/projects/UZB-PSD/progress?period=LOP").await;
+    assert_eq!(status, 200, "{lop}");
+    let (_, run) = app.get("/api/v1/projects/UZB-PSD/progress?from=2023-Q1&to=2026-Q4").await;
+    assert_eq!(lop["indicators"], run["indicators"]);
+    let lop_op2 = lop["indicators"].as_array().unwrap().iter().find(|i| i["code"] == "OP2").unwrap();
+    assert_eq!(lop_op2["actual_period"].as_f64(), Some(op2.iter().map(|(_, v)| v).sum::<f64>()));
     let oc1 = line("OC1");
     let level =
         approved("OC1").into_iter().filter(|(q, _)| q.as_str() <= "2025-Q3").max_by(|a, b| a.0.cmp(&b.0)).unwrap().1;
