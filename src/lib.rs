@@ -5,7 +5,9 @@
 //! - [`store`]: use cases over the database, one transaction each (diesel);
 //! - [`domain`]: pure rules: periods, money, results levels, indicator definitions;
 //! - [`db`]: SQLite / PostgreSQL connections, pool and migrations;
-//! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start.
+//! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start;
+//! - [`services`]: use cases (one function each) that the web pages call;
+//! - [`web`]: the web application (server-rendered pages on the same port).
 
 pub mod api;
 pub mod auth;
@@ -16,6 +18,8 @@ pub mod error;
 pub mod reports;
 pub mod schema;
 pub mod seeds;
+pub mod services;
 pub mod startup;
 pub mod store;
 pub mod timestamp;
+pub mod web;

@@ -93,6 +93,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
                 web::get()
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
             )
+            .configure(crate::web::routes)
             .configure(api::routes)
             .default_service(web::to(api::not_found))
     })

@@ -1,0 +1,40 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Focus the error summary so keyboard and screen-reader users land on it.
+  var summary = document.querySelector("[data-focus]");
+  if (summary) summary.focus();
+
+  // Live sum of each disaggregation against the indicator's value.
+  function num(s) {
+    s = (s || "").replace(/\s/g, "");
+    if (s === "") return null;
+    var v = Number(s);
+    return isFinite(v) ? v : NaN;
+  }
+  function update(fs) {
+    var total = document.getElementById(fs.getAttribute("data-total"));
+    var out = fs.querySelector(".dim-sum");
+    if (!out) return;
+    var sum = 0, any = false, bad = false;
+    fs.querySelectorAll("input").forEach(function (i) {
+      var v = num(i.value);
+      if (v === null) return;
+      if (isNaN(v)) bad = true; else { sum += v; any = true; }
+    });
+    var t = total ? num(total.value) : null;
+    if (!any) { out.textContent = ""; out.classList.remove("off"); return; }
+    var s = Math.round(sum * 100) / 100;
+    if (bad) { out.textContent = "Sum: not every entry is a number"; out.classList.add("off"); }
+    else if (t === null || isNaN(t)) { out.textContent = "Sum: " + s; out.classList.remove("off"); }
+    else if (Math.abs(sum - t) > 1e-9 * Math.max(1, Math.abs(t))) {
+      out.textContent = "Sum: " + s + " – does not add up to the value " + t; out.classList.add("off");
+    } else { out.textContent = "Sum: " + s + " – adds up"; out.classList.remove("off"); }
+  }
+  document.querySelectorAll("fieldset.dims").forEach(function (fs) {
+    var total = document.getElementById(fs.getAttribute("data-total"));
+    fs.addEventListener("input", function () { update(fs); });
+    if (total) total.addEventListener("input", function () { update(fs); });
+    update(fs);
+  });
+})();

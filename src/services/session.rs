@@ -1,0 +1,85 @@
+//! Signing in and out with a session: the same argon2 check, login limiter and session
+//! tokens as `POST /api/v1/auth/login` (a web session is a `session` token whose secret the
+//! browser keeps in an HttpOnly cookie instead of an `Authorization` header).
+
+use crate::api::auth::SESSION_HOURS;
+use crate::auth::{self, Login, Principal};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::store::audit::Actor;
+use crate::store::users;
+use chrono::Duration;
+
+/// A new session: the secret (to hand to the client once) and when it ends.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Checks email and password under the login limits (counted before the hash is computed,
+/// argon2 through the hash pool, off the async workers; unknown emails take as long as wrong
+/// passwords) and opens a session: the steps of `POST /api/v1/auth/login`.
+/// Wrong credentials are `Unauthorized` without saying which part was wrong.
+pub async fn sign_in(db: &Db, login: &Login, email: &str, password: &str, address: &str) -> Result<Session, AppError> {
+    let attempt = login.limiter.reserve(email, address)?;
+    let mut permit = match login.permit() {
+        Ok(p) => p,
+        Err(e) => {
+            attempt.not_evaluated();
+            return Err(e);
+        }
+    };
+    let lookup = email.to_string();
+    let found = db.tx(move |c| users::credentials(c, &lookup)).await?;
+    let password = password.to_string();
+    let (user_id, ok) = actix_web::web::block(move || match found {
+        Some((id, hash, active)) => (Some(id), permit.verify(&password, &hash) && active),
+        None => {
+            let _ = permit.verify(&password, auth::dummy_hash());
+            (None, false)
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(user_id) = user_id.filter(|_| ok) else {
+        attempt.failed();
+        log::warn!("failed web sign-in for an account from {address}");
+        return Err(AppError::Unauthorized("wrong email or password".into()));
+    };
+    attempt.succeeded();
+    let token = auth::new_token();
+    let hash = auth::token_hash(&token);
+    let expires = crate::store::now() + Duration::hours(SESSION_HOURS);
+    let actor = Actor { user_id: Some(user_id), reason: None };
+    let t =
+        db.tx(move |c| users::create_token(c, &actor, user_id, "web session", "session", &hash, Some(expires))).await?;
+    Ok(Session { token, expires_at: t.expires_at })
+}
+
+/// The caller behind a session secret, or `None` when it is unknown, expired or revoked
+/// (or its user deactivated): the same lookup as the bearer-token extractor.
+pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
+    let hash = auth::token_hash(token);
+    let found = db
+        .tx(move |c| {
+            let Some((token_id, user)) = users::token_owner(c, &hash)? else { return Ok(None) };
+            let roles = users::roles_of(c, user.id)?;
+            Ok(Some((token_id, user, roles)))
+        })
+        .await?;
+    Ok(found.map(|(token_id, user, roles)| Principal {
+        user_id: user.id,
+        email: user.email,
+        is_admin: user.is_admin,
+        token_id,
+        roles,
+        reason: None,
+    }))
+}
+
+/// Ends the caller's session (revokes its token).
+pub async fn sign_out(db: &Db, who: &Principal) -> Result<(), AppError> {
+    let (actor, user_id, token_id) = (who.actor(), who.user_id, who.token_id);
+    db.tx(move |c| users::revoke_token(c, &actor, user_id, token_id)).await
+}

@@ -1,0 +1,162 @@
+//! The list of the caller's projects (the home page) and a project's dashboard.
+
+use super::{WebError, WebUser, charts, format, html, render};
+use crate::db::Db;
+use crate::domain::progress::{Status, Thresholds};
+use crate::services::dashboard as uc;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /`: the projects the caller has a role on.
+pub async fn home(db: web::Data<Db>, user: WebUser) -> Result<HttpResponse, WebError> {
+    let cards = uc::my_projects(&db, &user.principal).await?;
+    let projects: Vec<_> = cards
+        .iter()
+        .map(|c| {
+            json!({
+                "code": c.project.code,
+                "title": c.project.title,
+                "country": c.project.country,
+                "dates": format!("{} to {}", c.project.start_date, c.project.end_date),
+                "role": format::role_label(c.role),
+                "status": c.project.status.replace('_', " "),
+            })
+        })
+        .collect();
+    let data = json!({"projects": projects, "email": user.principal.email});
+    Ok(html(StatusCode::OK, render("projects", "Your projects", Some(&user), &data)))
+}
+
+#[derive(Deserialize)]
+pub struct QuarterQuery {
+    quarter: Option<String>,
+}
+
+/// `GET /projects/{project}`: award facts, indicator status, delivery, what waits.
+pub async fn dashboard(
+    db: web::Data<Db>,
+    thresholds: web::Data<Thresholds>,
+    user: WebUser,
+    path: web::Path<String>,
+    query: web::Query<QuarterQuery>,
+) -> Result<HttpResponse, WebError> {
+    let key = path.into_inner();
+    let d = uc::dashboard(&db, &user.principal, &key, query.quarter.as_deref(), **thresholds).await?;
+    let p = &d.project;
+    let cur = &d.finance.currency;
+    let counts: Vec<_> = [Status::OnTrack, Status::NeedsAttention, Status::OffTrack, Status::NoData, Status::NotRated]
+        .iter()
+        .map(|s| {
+            json!({
+                "label": format::status_label(*s),
+                "class": charts::status_class(*s),
+                "count": d.progress.summary.get(s.as_str()).copied().unwrap_or(0),
+            })
+        })
+        .filter(|c| c["count"] != 0 || c["class"] != "not-rated")
+        .collect();
+    let indicators: Vec<_> = d
+        .progress
+        .indicators
+        .iter()
+        .map(|l| {
+            let pr = &l.progress;
+            json!({
+                "code": l.code,
+                "title": l.title,
+                "unit": l.unit,
+                // What the % compares: the year to date of a summed indicator, the level at
+                // the quarter's end of the others.
+                "actual": match (&pr.text, l.accumulation.as_str()) {
+                    (Some(t), _) => t.clone(),
+                    (None, "sum") => format::opt_num(pr.actual_year_to_date.or(pr.actual_period)),
+                    (None, _) => format::opt_num(pr.actual_period),
+                },
+                "target": format::opt_num(pr.target_year.or(pr.target_period).or(pr.target_lop)),
+                "percent": format::percent(charts::shown_percent(pr)),
+                "status": format::status_label(pr.status),
+                "class": charts::status_class(pr.status),
+                "basis": pr.status_basis,
+            })
+        })
+        .collect();
+    let year = d.quarter.year;
+    let progress_caption = format!(
+        "Approved actuals from {} to {}, as % of the {year} target (the life-of-project target where there is no yearly one). \
+         The colour is the status, which compares with the target prorated to the quarters elapsed.",
+        d.progress.from, d.progress.to
+    );
+    let delivery_caption = format!(
+        "Budget of the {year} work plan and expenditure to date, by output, in {cur}; delivery = expenditure / budget."
+    );
+    let outputs: Vec<_> = d
+        .finance
+        .by_output
+        .iter()
+        .map(|r| {
+            json!({
+                "key": if r.key == "-" { "Other".to_string() } else { r.key.clone() },
+                "label": r.label,
+                "budget": format::money(r.budget_minor, cur),
+                "spent": format::money(r.expenditure_minor, cur),
+                "rate": r.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+            })
+        })
+        .collect();
+    let waiting = |w: &uc::Waiting| {
+        json!({
+            "code": w.indicator_code,
+            "period": w.period,
+            "status": format::actual_status_label(w.status),
+            "class": w.status.as_str(),
+            "reason": w.reason,
+        })
+    };
+    let quarters: Vec<_> =
+        d.quarters.iter().rev().map(|q| json!({"value": q.to_string(), "selected": *q == d.quarter})).collect();
+    let contributions: Vec<_> = d
+        .finance
+        .contributions
+        .iter()
+        .map(|c| json!({"source": c.source_code, "amount": format::money(c.committed_minor, &c.committed_currency)}))
+        .collect();
+    let data = json!({
+        "code": p.code,
+        "title": p.title,
+        "award_id": p.award_id,
+        "country": p.country,
+        "partner": p.implementing_partner,
+        "dates": format!("{} to {}", p.start_date, p.end_date),
+        "status": p.status.replace('_', " "),
+        "currency": cur,
+        "role": format::role_label(d.role),
+        "quarter": d.quarter.to_string(),
+        "quarters": quarters,
+        "year": year,
+        "counts": counts,
+        "indicators": indicators,
+        "has_indicators": !d.progress.indicators.is_empty(),
+        "progress_chart": charts::progress_chart(&d.progress.indicators, &progress_caption),
+        "progress_caption": progress_caption,
+        "has_outputs": !d.finance.by_output.is_empty(),
+        "delivery_chart": charts::delivery_chart(&d.finance.by_output, cur, &delivery_caption),
+        "delivery_caption": delivery_caption,
+        "outputs": outputs,
+        "total_budget": format::money(d.finance.total.budget_minor, cur),
+        "total_spent": format::money(d.finance.total.expenditure_minor, cur),
+        "total_rate": d.finance.total.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+        "contributions": contributions,
+        "to_submit": d.to_submit.iter().map(waiting).collect::<Vec<_>>(),
+        "to_approve": d.to_approve.iter().map(waiting).collect::<Vec<_>>(),
+        "missing": d.missing.iter().map(|m| json!({"code": m.indicator_code, "title": m.title})).collect::<Vec<_>>(),
+        "n_submit": d.to_submit.len(),
+        "n_approve": d.to_approve.len(),
+        "n_missing": d.missing.len(),
+        "may_enter": d.may_enter,
+        "may_approve": d.may_approve,
+        "shows_waiting": d.may_enter || d.may_approve,
+    });
+    Ok(html(StatusCode::OK, render("dashboard", &format!("{} dashboard", p.code), Some(&user), &data)))
+}

@@ -1,0 +1,322 @@
+//! The web application: server-rendered HTML pages on the same port as the API, for people
+//! who do not use curl. Pages are thin: they read the form, call a use case in
+//! [`crate::services`], and render its answer with the handlebars templates embedded from
+//! `assets/web/templates/` (HTML-escaped). Every asset is in the binary; no CDN.
+//!
+//! Sessions: signing in opens the same kind of `session` token as `POST /api/v1/auth/login`;
+//! the browser keeps its secret in the `rbm_session` cookie (HttpOnly, SameSite=Lax, Secure
+//! when the request came over TLS). Every form carries a CSRF token derived from the session
+//! secret (checked on every POST), and a POST whose `Origin` is another origin is refused.
+
+mod approvals;
+mod charts;
+mod dashboard;
+mod entry;
+mod format;
+mod session;
+
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::error::AppError;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
+use handlebars::Handlebars;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::pin::Pin;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "rbm_session";
+/// The sign-in form's CSRF cookie (before there is a session to derive a token from).
+pub const SIGN_IN_COOKIE: &str = "rbm_signin";
+
+/// The largest form accepted (a quarter's entry form with every indicator's comment).
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Registers the pages and assets. Call before the API's catch-all.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    // A quarter's entry form carries every indicator's comment: well above the 16 KiB default.
+    cfg.app_data(web::FormConfig::default().limit(MAX_FORM_BYTES))
+        .route("/", web::get().to(dashboard::home))
+        .route("/sign-in", web::get().to(session::sign_in_page))
+        .route("/sign-in", web::post().to(session::sign_in))
+        .route("/sign-out", web::post().to(session::sign_out))
+        .route("/assets/{name}", web::get().to(asset))
+        .route("/projects/{project}", web::get().to(dashboard::dashboard))
+        .route("/projects/{project}/progress", web::get().to(entry::current))
+        .route("/projects/{project}/progress/{quarter}", web::get().to(entry::page))
+        .route("/projects/{project}/progress/{quarter}", web::post().to(entry::save))
+        .route("/projects/{project}/approvals", web::get().to(approvals::page))
+        .route("/projects/{project}/approvals", web::post().to(approvals::decide));
+}
+
+const CSS: &str = include_str!("../../assets/web/app.css");
+const JS: &str = include_str!("../../assets/web/app.js");
+
+async fn asset(path: web::Path<String>) -> HttpResponse {
+    let (body, kind) = match path.as_str() {
+        "app.css" => (CSS, "text/css; charset=utf-8"),
+        "app.js" => (JS, "text/javascript; charset=utf-8"),
+        _ => return page_error(StatusCode::NOT_FOUND, "Page not found", "There is no such file.", None),
+    };
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, kind))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
+}
+
+fn templates() -> &'static Handlebars<'static> {
+    static T: std::sync::OnceLock<Handlebars<'static>> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut h = Handlebars::new();
+        h.set_strict_mode(true);
+        for (name, text) in [
+            ("layout", include_str!("../../assets/web/templates/layout.hbs")),
+            ("sign_in", include_str!("../../assets/web/templates/sign_in.hbs")),
+            ("projects", include_str!("../../assets/web/templates/projects.hbs")),
+            ("dashboard", include_str!("../../assets/web/templates/dashboard.hbs")),
+            ("entry", include_str!("../../assets/web/templates/entry.hbs")),
+            ("approvals", include_str!("../../assets/web/templates/approvals.hbs")),
+            ("error", include_str!("../../assets/web/templates/error.hbs")),
+        ] {
+            h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
+        }
+        h
+    })
+}
+
+/// Renders a page: its template inside the layout. `user` is the signed-in caller, if any.
+fn render(template: &str, title: &str, user: Option<&WebUser>, data: &Value) -> String {
+    let t = templates();
+    let body = t.render(template, data).unwrap_or_else(|e| panic!("template {template}: {e}"));
+    let layout = json!({
+        "title": title,
+        "body": body,
+        "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf()})),
+    });
+    t.render("layout", &layout).unwrap_or_else(|e| panic!("layout: {e}"))
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("X-Frame-Options", "DENY"))
+        .insert_header(("Referrer-Policy", "same-origin"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .body(body)
+}
+
+fn page_error(status: StatusCode, title: &str, message: &str, user: Option<&WebUser>) -> HttpResponse {
+    html(status, render("error", title, user, &json!({"title": title, "message": message})))
+}
+
+/// 303 See Other to a page (after a POST, or to the sign-in page).
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// A hex SHA-256.
+fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The CSRF token of a session: a hash of its secret, which only the session's own pages show.
+fn csrf_for(secret: &str) -> String {
+    sha256_hex(&format!("rbm-csrf:{secret}"))
+}
+
+/// Whether the request came over TLS (directly, or as a proxy says with `Forwarded`).
+fn is_tls(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+fn cookie<'a>(req: &HttpRequest, name: &'a str, value: String, max_age_secs: i64) -> Cookie<'a> {
+    let mut c =
+        Cookie::build(name, value).path("/").http_only(true).same_site(SameSite::Lax).secure(is_tls(req)).finish();
+    c.set_max_age(actix_web::cookie::time::Duration::seconds(max_age_secs));
+    c
+}
+
+/// Refuses a POST sent from another origin: browsers send `Origin` on every cross-origin
+/// (and same-origin) form post; it must be this server's own.
+fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
+    let Some(origin) = req.headers().get(header::ORIGIN) else { return Ok(()) };
+    let info = req.connection_info();
+    let own = format!("{}://{}", info.scheme(), info.host());
+    if origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(&own)) { Ok(()) } else { Err(WebError::Csrf) }
+}
+
+/// The signed-in caller of a page, from the session cookie. Without a live session a page
+/// sends the browser to the sign-in page (and back here afterwards).
+pub struct WebUser {
+    pub principal: Principal,
+    secret: String,
+}
+
+impl WebUser {
+    /// This session's CSRF token, for the hidden `csrf` field of every form.
+    pub fn csrf(&self) -> String {
+        csrf_for(&self.secret)
+    }
+
+    /// Checks a POST: same origin and the session's CSRF token in the form.
+    pub fn check_form(&self, req: &HttpRequest, sent: Option<&str>) -> Result<(), WebError> {
+        same_origin(req)?;
+        match sent {
+            Some(t) if constant_time_eq(t.as_bytes(), self.csrf().as_bytes()) => Ok(()),
+            _ => Err(WebError::Csrf),
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequest for WebUser {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let db = req.app_data::<web::Data<Db>>().cloned();
+        let next = if req.method() == actix_web::http::Method::GET {
+            req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into())
+        } else {
+            "/".into()
+        };
+        Box::pin(async move {
+            let db = db.ok_or_else(|| WebError::App(AppError::Internal("database missing from app data".into())))?;
+            let Some(secret) = secret.filter(|s| !s.is_empty()) else { return Err(WebError::SignIn(next)) };
+            match crate::services::session::principal(&db, &secret).await? {
+                Some(principal) => Ok(WebUser { principal, secret }),
+                None => Err(WebError::SignIn(next)),
+            }
+        })
+    }
+}
+
+/// How a page fails: to the sign-in page, a refused cross-site form, or an error page.
+#[derive(Debug)]
+pub enum WebError {
+    SignIn(String),
+    Csrf,
+    App(AppError),
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        WebError::App(e)
+    }
+}
+
+impl std::fmt::Display for WebError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WebError::SignIn(_) => f.write_str("sign in first"),
+            WebError::Csrf => f.write_str("cross-site form refused"),
+            WebError::App(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Only local paths are followed after signing in (no open redirect).
+fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+}
+
+impl ResponseError for WebError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebError::SignIn(_) => StatusCode::SEE_OTHER,
+            WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::App(e) => e.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            WebError::SignIn(next) => {
+                let next = local_path(next);
+                let to = if next == "/" {
+                    "/sign-in".to_string()
+                } else {
+                    format!("/sign-in?next={}", format::url_encode(next))
+                };
+                see_other(&to)
+            }
+            WebError::Csrf => page_error(
+                StatusCode::FORBIDDEN,
+                "Form refused",
+                "This form was not sent from one of rbm's own pages, so it was refused. \
+                 Go back to the page, reload it and send the form again.",
+                None,
+            ),
+            WebError::App(e) => {
+                let status = e.status_code();
+                let (title, message) = match status.as_u16() {
+                    404 => {
+                        ("Page not found", "There is no such page, or you have no role on this project.".to_string())
+                    }
+                    403 => ("Not allowed", format!("Your role does not allow this: {e}")),
+                    400 | 422 => (
+                        "Something is wrong with the request",
+                        match e {
+                            AppError::Validation(errs) => {
+                                errs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
+                            }
+                            other => other.to_string(),
+                        },
+                    ),
+                    429 => ("Too many attempts", e.to_string()),
+                    409 | 412 => ("The data changed", e.to_string()),
+                    _ => {
+                        log::error!("{e}");
+                        ("Sorry, there is a problem with the service", "Try again later.".to_string())
+                    }
+                };
+                page_error(status, title, &message, None)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(local_path("/projects/KAZ-HUB"), "/projects/KAZ-HUB");
+        assert_eq!(local_path("//evil.example/x"), "/");
+        assert_eq!(local_path("https://evil.example/"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+
+    #[test]
+    fn the_csrf_token_belongs_to_its_session() {
+        assert_eq!(csrf_for("a"), csrf_for("a"));
+        assert_ne!(csrf_for("a"), csrf_for("b"));
+        assert_eq!(csrf_for("a").len(), 64);
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        let t = templates();
+        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "error"] {
+            assert!(t.has_template(name), "{name}");
+        }
+    }
+}

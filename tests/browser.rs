@@ -1,0 +1,586 @@
+//! The web application in a real browser: headless Chromium driven over WebDriver
+//! (chromedriver on a random port), against the real server on a random port over a fresh
+//! database with the demo data, on SQLite and on PostgreSQL.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (`RBM_CHROMIUM` / `RBM_CHROMEDRIVER` name
+//! other binaries). Without them the tests are skipped, unless `RBM_REQUIRE_BROWSER` is set
+//! (as `.ci/run` does), where a missing browser fails them.
+//!
+//! Screenshots of the main pages, at a laptop and a phone width, go to `target/ui-screenshots/`.
+
+// One browser at a time is enforced with a lock held across awaits; each test has its own
+// thread and runtime, so holding it there cannot deadlock.
+#![allow(clippy::await_holding_lock)]
+
+#[path = "api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use helpers::{Backend, TestApp};
+use serde_json::{Value, json};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const COORDINATOR: (&str, &str) = ("coordinator@rbm.example", "demo-coordinator-2025");
+const MANAGER: (&str, &str) = ("manager@rbm.example", "demo-manager-2025");
+const FINANCE: (&str, &str) = ("finance@rbm.example", "demo-finance-2025");
+const DONOR: (&str, &str) = ("donor.eu@rbm.example", "demo-donor-2025");
+const ADMIN: (&str, &str) = ("admin@rbm.example", "demo-admin-2025");
+
+const LAPTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
+
+/// One browser at a time: two cores are shared with the rest of the test run.
+static BROWSER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The full path of a program (chromedriver wants one for the browser).
+fn binary(var: &str, default: &str) -> Option<String> {
+    let name = std::env::var(var).unwrap_or_else(|_| default.to_string());
+    if name.contains('/') {
+        return std::path::Path::new(&name).exists().then_some(name);
+    }
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths).map(|dir| dir.join(&name)).find(|p| p.is_file()).map(|p| p.display().to_string())
+}
+
+/// chromedriver on a random port, and one Chromium session in a fresh profile.
+struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Browser {
+    async fn start() -> Option<Browser> {
+        let (Some(chromium), Some(chromedriver)) =
+            (binary("RBM_CHROMIUM", "chromium"), binary("RBM_CHROMEDRIVER", "chromedriver"))
+        else {
+            assert!(
+                std::env::var_os("RBM_REQUIRE_BROWSER").is_none(),
+                "RBM_REQUIRE_BROWSER is set but chromium / chromedriver are missing (apt-get install chromium chromium-driver)"
+            );
+            eprintln!("skipped: chromium and chromedriver are not installed");
+            return None;
+        };
+        let port = free_port();
+        // In a process group of its own, so that ending it ends the browsers it started too.
+        let mut driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = std::env::temp_dir().join(format!("rbm-chromium-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&profile).unwrap();
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--hide-scrollbars", "--lang=en-GB",
+                    format!("--window-size={},{}", LAPTOP.0, LAPTOP.1),
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let caps: serde_json::Map<String, Value> = caps.as_object().unwrap().clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_err = String::new();
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => {
+                    return Some(Browser { client, driver, _profile: TempDir(profile) });
+                }
+                Err(e) => {
+                    last_err = e.to_string();
+                    actix_rt::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        end_group(&mut driver);
+        panic!("no WebDriver session from chromedriver: {last_err}");
+    }
+
+    async fn close(self) {
+        let _ = self.client.clone().close().await;
+        // Drop ends chromedriver.
+    }
+}
+
+/// Ends chromedriver and every browser process it started (its process group), and reaps it.
+fn end_group(driver: &mut Child) {
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", driver.id())]).status();
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        end_group(&mut self.driver);
+    }
+}
+
+/// The app with the demo data, and a browser; `None` when either is not available here.
+async fn setup(backend: Backend) -> Option<(TestApp, Browser)> {
+    let app = TestApp::with_demo(backend).await?;
+    let browser = Browser::start().await?;
+    Some((app, browser))
+}
+
+async fn go(b: &Browser, app: &TestApp, path: &str) {
+    b.client.goto(&format!("{}{path}", app.address)).await.unwrap_or_else(|e| panic!("goto {path}: {e}"));
+}
+
+async fn path_of(b: &Browser) -> String {
+    let url = b.client.current_url().await.unwrap();
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+async fn text(b: &Browser, css: &str) -> String {
+    b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}")).text().await.unwrap()
+}
+
+async fn body(b: &Browser) -> String {
+    text(b, "body").await
+}
+
+async fn value(b: &Browser, css: &str) -> String {
+    let e = b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
+    e.prop("value").await.unwrap().unwrap_or_default()
+}
+
+async fn fill(b: &Browser, css: &str, v: &str) {
+    let e = b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
+    e.clear().await.unwrap();
+    e.send_keys(v).await.unwrap();
+}
+
+async fn click(b: &Browser, css: &str) {
+    b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}")).click().await.unwrap();
+}
+
+/// Clicks a button that sends a form, and waits for the next page to replace this one.
+async fn submit(b: &Browser, css: &str) {
+    let old = b.client.find(Locator::Css("html")).await.unwrap();
+    click(b, css).await;
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            // The old document is gone; wait for the new one to finish loading.
+            for _ in 0..200 {
+                let ready = b.client.execute("return document.readyState", vec![]).await;
+                if ready.is_ok_and(|r| r == "complete") {
+                    return;
+                }
+                actix_rt::time::sleep(Duration::from_millis(25)).await;
+            }
+        }
+        actix_rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("clicking {css} did not load another page");
+}
+
+/// An HTTP client that does not follow redirects (to see the 303 itself).
+fn plain_client() -> awc::Client {
+    awc::Client::builder().disable_redirects().timeout(Duration::from_secs(30)).finish()
+}
+
+async fn sign_in(b: &Browser, app: &TestApp, (email, password): (&str, &str)) {
+    go(b, app, "/sign-in").await;
+    fill(b, "#email", email).await;
+    fill(b, "#password", password).await;
+    submit(b, "#sign-in").await;
+    let body = body(b).await;
+    assert!(!body.contains("There is a problem"), "sign in as {email}: {body}");
+}
+
+async fn sign_out(b: &Browser) {
+    submit(b, "form[action='/sign-out'] button").await;
+    assert_eq!(path_of(b).await, "/sign-in");
+}
+
+/// Writes a screenshot of the window at a width (SQLite run only: one set is enough),
+/// scrolled to `anchor` when given; `full` makes the window as tall as the page (up to 3000 px).
+async fn screenshot(b: &Browser, backend: Backend, name: &str, (w, h): (u32, u32), anchor: Option<&str>, full: bool) {
+    if backend != Backend::Sqlite {
+        return;
+    }
+    b.client.set_window_size(w, h).await.unwrap();
+    if full {
+        let height = b
+            .client
+            .execute("return document.documentElement.scrollHeight", vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(h as u64) as u32;
+        b.client.set_window_size(w, height.clamp(h, 3000)).await.unwrap();
+    }
+    let script = match anchor {
+        Some(css) => format!("document.querySelector({}).scrollIntoView()", json!(css)),
+        None => "window.scrollTo(0, 0)".to_string(),
+    };
+    b.client.execute(&script, vec![]).await.unwrap();
+    let png = b.client.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ui-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    b.client.set_window_size(LAPTOP.0, LAPTOP.1).await.unwrap();
+}
+
+async fn indicator_id(app: &TestApp, project: &str, code: &str) -> i64 {
+    let (status, v) = app.get(&format!("/api/v1/projects/{project}/indicators")).await;
+    assert_eq!(status, 200, "{v}");
+    v.as_array().unwrap().iter().find(|i| i["code"] == code).unwrap()["id"].as_i64().unwrap()
+}
+
+async fn actuals(app: &TestApp, project: &str, period: &str) -> Vec<Value> {
+    let (status, v) = app.get(&format!("/api/v1/projects/{project}/actuals?period={period}")).await;
+    assert_eq!(status, 200, "{v}");
+    v.as_array().unwrap().clone()
+}
+
+/// The dashboard's row of an indicator in the indicator table.
+async fn dashboard_row(b: &Browser, code: &str) -> String {
+    let rows = b.client.find_all(Locator::Css("#indicator-table tbody tr")).await.unwrap();
+    for r in rows {
+        let t = r.text().await.unwrap();
+        if t.starts_with(code) {
+            return t;
+        }
+    }
+    panic!("no dashboard row for {code}");
+}
+
+async fn anonymous_requests_go_to_sign_in_and_come_back(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    go(&b, &app, "/").await;
+    assert_eq!(path_of(&b).await, "/sign-in");
+    assert_eq!(b.client.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().as_deref(), Some("en"));
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q1").await;
+    assert_eq!(path_of(&b).await, "/sign-in?next=/projects/UZB-PSD/progress/2026-Q1");
+    fill(&b, "#email", COORDINATOR.0).await;
+    fill(&b, "#password", COORDINATOR.1).await;
+    submit(&b, "#sign-in").await;
+    assert_eq!(path_of(&b).await, "/projects/UZB-PSD/progress/2026-Q1", "back where the user was going");
+    // The session cookie is HttpOnly and SameSite=Lax (not Secure: this is plain HTTP).
+    let cookie = b.client.get_named_cookie("rbm_session").await.unwrap();
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(format!("{:?}", cookie.same_site()), "Some(Lax)");
+    assert_ne!(cookie.secure(), Some(true));
+    // The JSON API is unchanged: no cookie sessions there.
+    let (status, _) = app.request_as(None, "GET", "/api/v1/projects", None).await;
+    assert_eq!(status, 401);
+    sign_out(&b).await;
+    go(&b, &app, "/projects/UZB-PSD").await;
+    assert_eq!(path_of(&b).await, "/sign-in?next=/projects/UZB-PSD", "the session ended with sign-out");
+    b.close().await;
+}
+
+async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+
+    // A wrong password: the error summary and the message next to the field; the email stays.
+    go(&b, &app, "/sign-in").await;
+    screenshot(&b, backend, "sign-in-laptop", LAPTOP, None, false).await;
+    fill(&b, "#email", COORDINATOR.0).await;
+    fill(&b, "#password", "not-the-password").await;
+    submit(&b, "#sign-in").await;
+    assert!(text(&b, ".error-summary").await.contains("The email address or the password is not right"));
+    assert!(text(&b, "#password-error").await.contains("not right"));
+    assert_eq!(value(&b, "#email").await, COORDINATOR.0, "the form comes back filled");
+    assert_eq!(value(&b, "#password").await, "", "except the password");
+    screenshot(&b, backend, "sign-in-error-phone", PHONE, None, false).await;
+
+    for (who, expect, not_expected, role) in [
+        (COORDINATOR, vec!["KAZ-HUB", "UZB-PSD"], vec![], "Coordinator"),
+        (MANAGER, vec!["KAZ-HUB", "UZB-PSD"], vec![], "Manager"),
+        (FINANCE, vec!["KAZ-HUB", "UZB-PSD"], vec![], "Finance"),
+        (DONOR, vec!["UZB-PSD"], vec!["KAZ-HUB"], "Donor"),
+        (ADMIN, vec!["KAZ-HUB", "UZB-PSD"], vec![], "Administrator"),
+    ] {
+        sign_in(&b, &app, who).await;
+        assert_eq!(path_of(&b).await, "/");
+        let page = body(&b).await;
+        assert!(page.contains("Your projects"), "{page}");
+        for code in &expect {
+            assert!(page.contains(code), "{} sees {code}: {page}", who.0);
+        }
+        for code in &not_expected {
+            assert!(!page.contains(code), "{} does not see {code}: {page}", who.0);
+        }
+        assert!(page.contains(role), "{} is shown as {role}", who.0);
+        if who == COORDINATOR {
+            screenshot(&b, backend, "projects-laptop", LAPTOP, None, false).await;
+            screenshot(&b, backend, "projects-phone", PHONE, None, false).await;
+        }
+        // Every role opens the dashboard of a project it has.
+        go(&b, &app, "/projects/UZB-PSD").await;
+        let page = body(&b).await;
+        assert!(page.contains("Indicators at a glance"), "{page}");
+        assert!(page.contains("Delivery in"), "{page}");
+        assert_eq!(b.client.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 2, "two server-drawn charts");
+        let waits = b.client.find_all(Locator::Css("#waiting")).await.unwrap().len();
+        assert_eq!(waits, usize::from(who != FINANCE && who != DONOR), "what waits is shown to {}", who.0);
+        if who == MANAGER {
+            screenshot(&b, backend, "dashboard-laptop", LAPTOP, None, true).await;
+            screenshot(&b, backend, "dashboard-phone", PHONE, None, false).await;
+            screenshot(&b, backend, "dashboard-phone-charts", PHONE, Some("#status-h"), false).await;
+        }
+        if who == DONOR {
+            // A donor reaches nothing else: another project is "not found", entry is forbidden.
+            go(&b, &app, "/projects/KAZ-HUB").await;
+            assert!(body(&b).await.contains("Page not found"));
+            go(&b, &app, "/projects/UZB-PSD/progress/2026-Q1").await;
+            assert!(body(&b).await.contains("Not allowed"));
+            go(&b, &app, "/projects/UZB-PSD/approvals").await;
+            assert!(body(&b).await.contains("Not allowed"));
+            go(&b, &app, "/").await;
+        }
+        sign_out(&b).await;
+    }
+    b.close().await;
+}
+
+async fn coordinator_fixes_a_disaggregation_submits_and_the_manager_approves(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+
+    // The manager's dashboard for 2026-Q2 before anything is entered.
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD?quarter=2026-Q2").await;
+    let before = dashboard_row(&b, "OP2").await;
+    sign_out(&b).await;
+
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q2").await;
+    fill(&b, &format!("#v-{op2}"), "30").await;
+    fill(&b, &format!("#d-{op2}-0-0"), "10").await; // sex: women
+    fill(&b, &format!("#d-{op2}-0-1"), "15").await; // sex: men
+    fill(&b, &format!("#c-{op2}"), "Two trainings of PSC staff in Khavast").await;
+    fill(&b, &format!("#e-{op2}"), "https://evidence.example.org/op2-2026-q2.pdf").await;
+    // The live sum says so before sending (progressive enhancement).
+    assert!(text(&b, &format!("#d-{op2}-0 .dim-sum")).await.contains("does not add up"));
+    submit(&b, "#save").await;
+
+    let summary = text(&b, ".error-summary").await;
+    assert!(summary.contains("OP2"), "{summary}");
+    assert!(summary.contains("men 15 + women 10 add up to 25, but the value is 30"), "{summary}");
+    let next_to_field = text(&b, &format!("#d-{op2}-0-error")).await;
+    assert!(next_to_field.contains("add up to 25"), "{next_to_field}");
+    assert_eq!(value(&b, &format!("#v-{op2}")).await, "30", "nothing typed is lost");
+    assert_eq!(value(&b, &format!("#d-{op2}-0-0")).await, "10");
+    assert_eq!(value(&b, &format!("#d-{op2}-0-1")).await, "15");
+    assert_eq!(value(&b, &format!("#c-{op2}")).await, "Two trainings of PSC staff in Khavast");
+    assert_eq!(value(&b, &format!("#e-{op2}")).await, "https://evidence.example.org/op2-2026-q2.pdf");
+    assert!(actuals(&app, "UZB-PSD", "2026-Q2").await.is_empty(), "nothing was saved");
+    screenshot(&b, backend, "entry-error-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "entry-error-field-laptop", LAPTOP, Some(&format!("#ind-{op2}")), false).await;
+    screenshot(&b, backend, "entry-error-phone", PHONE, None, false).await;
+    screenshot(&b, backend, "entry-error-field-phone", PHONE, Some(&format!("#d-{op2}-0")), false).await;
+
+    fill(&b, &format!("#d-{op2}-0-1"), "20").await;
+    submit(&b, "#submit-quarter").await;
+    let notice = text(&b, ".notice").await;
+    assert!(notice.contains("The quarter is submitted: 1 actual went to the manager"), "{notice}");
+    let saved = actuals(&app, "UZB-PSD", "2026-Q2").await;
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["status"], "submitted");
+    assert_eq!(saved[0]["value"], 30.0);
+    assert_eq!(saved[0]["disaggregations"], json!({"sex": {"women": 10.0, "men": 20.0}}));
+    // The same audit entries as through the API: created, then submitted, by the coordinator.
+    let (_, audit) =
+        app.get(&format!("/api/v1/projects/UZB-PSD/audit?entity=actual&entity_id={}", saved[0]["id"])).await;
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert!(actions.contains(&"create") && actions.contains(&"submit"), "{audit}");
+    // Submitted: read-only now.
+    assert!(b.client.find_all(Locator::Css(&format!("#v-{op2}"))).await.unwrap().is_empty());
+    screenshot(&b, backend, "entry-submitted-laptop", LAPTOP, Some(".notice"), false).await;
+    sign_out(&b).await;
+
+    // The manager: returning without a reason is refused next to the field, then approves.
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    let id = saved[0]["id"].as_i64().unwrap();
+    click(&b, &format!("#sel-{id}")).await;
+    submit(&b, "#return").await;
+    assert!(text(&b, "#reason-error").await.contains("Say why"));
+    assert_eq!(
+        b.client.find(Locator::Css(&format!("#sel-{id}"))).await.unwrap().prop("checked").await.unwrap().as_deref(),
+        Some("true"),
+        "the selection is kept"
+    );
+    screenshot(&b, backend, "approvals-error-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "approvals-error-phone", PHONE, None, false).await;
+    submit(&b, "#approve").await;
+    assert!(text(&b, ".notice").await.contains("Approved 1 actual"));
+    assert_eq!(actuals(&app, "UZB-PSD", "2026-Q2").await[0]["status"], "approved");
+
+    go(&b, &app, "/projects/UZB-PSD?quarter=2026-Q2").await;
+    let after = dashboard_row(&b, "OP2").await;
+    assert_ne!(before, after, "the dashboard counts the approved actual");
+    let (_, progress) = app.get("/api/v1/projects/UZB-PSD/progress?from=2026-Q1&to=2026-Q2").await;
+    let line = progress["indicators"].as_array().unwrap().iter().find(|l| l["code"] == "OP2").unwrap().clone();
+    let to_date = line["actual_year_to_date"].as_f64().unwrap();
+    assert!(after.contains(&format_number(to_date)), "the page shows the API's figure {to_date}: {after}");
+    screenshot(&b, backend, "dashboard-after-approval-laptop", LAPTOP, Some("#status-h"), false).await;
+
+    // Returning with a reason: the coordinator sees the reason and can change the actual again.
+    let oc1 = indicator_id(&app, "UZB-PSD", "OC1").await;
+    let q1 = actuals(&app, "UZB-PSD", "2026-Q1").await;
+    let oc1_q1 =
+        q1.iter().find(|a| a["indicator_id"] == oc1 && a["status"] == "submitted").expect("demo: OC1 2026-Q1 waits");
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    click(&b, &format!("#sel-{}", oc1_q1["id"])).await;
+    fill(&b, "#reason", "Attach the queue data of March").await;
+    submit(&b, "#return").await;
+    assert!(text(&b, ".notice").await.contains("Returned 1 actual"));
+    sign_out(&b).await;
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q1").await;
+    let section = text(&b, &format!("#ind-{oc1}")).await;
+    assert!(section.contains("Returned by the manager: Attach the queue data of March"), "{section}");
+    assert_eq!(value(&b, &format!("#v-{oc1}")).await, format_number(oc1_q1["value"].as_f64().unwrap()));
+    screenshot(&b, backend, "entry-returned-laptop", LAPTOP, Some(&format!("#ind-{oc1}")), false).await;
+    b.close().await;
+}
+
+fn format_number(v: f64) -> String {
+    let whole = v.round() as i64;
+    let s = whole.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A page on another origin (a different port of the same host: the same *site*, so the
+/// SameSite=Lax cookie is sent) that posts a form to the app.
+async fn attacker_page(target: String) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let server = actix_web::HttpServer::new(move || {
+        let target = target.clone();
+        actix_web::App::new().route(
+            "/",
+            actix_web::web::get().to(move || {
+                let target = target.clone();
+                async move {
+                    actix_web::HttpResponse::Ok().content_type("text/html").body(format!(
+                        r#"<!DOCTYPE html><html lang="en"><body><form method="post" action="{target}">
+                        <input name="v_1" value="999"><input name="intent" value="submit">
+                        <button id="go" type="submit">Win a prize</button></form></body></html>"#
+                    ))
+                }
+            }),
+        )
+    })
+    .workers(1)
+    .listen(listener)
+    .unwrap()
+    .run();
+    actix_rt::spawn(server);
+    address
+}
+
+async fn a_cross_site_form_post_is_refused(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    sign_in(&b, &app, COORDINATOR).await;
+    let evil = attacker_page(format!("{}/projects/UZB-PSD/progress/2026-Q2", app.address)).await;
+    b.client.goto(&evil).await.unwrap();
+    submit(&b, "#go").await;
+    let page = body(&b).await;
+    assert!(page.contains("Form refused"), "{page}");
+    assert!(actuals(&app, "UZB-PSD", "2026-Q2").await.is_empty(), "nothing was saved");
+
+    // The same origin without the form's token (a request forged some other way) is refused too.
+    let cookie = b.client.get_named_cookie("rbm_session").await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/projects/UZB-PSD/progress/2026-Q2", app.address))
+        .insert_header(("Cookie", format!("rbm_session={}", cookie.value())))
+        .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+        .send_body("intent=submit")
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    // ...and a wrong token as well, while the page's own token works.
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q2").await;
+    let token = value(&b, "input[name=csrf]").await;
+    for (csrf, expected) in [("0".repeat(64), 403), (token, 303)] {
+        let res = plain_client()
+            .post(format!("{}/projects/UZB-PSD/progress/2026-Q2", app.address))
+            .insert_header(("Cookie", format!("rbm_session={}", cookie.value())))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .send_body(format!("csrf={csrf}&intent=save"))
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), expected, "csrf {csrf}");
+    }
+    // Signing in is protected too: a post without the sign-in form's cookie token is refused.
+    let res = app
+        .client
+        .post(format!("{}/sign-in", app.address))
+        .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+        .send_body(format!("email={}&password={}", COORDINATOR.0, COORDINATOR.1))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 403);
+    b.close().await;
+}
+
+async fn a_manager_approves_the_whole_queue(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let submitted = |all: Vec<Value>| all.into_iter().filter(|a| a["status"] == "submitted").count();
+    let (_, all) = app.get("/api/v1/projects/UZB-PSD/actuals?status=submitted").await;
+    let waiting = all.as_array().unwrap().len();
+    assert!(waiting > 0, "the demo has submitted actuals");
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD").await;
+    assert!(text(&b, "#waiting").await.contains(&format!("Actuals to approve ({waiting})")));
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    submit(&b, "#approve-all").await;
+    let notice = text(&b, ".notice").await;
+    assert!(notice.contains(&format!("Approved {waiting} actual")), "{notice}");
+    assert!(body(&b).await.contains("Nothing waits for approval."));
+    for period in ["2026-Q1", "2025-Q4"] {
+        assert_eq!(submitted(actuals(&app, "UZB-PSD", period).await), 0);
+    }
+    b.close().await;
+}
+
+on_both_backends!(
+    anonymous_requests_go_to_sign_in_and_come_back,
+    each_role_signs_in_and_sees_its_projects,
+    coordinator_fixes_a_disaggregation_submits_and_the_manager_approves,
+    a_cross_site_form_post_is_refused,
+    a_manager_approves_the_whole_queue,
+);
