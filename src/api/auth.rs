@@ -6,6 +6,7 @@ use crate::auth::{self, Login, Principal};
 use crate::db::Db;
 use crate::domain::access::Role;
 use crate::error::{AppError, Problem};
+use crate::services::session::{self, Door};
 use crate::store::users::{self, ApiToken};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDateTime};
@@ -52,42 +53,12 @@ pub async fn login(
         return Err(AppError::BadRequest("the email must not contain control characters".into()));
     }
     let address = login.client_address(&req);
-    // Counted before the hash is computed, so simultaneous guesses cannot all pass.
-    let attempt = login.limiter.reserve(&input.email, &address)?;
-    let mut permit = match login.permit() {
-        Ok(p) => p,
-        Err(e) => {
-            attempt.not_evaluated();
-            return Err(e);
-        }
-    };
-    let email = input.email.clone();
-    let found = db.tx(move |c| users::credentials(c, &email)).await?;
-    let password = input.password;
-    let (user_id, ok) = web::block(move || match found {
-        Some((id, hash, active)) => (Some(id), permit.verify(&password, &hash) && active),
-        None => {
-            // Same work as a real check, so timing does not tell which emails exist.
-            let _ = permit.verify(&password, auth::dummy_hash());
-            (None, false)
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(user_id) = user_id.filter(|_| ok) else {
-        attempt.failed();
-        log::warn!("failed login for an account from {address}");
-        return Err(AppError::Unauthorized("wrong email or password".into()));
-    };
-    attempt.succeeded();
-    let token = auth::new_token();
-    let hash = auth::token_hash(&token);
-    let expires = crate::store::now() + Duration::hours(SESSION_HOURS);
-    let actor = crate::store::audit::Actor { user_id: Some(user_id), reason: None };
-    let t = db
-        .tx(move |c| users::create_token(c, &actor, user_id, "login session", "session", &hash, Some(expires)))
-        .await?;
-    Ok(HttpResponse::Ok().json(TokenIssued { token, token_id: t.id, expires_at: t.expires_at }))
+    let session = session::sign_in(&db, &login, Door::Api, &input.email, &input.password, &address).await?;
+    Ok(HttpResponse::Ok().json(TokenIssued {
+        token: session.token,
+        token_id: session.token_id,
+        expires_at: session.expires_at,
+    }))
 }
 
 #[utoipa::path(post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth",

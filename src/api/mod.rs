@@ -52,7 +52,7 @@ use utoipa::{Modify, OpenApi};
         users::list_members, users::add_member, users::remove_member, users::project_audit, users::all_audit,
         progress::project_progress, progress::list_actuals, progress::create_actual, progress::get_actual,
         progress::update_actual, progress::delete_actual, progress::submit_actual, progress::approve_actual,
-        progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::put_activity_progress,
+        progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::decide_quarter, progress::put_activity_progress,
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
         issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
@@ -193,6 +193,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/actuals/{id}/return").route(post().to(progress::return_actual)))
             .service(resource("/actuals/{id}/reopen").route(post().to(progress::reopen_actual)))
             .service(resource("/projects/{project}/periods/{period}/submit").route(post().to(progress::submit_quarter)))
+            .service(resource("/projects/{project}/periods/{period}/decide").route(post().to(progress::decide_quarter)))
             .service(resource("/results/{id}/progress/{period}").route(put().to(progress::put_activity_progress)))
             .service(
                 resource("/projects/{project}/activity-progress").route(get().to(progress::list_activity_progress)),

@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::domain::access::Action;
 use crate::domain::progress::{ActualStatus, Thresholds, Transition};
 use crate::error::{AppError, Problem};
+use crate::services::progress::QuarterDecision;
 use crate::store::monitoring::{
     self, ActivityProgress, ActivityProgressInput, ActivityProgressLine, Narrative, NarrativeInput, Risk, RiskInput,
     RiskUpdateInput,
@@ -423,4 +424,23 @@ pub async fn add_risk_update(
         })
         .await?;
     Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
+}
+
+#[utoipa::path(post, operation_id = "decideQuarter", path = "/api/v1/projects/{project}/periods/{period}/decide", tag = "progress",
+    request_body = QuarterDecision,
+    params(("project" = String, Path, description = "Project id or code"), ("period" = String, Path, description = "A quarter, e.g. 2025-Q3")),
+    responses((status = 200, description = "The actuals decided, as they are now (all or none)", body = [Actual]),
+        (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "An actual chosen is not submitted", body = Problem),
+        (status = 412, body = Problem),
+        (status = 422, description = "No reason to return, an actual of another quarter, or nothing to decide on", body = Problem)))]
+pub async fn decide_quarter(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(String, String)>,
+    body: Json<QuarterDecision>,
+) -> Result<HttpResponse, AppError> {
+    let (key, period) = path.into_inner();
+    let out = crate::services::progress::decide_quarter(&db, &auth, &key, &period, body.0).await?;
+    Ok(HttpResponse::Ok().json(out))
 }

@@ -57,6 +57,23 @@ impl Transition {
     }
 }
 
+vocabulary! {
+    /// A manager's decision on submitted actuals.
+    Decision {
+        Approve = "approve",
+        Return = "return",
+    }
+}
+
+impl Decision {
+    pub fn transition(self) -> Transition {
+        match self {
+            Decision::Approve => Transition::Approve,
+            Decision::Return => Transition::Return,
+        }
+    }
+}
+
 /// `draft -> submitted -> approved`; `submitted -> returned` (back to the coordinator);
 /// `returned -> submitted`; `approved -> draft` only by reopening.
 pub fn transition(from: ActualStatus, t: Transition) -> Result<ActualStatus, String> {

@@ -8,7 +8,7 @@ use crate::db::{Db, DbConnection};
 use crate::domain::FieldError;
 use crate::domain::access::Action;
 use crate::domain::period::Quarter;
-use crate::domain::progress::Transition;
+use crate::domain::progress::{ActualStatus, Decision, Transition};
 use crate::error::AppError;
 use crate::store::indicators::{self, Indicator, Target};
 use crate::store::progress::{self, Actual, ActualFilter, ActualInput, QuarterSubmission, TransitionInput};
@@ -269,6 +269,79 @@ pub async fn decide(
             progress::apply(c, &actor, *id, t, &TransitionInput { version: Some(*version), reason: reason.clone() })?;
         }
         Ok(chosen.len())
+    })
+    .await
+}
+
+/// The actuals a decision is about: `(id, version read)`.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Chosen {
+    pub id: i64,
+    pub version: i32,
+}
+
+/// A manager's decision on a quarter (`POST /projects/{p}/periods/{q}/decide`).
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuarterDecision {
+    pub decision: Decision,
+    /// The submitted actuals decided, with the versions read; without it, every submitted
+    /// actual of the quarter.
+    #[serde(default)]
+    pub actuals: Option<Vec<Chosen>>,
+    /// Required to return; kept in the audit trail with each actual.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Approves or returns, in one transaction (all or none), the chosen submitted actuals of a
+/// quarter, or every submitted actual of it: the approval queue's use case, for the API and
+/// the pages alike. Returns the actuals as they are after the decision.
+pub async fn decide_quarter(
+    db: &Db,
+    who: &Principal,
+    key: &str,
+    period: &str,
+    input: QuarterDecision,
+) -> Result<Vec<Actual>, AppError> {
+    let (who, key, period) = (who.clone(), key.to_string(), period.to_string());
+    db.tx(move |c| {
+        let project = project_for(c, &who, &key, Action::Manage)?;
+        let quarter = project.quarter(&period).map_err(|e| AppError::Validation(vec![e]))?.to_string();
+        let chosen: Vec<(i64, i32)> = match &input.actuals {
+            Some(list) => list.iter().map(|a| (a.id, a.version)).collect(),
+            None => {
+                let filter = ActualFilter {
+                    period: Some(quarter.clone()),
+                    status: Some(ActualStatus::Submitted),
+                    ..ActualFilter::default()
+                };
+                progress::list(c, project.id, &filter)?.into_iter().map(|a| (a.id, a.version)).collect()
+            }
+        };
+        if chosen.is_empty() {
+            return Err(AppError::field("actuals", format!("no submitted actuals in {quarter} to decide on")));
+        }
+        let actor = who.actor();
+        let step = TransitionInput { version: None, reason: input.reason.clone() };
+        let mut out = vec![];
+        for (i, (id, version)) in chosen.into_iter().enumerate() {
+            let a = progress::get(c, id)?;
+            if a.project_id != project.id {
+                return Err(AppError::NotFound(format!("actual {id}")));
+            }
+            if a.period != quarter {
+                return Err(AppError::field(
+                    format!("actuals[{i}].id"),
+                    format!("actual {id} is of {}, not {quarter}", a.period),
+                ));
+            }
+            let t = input.decision.transition();
+            progress::apply(c, &actor, id, t, &TransitionInput { version: Some(version), ..step.clone() })?;
+            out.push(progress::get(c, id)?);
+        }
+        Ok(out)
     })
     .await
 }

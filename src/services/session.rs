@@ -10,18 +10,33 @@ use crate::store::audit::Actor;
 use crate::store::users;
 use chrono::Duration;
 
-/// A new session: the secret (to hand to the client once) and when it ends.
+/// A new session: the secret (to hand to the client once), its id and when it ends.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub token: String,
+    pub token_id: i64,
     pub expires_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Where a session was opened: its token's label in the user's token list.
+#[derive(Debug, Clone, Copy)]
+pub enum Door {
+    Api,
+    Web,
 }
 
 /// Checks email and password under the login limits (counted before the hash is computed,
 /// argon2 through the hash pool, off the async workers; unknown emails take as long as wrong
-/// passwords) and opens a session: the steps of `POST /api/v1/auth/login`.
-/// Wrong credentials are `Unauthorized` without saying which part was wrong.
-pub async fn sign_in(db: &Db, login: &Login, email: &str, password: &str, address: &str) -> Result<Session, AppError> {
+/// passwords) and opens a session: the one use case behind `POST /api/v1/auth/login` and the
+/// web sign-in. Wrong credentials are `Unauthorized` without saying which part was wrong.
+pub async fn sign_in(
+    db: &Db,
+    login: &Login,
+    door: Door,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> Result<Session, AppError> {
     let attempt = login.limiter.reserve(email, address)?;
     let mut permit = match login.permit() {
         Ok(p) => p,
@@ -36,6 +51,7 @@ pub async fn sign_in(db: &Db, login: &Login, email: &str, password: &str, addres
     let (user_id, ok) = actix_web::web::block(move || match found {
         Some((id, hash, active)) => (Some(id), permit.verify(&password, &hash) && active),
         None => {
+            // Same work as a real check, so timing does not tell which emails exist.
             let _ = permit.verify(&password, auth::dummy_hash());
             (None, false)
         }
@@ -44,7 +60,7 @@ pub async fn sign_in(db: &Db, login: &Login, email: &str, password: &str, addres
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(user_id) = user_id.filter(|_| ok) else {
         attempt.failed();
-        log::warn!("failed web sign-in for an account from {address}");
+        log::warn!("failed login for an account from {address}");
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
     attempt.succeeded();
@@ -52,9 +68,12 @@ pub async fn sign_in(db: &Db, login: &Login, email: &str, password: &str, addres
     let hash = auth::token_hash(&token);
     let expires = crate::store::now() + Duration::hours(SESSION_HOURS);
     let actor = Actor { user_id: Some(user_id), reason: None };
-    let t =
-        db.tx(move |c| users::create_token(c, &actor, user_id, "web session", "session", &hash, Some(expires))).await?;
-    Ok(Session { token, expires_at: t.expires_at })
+    let label = match door {
+        Door::Api => "login session",
+        Door::Web => "web session",
+    };
+    let t = db.tx(move |c| users::create_token(c, &actor, user_id, label, "session", &hash, Some(expires))).await?;
+    Ok(Session { token, token_id: t.id, expires_at: t.expires_at })
 }
 
 /// The caller behind a session secret, or `None` when it is unknown, expired or revoked

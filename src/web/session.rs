@@ -7,6 +7,7 @@ use super::{
 use crate::auth::Login;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::services::session::Door;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -101,7 +102,7 @@ pub async fn sign_in(
         return Ok(sign_in_form(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, &errors));
     }
     let address = login.client_address(&req);
-    match crate::services::session::sign_in(&db, &login, &email, &form.password, &address).await {
+    match crate::services::session::sign_in(&db, &login, Door::Web, &email, &form.password, &address).await {
         Ok(session) => {
             let mut res = see_other(&next);
             let hours = crate::api::auth::SESSION_HOURS * 3600;

@@ -431,6 +431,13 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("POST", ind.clone(), Some(json!({"period": "2026-Q3", "value": 1})), "AC", true),
         ("GET", format!("/api/v1/actuals/{approved}"), None, "ACMFD", true),
         (
+            "POST",
+            "/api/v1/projects/UZB-PSD/periods/2026-Q4/decide".into(),
+            Some(json!({"decision": "approve"})),
+            "AM",
+            true,
+        ),
+        (
             "PUT",
             format!("/api/v1/actuals/{actual}"),
             Some(json!({"period": "2026-Q4", "value": 1, "version": 99})),

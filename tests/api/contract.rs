@@ -489,6 +489,19 @@ async fn every_enum_value_of_the_inputs_is_accepted(backend: Backend) {
         let url = if i >= 4 { url.replace("2025-", "2026-") } else { url };
         c.accept(&app, "PUT", &url, Some(&json!({"status": status, "percent_complete": percent}))).await;
     }
+    // A manager's decisions: one submitted actual per decision, each in its own quarter.
+    let i = json!({"result_id": by_level["outcome"], "code": "DEC", "title": "Decided", "unit": "units",
+        "measure": "number", "direction": "increase", "accumulation": "sum"});
+    let decided = c.accept(&app, "POST", "/api/v1/projects/P/indicators", Some(&i)).await["id"].clone();
+    for (i, decision) in cover("Decision").iter().enumerate() {
+        let period = format!("2025-Q{}", i + 1);
+        let a = json!({"period": period, "value": 1});
+        let a = c.accept(&app, "POST", &format!("/api/v1/indicators/{decided}/actuals"), Some(&a)).await;
+        let v = json!({"version": a["version"]});
+        c.accept(&app, "POST", &format!("/api/v1/actuals/{}/submit", a["id"]), Some(&v)).await;
+        let d = json!({"decision": decision, "reason": "Checked against the evidence"});
+        c.accept(&app, "POST", &format!("/api/v1/projects/P/periods/{period}/decide"), Some(&d)).await;
+    }
     for status in cover("ActualStatus") {
         c.accept(&app, "GET", &format!("/api/v1/projects/P/actuals?status={status}"), None).await;
     }

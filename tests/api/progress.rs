@@ -421,7 +421,65 @@ crate::on_both_backends!(
     submitting_a_quarter_submits_every_draft_and_lists_gaps,
     activity_progress_narratives_and_risks,
     demo_progress_can_be_checked_by_hand,
+    a_manager_decides_a_quarter_in_one_call,
 );
+
+/// A manager approves or returns a quarter in one call: every submitted actual of it, or the
+/// chosen ones with the versions read; all or none.
+async fn a_manager_decides_a_quarter_in_one_call(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let manager = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    let url = "/api/v1/projects/UZB-PSD/periods/2026-Q1/decide";
+    let statuses = |list: &Value| -> Vec<(i64, String)> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["id"].as_i64().unwrap(), a["status"].as_str().unwrap().into()))
+            .collect()
+    };
+    let (_, before) = app.get("/api/v1/projects/UZB-PSD/actuals?period=2026-Q1").await;
+    // The coordinator submits the quarter's drafts (and the returned one stays returned).
+    let (status, _) =
+        send(&app, &coordinator, "POST", "/api/v1/projects/UZB-PSD/periods/2026-Q1/submit", json!({})).await;
+    assert_eq!(status, 200);
+    let (_, submitted) = app.get("/api/v1/projects/UZB-PSD/actuals?period=2026-Q1&status=submitted").await;
+    let submitted = statuses(&submitted);
+    assert!(submitted.len() >= 2, "{submitted:?}");
+    // Returning needs a reason: refused, and nothing changed.
+    let (status, p) = send(&app, &manager, "POST", url, json!({"decision": "return"})).await;
+    assert_eq!((status, fields(&p)), (422, vec!["reason".to_string()]), "{p}");
+    // A stale version among the chosen: all or none.
+    let (_, first) = app.get(&format!("/api/v1/actuals/{}", submitted[0].0)).await;
+    let (_, second) = app.get(&format!("/api/v1/actuals/{}", submitted[1].0)).await;
+    let chosen = json!({"decision": "return", "reason": "Evidence missing",
+        "actuals": [{"id": first["id"], "version": first["version"]}, {"id": second["id"], "version": 0}]});
+    assert_eq!(send(&app, &manager, "POST", url, chosen).await.0, 412);
+    let (_, still) = app.get("/api/v1/projects/UZB-PSD/actuals?period=2026-Q1&status=submitted").await;
+    assert_eq!(statuses(&still), submitted, "nothing was decided");
+    // The chosen one returned with its reason; then the rest of the quarter approved at once.
+    let chosen = json!({"decision": "return", "reason": "Evidence missing",
+        "actuals": [{"id": first["id"], "version": first["version"]}]});
+    let (status, out) = send(&app, &manager, "POST", url, chosen).await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out[0]["status"], "returned");
+    assert_eq!(out[0]["status_reason"], "Evidence missing");
+    let (status, out) = send(&app, &manager, "POST", url, json!({"decision": "approve"})).await;
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out.as_array().unwrap().len(), submitted.len() - 1);
+    assert!(statuses(&out).iter().all(|(_, s)| s == "approved"));
+    // Nothing is left to decide; an actual of another quarter is named.
+    let (status, p) = send(&app, &manager, "POST", url, json!({"decision": "approve"})).await;
+    assert_eq!((status, fields(&p)), (422, vec!["actuals".to_string()]), "{p}");
+    let other = before.as_array().unwrap().len();
+    assert!(other > 0);
+    let (_, q4) = app.get("/api/v1/projects/UZB-PSD/actuals?period=2025-Q4").await;
+    let elsewhere = json!({"decision": "approve", "actuals": [{"id": q4[0]["id"], "version": q4[0]["version"]}]});
+    let (status, p) = send(&app, &manager, "POST", url, elsewhere).await;
+    assert_eq!((status, fields(&p)), (422, vec!["actuals[0].id".to_string()]), "{p}");
+    // Coordinators do not decide.
+    assert_eq!(send(&app, &coordinator, "POST", url, json!({"decision": "approve"})).await.0, 403);
+}
 
 /// The README's worked example, recomputed here from the seed file itself and compared
 /// with what the API says.
