@@ -241,8 +241,9 @@ pub async fn approval_queue(db: &Db, who: &Principal, key: &str) -> Result<Appro
     .await
 }
 
-/// Approves or returns the chosen actuals (`(id, version read)`), all or none; returning needs
-/// a reason, which the audit trail keeps with each entry.
+/// Approves or returns the chosen actuals (`(id, version read)`) of any quarters, all or
+/// none: the web approval queue. Returning needs a reason, which the audit trail keeps with
+/// each entry.
 pub async fn decide(
     db: &Db,
     who: &Principal,
@@ -251,26 +252,51 @@ pub async fn decide(
     t: Transition,
     reason: Option<String>,
 ) -> Result<usize, AppError> {
-    if !matches!(t, Transition::Approve | Transition::Return) {
-        return Err(AppError::BadRequest("approve or return".into()));
-    }
+    let decision = match t {
+        Transition::Approve => Decision::Approve,
+        Transition::Return => Decision::Return,
+        _ => return Err(AppError::BadRequest("approve or return".into())),
+    };
     if chosen.is_empty() {
         return Err(AppError::field("selected", "choose at least one actual"));
     }
     let (who, key) = (who.clone(), key.to_string());
     db.tx(move |c| {
         let project = project_for(c, &who, &key, Action::Manage)?;
-        let actor = who.actor();
-        for (id, version) in &chosen {
-            let a = progress::get(c, *id)?;
-            if a.project_id != project.id {
-                return Err(AppError::NotFound(format!("actual {id}")));
-            }
-            progress::apply(c, &actor, *id, t, &TransitionInput { version: Some(*version), reason: reason.clone() })?;
-        }
-        Ok(chosen.len())
+        Ok(apply_decision(c, &who, &project, None, &chosen, decision, reason.as_deref())?.len())
     })
     .await
+}
+
+/// One decision on chosen actuals of the project (of `quarter` only, when given), inside the
+/// caller's transaction; the actuals as they are after it.
+fn apply_decision(
+    c: &mut DbConnection,
+    who: &Principal,
+    project: &Project,
+    quarter: Option<&str>,
+    chosen: &[(i64, i32)],
+    decision: Decision,
+    reason: Option<&str>,
+) -> Result<Vec<Actual>, AppError> {
+    let actor = who.actor();
+    let mut out = vec![];
+    for (i, &(id, version)) in chosen.iter().enumerate() {
+        let a = progress::get(c, id)?;
+        if a.project_id != project.id {
+            return Err(AppError::NotFound(format!("actual {id}")));
+        }
+        if let Some(q) = quarter.filter(|q| *q != a.period) {
+            return Err(AppError::field(
+                format!("actuals[{i}].id"),
+                format!("actual {id} is of {}, not {q}", a.period),
+            ));
+        }
+        let step = TransitionInput { version: Some(version), reason: reason.map(str::to_string) };
+        progress::apply(c, &actor, id, decision.transition(), &step)?;
+        out.push(progress::get(c, id)?);
+    }
+    Ok(out)
 }
 
 /// The actuals a decision is about: `(id, version read)`.
@@ -323,25 +349,7 @@ pub async fn decide_quarter(
         if chosen.is_empty() {
             return Err(AppError::field("actuals", format!("no submitted actuals in {quarter} to decide on")));
         }
-        let actor = who.actor();
-        let step = TransitionInput { version: None, reason: input.reason.clone() };
-        let mut out = vec![];
-        for (i, (id, version)) in chosen.into_iter().enumerate() {
-            let a = progress::get(c, id)?;
-            if a.project_id != project.id {
-                return Err(AppError::NotFound(format!("actual {id}")));
-            }
-            if a.period != quarter {
-                return Err(AppError::field(
-                    format!("actuals[{i}].id"),
-                    format!("actual {id} is of {}, not {quarter}", a.period),
-                ));
-            }
-            let t = input.decision.transition();
-            progress::apply(c, &actor, id, t, &TransitionInput { version: Some(version), ..step.clone() })?;
-            out.push(progress::get(c, id)?);
-        }
-        Ok(out)
+        apply_decision(c, &who, &project, Some(&quarter), &chosen, input.decision, input.reason.as_deref())
     })
     .await
 }
