@@ -89,6 +89,8 @@ const MAX_CELL_TEXT: usize = 32_767;
 const MAX_SHEET_NAME: usize = 31;
 /// Excel's limit for each of the page header and footer strings, in UTF-16 units.
 const MAX_HEADER_FOOTER: usize = 255;
+/// The deflate level of the package (see [`render`]).
+const ZIP_LEVEL: u8 = 4;
 /// A4 in Excel's paper codes.
 const PAPER_A4: u8 = 9;
 /// The height of a line of Calibri 11, in points (Excel's default row height).
@@ -142,6 +144,10 @@ pub enum RenderError {
 /// Renders the document as an XLSX workbook (the file's bytes).
 pub fn render(doc: &Document) -> Result<Vec<u8>, RenderError> {
     let mut workbook = Workbook::new();
+    // Deflate level 4 instead of the default 6: a quarter less compressing time (the largest
+    // part of writing a big workbook) for a file under 1 % larger (measured on the 70 000-cell
+    // synthetic workbook of `benches/xlsx.rs`: 754 KB instead of 748 KB).
+    workbook.set_zip_compression_level(ZIP_LEVEL);
     workbook.set_properties(&DocProperties::new().set_title(doc.title.as_str()).set_subject(doc.header.as_str()));
 
     let tables: Vec<&Table> = doc
