@@ -120,6 +120,7 @@ impl Templates {
         hb.register_helper("num", Box::new(Formatted(locale.clone(), Kind::Number)));
         hb.register_helper("money", Box::new(Formatted(locale.clone(), Kind::Money)));
         hb.register_helper("pct", Box::new(Formatted(locale.clone(), Kind::Percent)));
+        hb.register_helper("fx_rate", Box::new(Formatted(locale.clone(), Kind::Rate)));
         hb.register_helper("date", Box::new(Formatted(locale, Kind::Date)));
         hb.register_template_string(name, source).map_err(|e| {
             let at = e.pos().map(|(line, col)| format!("line {line}, column {col}: ")).unwrap_or_default();
@@ -266,13 +267,15 @@ enum Kind {
     Number,
     Money,
     Percent,
+    Rate,
     Date,
 }
 
-/// `{{num x 1}}`, `{{money minor "USD"}}`, `{{pct x}}`, `{{date "2025-07-01"}}`: a figure
-/// inside running text, written as the report's language writes it (typed table cells are
-/// formatted by the renderers). Null writes nothing. Also subexpressions, for labels:
-/// `{{t "generated" date=(date generated_on)}}`.
+/// `{{num x 1}}`, `{{money minor "USD"}}`, `{{pct x}}`, `{{fx_rate micros}}`, `{{date "2025-07-01"}}`:
+/// a figure inside running text, written as the report's language writes it (typed table cells
+/// are formatted by the renderers). Null writes nothing. Also subexpressions, for labels:
+/// `{{t "generated" date=(date generated_on)}}`. A rate is given in millionths (`rate_micros`)
+/// and shown exactly, with the decimals it has (`0.852`, Russian `0,852`).
 struct Formatted(Arc<Locale>, Kind);
 
 impl HelperDef for Formatted {
@@ -299,6 +302,7 @@ impl HelperDef for Formatted {
                 l.money(v.as_i64().ok_or_else(bad)?, currency)
             }
             Kind::Percent => l.percent(v.as_f64().ok_or_else(bad)?),
+            Kind::Rate => rate_text(l, v.as_i64().ok_or_else(bad)?),
             Kind::Date => {
                 let s = v.as_str().ok_or(RenderErrorReason::InvalidParamType("a date YYYY-MM-DD"))?;
                 match chrono::NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
@@ -309,6 +313,25 @@ impl HelperDef for Formatted {
         };
         Ok(ScopedJson::Derived(serde_json::Value::String(text)))
     }
+}
+
+/// An exchange rate stored in millionths, exactly, with its decimals and no trailing zeros,
+/// in the language's number format: 852000 is `0.852` (`0,852` in Russian), 12585500000 is
+/// `12,585.5` (`12 585,5`).
+fn rate_text(l: &Locale, micros: i64) -> String {
+    let scale = i128::from(crate::domain::budget::RATE_SCALE);
+    let m = i128::from(micros);
+    let (int, frac) = (m.abs() / scale, m.abs() % scale);
+    let mut s = l.number(int as f64, 0);
+    if m < 0 {
+        s.insert(0, '-');
+    }
+    if frac != 0 {
+        let digits = format!("{frac:06}");
+        s.push_str(&l.decimal);
+        s.push_str(digits.trim_end_matches('0'));
+    }
+    s
 }
 
 handlebars_helper!(plus: |a: i64, b: i64| a + b);
@@ -329,4 +352,21 @@ fn register_helpers(hb: &mut Handlebars) {
     hb.register_helper("len_plus", Box::new(len_plus));
     hb.register_helper("opt", Box::new(opt));
     hb.register_helper("bp_pct", Box::new(bp_pct));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_exact_in_the_language_number_format() {
+        let en = Locale::default();
+        let ru = Locale { decimal: ",".into(), group: "\u{a0}".into(), ..Locale::default() };
+        assert_eq!(rate_text(&en, 852_000), "0.852");
+        assert_eq!(rate_text(&ru, 852_000), "0,852");
+        assert_eq!(rate_text(&en, 12_585_500_000), "12,585.5");
+        assert_eq!(rate_text(&ru, 12_585_500_000), "12\u{a0}585,5");
+        assert_eq!(rate_text(&en, 1_000_000), "1");
+        assert_eq!(rate_text(&en, 961_234), "0.961234");
+    }
 }
