@@ -26,6 +26,7 @@ mod report_undp;
 mod reports;
 mod results;
 mod security_input;
+mod security_last_admin;
 mod security_login;
 mod security_money;
 mod security_slow_clients;
