@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod finance;
 pub mod funding;
+pub mod idempotency;
 pub mod issues;
 pub mod json;
 pub mod problems;

@@ -31,6 +31,7 @@ mod security_input;
 mod security_last_admin;
 mod security_login;
 mod security_money;
+mod security_retried_writes;
 mod security_slow_clients;
 mod settings;
 mod upgrade;
