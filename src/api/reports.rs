@@ -40,9 +40,10 @@ pub async fn generate(
 ) -> Result<HttpResponse, AppError> {
     let (key, req, actor, thresholds) = (path.into_inner(), body.0, auth.actor(), **thresholds);
     let templates = templates.into_inner();
-    // Runs on the blocking pool: a large report never holds up the HTTP workers.
+    // Runs on the blocking pool: a large report never holds up the HTTP workers. One snapshot
+    // of the data; on SQLite the write lock is taken only to store the bytes, also on a retry.
     let meta = db
-        .tx(move |c| {
+        .tx_snapshot(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
             if !auth.may(p.id, Action::EditResults) && !auth.may(p.id, Action::Manage) {

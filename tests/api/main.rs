@@ -25,6 +25,7 @@ mod report_templates;
 mod report_undp;
 mod reports;
 mod results;
+mod security_contention;
 mod security_demo_data;
 mod security_file_names;
 mod security_input;
