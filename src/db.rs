@@ -263,17 +263,48 @@ fn is_retryable(e: &diesel::result::Error) -> bool {
     }
 }
 
-/// Applies the embedded migrations of the connection's backend.
+/// Key of the PostgreSQL advisory lock held while migrating ("rbm migrate" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7262_6d5f_6d69_67;
+
+/// Applies the embedded migrations of the connection's backend, once even when several
+/// instances start at the same moment on one database: on PostgreSQL under a session advisory
+/// lock (the others wait, then find nothing pending); on SQLite in one `BEGIN EXCLUSIVE`
+/// transaction (each migration a savepoint in it; the others wait in the busy timeout).
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
-    let applied = match conn {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let failed = |e: &dyn std::fmt::Display| AppError::Config(format!("migrations failed: {e}"));
+    let names = |v: Vec<diesel::migration::MigrationVersion>| v.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+    match conn {
         DbConnection::Sqlite(c) => {
-            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            let mut waited = 0;
+            // The busy timeout covers a short wait; another instance migrating a large database may take longer.
+            while let Err(e) = AnsiTransactionManager::begin_transaction_sql(c, "BEGIN EXCLUSIVE") {
+                waited += 1;
+                if waited > 12 {
+                    return Err(failed(&e));
+                }
+            }
+            let applied = c.run_pending_migrations(SQLITE_MIGRATIONS).map(names).map_err(|e| failed(&e));
+            match applied {
+                Ok(v) => {
+                    AnsiTransactionManager::commit_transaction(c).map_err(|e| failed(&e))?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = AnsiTransactionManager::rollback_transaction(c);
+                    Err(e)
+                }
+            }
         }
         DbConnection::Postgres(c) => {
-            c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).map_err(|e| failed(&e))?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(names).map_err(|e| failed(&e));
+            let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+            let applied = applied?;
+            unlocked.map_err(|e| failed(&e))?;
+            Ok(applied)
         }
-    };
-    applied.map_err(|e| AppError::Config(format!("migrations failed: {e}")))
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ mod security_contention;
 mod security_demo_data;
 mod security_file_names;
 mod security_input;
+mod security_instances;
 mod security_last_admin;
 mod security_login;
 mod security_money;
