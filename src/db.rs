@@ -264,7 +264,7 @@ fn is_retryable(e: &diesel::result::Error) -> bool {
 }
 
 /// Key of the PostgreSQL advisory lock held while migrating ("rbm migrate" in ASCII).
-const MIGRATION_LOCK: i64 = 0x7262_6d5f_6d69_67;
+const MIGRATION_LOCK: i64 = 0x0072_626d_5f6d_6967;
 
 /// Applies the embedded migrations of the connection's backend, once even when several
 /// instances start at the same moment on one database: on PostgreSQL under a session advisory
