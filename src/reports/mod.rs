@@ -247,7 +247,7 @@ mod file_name_tests {
     #[test]
     fn file_names_keep_safe_characters_only() {
         assert_eq!(safe_file_name("KAZ-HUB_iptt_2025-Q3.pdf"), "KAZ-HUB_iptt_2025-Q3.pdf");
-        assert_eq!(safe_file_name("P_x\"; filename=evil.exe_2025.pdf"), "P_x__filename_evil.exe_2025.pdf");
+        assert_eq!(safe_file_name("P_x\"; filename=evil.exe_2025.pdf"), "P_x___filename_evil.exe_2025.pdf");
         assert_eq!(safe_file_name("two\r\nlines/../Oʻzbek.pdf"), "two__lines_.._O_zbek.pdf");
         assert_eq!(safe_file_name(".hidden"), "_hidden");
         assert_eq!(safe_file_name(""), "report");
