@@ -131,7 +131,7 @@ impl DemoCredentials {
         if !hashes.is_empty() {
             let emails: Vec<String> = crate::seeds::demo_users().into_iter().map(|(e, _)| e).collect();
             log::warn!(
-                "\n{bar}\nDEMO CREDENTIALS IN USE: {n} user(s) log in with a password published in the README \
+                "DEMO CREDENTIALS IN USE: {n} user(s) log in with a password published in the README \
                  ({emails}).\nAnyone can log in as them. Never expose this server: change those passwords or \
                  deactivate the users (PUT /api/v1/users/{{id}}), or start from an empty database with --no-demo.\n{bar}",
                 bar = "!".repeat(78),
