@@ -832,16 +832,16 @@ pub fn demo_users() -> Vec<(String, String)> {
     doc.users.into_iter().map(|u| (u.email, u.password)).collect()
 }
 
-/// The password hashes of the active users that still log in with a published demo password
+/// The active users that still log in with a published demo password, with their password hashes
 /// (empty when there are none). A hash changes with the password, so `/healthz` can tell
 /// cheaply whether any of them is still in use ([`demo_credentials_in_use`]).
-pub fn demo_credentials(db: &Db) -> Result<Vec<String>, AppError> {
+pub fn demo_credentials(db: &Db) -> Result<Vec<(String, String)>, AppError> {
     let mut found = vec![];
     for (email, password) in demo_users() {
         if let Some((_, hash, true)) = db.tx_blocking(|c| users::credentials(c, &email))?
             && crate::auth::verify_password(&password, &hash)
         {
-            found.push(hash);
+            found.push((email, hash));
         }
     }
     Ok(found)

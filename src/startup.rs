@@ -121,25 +121,25 @@ pub struct DemoCredentials(pub Vec<String>);
 impl DemoCredentials {
     /// Looks for the demo users' published passwords, and says so loudly when one works.
     pub fn check(db: &Db) -> DemoCredentials {
-        let hashes = match crate::seeds::demo_credentials(db) {
-            Ok(h) => h,
+        let found = match crate::seeds::demo_credentials(db) {
+            Ok(found) => found,
             Err(e) => {
                 log::warn!("could not check for demo credentials: {e}");
                 return DemoCredentials::default();
             }
         };
-        if !hashes.is_empty() {
-            let emails: Vec<String> = crate::seeds::demo_users().into_iter().map(|(e, _)| e).collect();
+        if !found.is_empty() {
+            let emails: Vec<&str> = found.iter().map(|(e, _)| e.as_str()).collect();
             log::warn!(
                 "DEMO CREDENTIALS IN USE: {n} user(s) log in with a password published in the README \
                  ({emails}).\nAnyone can log in as them. Never expose this server: change those passwords or \
                  deactivate the users (PUT /api/v1/users/{{id}}), or start from an empty database with --no-demo.\n{bar}",
                 bar = "!".repeat(78),
-                n = hashes.len(),
+                n = found.len(),
                 emails = emails.join(", "),
             );
         }
-        DemoCredentials(hashes)
+        DemoCredentials(found.into_iter().map(|(_, hash)| hash).collect())
     }
 }
 
