@@ -28,8 +28,13 @@ pub struct Settings {
     #[arg(long, global = true, env = "RBM_WORKERS", help_heading = "Server")]
     pub workers: Option<usize>,
     /// Do not load the demo data into an empty database
-    #[arg(long, global = true, help_heading = "Server")]
+    #[arg(long, global = true, help_heading = "Server", conflicts_with = "demo")]
     pub no_demo: bool,
+    /// Load the demo data (with its published passwords) into an empty PostgreSQL database too
+    /// (SQLite gets it by default); never into a database that has users or projects
+    #[arg(long, global = true, env = "RBM_DEMO", action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new(), help_heading = "Server")]
+    pub demo: bool,
     /// Indicator status: on track at or above this % of the (prorated) target
     #[arg(long, global = true, env = "RBM_ON_TRACK_PCT", default_value_t = 90.0, help_heading = "Server")]
     pub on_track_pct: f64,
@@ -72,6 +77,7 @@ impl Default for Settings {
             bind: DEFAULT_BIND.to_string(),
             workers: None,
             no_demo: false,
+            demo: false,
             on_track_pct: 90.0,
             needs_attention_pct: 60.0,
             templates_dir: "report_templates".into(),
@@ -91,6 +97,12 @@ impl Settings {
             return Err(AppError::Config("--needs-attention-pct must be between 0 and --on-track-pct".into()));
         }
         Ok(Thresholds { on_track, needs_attention })
+    }
+
+    /// Whether `rbm serve` may load the demo data into an empty database of this backend: on
+    /// SQLite unless `--no-demo`, on PostgreSQL (production) only with `--demo` / `RBM_DEMO=1`.
+    pub fn demo_wanted(&self, backend: crate::db::Backend) -> bool {
+        !self.no_demo && (self.demo || backend == crate::db::Backend::Sqlite)
     }
 
     pub fn templates(&self) -> crate::reports::templates::Templates {
@@ -127,6 +139,16 @@ mod tests {
         assert_eq!((bare.bind.as_str(), bare.workers, bare.database_url.as_str()), ("127.0.0.1:9000", Some(3), "x.db"));
         assert_eq!(parse(&["serve", "--bind", "127.0.0.1:9000", "--workers", "3", "--database", "x.db"]), bare);
         assert_eq!(parse(&["--database", "x.db", "migrate"]).database_url, "x.db");
+    }
+
+    #[test]
+    fn demo_data_on_sqlite_by_default_on_postgres_when_asked() {
+        use crate::db::Backend::{Postgres, Sqlite};
+        assert!(parse(&[]).demo_wanted(Sqlite));
+        assert!(!parse(&[]).demo_wanted(Postgres));
+        assert!(parse(&["--demo"]).demo_wanted(Postgres));
+        assert!(!parse(&["--no-demo"]).demo_wanted(Sqlite));
+        assert!(Cli::try_parse_from(["rbm", "--demo", "--no-demo"]).is_err());
     }
 
     #[test]

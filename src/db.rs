@@ -150,8 +150,8 @@ impl Db {
     }
 
     /// Runs `f` in one transaction on a pooled connection, off the async workers.
-    /// Retries a few times when SQLite reports a busy database or PostgreSQL a
-    /// serialization failure, so concurrent writers queue instead of failing.
+    /// Retried while SQLite reports a busy database or PostgreSQL a serialization failure, so
+    /// concurrent writers queue instead of failing (see [`Db::run`]).
     pub async fn tx<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
@@ -168,16 +168,85 @@ impl Db {
     where
         F: Fn(&mut DbConnection) -> Result<T, AppError>,
     {
+        self.run(f, true)
+    }
+
+    /// Like [`Db::tx`], for a long read that ends with a short write (report generation): a
+    /// retry on SQLite stays a deferred transaction, so the reading never holds the write lock.
+    pub async fn tx_snapshot<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: Fn(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.run(f, false))
+            .await
+            .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    /// One transaction, retried while SQLite is busy (or PostgreSQL reports a serialization
+    /// failure) for up to [`RETRY_FOR`], with a jittered back-off; then the busy error (503
+    /// with `Retry-After`). On SQLite the first attempt is a deferred transaction, so reads
+    /// take no lock; one that had to be retried is a writer that lost a race (a snapshot
+    /// older than another writer's commit, which the busy timeout cannot wait out), so its
+    /// retries begin `IMMEDIATE`: they queue for the write lock within the busy timeout and
+    /// cannot lose that race again.
+    fn run<T, F>(&self, f: F, immediate_retries: bool) -> Result<T, AppError>
+    where
+        F: Fn(&mut DbConnection) -> Result<T, AppError>,
+    {
         let mut conn = self.conn()?;
-        let mut attempt = 0;
+        let started = std::time::Instant::now();
+        let mut attempt: u32 = 0;
         loop {
-            match conn.transaction(|c| f(c)) {
-                Err(AppError::Db(e)) if attempt < 5 && is_retryable(&e) => {
+            let sqlite = matches!(*conn, DbConnection::Sqlite(_));
+            let outcome = if sqlite && attempt > 0 && immediate_retries {
+                immediate_transaction(&mut conn, &f)
+            } else {
+                conn.transaction(|c| f(c))
+            };
+            match outcome {
+                Err(AppError::Db(e)) if is_retryable(&e) && started.elapsed() < RETRY_FOR => {
                     attempt += 1;
-                    std::thread::sleep(Duration::from_millis(10 * attempt));
+                    let backoff = 5u64 << attempt.min(5); // 10, 20, 40, 80, 160 ms
+                    let jitter = u64::from(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.subsec_nanos()),
+                    ) % backoff;
+                    std::thread::sleep(Duration::from_millis(backoff / 2 + jitter));
                 }
                 other => return other,
             }
+        }
+    }
+}
+
+/// How long a transaction is retried while the database is busy before answering 503.
+pub const RETRY_FOR: Duration = Duration::from_secs(15);
+
+/// `BEGIN IMMEDIATE` on SQLite: takes the write lock at the start (waiting up to the busy
+/// timeout), through diesel's own transaction manager so that nested transactions still nest.
+fn immediate_transaction<T, F>(conn: &mut DbConnection, f: &F) -> Result<T, AppError>
+where
+    F: Fn(&mut DbConnection) -> Result<T, AppError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(c) = conn else { return conn.transaction(|c| f(c)) };
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    let result = f(conn);
+    let DbConnection::Sqlite(c) = conn else { unreachable!("the connection stays SQLite") };
+    match result {
+        Ok(v) => match AnsiTransactionManager::commit_transaction(c) {
+            Ok(()) => Ok(v),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            let _ = AnsiTransactionManager::rollback_transaction(c);
+            Err(e)
         }
     }
 }
@@ -194,17 +263,48 @@ fn is_retryable(e: &diesel::result::Error) -> bool {
     }
 }
 
-/// Applies the embedded migrations of the connection's backend.
+/// Key of the PostgreSQL advisory lock held while migrating ("rbm migrate" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0072_626d_5f6d_6967;
+
+/// Applies the embedded migrations of the connection's backend, once even when several
+/// instances start at the same moment on one database: on PostgreSQL under a session advisory
+/// lock (the others wait, then find nothing pending); on SQLite in one `BEGIN EXCLUSIVE`
+/// transaction (each migration a savepoint in it; the others wait in the busy timeout).
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> {
-    let applied = match conn {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let failed = |e: &dyn std::fmt::Display| AppError::Config(format!("migrations failed: {e}"));
+    let names = |v: Vec<diesel::migration::MigrationVersion>| v.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+    match conn {
         DbConnection::Sqlite(c) => {
-            c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            let mut waited = 0;
+            // The busy timeout covers a short wait; another instance migrating a large database may take longer.
+            while let Err(e) = AnsiTransactionManager::begin_transaction_sql(c, "BEGIN EXCLUSIVE") {
+                waited += 1;
+                if waited > 12 {
+                    return Err(failed(&e));
+                }
+            }
+            let applied = c.run_pending_migrations(SQLITE_MIGRATIONS).map(names).map_err(|e| failed(&e));
+            match applied {
+                Ok(v) => {
+                    AnsiTransactionManager::commit_transaction(c).map_err(|e| failed(&e))?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = AnsiTransactionManager::rollback_transaction(c);
+                    Err(e)
+                }
+            }
         }
         DbConnection::Postgres(c) => {
-            c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect())
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).map_err(|e| failed(&e))?;
+            let applied = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(names).map_err(|e| failed(&e));
+            let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+            let applied = applied?;
+            unlocked.map_err(|e| failed(&e))?;
+            Ok(applied)
         }
-    };
-    applied.map_err(|e| AppError::Config(format!("migrations failed: {e}")))
+    }
 }
 
 #[cfg(test)]

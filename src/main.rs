@@ -149,10 +149,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Serve => {
             let options = ServerOptions::new(&settings)?;
-            if !settings.no_demo && seeds::is_empty(&db)? {
-                let r = seeds::load_demo(&db)?;
-                log::info!("empty database: loaded demo projects {:?}", r.projects_created);
-            }
+            load_demo_if_wanted(&settings, &db)?;
             let bind = &settings.bind;
             let listener = TcpListener::bind(bind).map_err(|e| format!("cannot listen on {bind}: {e}"))?;
             let addr = listener.local_addr()?;
@@ -164,6 +161,28 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             println!("API docs: http://{addr}/docs/   OpenAPI: http://{addr}/api/v1/openapi.json");
             actix_web::rt::System::new().block_on(async move { rbm::startup::run(listener, db, options)?.await })?;
         }
+    }
+    Ok(())
+}
+
+/// The demo data (with its published passwords) goes only into a database without users or
+/// projects: on SQLite unless `--no-demo`, on PostgreSQL only with `--demo` (or `RBM_DEMO=1`).
+fn load_demo_if_wanted(settings: &Settings, db: &Db) -> Result<(), Box<dyn std::error::Error>> {
+    let wanted = settings.demo_wanted(db.backend);
+    if !wanted && !settings.demo {
+        if db.backend == rbm::db::Backend::Postgres && !settings.no_demo && seeds::is_empty(db)? {
+            log::info!(
+                "empty PostgreSQL database: no demo data loaded (pass --demo for it); create the first administrator \
+                 with `rbm user create --email you@org --role admin`"
+            );
+        }
+        return Ok(());
+    }
+    if seeds::is_empty(db)? {
+        let r = seeds::load_demo(db)?;
+        log::info!("empty database: loaded demo projects {:?}", r.projects_created);
+    } else if settings.demo {
+        log::warn!("--demo: the database already has users or projects, so the demo data was not loaded");
     }
     Ok(())
 }

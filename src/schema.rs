@@ -473,3 +473,18 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        idempotency_key -> Text,
+        method -> Text,
+        path -> Text,
+        request_sha256 -> Text,
+        status -> Integer,
+        location -> Nullable<Text>,
+        response -> Text,
+        created_at -> Timestamp,
+    }
+}

@@ -813,7 +813,47 @@ fn load_work_plan(
     Ok(())
 }
 
-/// True when the database holds no project yet (first start).
+/// True when the database holds no project and no user yet (a first start): the only database
+/// the demo data may go into, so that no published demo password reaches one in use.
 pub fn is_empty(db: &Db) -> Result<bool, AppError> {
-    db.tx_blocking(|c| Ok(projects::list(c)?.is_empty()))
+    use crate::schema::{projects as p, users as u};
+    use diesel::prelude::*;
+    db.tx_blocking(|c| {
+        let projects: i64 = p::table.count().get_result(c)?;
+        let users: i64 = u::table.count().get_result(c)?;
+        Ok(projects == 0 && users == 0)
+    })
+}
+
+/// The demo users whose passwords are published (README, `seeds/demo-users.json`): email and password.
+pub fn demo_users() -> Vec<(String, String)> {
+    let (_, json) = DEMO.iter().find(|(name, _)| *name == "seeds/demo-users.json").expect("the demo users ship");
+    let doc = parse(json).expect("the shipped demo users parse");
+    doc.users.into_iter().map(|u| (u.email, u.password)).collect()
+}
+
+/// The active users that still log in with a published demo password, with their password hashes
+/// (empty when there are none). A hash changes with the password, so `/healthz` can tell
+/// cheaply whether any of them is still in use ([`demo_credentials_in_use`]).
+pub fn demo_credentials(db: &Db) -> Result<Vec<(String, String)>, AppError> {
+    let mut found = vec![];
+    for (email, password) in demo_users() {
+        if let Some((_, hash, true)) = db.tx_blocking(|c| users::credentials(c, &email))?
+            && crate::auth::verify_password(&password, &hash)
+        {
+            found.push((email, hash));
+        }
+    }
+    Ok(found)
+}
+
+/// Whether an active user still has one of the given (demo) password hashes.
+pub fn demo_credentials_in_use(c: &mut DbConnection, hashes: &[String]) -> Result<bool, AppError> {
+    use crate::schema::users as u;
+    use diesel::prelude::*;
+    if hashes.is_empty() {
+        return Ok(false);
+    }
+    let n: i64 = u::table.filter(u::active.eq(true)).filter(u::password_hash.eq_any(hashes)).count().get_result(c)?;
+    Ok(n > 0)
 }

@@ -60,6 +60,7 @@ impl Default for ServerOptions {
 
 /// Starts serving on an already-bound listener (tests bind port 0 for a random port).
 pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Result<Server> {
+    let demo = web::Data::new(DemoCredentials::check(&db));
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
     let templates = web::Data::new(options.templates);
@@ -76,6 +77,7 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
             .wrap(actix_web::middleware::from_fn(refuse_control_characters))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())
+            .app_data(demo.clone())
             .app_data(login.clone())
             .app_data(thresholds.clone())
             .app_data(templates.clone())
@@ -109,6 +111,37 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
         server = server.workers(n);
     }
     Ok(server.run())
+}
+
+/// The password hashes of active users that log in with a password published for the demo
+/// (`admin@rbm.example` / `demo-admin-2025` ...), found at start; `/healthz` tells whether any
+/// is still in use (a changed password changes the hash).
+#[derive(Debug, Clone, Default)]
+pub struct DemoCredentials(pub Vec<String>);
+
+impl DemoCredentials {
+    /// Looks for the demo users' published passwords, and says so loudly when one works.
+    pub fn check(db: &Db) -> DemoCredentials {
+        let found = match crate::seeds::demo_credentials(db) {
+            Ok(found) => found,
+            Err(e) => {
+                log::warn!("could not check for demo credentials: {e}");
+                return DemoCredentials::default();
+            }
+        };
+        if !found.is_empty() {
+            let emails: Vec<&str> = found.iter().map(|(e, _)| e.as_str()).collect();
+            log::warn!(
+                "DEMO CREDENTIALS IN USE: {n} user(s) log in with a password published in the README \
+                 ({emails}).\nAnyone can log in as them. Never expose this server: change those passwords or \
+                 deactivate the users (PUT /api/v1/users/{{id}}), or start from an empty database with --no-demo.\n{bar}",
+                bar = "!".repeat(78),
+                n = found.len(),
+                emails = emails.join(", "),
+            );
+        }
+        DemoCredentials(found.into_iter().map(|(_, hash)| hash).collect())
+    }
 }
 
 /// A URL carrying a percent-encoded control character (`%00` ... `%1F`) is refused before

@@ -6,6 +6,7 @@
 //! administrators keep the account catalogue; finance officers and administrators keep the
 //! shared exchange rates.
 
+use super::idempotency::{IdempotentJson, create_once};
 use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
@@ -326,6 +327,7 @@ pub async fn delete_activity(
 }
 
 #[utoipa::path(post, operation_id = "createBudgetLine", path = "/api/v1/work-plans/{id}/lines", tag = "work plans", request_body = BudgetLineInput,
+    params(("id" = i64, Path, description = "Work plan id"), ("Idempotency-Key" = Option<String>, Header, description = "Optional, 1-255 visible ASCII characters (e.g. a UUID): a retry with the same key (same user, method and path) within 24 hours answers the first answer again, with `Idempotent-Replayed: true`, and creates nothing; the same key with another body is a 422")),
     responses((status = 201, body = BudgetLine), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "The plan is approved and locked", body = Problem),
         (status = 422, description = "e.g. an unknown account, or a phasing that does not add up", body = Problem)))]
@@ -333,16 +335,15 @@ pub async fn add_line(
     db: web::Data<Db>,
     auth: Principal,
     path: web::Path<i64>,
-    body: Json<BudgetLineInput>,
+    body: IdempotentJson<BudgetLineInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let l = db
-        .tx(move |c| {
-            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
-            workplans::add_line(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(created(&format!("/api/v1/budget-lines/{}", l.id), &l))
+    let (id, input, actor, user) = (path.into_inner(), body.input, auth.actor(), auth.user_id);
+    create_once(&db, user, body.key, move |c| {
+        auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+        let l = workplans::add_line(c, &actor, id, &input)?;
+        Ok((format!("/api/v1/budget-lines/{}", l.id), l))
+    })
+    .await
 }
 
 #[utoipa::path(get, operation_id = "getBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans",
@@ -415,24 +416,23 @@ pub async fn list_expenditures(
 }
 
 #[utoipa::path(post, operation_id = "createExpenditure", path = "/api/v1/projects/{project}/expenditures", tag = "finance", request_body = ExpenditureInput,
-    params(("project" = String, Path, description = "Project id or code")),
+    params(("project" = String, Path, description = "Project id or code"), ("Idempotency-Key" = Option<String>, Header, description = "Optional, 1-255 visible ASCII characters (e.g. a UUID): a retry with the same key (same user, method and path) within 24 hours answers the first answer again, with `Idempotent-Replayed: true`, and creates nothing; the same key with another body is a 422")),
     responses((status = 201, body = Expenditure), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, description = "e.g. a draft plan's line, a date outside the project, no exchange rate for the month", body = Problem)))]
 pub async fn create_expenditure(
     db: web::Data<Db>,
     auth: Principal,
     path: web::Path<String>,
-    body: Json<ExpenditureInput>,
+    body: IdempotentJson<ExpenditureInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let e = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditFinance)?;
-            expenditures::create(c, &actor, &p, &input)
-        })
-        .await?;
-    Ok(created(&format!("/api/v1/expenditures/{}", e.id), &e))
+    let (key, input, actor, user) = (path.into_inner(), body.input, auth.actor(), auth.user_id);
+    create_once(&db, user, body.key, move |c| {
+        let p = projects::find(c, &key)?;
+        auth.require(p.id, Action::EditFinance)?;
+        let e = expenditures::create(c, &actor, &p, &input)?;
+        Ok((format!("/api/v1/expenditures/{}", e.id), e))
+    })
+    .await
 }
 
 #[utoipa::path(get, operation_id = "getExpenditure", path = "/api/v1/expenditures/{id}", tag = "finance",
@@ -510,24 +510,23 @@ pub async fn list_receipts(
 }
 
 #[utoipa::path(post, operation_id = "createReceipt", path = "/api/v1/projects/{project}/receipts", tag = "finance", request_body = ReceiptInput,
-    params(("project" = String, Path, description = "Project id or code")),
+    params(("project" = String, Path, description = "Project id or code"), ("Idempotency-Key" = Option<String>, Header, description = "Optional, 1-255 visible ASCII characters (e.g. a UUID): a retry with the same key (same user, method and path) within 24 hours answers the first answer again, with `Idempotent-Replayed: true`, and creates nothing; the same key with another body is a 422")),
     responses((status = 201, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 422, body = Problem)))]
 pub async fn create_receipt(
     db: web::Data<Db>,
     auth: Principal,
     path: web::Path<String>,
-    body: Json<ReceiptInput>,
+    body: IdempotentJson<ReceiptInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditFinance)?;
-            expenditures::create_receipt(c, &actor, &p, &input)
-        })
-        .await?;
-    Ok(created(&format!("/api/v1/receipts/{}", r.id), &r))
+    let (key, input, actor, user) = (path.into_inner(), body.input, auth.actor(), auth.user_id);
+    create_once(&db, user, body.key, move |c| {
+        let p = projects::find(c, &key)?;
+        auth.require(p.id, Action::EditFinance)?;
+        let r = expenditures::create_receipt(c, &actor, &p, &input)?;
+        Ok((format!("/api/v1/receipts/{}", r.id), r))
+    })
+    .await
 }
 
 #[utoipa::path(put, operation_id = "updateReceipt", path = "/api/v1/receipts/{id}", tag = "finance", request_body = ReceiptInput,

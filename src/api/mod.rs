@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod finance;
 pub mod funding;
+pub mod idempotency;
 pub mod issues;
 pub mod json;
 pub mod problems;
@@ -310,19 +311,33 @@ pub struct Health {
     pub status: &'static str,
     pub database: crate::db::Backend,
     pub version: &'static str,
+    /// `true` while an active user still logs in with a password published for the demo data
+    /// (`admin@rbm.example` / `demo-admin-2025` ...): such a server must not be exposed.
+    pub demo_credentials: bool,
 }
 
 /// Liveness and database reachability.
 #[utoipa::path(get, operation_id = "getHealth", path = "/healthz", tag = "health", security(()),
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
-pub async fn health(db: web::Data<Db>) -> Result<HttpResponse, AppError> {
+pub async fn health(
+    db: web::Data<Db>,
+    demo: Option<web::Data<crate::startup::DemoCredentials>>,
+) -> Result<HttpResponse, AppError> {
     let backend = db.backend;
-    db.tx(|c| {
-        use diesel::connection::SimpleConnection;
-        c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ok", database: backend, version: env!("CARGO_PKG_VERSION") }))
+    let hashes = demo.map(|d| d.0.clone()).unwrap_or_default();
+    let demo_credentials = db
+        .tx(move |c| {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("SELECT 1").map_err(|e| AppError::Unavailable(e.to_string()))?;
+            crate::seeds::demo_credentials_in_use(c, &hashes)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(Health {
+        status: "ok",
+        database: backend,
+        version: env!("CARGO_PKG_VERSION"),
+        demo_credentials,
+    }))
 }
 
 pub(crate) fn created<T: Serialize>(location: &str, body: &T) -> HttpResponse {

@@ -30,7 +30,7 @@ const SHARED: &[(u16, &str, &str)] = &[
         "Validation failed: `errors` names each failing field (unknown fields and wrong types too)",
     ),
     (429, "TooManyRequests", "Too many failed attempts; retry after `Retry-After` seconds"),
-    (503, "Unavailable", "The database is busy or unreachable; retry shortly"),
+    (503, "Unavailable", "The database is busy or unreachable; retry after `Retry-After` seconds"),
 ];
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -62,7 +62,7 @@ fn problem_response(status: u16, description: &str) -> Response {
     if status == 401 {
         r = r.header("WWW-Authenticate", HeaderBuilder::new().schema(string()).description(Some("`Bearer`")).build());
     }
-    if status == 429 {
+    if status == 429 || status == 503 {
         let integer = utoipa::openapi::schema::Object::with_type(utoipa::openapi::schema::Type::Integer);
         r = r.header("Retry-After", HeaderBuilder::new().schema(integer).description(Some("Seconds to wait")).build());
     }

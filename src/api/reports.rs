@@ -40,9 +40,10 @@ pub async fn generate(
 ) -> Result<HttpResponse, AppError> {
     let (key, req, actor, thresholds) = (path.into_inner(), body.0, auth.actor(), **thresholds);
     let templates = templates.into_inner();
-    // Runs on the blocking pool: a large report never holds up the HTTP workers.
+    // Runs on the blocking pool: a large report never holds up the HTTP workers. One snapshot
+    // of the data; on SQLite the write lock is taken only to store the bytes, also on a retry.
     let meta = db
-        .tx(move |c| {
+        .tx_snapshot(move |c| {
             let p = projects::find(c, &key)?;
             auth.require(p.id, Action::Read)?;
             if !auth.may(p.id, Action::EditResults) && !auth.may(p.id, Action::Manage) {
@@ -92,7 +93,7 @@ pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Re
             content((ReportFile = "application/pdf"), (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                 (ReportFile = "text/html")),
             headers(("ETag" = String, description = "The SHA-256 of the bytes, quoted"),
-                ("Content-Disposition" = String, description = "`attachment; filename=\"...\"`"))),
+                ("Content-Disposition" = String, description = "`attachment; filename=\"...\"`: the name has ASCII letters, digits, `.`, `-` and `_` only"))),
         (status = 404, body = Problem)))]
 pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
@@ -104,7 +105,11 @@ pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> R
         .await?;
     Ok(HttpResponse::Ok()
         .content_type(meta.content_type.as_str())
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", meta.file_name)))
+        // Safe characters only, also for reports stored before file names were (see `safe_file_name`).
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", crate::reports::safe_file_name(&meta.file_name)),
+        ))
         .insert_header(("ETag", format!("\"{}\"", meta.sha256)))
         .body(bytes))
 }

@@ -53,6 +53,7 @@ pub async fn get_user(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) 
 
 #[utoipa::path(put, operation_id = "updateUser", path = "/api/v1/users/{id}", tag = "admin", request_body = UserUpdate,
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "The change would leave no active administrator (the last one cannot remove its own admin flag or deactivate itself)", body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_user(
     db: web::Data<Db>,

@@ -201,14 +201,14 @@ pub fn generate(
     let window = req.window()?;
     let label = window.label().replace("..", "_");
     let lang = if req.lang() == i18n::DEFAULT_LANG { String::new() } else { format!("_{}", req.lang()) };
-    let file_name = format!(
+    let file_name = safe_file_name(&format!(
         "{}_{}_{}{}{lang}.{}",
         project.code,
         req.template,
         label,
         if req.draft { "_DRAFT" } else { "" },
         req.format.name()
-    );
+    ));
     stored::insert(
         conn,
         actor,
@@ -226,4 +226,30 @@ pub fn generate(
             draft: req.draft,
         },
     )
+}
+
+/// A file name of safe characters only (ASCII letters, digits, `.`, `-`, `_`; anything else
+/// becomes `_`, and no leading dot), so that a template folder named with a quote, a semicolon
+/// or a line break can neither break the `Content-Disposition` header nor name a path.
+pub fn safe_file_name(name: &str) -> String {
+    let mut safe: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    if safe.starts_with('.') {
+        safe.replace_range(..1, "_");
+    }
+    if safe.is_empty() { "report".to_string() } else { safe }
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::safe_file_name;
+
+    #[test]
+    fn file_names_keep_safe_characters_only() {
+        assert_eq!(safe_file_name("KAZ-HUB_iptt_2025-Q3.pdf"), "KAZ-HUB_iptt_2025-Q3.pdf");
+        assert_eq!(safe_file_name("P_x\"; filename=evil.exe_2025.pdf"), "P_x___filename_evil.exe_2025.pdf");
+        assert_eq!(safe_file_name("two\r\nlines/../Oʻzbek.pdf"), "two__lines_.._O_zbek.pdf");
+        assert_eq!(safe_file_name(".hidden"), "_hidden");
+        assert_eq!(safe_file_name(""), "report");
+    }
 }

@@ -9,6 +9,7 @@ pub mod exchange;
 pub mod expenditures;
 pub mod finance;
 pub mod funding;
+pub mod idempotency;
 pub mod indicators;
 pub mod issues;
 pub mod monitoring;

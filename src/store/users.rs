@@ -129,6 +129,7 @@ pub fn update_user(
     let current = get_user(conn, id)?;
     check_version(current.version, sent, "the user")?;
     check(input, vec![])?;
+    keep_an_administrator(conn, actor, &current, input)?;
     let n = diesel::update(users::table.find(id).filter(users::version.eq(sent)))
         .set((
             users::name.eq(input.name.trim()),
@@ -147,6 +148,48 @@ pub fn update_user(
     let after = get_user(conn, id)?;
     audit::updated(conn, actor, None, "user", id, &current, &after)?;
     Ok(after)
+}
+
+/// Refuses (409) the change that would leave no active administrator: the last one may not
+/// remove its own admin flag or deactivate itself, and nobody may do it for them, since nobody
+/// would be left to manage users and memberships. On PostgreSQL the active administrators'
+/// rows are locked first, so two administrators demoting each other at once cannot both pass
+/// (on SQLite the second writer's transaction is retried and sees the first one's change).
+fn keep_an_administrator(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    current: &User,
+    input: &UserUpdate,
+) -> Result<(), AppError> {
+    if !(current.is_admin && current.active) || (input.is_admin && input.active) {
+        return Ok(());
+    }
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT id FROM users WHERE is_admin AND active FOR UPDATE").execute(pg)?;
+    }
+    let others: i64 = users::table
+        .filter(users::is_admin.eq(true))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(current.id))
+        .count()
+        .get_result(conn)?;
+    if others > 0 {
+        return Ok(());
+    }
+    let (field, change) =
+        if !input.active { ("active", "deactivated") } else { ("is_admin", "stripped of the admin flag") };
+    let who = if actor.user_id == Some(current.id) {
+        "you are the last active administrator".to_string()
+    } else {
+        format!("{} is the last active administrator", current.email)
+    };
+    Err(AppError::conflict(
+        field,
+        format!(
+            "{who} and cannot be {change}: nobody would be left to manage users and memberships; \
+             make another user an administrator first"
+        ),
+    ))
 }
 
 /// What login needs: the user's id, password hash and whether it may log in.

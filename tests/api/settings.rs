@@ -7,17 +7,17 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The built `rbm` binary, running in a scratch directory of its own.
-struct Rbm {
+pub(crate) struct Rbm {
     child: Option<Child>,
-    dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
 impl Rbm {
-    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Rbm {
+    pub(crate) fn spawn(args: &[&str], env: &[(&str, &str)]) -> Rbm {
         let dir = std::env::temp_dir().join(format!("rbm_settings_{}_{}", std::process::id(), free_port()));
         std::fs::create_dir_all(&dir).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_rbm"));
-        for var in ["DATABASE_URL", "RBM_BIND", "RBM_WORKERS", "RBM_TEMPLATES_DIR"] {
+        for var in ["DATABASE_URL", "RBM_BIND", "RBM_WORKERS", "RBM_TEMPLATES_DIR", "RBM_DEMO"] {
             cmd.env_remove(var);
         }
         let child = cmd
@@ -33,14 +33,14 @@ impl Rbm {
     }
 
     /// Stops the server and returns what it printed.
-    fn stop(mut self) -> Output {
+    pub(crate) fn stop(mut self) -> Output {
         let mut child = self.child.take().unwrap();
         let _ = child.kill();
         child.wait_with_output().unwrap()
     }
 
     /// Waits for `rbm` to exit by itself (killed after 30 s).
-    fn finish(mut self) -> Output {
+    pub(crate) fn finish(mut self) -> Output {
         let child = self.child.as_mut().unwrap();
         let deadline = Instant::now() + Duration::from_secs(30);
         while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
@@ -60,12 +60,12 @@ impl Drop for Rbm {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// GET /healthz until it answers (the bare `rbm` loads the demo data first).
-async fn healthz(address: &str) -> serde_json::Value {
+pub(crate) async fn healthz(address: &str) -> serde_json::Value {
     let client = awc::Client::default();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
