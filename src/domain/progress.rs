@@ -562,7 +562,9 @@ pub fn compute(
             } else {
                 Status::OffTrack
             };
-            out.status_basis = format!("{p:.1} % of the {basis}");
+            // Rounded first, so a figure just below zero does not print as "-0.0 %".
+            let shown = (p * 10.0).round() / 10.0 + 0.0;
+            out.status_basis = format!("{shown:.1} % of the {basis}");
         }
         None => {
             out.status = Status::NotRated;
