@@ -77,6 +77,18 @@ pub fn not_blank(s: &str) -> Result<(), ValidationError> {
     if s.trim().is_empty() { Err(rule("must not be empty")) } else { Ok(()) }
 }
 
+/// A link people will click (evidence): an `http://` or `https://` URL, nothing else, so a
+/// stored `javascript:` or `data:` link can never run in a page or a report.
+pub fn web_url(s: &str) -> Result<(), ValidationError> {
+    let scheme_ok = s.get(..8).is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        || s.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://"));
+    if scheme_ok && validator::ValidateUrl::validate_url(&s) {
+        Ok(())
+    } else {
+        Err(rule("must be a web address starting with https:// or http://"))
+    }
+}
+
 /// Codes of projects and funding sources: `KAZ-HUB`, `RB`, `EU`.
 pub fn catalogue_code(s: &str) -> Result<(), ValidationError> {
     let ok = !s.is_empty()

@@ -154,8 +154,8 @@ pub struct ActualInput {
     #[schema(max_length = 4000)]
     pub comment: Option<String>,
     #[serde(default)]
-    #[validate(url(message = "must be a URL, e.g. https://..."))]
-    #[schema(format = "uri")]
+    #[validate(custom(function = "super::web_url"))]
+    #[schema(format = "uri", pattern = "^[Hh][Tt][Tt][Pp][Ss]?://")]
     pub evidence_url: Option<String>,
     /// Required on update: the version you read.
     #[serde(default)]

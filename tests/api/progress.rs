@@ -130,6 +130,13 @@ async fn bad_actuals_are_refused_naming_the_field(backend: Backend) {
         (s.satisfaction, json!({"period": "2025-Q1", "numerator": 5, "denominator": 0}), "denominator"),
         (s.satisfaction, json!({"period": "2025-Q1", "value": 60}), "numerator"),
         (s.trained, json!({"period": "2025-Q1", "value": 5, "evidence_url": "not a url"}), "evidence_url"),
+        (s.trained, json!({"period": "2025-Q1", "value": 5, "evidence_url": "javascript:alert(1)"}), "evidence_url"),
+        (
+            s.trained,
+            json!({"period": "2025-Q1", "value": 5, "evidence_url": "data:text/html,<b>x</b>"}),
+            "evidence_url",
+        ),
+        (s.trained, json!({"period": "2025-Q1", "value": 5, "evidence_url": "ftp://files.example/x"}), "evidence_url"),
     ];
     for (ind, body, field) in cases {
         let (status, p) = post(ind, body.clone()).await;
