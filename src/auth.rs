@@ -9,7 +9,6 @@ use crate::db::Db;
 use crate::domain::access::{Action, Role, allows};
 use crate::error::AppError;
 use crate::store::audit::Actor;
-use crate::store::users;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -140,18 +139,11 @@ impl FromRequest for Principal {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty());
         Box::pin(async move {
-            let hash = token_hash(&token?);
+            let token = token?;
             let db = db.ok_or_else(|| AppError::Internal("database missing from app data".into()))?;
-            let found = db
-                .tx(move |c| {
-                    let Some((token_id, user)) = users::token_owner(c, &hash)? else { return Ok(None) };
-                    let roles = users::roles_of(c, user.id)?;
-                    Ok(Some((token_id, user, roles)))
-                })
-                .await?;
-            let (token_id, user, roles) =
-                found.ok_or_else(|| AppError::Unauthorized("the token is unknown, expired or revoked".into()))?;
-            Ok(Principal { user_id: user.id, email: user.email, is_admin: user.is_admin, token_id, roles, reason })
+            let found = crate::services::session::principal(&db, &token).await?;
+            let who = found.ok_or_else(|| AppError::Unauthorized("the token is unknown, expired or revoked".into()))?;
+            Ok(Principal { reason, ..who })
         })
     }
 }

@@ -76,8 +76,8 @@ pub async fn sign_in(
     Ok(Session { token, token_id: t.id, expires_at: t.expires_at })
 }
 
-/// The caller behind a session secret, or `None` when it is unknown, expired or revoked
-/// (or its user deactivated): the same lookup as the bearer-token extractor.
+/// The caller behind a token (a bearer token or the web session's secret), or `None` when it
+/// is unknown, expired or revoked (or its user deactivated): the one lookup of both doors.
 pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
     let hash = auth::token_hash(token);
     let found = db
