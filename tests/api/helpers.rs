@@ -125,12 +125,12 @@ pub fn table_counts(backend: Backend, url: &str) -> std::collections::BTreeMap<S
 impl TestDb {
     /// A copy of the database the previous release made (`tests/fixtures/rbm-0.1.0.*`),
     /// migrated forward by this release; with the row counts it had before migrating.
-    pub fn from_fixture(backend: Backend) -> Option<(TestDb, std::collections::BTreeMap<String, i64>)> {
+    pub fn from_fixture(backend: Backend, release: &str) -> Option<(TestDb, std::collections::BTreeMap<String, i64>)> {
         let name = unique_name();
         let (url, cleanup) = match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));
-                std::fs::copy(fixtures_dir().join("rbm-0.1.0.sqlite"), &path).expect("fixture copies");
+                std::fs::copy(fixtures_dir().join(format!("rbm-{release}.sqlite")), &path).expect("fixture copies");
                 (path.to_string_lossy().into_owned(), Cleanup::File(path))
             }
             Backend::Postgres => {
@@ -140,7 +140,8 @@ impl TestDb {
                 };
                 admin_sql(&admin_url, &format!("CREATE DATABASE {name}"));
                 let url = with_database(&admin_url, &name);
-                let dump = std::fs::read_to_string(fixtures_dir().join("rbm-0.1.0.postgres.sql")).expect("dump");
+                let dump =
+                    std::fs::read_to_string(fixtures_dir().join(format!("rbm-{release}.postgres.sql"))).expect("dump");
                 {
                     use diesel::Connection;
                     use diesel::connection::SimpleConnection;
