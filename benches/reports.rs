@@ -11,6 +11,8 @@
 //! ```sh
 //! cargo bench --bench reports                      # all cases, median of several runs
 //! RBM_BENCH_CASE=synthetic-iptt-pdf /usr/bin/time -v target/release/deps/reports-* # one case once, for peak memory
+//! # instructions of a warm run (repeatable on a busy machine): the 2-run total minus the 1-run total
+//! RBM_BENCH_CASE=demo-pdf RBM_BENCH_RUNS=2 valgrind --tool=callgrind --toggle-collect='*reports::generate*' target/release/deps/reports-*
 //! ```
 
 #[path = "finance.rs"]
@@ -160,7 +162,10 @@ fn time(label: &str, runs: usize, mut f: impl FnMut() -> usize) {
 
 fn main() {
     let only = std::env::var("RBM_BENCH_CASE").ok();
-    let runs = |n: usize| if only.is_some() { 1 } else { n };
+    // One case runs once (for peak memory), unless RBM_BENCH_RUNS says how often (for
+    // instruction counts of a warm run under callgrind: two runs minus one run).
+    let fixed: Option<usize> = std::env::var("RBM_BENCH_RUNS").ok().and_then(|n| n.parse().ok());
+    let runs = |n: usize| fixed.unwrap_or(if only.is_some() { 1 } else { n });
     let wanted = |case: &str| only.as_deref().is_none_or(|o| o == case);
     let templates = Templates::new(Some("report_templates".into()));
     let dir = std::env::temp_dir();

@@ -10,8 +10,10 @@ use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
     ScopedJson, handlebars_helper,
 };
+use handlebars::Template;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The shipped templates.
 pub const NAMES: &[&str] = &["undp-quarterly", "undp-cdr", "eu-interim", "iptt"];
@@ -39,12 +41,41 @@ const EMBEDDED_CATALOGUES: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct Templates {
     dir: Option<PathBuf>,
+    compiled: Arc<Mutex<HashMap<String, Compiled>>>,
+}
+
+/// A template source as last read and its parsed (and element-checked) form. Compiling is
+/// four fifths of a demo report's time (handlebars' parser finds every element's line and
+/// column from the start), so it is kept while the source stays the same; the source itself
+/// is still read at every generation, so an edited file is used at once.
+#[derive(Debug)]
+struct Compiled {
+    source: String,
+    template: Arc<Template>,
 }
 
 impl Templates {
     /// Templates from `dir` when it exists, the compiled-in copies otherwise.
     pub fn new(dir: Option<PathBuf>) -> Self {
-        Templates { dir }
+        Templates { dir, compiled: Arc::default() }
+    }
+
+    /// The parsed template of `source`, from the cache when this source was parsed before.
+    fn compile(&self, name: &str, lang: &str, source: String) -> Result<Arc<Template>, AppError> {
+        let key = format!("{name}/{lang}");
+        if let Some(c) = self.compiled.lock().expect("template cache").get(&key)
+            && c.source == source
+        {
+            return Ok(c.template.clone());
+        }
+        check_elements(&source).map_err(|e| template_error(name, e))?;
+        let template = Template::compile_with_name(&source, name.to_string()).map_err(|e| {
+            let at = e.pos().map(|(line, col)| format!("line {line}, column {col}: ")).unwrap_or_default();
+            template_error(name, format!("{at}{}", e.reason()))
+        })?;
+        let template = Arc::new(template);
+        self.compiled.lock().expect("template cache").insert(key, Compiled { source, template: template.clone() });
+        Ok(template)
     }
 
     /// `RBM_TEMPLATES_DIR`, or `report_templates` in the working directory.
@@ -108,7 +139,7 @@ impl Templates {
     /// from the catalogue) is a 422 naming the template, the line and what is wrong.
     pub fn render(&self, name: &str, catalogue: Catalogue, data: &serde_json::Value) -> Result<String, AppError> {
         let source = self.source(name, &catalogue.lang)?;
-        check_elements(&source).map_err(|e| template_error(name, e))?;
+        let template = self.compile(name, &catalogue.lang, source)?;
         let mut hb = Handlebars::new();
         hb.set_strict_mode(false);
         hb.register_escape_fn(escape);
@@ -122,10 +153,7 @@ impl Templates {
         hb.register_helper("pct", Box::new(Formatted(locale.clone(), Kind::Percent)));
         hb.register_helper("fx_rate", Box::new(Formatted(locale.clone(), Kind::Rate)));
         hb.register_helper("date", Box::new(Formatted(locale, Kind::Date)));
-        hb.register_template_string(name, source).map_err(|e| {
-            let at = e.pos().map(|(line, col)| format!("line {line}, column {col}: ")).unwrap_or_default();
-            template_error(name, format!("{at}{}", e.reason()))
-        })?;
+        hb.register_template(name, Template::clone(&template));
         hb.render(name, data).map_err(|e| {
             let at = e.line_no.map(|l| format!("line {l}: ")).unwrap_or_default();
             template_error(name, format!("{at}{}", e.reason()))
