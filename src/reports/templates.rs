@@ -6,11 +6,11 @@
 use super::document::Locale;
 use super::i18n::{self, Catalogue};
 use crate::error::AppError;
+use handlebars::Template;
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError, RenderErrorReason,
     ScopedJson, handlebars_helper,
 };
-use handlebars::Template;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -147,6 +147,7 @@ impl Templates {
         let catalogue = Arc::new(catalogue);
         hb.register_helper("t", Box::new(Label(catalogue.clone())));
         hb.register_helper("word", Box::new(Word(catalogue.clone())));
+        hb.register_helper("month_name", Box::new(MonthName(catalogue.clone())));
         let locale = Arc::new(catalogue.locale());
         hb.register_helper("num", Box::new(Formatted(locale.clone(), Kind::Number)));
         hb.register_helper("money", Box::new(Formatted(locale.clone(), Kind::Money)));
@@ -287,6 +288,29 @@ impl HelperDef for Word {
         let key = if prefix.is_empty() { code.clone() } else { format!("{prefix}-{code}") };
         let label = self.0.get(&key, &[]).unwrap_or(code);
         Ok(ScopedJson::Derived(serde_json::Value::String(label)))
+    }
+}
+
+/// `{{month_name "2025-09"}}`: a month as the report's language names it ("September 2025",
+/// "сентябрь 2025"), from the catalogue's `month-1` .. `month-12`; anything else as given.
+struct MonthName(Arc<Catalogue>);
+
+impl HelperDef for MonthName {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let Some(text) = h.param(0).and_then(|p| p.value().as_str()) else {
+            return Ok(ScopedJson::Derived(serde_json::Value::Null));
+        };
+        let named = text
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?)))
+            .and_then(|(y, m)| Some(format!("{} {y}", self.0.get(&format!("month-{m}"), &[])?)));
+        Ok(ScopedJson::Derived(serde_json::Value::String(named.unwrap_or_else(|| text.to_string()))))
     }
 }
 

@@ -216,7 +216,7 @@ async fn demo_statement_follows_the_eu_format_and_the_finance_figures(backend: B
     let text = crate::pdf_reader::all_text(&crate::pdf_reader::read_pdf(&pdf));
     let usd_total = rbm::domain::money::Money::new(usd_q1_q3, "USD").to_string();
     assert!(text.contains(&usd_total), "the rates table converts the finance API's total, {usd_total}");
-    for m in ["2025-03", "2025-05", "2025-09"] {
+    for m in ["March 2025", "May 2025", "September 2025"] {
         assert!(text.contains(m), "the rate of {m} is listed");
     }
 
@@ -242,7 +242,7 @@ async fn demo_statement_follows_the_eu_format_and_the_finance_figures(backend: B
     }
     assert_eq!(found, rows.iter().filter(|r| !r.money.is_empty()).count(), "every row is in the workbook");
     let rates_sheet = book.sheet("Exchange rates");
-    let sep = rates_sheet.find("2025-09").expect("September's rate listed");
+    let sep = rates_sheet.find("September 2025").expect("September's rate listed");
     let row_n: u32 = sep[1..].parse().unwrap();
     let rate = rates_sheet.cell(&format!("C{row_n}"));
     assert_eq!(rate.number(), 0.852, "the rate is a number: {rate:?}");
@@ -377,7 +377,7 @@ async fn three_months_at_three_rates_computed_by_hand(backend: Backend) {
     assert_eq!(eight, vec![665_000, 31_530, 31_530, 633_470]);
     assert_eq!(nine, vec![10_165_000, 481_961, 481_961, 9_683_039]);
     let text = crate::pdf_reader::all_text(&crate::pdf_reader::read_pdf(&pdf));
-    for listed in ["2027-01 0.9000", "2027-02 0.9500", "2027-03 0.8000"] {
+    for listed in ["January 2027 0.9000", "February 2027 0.9500", "March 2027 0.8000"] {
         assert!(text.contains(listed), "rate {listed} listed: {text}");
     }
     // Sources: EU direct 4 104.31 + its share of 315.30 (in proportion 4 104.31 : 400.00 -> 287.30) = 4 391.61;

@@ -583,7 +583,7 @@ async fn the_three_reports_in_russian(backend: Backend) {
     assert!(pdf.contains("Задерживается") && pdf.contains("Нет"), "words from the catalogue");
     assert!(pdf.contains("За период изменений не зарегистрировано."));
     // The rates in the running text too: `0,852`, not the English `0.852`.
-    assert!(pdf.contains("USD/EUR 0,852 (2025-09)") && !pdf.contains("0.852"), "{pdf}");
+    assert!(pdf.contains("USD/EUR 0,852 (сентябрь 2025)") && !pdf.contains("0.852"), "{pdf}");
     // Typed cells too: money, dates and the page label in the report's language.
     assert!(pdf.contains(&format!("(все годы) {}", ru_pdf(approved))), "{pdf}");
     assert!(pdf.contains("Дата начала 01.01.2023") && pdf.contains("стр. 1 из "), "{pdf}");

@@ -246,7 +246,7 @@ async fn pdf_reports_read_back_with_the_api_figures(backend: Backend) {
             }
             "eu-interim" => {
                 assert!(text.contains("Funded by the European Union"));
-                assert!(text.contains("USD/EUR") && text.contains("2025-09"), "the rate used is listed");
+                assert!(text.contains("USD/EUR") && text.contains("September 2025"), "the rate used is listed");
                 assert!(text.contains("Draft legal acts are adopted"), "the logframe carries the assumptions");
                 assert!(text.contains("EUR"));
             }
