@@ -13,6 +13,7 @@ crate::on_both_backends!(
     missing_settings_are_named_and_bad_ones_refused,
     no_text_breaks_the_document,
     the_command_line_writes_the_same_document,
+    a_revised_plan_is_published_beside_the_original,
 );
 
 /// The namespace of `xml:lang`.
@@ -516,4 +517,44 @@ async fn the_command_line_writes_the_same_document(backend: Backend) {
         .output()
         .unwrap();
     assert!(!run.status.success());
+}
+
+/// The budgets of a year: (type, value in minor units).
+fn budgets_of(xml: &str, year: &str) -> Vec<(String, i64)> {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let a = child(doc.root_element(), "iati-activity");
+    children(a, "budget")
+        .into_iter()
+        .filter(|b| attr(child(*b, "period-start"), "iso-date").starts_with(year))
+        .map(|b| (attr(b, "type").to_string(), minor(child(b, "value").text().unwrap(), "USD")))
+        .collect()
+}
+
+async fn a_revised_plan_is_published_beside_the_original(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let (_, plans) = app.get("/api/v1/projects/UZB-PSD/work-plans").await;
+    let plan =
+        plans.as_array().unwrap().iter().find(|p| p["year"] == 2025 && p["status"] == "approved").unwrap().clone();
+    let original = plan["total_minor"].as_i64().unwrap();
+    assert_eq!(budgets_of(&export(&app, "UZB-PSD").await, "2025"), [("1".to_string(), original)]);
+
+    // A revision adds 1 000.00: while it is a draft, nothing changes.
+    let (status, revision) =
+        app.post(&format!("/api/v1/work-plans/{}/revisions", plan["id"]), &json!({"reason": "Extra workshop"})).await;
+    assert_eq!(status, 201, "{revision}");
+    let source = revision["lines"][0]["funding_source_id"].clone();
+    let line = json!({"funding_source_id": source, "account_code": "75700", "description": "Extra workshop",
+        "amount_minor": 100_000, "currency": "USD"});
+    let (status, l) = app.post(&format!("/api/v1/work-plans/{}/lines", revision["id"]), &line).await;
+    assert_eq!(status, 201, "{l}");
+    assert_eq!(budgets_of(&export(&app, "UZB-PSD").await, "2025"), [("1".to_string(), original)]);
+
+    // Approved, it is published as the revised budget, beside the original.
+    let (_, current) = app.get(&format!("/api/v1/work-plans/{}", revision["id"])).await;
+    let body = json!({"approved_on": "2025-06-30", "version": current["version"]});
+    let (status, approved) = app.post(&format!("/api/v1/work-plans/{}/approve", revision["id"]), &body).await;
+    assert_eq!(status, 200, "{approved}");
+    let xml = export(&app, "UZB-PSD").await;
+    assert_schema_valid(&xml, "UZB-PSD with a revised plan");
+    assert_eq!(budgets_of(&xml, "2025"), [("1".to_string(), original), ("2".to_string(), original + 100_000)]);
 }
