@@ -5,6 +5,7 @@
 //!
 //! ```sh
 //! cargo bench --bench iati                 # median of 7 runs; validates the document once with xmllint when present
+//! RBM_BENCH_PHASES=1 cargo bench --bench iati   # also: reading the data, writing the XML
 //! ```
 
 #[path = "reports.rs"]
@@ -52,6 +53,15 @@ fn main() {
     }
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    if std::env::var("RBM_BENCH_PHASES").is_ok() {
+        let t = Instant::now();
+        let data = db.tx_blocking(|c| rbm::iati::data::gather(c, &project)).expect("data");
+        let gathered = t.elapsed();
+        let settings = rbm::iati::settings(&project).expect("settings");
+        let t = Instant::now();
+        let len = rbm::iati::render(&settings, &data, rbm::store::now()).len();
+        println!("    gather {:.1} ms, render {:.1} ms ({len} bytes)", ms(gathered), ms(t.elapsed()));
+    }
     println!(
         "  {:<40} median {:>8.1} ms (min {:.1}, max {:.1}, {RUNS} runs)  {:>8.1} KB",
         "synthetic-iati-xml",

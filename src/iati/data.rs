@@ -262,7 +262,8 @@ fn results_framework(
                 }
                 let mut pts = points.remove(&ind.id).unwrap_or_default();
                 pts.sort_by_key(|(p, _)| p.quarter);
-                indicator_periods(project, span, ind, &pts)
+                let (pts, comments): (Vec<Point>, Vec<Option<String>>) = pts.into_iter().unzip();
+                indicator_periods(project, span, ind, &pts, &comments)
             })
             .collect();
         out.push(ResultData { node, indicators });
@@ -277,7 +278,8 @@ fn indicator_periods(
     project: &Project,
     span: (Quarter, Quarter),
     ind: Indicator,
-    pts: &[(Point, Option<String>)],
+    pts: &[Point],
+    comments: &[Option<String>],
 ) -> IndicatorData {
     let measure = Measure::parse(&ind.measure).unwrap_or(Measure::Number);
     let def = Definition {
@@ -294,7 +296,7 @@ fn indicator_periods(
         let value = if measure == Measure::Qualitative { None } else { t.value };
         targets.insert(p.sort_key(), (p, Measured { value, comment, dimensions: vec![] }));
     }
-    let mut quarters: Vec<Quarter> = pts.iter().map(|(p, _)| p.quarter).collect();
+    let mut quarters: Vec<Quarter> = pts.iter().map(|p| p.quarter).collect();
     for (p, _) in targets.values() {
         if let Period::Quarter(q) = p {
             quarters.push(*q);
@@ -303,11 +305,14 @@ fn indicator_periods(
     quarters.sort();
     quarters.dedup();
 
-    let only_points: Vec<Point> = pts.iter().map(|(p, _)| p.clone()).collect();
+    let no_targets = HashMap::new();
     let actual_of = |window: Window, own_comment: Option<&str>| -> Option<Measured> {
-        let inside: Vec<Point> = only_points.iter().filter(|p| window.contains(p.quarter)).cloned().collect();
+        // The points are in quarter order: the window's are one run of them.
+        let (a, b) =
+            (pts.partition_point(|p| p.quarter < window.from), pts.partition_point(|p| p.quarter <= window.to));
+        let inside = &pts[a..b];
         let (first, last) = (inside.first()?.quarter, inside.last()?.quarter);
-        let got = progress::compute(&def, &HashMap::new(), &inside, window, span, Thresholds::default());
+        let got = progress::compute(&def, &no_targets, inside, window, span, Thresholds::default());
         let value = if measure == Measure::Qualitative { None } else { got.actual_period };
         let quarters = if first == last { format!("of {first}") } else { format!("of {first} to {last}") };
         let basis = match (window.from == window.to, measure, def.accumulation) {
@@ -341,7 +346,7 @@ fn indicator_periods(
 
     let mut periods = vec![];
     for q in quarters {
-        let own = pts.iter().find(|(p, _)| p.quarter == q).and_then(|(_, c)| c.as_deref());
+        let own = pts.iter().position(|p| p.quarter == q).and_then(|i| comments[i].as_deref());
         let (start, end) = clip((q.start(), q.end()));
         periods.push(IndicatorPeriod {
             start,
