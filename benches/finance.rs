@@ -67,6 +67,10 @@ fn setup(c: &mut DbConnection) -> Result<(i64, i64, Vec<i64>, Vec<i64>), AppErro
             currency: "USD".into(),
             status: ProjectStatus::Active,
             description: None,
+            country_code: None,
+            iati_reporting_org_ref: None,
+            iati_activity_prefix: None,
+            iati_implementing_org_ref: None,
             version: None,
         },
     )?;

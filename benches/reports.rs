@@ -33,7 +33,7 @@ const QUARTERS: usize = 20;
 
 /// 1 000 indicators on the synthetic plan's activities, with yearly and LOP targets and 20
 /// quarters of approved actuals each (multi-row INSERTs: loading is not what is measured).
-fn add_indicators(db: &Db, project_id: i64) -> Result<(), AppError> {
+pub fn add_indicators(db: &Db, project_id: i64) -> Result<(), AppError> {
     db.tx_blocking(|c| {
         c.batch_execute(&format!("UPDATE projects SET end_date = '2029-12-31' WHERE id = {project_id}"))?;
         use diesel::prelude::*;

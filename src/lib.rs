@@ -7,6 +7,7 @@
 //! - [`db`]: SQLite / PostgreSQL connections, pool and migrations;
 //! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start;
 //! - [`services`]: use cases (one function each) that the web pages call;
+//! - [`iati`]: the IATI 2.03 activity document of a project;
 //! - [`web`]: the web application (server-rendered pages on the same port).
 
 pub mod api;
@@ -15,6 +16,7 @@ pub mod configuration;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod iati;
 pub mod reports;
 pub mod schema;
 pub mod seeds;

@@ -62,6 +62,24 @@ enum Command {
         #[command(subcommand)]
         what: SeedCommand,
     },
+    /// Export a project's data
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// The project as an IATI 2.03 activity (`iati-activities` XML)
+    Iati {
+        /// Project code or id, e.g. KAZ-HUB
+        #[arg(long)]
+        project: String,
+        /// Output file (default: standard output)
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +158,9 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 path.display(),
                 bytes.len()
             );
+        }
+        Command::Export { what: ExportCommand::Iati { project, output } } => {
+            rbm::iati::export_command(&db, &project, output.as_deref())?;
         }
         Command::Seed { what: SeedCommand::Demo } => print_report(&seeds::load_demo(&db)?),
         Command::Seed { what: SeedCommand::Load { file } } => {

@@ -17,6 +17,10 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        country_code -> Nullable<Text>,
+        iati_reporting_org_ref -> Nullable<Text>,
+        iati_activity_prefix -> Nullable<Text>,
+        iati_implementing_org_ref -> Nullable<Text>,
     }
 }
 

@@ -282,6 +282,15 @@ pub struct SeedProject {
     pub status: ProjectStatus,
     #[serde(default)]
     pub description: Option<String>,
+    /// IATI publishing settings (see `ProjectInput`).
+    #[serde(default)]
+    pub country_code: Option<String>,
+    #[serde(default)]
+    pub iati_reporting_org_ref: Option<String>,
+    #[serde(default)]
+    pub iati_activity_prefix: Option<String>,
+    #[serde(default)]
+    pub iati_implementing_org_ref: Option<String>,
     #[serde(default)]
     pub contributions: Vec<SeedContribution>,
     #[serde(default)]
@@ -500,6 +509,10 @@ fn load_in(
             currency: p.currency.clone(),
             status: p.status,
             description: p.description.clone(),
+            country_code: p.country_code.clone(),
+            iati_reporting_org_ref: p.iati_reporting_org_ref.clone(),
+            iati_activity_prefix: p.iati_activity_prefix.clone(),
+            iati_implementing_org_ref: p.iati_implementing_org_ref.clone(),
             version: None,
         };
         let project = projects::create(c, &system, &input).map_err(at(path.clone()))?;

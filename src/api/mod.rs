@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod finance;
 pub mod funding;
+pub mod iati;
 pub mod idempotency;
 pub mod issues;
 pub mod json;
@@ -32,6 +33,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         health,
         projects::list, projects::create, projects::get, projects::update, projects::delete,
+        iati::export,
         funding::list_sources, funding::create_source, funding::get_source, funding::update_source, funding::delete_source,
         funding::list_contributions, funding::create_contribution, funding::get_contribution,
         funding::update_contribution, funding::delete_contribution, funding::get_contribution_budget,
@@ -106,6 +108,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(put().to(projects::update))
                     .route(delete().to(projects::delete)),
             )
+            .service(resource("/projects/{project}/iati.xml").route(get().to(iati::export)))
             .service(
                 resource("/projects/{project}/contributions")
                     .route(get().to(funding::list_contributions))

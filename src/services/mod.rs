@@ -8,6 +8,7 @@
 //! [`Principal`]: crate::auth::Principal
 
 pub mod dashboard;
+pub mod iati;
 pub mod progress;
 pub mod session;
 

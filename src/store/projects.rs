@@ -36,6 +36,18 @@ pub struct Project {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+    /// ISO 3166-1 alpha-2 code of `country`, e.g. `KZ` (the IATI recipient country).
+    #[schema(example = "KZ")]
+    pub country_code: Option<String>,
+    /// IATI organisation identifier of the reporting organisation, UNDP: `XM-DAC-41114`.
+    #[schema(example = "XM-DAC-41114")]
+    pub iati_reporting_org_ref: Option<String>,
+    /// Prefix of the project's IATI activity identifier, starting with
+    /// `iati_reporting_org_ref`: the identifier is this, `-`, and the award id (or the code).
+    #[schema(example = "XM-DAC-41114-PROJECT")]
+    pub iati_activity_prefix: Option<String>,
+    /// IATI organisation identifier of the implementing partner, when it has one.
+    pub iati_implementing_org_ref: Option<String>,
 }
 
 /// What a user sends to create or update a project.
@@ -70,9 +82,47 @@ pub struct ProjectInput {
     pub status: ProjectStatus,
     #[serde(default)]
     pub description: Option<String>,
+    /// ISO 3166-1 alpha-2 code of `country` (IATI `recipient-country`), e.g. `KZ`, `UZ`.
+    #[serde(default)]
+    #[validate(custom(function = "iso_country"))]
+    #[schema(pattern = "^[A-Z]{2}$", example = "KZ")]
+    pub country_code: Option<String>,
+    /// IATI organisation identifier of the reporting organisation (UNDP: `XM-DAC-41114`);
+    /// needed to publish the project to IATI (`GET /projects/{project}/iati.xml`).
+    #[serde(default)]
+    #[validate(custom(function = "iati_org_identifier"))]
+    #[schema(pattern = "^[A-Za-z0-9._]+(-[A-Za-z0-9._]+)+$", max_length = 100, example = "XM-DAC-41114")]
+    pub iati_reporting_org_ref: Option<String>,
+    /// Prefix of the IATI activity identifier: starts with `iati_reporting_org_ref`, no final
+    /// `-`; the identifier is the prefix, `-`, and the award id (or the project code when it has
+    /// none). An identifier published once must never change.
+    #[serde(default)]
+    #[validate(custom(function = "iati_org_identifier"))]
+    #[schema(pattern = "^[A-Za-z0-9._]+(-[A-Za-z0-9._]+)+$", max_length = 100, example = "XM-DAC-41114-PROJECT")]
+    pub iati_activity_prefix: Option<String>,
+    /// IATI organisation identifier of the implementing partner, when it has one.
+    #[serde(default)]
+    #[validate(custom(function = "iati_org_identifier"))]
+    #[schema(pattern = "^[A-Za-z0-9._]+(-[A-Za-z0-9._]+)+$", max_length = 100)]
+    pub iati_implementing_org_ref: Option<String>,
     /// Required on update: the version you read (optimistic locking).
     #[serde(default)]
     pub version: Option<i32>,
+}
+
+/// An ISO 3166-1 alpha-2 country code of the IATI `Country` codelist.
+fn iso_country(s: &str) -> Result<(), validator::ValidationError> {
+    if crate::iati::codelists::is_country(s) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("invalid")
+            .with_message("not an ISO 3166-1 alpha-2 country code (IATI Country codelist), e.g. KZ or UZ".into()))
+    }
+}
+
+/// An IATI organisation identifier (or an identifier prefix built on one).
+fn iati_org_identifier(s: &str) -> Result<(), validator::ValidationError> {
+    crate::iati::check_identifier(s).map_err(|m| validator::ValidationError::new("invalid").with_message(m.into()))
 }
 
 impl Project {
@@ -96,6 +146,15 @@ impl ProjectInput {
         if self.end_date < self.start_date {
             errs.push(FieldError::new("end_date", "must not be before start_date"));
         }
+        // IATI: an activity identifier starts with the reporting organisation's identifier.
+        if let (Some(org), Some(prefix)) = (&self.iati_reporting_org_ref, &self.iati_activity_prefix)
+            && !crate::iati::prefix_fits(org, prefix)
+        {
+            errs.push(FieldError::new(
+                "iati_activity_prefix",
+                format!("must start with the reporting organisation's identifier {org}, e.g. {org}-PROJECT"),
+            ));
+        }
         errs
     }
 }
@@ -113,6 +172,10 @@ struct ProjectRow<'a> {
     currency: &'a str,
     status: &'a str,
     description: Option<&'a str>,
+    country_code: Option<&'a str>,
+    iati_reporting_org_ref: Option<&'a str>,
+    iati_activity_prefix: Option<&'a str>,
+    iati_implementing_org_ref: Option<&'a str>,
     updated_at: NaiveDateTime,
 }
 
@@ -129,6 +192,10 @@ impl<'a> From<&'a ProjectInput> for ProjectRow<'a> {
             currency: &p.currency,
             status: p.status.as_str(),
             description: p.description.as_deref(),
+            country_code: p.country_code.as_deref(),
+            iati_reporting_org_ref: p.iati_reporting_org_ref.as_deref(),
+            iati_activity_prefix: p.iati_activity_prefix.as_deref(),
+            iati_implementing_org_ref: p.iati_implementing_org_ref.as_deref(),
             updated_at: now(),
         }
     }

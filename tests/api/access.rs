@@ -307,6 +307,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("GET", "/api/v1/projects/UZB-PSD".into(), None, "ACMFD", true),
         ("PUT", "/api/v1/projects/UZB-PSD".into(), Some(project.clone()), "AM", true),
         ("DELETE", "/api/v1/projects/UZB-PSD".into(), None, "A", true),
+        ("GET", "/api/v1/projects/UZB-PSD/iati.xml".into(), None, "ACMFD", true),
         ("GET", "/api/v1/funding-sources".into(), None, "ACMFDO", false),
         (
             "POST",

@@ -16,6 +16,7 @@ mod contract;
 mod eu;
 mod finance;
 mod funding;
+mod iati;
 mod issues;
 mod platform;
 mod progress;
