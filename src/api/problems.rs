@@ -107,7 +107,8 @@ fn implied_statuses(op: &Operation) -> Vec<u16> {
 fn document_success(op: &mut Operation) {
     for (code, response) in op.responses.responses.iter_mut() {
         let (Ok(status), RefOr::T(r)) = (code.parse::<u16>(), response) else { continue };
-        if r.description.is_empty() {
+        // A problem listed without words of its own gets the shared answer (below), not "OK".
+        if r.description.is_empty() && status < 400 {
             r.description = match status {
                 201 => "Created",
                 204 => "Done; no content",
@@ -145,6 +146,26 @@ fn document_problems(op: &mut Operation) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_problem_answer_is_described_as_ok() {
+        use utoipa::OpenApi;
+        let doc = crate::api::ApiDoc::openapi();
+        let mut wrong = vec![];
+        for (path, item) in &doc.paths.paths {
+            let ops = [&item.get, &item.put, &item.post, &item.delete, &item.patch];
+            for op in ops.into_iter().flatten() {
+                for (code, response) in &op.responses.responses {
+                    if let (true, RefOr::T(r)) = (code.as_str() >= "400", response)
+                        && ["OK", ""].contains(&r.description.as_str())
+                    {
+                        wrong.push(format!("{path} {code}: {:?}", r.description));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
 
     #[test]
     fn every_status_the_errors_produce_has_a_shared_answer() {
