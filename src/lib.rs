@@ -7,10 +7,12 @@
 //! - [`db`]: SQLite / PostgreSQL connections, pool and migrations;
 //! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start;
 //! - [`services`]: use cases (one function each) that the web pages call;
-//! - [`web`]: the web application (server-rendered pages on the same port).
+//! - [`web`]: the web application (server-rendered pages on the same port);
+//! - [`awp`]: the annual work plan and results framework as an Excel workbook, out and in.
 
 pub mod api;
 pub mod auth;
+pub mod awp;
 pub mod configuration;
 pub mod db;
 pub mod domain;

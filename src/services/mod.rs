@@ -10,6 +10,7 @@
 pub mod dashboard;
 pub mod progress;
 pub mod session;
+pub mod workplan_io;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;
