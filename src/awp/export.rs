@@ -91,6 +91,56 @@ impl Formats {
     }
 }
 
+/// Row heights for wrapped text (rust_xlsxwriter does not measure text): lines per row,
+/// and merged cells that must fit over their rows.
+#[derive(Default)]
+struct Heights {
+    rows: BTreeMap<u32, f64>,
+    spans: Vec<(u32, u32, f64)>,
+}
+
+fn lines_for(text: &str, width: f64) -> f64 {
+    let per_line = (width * 1.15 - 1.0).max(1.0);
+    text.split('\n').map(|p| (p.chars().count() as f64 / per_line).ceil().max(1.0)).sum()
+}
+
+impl Heights {
+    fn cell(&mut self, row: u32, text: &str, width: f64) {
+        let n = lines_for(text, width);
+        let e = self.rows.entry(row).or_insert(1.0);
+        *e = e.max(n);
+    }
+
+    fn span(&mut self, first: u32, last: u32, text: &str, width: f64) {
+        self.spans.push((first, last, lines_for(text, width)));
+    }
+
+    fn apply(mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        for (first, last, need) in std::mem::take(&mut self.spans) {
+            let have: f64 = (first..=last).map(|r| self.rows.get(&r).copied().unwrap_or(1.0)).sum();
+            if need > have {
+                *self.rows.entry(last).or_insert(1.0) += need - have;
+            }
+        }
+        for (row, lines) in self.rows {
+            if lines > 1.0 {
+                ws.set_row_height(row, 15.0 * lines)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Landscape A4, as wide as one page, the header rows on every page, "page X of Y".
+fn print_setup(ws: &mut Worksheet, first: u32, last: u32) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(first, last)?;
+    ws.set_footer("&CPage &P of &N");
+    Ok(())
+}
+
 /// One activity block: the activity (or none for the plan-level group) and its lines.
 struct Block<'a> {
     activity: Option<&'a super::ActivityInfo>,
@@ -142,6 +192,7 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
         ws.set_column_width(col, width)?;
     }
     ws.set_freeze_panes(FIRST_DATA_ROW, 0)?;
+    print_setup(ws, HEADER_ROW, HEADER_ROW + 1)?;
 
     // Activities grouped by output, then by activity result, in code order.
     let mut by_output: BTreeMap<usize, Vec<Block>> = BTreeMap::new();
@@ -161,6 +212,7 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
         });
     }
     let mut row = FIRST_DATA_ROW;
+    let mut heights = Heights::default();
     for (output, blocks) in &by_output {
         let first = row;
         let mut current_ar: Option<i64> = None;
@@ -170,24 +222,22 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
                 && current_ar != Some(ar.id)
             {
                 current_ar = Some(ar.id);
-                ws.write_string_with_format(
-                    row,
-                    COL_ACTIVITY,
-                    format!("{} Activity result: {}", ar.code, ar.title),
-                    &f.bold_text,
-                )?;
+                let text = format!("{} Activity result: {}", ar.code, ar.title);
+                heights.cell(row, &text, 44.0);
+                ws.write_string_with_format(row, COL_ACTIVITY, text, &f.bold_text)?;
                 for col in COL_Q1..=COL_REF {
                     ws.write_blank(row, col, &f.bold_text)?;
                 }
                 row += 1;
             }
-            row = block(ws, d, f, b, row)?;
+            row = block(ws, d, f, b, row, &mut heights)?;
         }
         let label = match d.results.get(*output) {
             Some(o) => format!("Output {}: {}", o.code, o.title),
             None => "Activities outside an output".to_string(),
         };
         let text = output_text(d, *output, &label);
+        heights.span(first, row - 1, &text, 34.0);
         if row - 1 > first {
             ws.merge_range(first, COL_OUTPUT, row - 1, COL_OUTPUT, &text, &f.text)?;
         } else {
@@ -198,7 +248,7 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
             ws,
             f,
             row,
-            &format!("Total output {code}").trim().to_string(),
+            format!("Total output {code}").trim(),
             first,
             row - 1,
             &f.subtotal_label,
@@ -210,7 +260,7 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
     if let Some(lines) = lines_of.remove(&None) {
         let first = row;
         let b = Block { activity: None, result: None, lines };
-        row = block(ws, d, f, &b, row)?;
+        row = block(ws, d, f, &b, row, &mut heights)?;
         if row - 1 > first {
             ws.merge_range(first, COL_OUTPUT, row - 1, COL_OUTPUT, "Plan level", &f.text)?;
         } else {
@@ -231,7 +281,7 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
         total,
     )?;
     ws.write_string_with_format(row + 2, 0, format!("Amounts in {cur}. Subtotals and totals are formulas. Column L (line ref.) lets an import find each line again; leave it empty for a new line."), &f.note)?;
-    Ok(())
+    heights.apply(ws)
 }
 
 fn sum_of(blocks: &[Block]) -> i64 {
@@ -272,7 +322,14 @@ fn target_text(measure: &str, v: f64) -> String {
 }
 
 /// One activity (or the plan-level group): its lines, then its subtotal. Returns the next row.
-fn block(ws: &mut Worksheet, d: &AwpData, f: &Formats, b: &Block, row: u32) -> Result<u32, XlsxError> {
+fn block(
+    ws: &mut Worksheet,
+    d: &AwpData,
+    f: &Formats,
+    b: &Block,
+    row: u32,
+    heights: &mut Heights,
+) -> Result<u32, XlsxError> {
     let first = row;
     let n = b.lines.len().max(1) as u32;
     let last = first + n - 1;
@@ -290,6 +347,8 @@ fn block(ws: &mut Worksheet, d: &AwpData, f: &Formats, b: &Block, row: u32) -> R
         Ok(())
     };
     merge_or_write(ws, COL_ACTIVITY, &label, &f.text)?;
+    heights.span(first, last, &label, 48.0);
+    heights.span(first, last, &party, 18.0);
     for q in 0..4u16 {
         merge_or_write(ws, COL_Q1 + q, if marks[usize::from(q)] { "X" } else { "" }, &f.mark)?;
     }
@@ -302,6 +361,7 @@ fn block(ws: &mut Worksheet, d: &AwpData, f: &Formats, b: &Block, row: u32) -> R
                 ws.write_string_with_format(r, COL_SOURCE, &l.source_code, &f.text)?;
                 ws.write_string_with_format(r, COL_ACCOUNT, &l.account_code, &f.text)?;
                 ws.write_string_with_format(r, COL_DESCRIPTION, &l.description, &f.text)?;
+                heights.cell(r, &l.description, 38.0);
                 ws.write_number_with_format(r, COL_AMOUNT, l.amount_minor as f64 / scale, &f.amount)?;
                 ws.write_number_with_format(r, COL_REF, l.lineage_id as f64, &f.reference)?;
             }
@@ -376,7 +436,9 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
         ws.set_column_width(7 + i as u16, 16.0)?;
     }
     ws.set_freeze_panes(4, 0)?;
+    print_setup(ws, 3, 3)?;
     let mut row = 4;
+    let mut heights = Heights::default();
     let periods: Vec<String> = d.years.iter().map(|y| y.to_string()).chain(["LOP".to_string()]).collect();
     for r in d.results.iter().filter(|r| r.level != "activity") {
         let inds: Vec<_> = d.indicators.iter().filter(|i| i.result_id == r.id).collect();
@@ -384,6 +446,7 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
         if inds.is_empty() {
             ws.write_string_with_format(row, 0, &level, &f.text)?;
             ws.write_string_with_format(row, 1, format!("{} {}", r.code, r.title), &f.text)?;
+            heights.cell(row, &format!("{} {}", r.code, r.title), 44.0);
             row += 1;
             continue;
         }
@@ -392,6 +455,8 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
             ws.write_string_with_format(row, 1, format!("{} {}", r.code, r.title), &f.text)?;
             ws.write_string_with_format(row, 2, &ind.code, &f.text)?;
             ws.write_string_with_format(row, 3, &ind.title, &f.text)?;
+            heights.cell(row, &ind.title, 44.0);
+            heights.cell(row, &format!("{} {}", r.code, r.title), 44.0);
             ws.write_string_with_format(row, 4, &ind.unit, &f.text)?;
             match ind.baseline_value {
                 Some(b) if ind.measure == "yes_no" => {
@@ -412,6 +477,7 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
                 let col = 7 + i as u16;
                 match ind.targets.iter().find(|t| &t.period == p) {
                     Some(t) if ind.measure == "qualitative" => {
+                        heights.cell(row, t.description.as_deref().unwrap_or_default(), 16.0);
                         ws.write_string_with_format(row, col, t.description.clone().unwrap_or_default(), &f.text)?;
                     }
                     Some(t) => match t.value {
@@ -433,7 +499,7 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
             row += 1;
         }
     }
-    Ok(())
+    heights.apply(ws)
 }
 
 impl Formats {

@@ -44,13 +44,13 @@ const HEADER_SEARCH_ROWS: u32 = 40;
 
 /// A problem (or a note) with its place as a person sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Finding {
+pub struct WorkbookProblem {
     /// `AWP 2013!I14` (a cell), `AWP 2013, row 31` (a row) or the sheet.
     pub place: String,
     pub message: String,
 }
 
-impl std::fmt::Display for Finding {
+impl std::fmt::Display for WorkbookProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.place, self.message)
     }
@@ -97,8 +97,8 @@ pub struct Reading {
     pub activities: Vec<WbActivity>,
     pub plan_lines: Vec<WbLine>,
     pub targets: Vec<WbTarget>,
-    pub problems: Vec<Finding>,
-    pub notes: Vec<Finding>,
+    pub problems: Vec<WorkbookProblem>,
+    pub notes: Vec<WorkbookProblem>,
     pub subtotals_checked: usize,
 }
 
@@ -179,17 +179,18 @@ impl Grid {
         data_text(self.value(r, c))
     }
 
-    fn rows(&self) -> std::ops::RangeInclusive<u32> {
+    /// The rows in use (none for an empty sheet).
+    fn rows(&self) -> std::ops::Range<u32> {
         match (self.values.start(), self.values.end()) {
-            (Some(s), Some(e)) => s.0..=e.0,
-            _ => 1..=0,
+            (Some(s), Some(e)) => s.0..e.0 + 1,
+            _ => 0..0,
         }
     }
 
-    fn cols(&self) -> std::ops::RangeInclusive<u32> {
+    fn cols(&self) -> std::ops::Range<u32> {
         match (self.values.start(), self.values.end()) {
-            (Some(s), Some(e)) => s.1..=e.1,
-            _ => 1..=0,
+            (Some(s), Some(e)) => s.1..e.1 + 1,
+            _ => 0..0,
         }
     }
 
@@ -342,7 +343,7 @@ fn find_header<K: Copy + Eq + std::hash::Hash>(
     classify: impl Fn(&str) -> Option<K>,
     valid: impl Fn(&HashMap<K, u32>) -> bool,
 ) -> Option<(u32, HashMap<K, u32>)> {
-    let first = *g.rows().start();
+    let first = g.rows().start;
     let mut best: Option<(u32, HashMap<K, u32>)> = None;
     for r in g.rows().take(HEADER_SEARCH_ROWS as usize) {
         let mut kinds: HashMap<K, u32> = HashMap::new();
@@ -523,14 +524,14 @@ struct Block {
 struct Ctx<'a> {
     d: &'a AwpData,
     code_of: HashMap<&'a str, &'a super::ResultInfo>,
-    problems: Vec<Finding>,
-    notes: Vec<Finding>,
+    problems: Vec<WorkbookProblem>,
+    notes: Vec<WorkbookProblem>,
     seen: HashSet<String>,
 }
 
 impl Ctx<'_> {
     fn problem(&mut self, place: String, message: impl Into<String>) {
-        let f = Finding { place, message: message.into() };
+        let f = WorkbookProblem { place, message: message.into() };
         if self.seen.insert(f.to_string()) {
             self.problems.push(f);
         }
@@ -664,7 +665,7 @@ fn read_awp(g: &Grid, header: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, read
     let sheet_year = year_in(&g.name);
     // The year the sheet says it is (its name, or a `Year: 2013` cell above the header).
     let mut stated: Option<(i32, String)> = sheet_year.map(|y| (y, g.name.clone()));
-    for r in *g.rows().start()..header {
+    for r in g.rows().start..header {
         for c in g.cols() {
             let t = norm(&g.text(r, c));
             if (t.starts_with("year") || t.starts_with("год")) && stated.is_none() {
@@ -697,15 +698,15 @@ fn read_awp(g: &Grid, header: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, read
         .filter_map(|k| col(*k))
         .collect();
 
-    for r in header + 1..=*g.rows().end() {
+    for r in header + 1..g.rows().end {
         let has = |k: Col| col(k).is_some_and(|c| !g.text(r, c).is_empty());
         // Subtotal and total rows: checked, never lines.
-        let label = label_cols.iter().find_map(|c| total_label(&g.text(r, *c)));
+        let label =
+            label_cols.iter().find_map(|c| total_label(&g.text(r, *c)).map(|whole| (whole, norm(&g.text(r, *c)))));
         let line_like = has(Col::Account) || has(Col::Description);
-        let implicit_total =
-            label.is_none() && !line_like && has(Col::Amount) && !has(Col::Activity) && !has(Col::Output);
+        let implicit_total = label.is_none() && !line_like && has(Col::Amount) && !has(Col::Activity);
         if label.is_some() || implicit_total {
-            subtotal_row(g, r, amount_col, label.unwrap_or(false), ctx, &mut st, reading);
+            subtotal_row(g, r, amount_col, label, ctx, &mut st, reading);
             continue;
         }
 
@@ -831,8 +832,21 @@ impl State {
     }
 }
 
-/// A subtotal or total row: its amount must be the sum of the lines it can stand for.
-fn subtotal_row(g: &Grid, r: u32, amount_col: u32, whole: bool, ctx: &mut Ctx, st: &mut State, reading: &mut Reading) {
+/// A subtotal or total row: its amount must be the sum of the lines it can stand for (since
+/// the previous subtotal, the activity, the activity result, the output, all). When it is not,
+/// the problem names the sum of the scope its label points to: an amount alone or a label
+/// naming an activity, the lines since the previous subtotal; `Total output`, the output's;
+/// `Total`, all; a bare `SUBTOTAL:`, the closest of the activity result's, the output's and all.
+fn subtotal_row(
+    g: &Grid,
+    r: u32,
+    amount_col: u32,
+    label: Option<(bool, String)>,
+    ctx: &mut Ctx,
+    st: &mut State,
+    reading: &mut Reading,
+) {
+    let whole = label.as_ref().is_some_and(|(w, _)| *w);
     let exp = ctx.d.exp;
     match amount_cell(g, r, amount_col, exp, "subtotal") {
         Err(m) => ctx.problem(g.place(r, amount_col), m),
@@ -848,7 +862,20 @@ fn subtotal_row(g: &Grid, r: u32, amount_col: u32, whole: bool, ctx: &mut Ctx, s
                 candidates = vec![a.sum(0)];
             }
             if !candidates.contains(&stated) {
-                let nearest = *candidates.iter().min_by_key(|c| (**c - stated).unsigned_abs()).expect("one candidate");
+                let text = label.as_ref().map(|(_, t)| t.as_str()).unwrap_or_default();
+                let names_activity = leading_code(text.split_whitespace().last().unwrap_or_default()).is_some()
+                    || text.contains("activit")
+                    || text.contains("мероприят");
+                let preferred = if whole {
+                    vec![a.sum(0)]
+                } else if text.contains("output") || text.contains("результат") {
+                    vec![a.sum(a.output_start)]
+                } else if label.is_none() || names_activity {
+                    vec![a.sum(a.since_subtotal)]
+                } else {
+                    vec![a.sum(a.ar_start), a.sum(a.output_start), a.sum(0)]
+                };
+                let nearest = *preferred.iter().min_by_key(|c| (**c - stated).unsigned_abs()).expect("one candidate");
                 let word = if whole { "total" } else { "subtotal" };
                 ctx.problem(
                     row_place(&g.name, r),
@@ -909,12 +936,10 @@ fn activity_cell(g: &Grid, r: u32, act_col: u32, t: &str, cols: &HashMap<Col, u3
     let marker = action_marker(t).is_some() || leading_code(t).is_some();
     let continues = st.open.is_some_and(|b| {
         let blk = &st.blocks[b];
-        !blk.closed
-            && !blk.plan_level
-            && !blk.text.is_empty()
-            && !marker
-            && !g.starts_tall_merge(r, act_col)
-            && !(row_has_attributes && blk.has_attributes)
+        let ended = blk.closed || blk.plan_level || blk.text.is_empty() || marker;
+        // A new merged cell, or marks and party again, start another activity.
+        let restarts = g.starts_tall_merge(r, act_col) || (row_has_attributes && blk.has_attributes);
+        !(ended || restarts)
     });
     if continues {
         let b = st.open.expect("open");
@@ -1209,7 +1234,7 @@ fn read_results(g: &Grid, header: u32, cols: &HashMap<RfCol, u32>, ctx: &mut Ctx
     targets.retain(|(c, p)| {
         let inside = p == "LOP" || p.parse::<i32>().is_ok_and(|y| d.years.contains(&y));
         if !inside {
-            ctx.notes.push(Finding {
+            ctx.notes.push(WorkbookProblem {
                 place: g.place(header, *c),
                 message: format!("targets for {p} are not read: the project runs from {first_year} to {last_year}"),
             });
@@ -1217,7 +1242,7 @@ fn read_results(g: &Grid, header: u32, cols: &HashMap<RfCol, u32>, ctx: &mut Ctx
         inside
     });
     let mut seen: HashSet<usize> = HashSet::new();
-    for r in header + 1..=*g.rows().end() {
+    for r in header + 1..g.rows().end {
         let code = match (cols.get(&RfCol::IndicatorCode), cols.get(&RfCol::Indicator)) {
             (Some(c), _) => g.text(r, *c),
             (None, Some(c)) => {
@@ -1256,7 +1281,7 @@ fn read_results(g: &Grid, header: u32, cols: &HashMap<RfCol, u32>, ctx: &mut Ctx
             if let (Some(a), Some(b)) = (wb, ind.baseline_value)
                 && (a - b).abs() > 1e-9
             {
-                ctx.notes.push(Finding {
+                ctx.notes.push(WorkbookProblem {
                     place: g.place(r, *c),
                     message: format!(
                         "baseline of {} differs from the stored {b}: baselines are not imported (edit the indicator)",
@@ -1387,7 +1412,7 @@ fn quarters_text(m: &[bool; 4]) -> String {
 
 /// What applying the workbook would change; problems it finds (a line with expenditure that
 /// would go) are added to `problems`.
-pub fn compare(reading: &Reading, d: &AwpData, problems: &mut Vec<Finding>) -> Changes {
+pub fn compare(reading: &Reading, d: &AwpData, problems: &mut Vec<WorkbookProblem>) -> Changes {
     let mut ch = Changes::default();
     let code = |id: i64| d.result(id).map(|r| r.code.clone()).unwrap_or_else(|| id.to_string());
     // Activities.
@@ -1574,8 +1599,8 @@ pub fn compare(reading: &Reading, d: &AwpData, problems: &mut Vec<Finding>) -> C
             short(&s.description),
             amount_text(s.amount_minor, d.exp)
         );
-        if s.spent {
-            problems.push(Finding {
+        if s.spent && reading.problems.is_empty() {
+            problems.push(WorkbookProblem {
                 place: reading.sheets.first().cloned().unwrap_or_default(),
                 message: format!("{what} is not in the workbook, but expenditure is booked on it: it cannot be removed; keep it (its amount may change)"),
             });

@@ -11,7 +11,7 @@
 
 use super::project_for;
 use crate::auth::Principal;
-use crate::awp::import::{ChangeAction, Changes, Finding, Reading};
+use crate::awp::import::{ChangeAction, Changes, Reading, WorkbookProblem};
 use crate::awp::{self, AwpData};
 use crate::db::{Db, DbConnection};
 use crate::domain::FieldError;
@@ -263,13 +263,19 @@ pub struct ImportReport {
     pub summary: ImportSummary,
     pub changes: Vec<ImportChange>,
     /// Each must be fixed before the workbook can be applied (`AWP 2013!I14: unknown budget account "7160"`).
-    pub problems: Vec<Finding>,
+    pub problems: Vec<WorkbookProblem>,
     /// For information (e.g. baselines are not imported; the plan is approved).
-    pub notes: Vec<Finding>,
+    pub notes: Vec<WorkbookProblem>,
     pub totals: ImportTotals,
 }
 
-fn report(p: &Project, d: &AwpData, reading: &Reading, changes: &Changes, problems: Vec<Finding>) -> ImportReport {
+fn report(
+    p: &Project,
+    d: &AwpData,
+    reading: &Reading,
+    changes: &Changes,
+    problems: Vec<WorkbookProblem>,
+) -> ImportReport {
     let mut summary = ImportSummary::default();
     let mut out = vec![];
     let count = |c: &mut Counts, a: ChangeAction| match a {
@@ -339,7 +345,7 @@ fn report(p: &Project, d: &AwpData, reading: &Reading, changes: &Changes, proble
     if let Some(plan) = &d.plan
         && plan.status != WorkPlanStatus::Draft.as_str()
     {
-        notes.push(Finding {
+        notes.push(WorkbookProblem {
             place: reading.sheets.first().cloned().unwrap_or_default(),
             message: format!(
                 "the {} work plan (revision {}) is {}: the changes can be applied only to a draft revision \
