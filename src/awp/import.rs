@@ -204,10 +204,18 @@ impl Grid {
     }
 }
 
+/// A cell as text; control characters (which no field may hold, and PostgreSQL refuses NUL)
+/// are dropped.
 fn data_text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
-        Data::String(s) => s.replace('\u{a0}', " ").trim().to_string(),
+        Data::String(s) => s
+            .chars()
+            .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+            .collect::<String>()
+            .replace('\u{a0}', " ")
+            .trim()
+            .to_string(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::Float(f) => f.to_string(),
         Data::Int(i) => i.to_string(),
@@ -744,6 +752,7 @@ fn read_awp(g: &Grid, header: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, read
 
     // Match the blocks to the results framework; merge repeats.
     let mut by_result: HashMap<i64, usize> = HashMap::new();
+    let mut party_place: HashMap<i64, String> = HashMap::new();
     for b in blocks {
         if b.plan_level {
             reading.plan_lines.extend(b.lines);
@@ -764,9 +773,14 @@ fn read_awp(g: &Grid, header: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, read
             continue;
         };
         let code = ctx.d.result(id).map(|r| r.code.clone()).unwrap_or_default();
-        if b.party.trim().is_empty() {
-            let place = if b.party_place.is_empty() { b.place.clone() } else { b.party_place.clone() };
-            ctx.problem(place, format!("activity {code} has no responsible party"));
+        if b.party.chars().count() > 300 {
+            ctx.problem(
+                b.place.clone(),
+                format!("the responsible party of activity {code} is longer than 300 characters"),
+            );
+        }
+        if !party_place.contains_key(&id) || b.party.trim().is_empty() && party_place[&id].is_empty() {
+            party_place.insert(id, if b.party_place.is_empty() { b.place.clone() } else { b.party_place.clone() });
         }
         match by_result.get(&id) {
             Some(&i) => {
@@ -774,7 +788,9 @@ fn read_awp(g: &Grid, header: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, read
                 for q in 0..4 {
                     a.marks[q] |= b.marks[q];
                 }
-                if !b.party.is_empty() && norm(&b.party) != norm(&a.party) {
+                if a.party.is_empty() {
+                    a.party = b.party.split_whitespace().collect::<Vec<_>>().join(" ");
+                } else if !b.party.is_empty() && norm(&b.party) != norm(&a.party) {
                     ctx.problem(
                         b.place.clone(),
                         format!(
@@ -795,6 +811,13 @@ fn read_awp(g: &Grid, header: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, read
                     lines: b.lines,
                 });
             }
+        }
+    }
+    for a in &reading.activities {
+        if a.party.trim().is_empty() {
+            let code = ctx.d.result(a.result_id).map(|r| r.code.clone()).unwrap_or_default();
+            let place = party_place.get(&a.result_id).cloned().unwrap_or_else(|| a.place.clone());
+            ctx.problem(place, format!("activity {code} has no responsible party"));
         }
     }
 }
@@ -1026,6 +1049,11 @@ fn line_row(g: &Grid, r: u32, cols: &HashMap<Col, u32>, ctx: &mut Ctx, st: &mut 
     }
     if description.is_empty() {
         description = d.accounts.get(&account).map(|(n, _)| n.clone()).unwrap_or_default();
+    }
+    if description.chars().count() > 500 {
+        let place = col(Col::Description).map(|c| g.place(r, c)).unwrap_or(row.clone());
+        ctx.problem(place, "the budget description is longer than 500 characters");
+        ok = false;
     }
     // The funding source: by code or name, among the project's.
     let source_place = col(Col::Source).map(|c| g.place(r, c)).unwrap_or(row.clone());

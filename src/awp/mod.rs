@@ -130,22 +130,32 @@ pub struct AwpData {
     /// The account catalogue: code -> (name, EU heading).
     pub accounts: HashMap<String, (String, i32)>,
     pub indicators: Vec<IndicatorInfo>,
+    /// Result id -> its index in `results` (see [`AwpData::index`]).
+    pub result_index: HashMap<i64, usize>,
 }
 
 impl AwpData {
+    /// Builds `result_index` (after `results` is filled).
+    pub fn index(&mut self) {
+        self.result_index = self.results.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    }
+
     pub fn result(&self, id: i64) -> Option<&ResultInfo> {
-        self.results.iter().find(|r| r.id == id)
+        match self.result_index.get(&id) {
+            Some(i) => self.results.get(*i),
+            None if self.result_index.is_empty() => self.results.iter().find(|r| r.id == id),
+            None => None,
+        }
     }
 
     /// The nearest ancestor (or the result itself) of a level.
     pub fn ancestor(&self, id: i64, level: &str) -> Option<&ResultInfo> {
-        let by_id: HashMap<i64, &ResultInfo> = self.results.iter().map(|r| (r.id, r)).collect();
-        let mut cur = by_id.get(&id).copied();
+        let mut cur = self.result(id);
         while let Some(r) = cur {
             if r.level == level {
                 return Some(r);
             }
-            cur = r.parent_id.and_then(|p| by_id.get(&p).copied());
+            cur = r.parent_id.and_then(|p| self.result(p));
         }
         None
     }

@@ -30,6 +30,17 @@ use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use utoipa::ToSchema;
 
+/// Runs a statement on the connection's own backend: multi-row INSERTs are not available
+/// through the `MultiConnection`, but each backend has them.
+macro_rules! each_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            DbConnection::Sqlite($c) => $body,
+            DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+
 /// An exported workbook.
 #[derive(Debug, Clone)]
 pub struct ExportFile {
@@ -118,7 +129,9 @@ pub fn gather(conn: &mut DbConnection, p: &Project, year: i32, revision: Option<
         catalogue_sources: catalogue.iter().map(|s| s.code.clone()).collect(),
         accounts,
         indicators,
+        result_index: HashMap::new(),
     };
+    data.index();
     if let Some((id, _, _)) = chosen {
         let plan = workplans::get(conn, *id)?;
         let result_of: HashMap<i64, i64> = plan.activities.iter().map(|a| (a.id, a.result_id)).collect();
@@ -571,35 +584,45 @@ fn write(conn: &mut DbConnection, actor: &Actor, p: &Project, d: &AwpData, ch: &
             ChangeAction::Create => {}
         }
     }
-    for l in ch.lines.iter().filter(|l| l.action == ChangeAction::Create) {
-        let new = l.new.as_ref().expect("values");
-        let activity = plan_activity(new.activity_result_id);
-        let id = diesel::insert_into(budget_lines::table)
-            .values((
-                budget_lines::work_plan_id.eq(plan.id),
-                budget_lines::activity_id.eq(activity),
-                budget_lines::funding_source_id.eq(new.source_id),
-                budget_lines::account_code.eq(&new.account_code),
-                budget_lines::description.eq(&new.description),
-                budget_lines::amount_minor.eq(new.amount_minor),
-                budget_lines::currency.eq(&plan.currency),
-                budget_lines::lineage_id.eq(0),
-                budget_lines::created_at.eq(at),
-                budget_lines::updated_at.eq(at),
-            ))
-            .returning(budget_lines::id)
-            .get_result::<i64>(conn)?;
-        audit::record(
-            conn,
-            actor,
-            pid,
-            "budget_line",
-            id,
-            "create",
-            None,
-            Some(line_json(id, &plan, activity, new, id)),
-        )?;
+    // New lines: multi-row INSERTs (one round trip per thousand lines, which PostgreSQL needs
+    // for a 10 000-line workbook), then their ids in insertion order, for the audit trail.
+    let creates: Vec<&awp::import::NewLine> =
+        ch.lines.iter().filter(|l| l.action == ChangeAction::Create).filter_map(|l| l.new.as_ref()).collect();
+    for chunk in creates.chunks(1_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|new| {
+                (
+                    budget_lines::work_plan_id.eq(plan.id),
+                    budget_lines::activity_id.eq(plan_activity(new.activity_result_id)),
+                    budget_lines::funding_source_id.eq(new.source_id),
+                    budget_lines::account_code.eq(new.account_code.as_str()),
+                    budget_lines::description.eq(new.description.as_str()),
+                    budget_lines::amount_minor.eq(new.amount_minor),
+                    budget_lines::currency.eq(plan.currency.as_str()),
+                    budget_lines::lineage_id.eq(0_i64),
+                    budget_lines::created_at.eq(at),
+                    budget_lines::updated_at.eq(at),
+                )
+            })
+            .collect();
+        each_backend!(conn, |c| diesel::insert_into(budget_lines::table).values(&rows).execute(c))?;
     }
+    let new_ids: Vec<i64> = budget_lines::table
+        .filter(budget_lines::work_plan_id.eq(plan.id))
+        .filter(budget_lines::lineage_id.eq(0))
+        .order(budget_lines::id)
+        .select(budget_lines::id)
+        .load(conn)?;
+    if new_ids.len() != creates.len() {
+        return Err(AppError::Internal(format!("{} lines inserted, {} found", creates.len(), new_ids.len())));
+    }
+    let entries: Vec<(i64, Option<serde_json::Value>, Option<serde_json::Value>)> = new_ids
+        .iter()
+        .zip(&creates)
+        .map(|(id, new)| (*id, None, Some(line_json(*id, &plan, plan_activity(new.activity_result_id), new, *id))))
+        .collect();
+    audit_many(conn, actor, p.id, "budget_line", "create", entries)?;
     // A new line starts its own lineage.
     diesel::update(
         budget_lines::table.filter(budget_lines::work_plan_id.eq(plan.id)).filter(budget_lines::lineage_id.eq(0)),
@@ -640,6 +663,40 @@ fn write(conn: &mut DbConnection, actor: &Actor, p: &Project, d: &AwpData, ch: &
             .execute(conn)?;
     }
     Ok(plan.id)
+}
+
+/// Audit entries of one kind of change, written a thousand to a statement (as
+/// [`audit::record`] writes them one by one).
+fn audit_many(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    project_id: i64,
+    entity: &str,
+    action: &str,
+    entries: Vec<(i64, Option<serde_json::Value>, Option<serde_json::Value>)>,
+) -> Result<(), AppError> {
+    use crate::schema::audit_log;
+    let at = now();
+    for chunk in entries.chunks(1_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(id, before, after)| {
+                (
+                    audit_log::at.eq(at),
+                    audit_log::user_id.eq(actor.user_id),
+                    audit_log::project_id.eq(Some(project_id)),
+                    audit_log::entity.eq(entity),
+                    audit_log::entity_id.eq(*id),
+                    audit_log::action.eq(action),
+                    audit_log::before_json.eq(before.as_ref().map(|v| v.to_string())),
+                    audit_log::after_json.eq(after.as_ref().map(|v| v.to_string())),
+                    audit_log::reason.eq(actor.reason.as_deref()),
+                )
+            })
+            .collect();
+        each_backend!(conn, |c| diesel::insert_into(audit_log::table).values(&rows).execute(c))?;
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------
