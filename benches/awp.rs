@@ -15,7 +15,7 @@
 
 use diesel::connection::SimpleConnection;
 use rbm::auth::Principal;
-use rbm::db::{Db, DbConnection};
+use rbm::db::Db;
 use rbm::domain::indicators::{Accumulation, Direction, Measure};
 use rbm::domain::results::ResultLevel;
 use rbm::domain::{FundingKind, ProjectStatus};
