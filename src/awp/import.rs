@@ -1764,7 +1764,9 @@ mod tests {
             ("1. Activity Result Partnership and networks", "Action 1. Round Table")
         );
         assert_eq!(leading_code("1.1.1.2 Round table"), Some(("1.1.1.2".into(), "Round table".into())));
-        assert_eq!(leading_code("2014 plan"), None);
+        assert_eq!(leading_code("2. Activity Result"), Some(("2".into(), "Activity Result".into())));
+        assert_eq!(leading_code("2014"), None, "a number alone is not a code");
+        assert_eq!(leading_code("Round table"), None);
         assert_eq!(total_label("SUBTOTAL:"), Some(false));
         assert_eq!(total_label("ПОДИТОГ:"), Some(false));
         assert_eq!(total_label("Total"), Some(true));
