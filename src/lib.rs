@@ -8,10 +8,12 @@
 //! - [`seeds`]: the seed document format, loaded by `rbm seed` and at first start;
 //! - [`services`]: use cases (one function each) that the web pages call;
 //! - [`iati`]: the IATI 2.03 activity document of a project;
-//! - [`web`]: the web application (server-rendered pages on the same port).
+//! - [`web`]: the web application (server-rendered pages on the same port);
+//! - [`awp`]: the annual work plan and results framework as an Excel workbook, out and in.
 
 pub mod api;
 pub mod auth;
+pub mod awp;
 pub mod configuration;
 pub mod db;
 pub mod domain;

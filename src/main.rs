@@ -57,20 +57,27 @@ enum Command {
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Write data to a file: `export workplan` (the AWP workbook), `export iati` (IATI 2.03 XML)
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Read data from a file: `import workplan` (an AWP workbook; a dry run unless --apply)
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
     /// Load seed data
     Seed {
         #[command(subcommand)]
         what: SeedCommand,
     },
-    /// Export a project's data
-    Export {
-        #[command(subcommand)]
-        what: ExportCommand,
-    },
 }
 
 #[derive(Subcommand)]
 enum ExportCommand {
+    /// The annual work plan of a year in the UNDP AWP layout, with the results framework (XLSX)
+    Workplan(rbm::services::workplan_io::ExportWorkplanArgs),
     /// The project as an IATI 2.03 activity (`iati-activities` XML)
     Iati {
         /// Project code or id, e.g. KAZ-HUB
@@ -97,6 +104,13 @@ enum UserCommand {
         #[arg(long)]
         project: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An AWP workbook into the year's draft work plan and the targets: lists the changes and
+    /// problems; --apply makes them
+    Workplan(rbm::services::workplan_io::ImportWorkplanArgs),
 }
 
 #[derive(Subcommand)]
@@ -161,6 +175,12 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Export { what: ExportCommand::Iati { project, output } } => {
             rbm::iati::export_command(&db, &project, output.as_deref())?;
+        }
+        Command::Export { what: ExportCommand::Workplan(args) } => {
+            println!("{}", rbm::services::workplan_io::cli_export(&db, &args)?);
+        }
+        Command::Import { what: ImportCommand::Workplan(args) } => {
+            println!("{}", rbm::services::workplan_io::cli_import(&db, &args)?);
         }
         Command::Seed { what: SeedCommand::Demo } => print_report(&seeds::load_demo(&db)?),
         Command::Seed { what: SeedCommand::Load { file } } => {

@@ -14,6 +14,7 @@ pub mod projects;
 pub mod reports;
 pub mod results;
 pub mod users;
+pub mod workplan_io;
 
 use crate::db::Db;
 use crate::error::{AppError, Problem};
@@ -60,6 +61,7 @@ use utoipa::{Modify, OpenApi};
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
         issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
         reports::generate, reports::list, reports::get, reports::file, reports::issue,
+        workplan_io::export, workplan_io::import,
     ),
     modifiers(&BearerAuth, &ProblemResponses),
     security(("bearer" = [])),
@@ -235,7 +237,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(resource("/reports/{id}").route(get().to(reports::get)))
             .service(resource("/reports/{id}/file").route(get().to(reports::file)))
             .service(resource("/reports/{id}/issue").route(post().to(reports::issue)))
-            .configure(finance_routes),
+            .configure(finance_routes)
+            .configure(workplan_io::routes),
     );
 }
 

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod iati;
 pub mod progress;
 pub mod session;
+pub mod workplan_io;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;

@@ -607,6 +607,10 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("DELETE", "fresh:receipt".into(), None, "AF", true),
         ("GET", "/api/v1/projects/UZB-PSD/finance/summary?period=2025".into(), None, "ACMFD", true),
         ("GET", "/api/v1/projects/UZB-PSD/finance/checks?year=2025".into(), None, "ACMFD", true),
+        // The work plan to and from Excel: every role reads the workbook; finance officers import
+        // (a JSON body is refused as 415, after the role is checked).
+        ("GET", "/api/v1/projects/UZB-PSD/workplans/2025/export.xlsx".into(), None, "ACMFD", true),
+        ("POST", "/api/v1/projects/UZB-PSD/workplans/2026/import".into(), Some(json!({})), "AF", true),
     ];
 
     let spec = app.get("/api/v1/openapi.json").await.1;

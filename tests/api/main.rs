@@ -38,3 +38,4 @@ mod security_retried_writes;
 mod security_slow_clients;
 mod settings;
 mod upgrade;
+mod workplan_io;

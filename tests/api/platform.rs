@@ -29,7 +29,9 @@ async fn health_docs_and_openapi(backend: Backend) {
         }
         for (method, _) in ops.as_object().unwrap() {
             let (status, body) = match method.as_str() {
-                "get" => app.get(&path.replace("{project}", "KAZ-HUB").replace("{id}", "1")).await,
+                "get" => {
+                    app.get(&path.replace("{project}", "KAZ-HUB").replace("{id}", "1").replace("{year}", "2013")).await
+                }
                 // Not destructive: an id that does not exist must reach the handler, which
                 // names the missing resource (a route-level 404 would not).
                 "delete" => {
@@ -40,7 +42,7 @@ async fn health_docs_and_openapi(backend: Backend) {
                 }
                 // An empty object reaches the handler and fails validation, never a 404/405.
                 _ => {
-                    let concrete = path.replace("{project}", "KAZ-HUB").replace("{id}", "1");
+                    let concrete = path.replace("{project}", "KAZ-HUB").replace("{id}", "1").replace("{year}", "2013");
                     app.request(&method.to_uppercase(), &concrete, Some("{}")).await
                 }
             };
