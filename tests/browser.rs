@@ -577,10 +577,175 @@ async fn a_manager_approves_the_whole_queue(backend: Backend) {
     b.close().await;
 }
 
+/// The bytes of a page fetched with the browser's session (a download, as the browser gets it).
+async fn fetch_with_session(b: &Browser, app: &TestApp, path: &str) -> (u16, String, Vec<u8>) {
+    let cookie = b.client.get_named_cookie("rbm_session").await.unwrap();
+    let mut res = plain_client()
+        .get(format!("{}{path}", app.address))
+        .insert_header(("Cookie", format!("rbm_session={}", cookie.value())))
+        .send()
+        .await
+        .unwrap();
+    let kind = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let bytes = res.body().limit(50 * 1024 * 1024).await.unwrap().to_vec();
+    (res.status().as_u16(), kind, bytes)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn select(b: &Browser, css: &str, value: &str) {
+    let e = b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
+    e.select_by_value(value).await.unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+async fn is_checked(b: &Browser, css: &str) -> bool {
+    let e = b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
+    e.is_selected().await.unwrap()
+}
+
+async fn reports_of(app: &TestApp, project: &str) -> Vec<Value> {
+    let (status, v) = app.get(&format!("/api/v1/projects/{project}/reports")).await;
+    assert_eq!(status, 200, "{v}");
+    v.as_array().unwrap().clone()
+}
+
+async fn a_manager_previews_generates_downloads_and_issues_a_report(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD").await;
+    click(&b, "a[href='/projects/UZB-PSD/reports']").await;
+    assert_eq!(path_of(&b).await, "/projects/UZB-PSD/reports");
+    assert!(body(&b).await.contains("No report has been generated for this project yet."));
+
+    // A period with unapproved data: refused next to the "draft" box, the choices kept, nothing stored.
+    select(&b, "#template", "undp-quarterly").await;
+    fill(&b, "#period", "2026-Q1").await;
+    click(&b, "#format-xlsx").await;
+    select(&b, "#lang", "ru").await;
+    submit(&b, "#generate").await;
+    assert!(text(&b, ".error-summary").await.contains("2026-Q1 has unapproved data"));
+    let next_to_field = text(&b, "#draft-error").await;
+    assert!(next_to_field.contains("OC1 2026-Q1 (submitted)"), "{next_to_field}");
+    assert!(next_to_field.contains("Include unapproved data"), "{next_to_field}");
+    assert_eq!(value(&b, "#period").await, "2026-Q1", "the choices are kept");
+    assert_eq!(value(&b, "#template").await, "undp-quarterly");
+    assert_eq!(value(&b, "#lang").await, "ru");
+    assert!(is_checked(&b, "#format-xlsx").await);
+    assert!(reports_of(&app, "UZB-PSD").await.is_empty(), "nothing was stored");
+    screenshot(&b, backend, "reports-error-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "reports-error-phone", PHONE, Some("#draft"), false).await;
+    // A period that is not one: next to the period field.
+    fill(&b, "#period", "2026-Q7").await;
+    submit(&b, "#preview-button").await;
+    assert!(!text(&b, "#period-error").await.is_empty());
+
+    // An approved period: the HTML preview (nothing stored), in Russian.
+    fill(&b, "#period", "2025-Q3").await;
+    submit(&b, "#preview-button").await;
+    assert!(!body(&b).await.contains("There is a problem"));
+    let frame = b.client.find(Locator::Css("iframe.report-preview")).await.unwrap();
+    frame.enter_frame().await.unwrap();
+    let mut report_text = String::new();
+    for _ in 0..200 {
+        if let Ok(e) = b.client.find(Locator::Css("body")).await {
+            report_text = e.text().await.unwrap_or_default();
+        }
+        if report_text.contains("2025") {
+            break;
+        }
+        actix_rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    let lang = b.client.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    b.client.enter_parent_frame().await.unwrap();
+    assert_eq!(lang.as_deref(), Some("ru"), "the preview is in the chosen language");
+    assert!(
+        report_text.contains("UZB-PSD") || report_text.contains("Uzbekistan") || report_text.contains("Узбекистан"),
+        "{report_text}"
+    );
+    assert!(reports_of(&app, "UZB-PSD").await.is_empty(), "a preview stores nothing");
+    screenshot(&b, backend, "reports-preview-laptop", LAPTOP, Some("#preview"), false).await;
+
+    // Generate (the choices are still on the form), then PDF in English.
+    submit(&b, "#generate").await;
+    let stored = reports_of(&app, "UZB-PSD").await;
+    assert_eq!(stored.len(), 1);
+    let xlsx = &stored[0];
+    assert_eq!(xlsx["format"], "xlsx");
+    assert!(text(&b, ".notice").await.contains(xlsx["sha256"].as_str().unwrap()));
+    fill(&b, "#period", "2025-Q3").await;
+    click(&b, "#format-pdf").await;
+    select(&b, "#lang", "en").await;
+    submit(&b, "#generate").await;
+    let stored = reports_of(&app, "UZB-PSD").await;
+    assert_eq!(stored.len(), 2);
+    let pdf = &stored[0];
+    assert_eq!((pdf["format"].as_str(), pdf["template"].as_str()), (Some("pdf"), Some("undp-quarterly")));
+    let sha = pdf["sha256"].as_str().unwrap();
+    let row = text(&b, &format!("#report-{}", pdf["id"])).await;
+    assert!(row.contains(sha), "the list shows the SHA-256: {row}");
+    assert!(row.contains("not yet"), "{row}");
+
+    // Download: the stored bytes, as the API sends them.
+    let href = b
+        .client
+        .find(Locator::Css(&format!("#report-{} a", pdf["id"])))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, kind, bytes) = fetch_with_session(&b, &app, &href).await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert_eq!(sha256_hex(&bytes), sha);
+    let (status, kind, bytes) =
+        fetch_with_session(&b, &app, &format!("/projects/UZB-PSD/reports/{}/file", xlsx["id"])).await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"), "{kind}");
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX is a zip");
+    assert_eq!(sha256_hex(&bytes), xlsx["sha256"].as_str().unwrap());
+    // A report of another project is not found under this one.
+    let (status, _, _) = fetch_with_session(&b, &app, &format!("/projects/KAZ-HUB/reports/{}/file", pdf["id"])).await;
+    assert_eq!(status, 404);
+    screenshot(&b, backend, "reports-list-laptop", LAPTOP, Some("#stored"), false).await;
+    screenshot(&b, backend, "reports-list-phone", PHONE, Some("#stored"), false).await;
+
+    // Issue it to the donors.
+    submit(&b, &format!("#issue-{}", pdf["id"])).await;
+    assert!(text(&b, ".notice").await.contains("Issued"));
+    let (_, meta) = app.get(&format!("/api/v1/reports/{}", pdf["id"])).await;
+    assert!(meta["issued_at"].is_string(), "{meta}");
+    assert!(text(&b, &format!("#report-{}", pdf["id"])).await.contains("Issued"));
+    assert!(b.client.find_all(Locator::Css(&format!("#issue-{}", pdf["id"]))).await.unwrap().is_empty());
+    screenshot(&b, backend, "reports-laptop", LAPTOP, None, true).await;
+    sign_out(&b).await;
+
+    // A coordinator generates too, but does not issue; finance reads the list only.
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/reports").await;
+    assert!(b.client.find_all(Locator::Css("#generate")).await.unwrap().len() == 1);
+    assert!(b.client.find_all(Locator::Css("button[id^=issue-]")).await.unwrap().is_empty());
+    sign_out(&b).await;
+    sign_in(&b, &app, FINANCE).await;
+    go(&b, &app, "/projects/UZB-PSD/reports").await;
+    assert!(body(&b).await.contains(sha));
+    assert!(b.client.find_all(Locator::Css("#generate")).await.unwrap().is_empty());
+    let (status, _, _) =
+        fetch_with_session(&b, &app, "/projects/UZB-PSD/reports/preview?template=iptt&period=2025-Q3&lang=en").await;
+    assert_eq!(status, 403, "finance does not generate reports");
+    b.close().await;
+}
+
 on_both_backends!(
     anonymous_requests_go_to_sign_in_and_come_back,
     each_role_signs_in_and_sees_its_projects,
     coordinator_fixes_a_disaggregation_submits_and_the_manager_approves,
     a_cross_site_form_post_is_refused,
     a_manager_approves_the_whole_queue,
+    a_manager_previews_generates_downloads_and_issues_a_report,
 );

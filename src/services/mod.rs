@@ -9,6 +9,7 @@
 
 pub mod dashboard;
 pub mod progress;
+pub mod reports;
 pub mod session;
 
 use crate::auth::Principal;

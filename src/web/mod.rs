@@ -13,6 +13,7 @@ mod charts;
 mod dashboard;
 mod entry;
 mod format;
+mod reports;
 mod session;
 
 use crate::auth::Principal;
@@ -51,7 +52,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/progress/{quarter}", web::get().to(entry::page))
         .route("/projects/{project}/progress/{quarter}", web::post().to(entry::save))
         .route("/projects/{project}/approvals", web::get().to(approvals::page))
-        .route("/projects/{project}/approvals", web::post().to(approvals::decide));
+        .route("/projects/{project}/approvals", web::post().to(approvals::decide))
+        .route("/projects/{project}/reports", web::get().to(reports::page))
+        .route("/projects/{project}/reports", web::post().to(reports::generate))
+        .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
+        .route("/projects/{project}/reports/{id}/file", web::get().to(reports::file))
+        .route("/projects/{project}/reports/{id}/issue", web::post().to(reports::issue));
 }
 
 const CSS: &str = include_str!("../../assets/web/app.css");
@@ -81,6 +87,7 @@ fn templates() -> &'static Handlebars<'static> {
             ("dashboard", include_str!("../../assets/web/templates/dashboard.hbs")),
             ("entry", include_str!("../../assets/web/templates/entry.hbs")),
             ("approvals", include_str!("../../assets/web/templates/approvals.hbs")),
+            ("reports", include_str!("../../assets/web/templates/reports.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
@@ -315,7 +322,7 @@ mod tests {
     #[test]
     fn every_template_compiles() {
         let t = templates();
-        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "error"] {
+        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "reports", "error"] {
             assert!(t.has_template(name), "{name}");
         }
     }
