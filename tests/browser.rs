@@ -339,8 +339,12 @@ async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
         go(&b, &app, "/projects/UZB-PSD").await;
         let page = body(&b).await;
         assert!(page.contains("Indicators at a glance"), "{page}");
-        assert!(page.contains("Delivery in"), "{page}");
-        assert_eq!(b.client.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 2, "two server-drawn charts");
+        // A donor's page is the donor portal: results and issued reports, no delivery figures.
+        let delivery = b.client.find_all(Locator::Css("#delivery-h")).await.unwrap().len();
+        assert_eq!(delivery, usize::from(who != DONOR), "{page}");
+        assert_eq!(page.contains("Reports issued to you"), who == DONOR, "{page}");
+        let charts = if who == DONOR { 1 } else { 2 };
+        assert_eq!(b.client.find_all(Locator::Css("svg.chart")).await.unwrap().len(), charts, "server-drawn charts");
         let waits = b.client.find_all(Locator::Css("#waiting")).await.unwrap().len();
         assert_eq!(waits, usize::from(who != FINANCE && who != DONOR), "what waits is shown to {}", who.0);
         if who == MANAGER {
@@ -741,6 +745,143 @@ async fn a_manager_previews_generates_downloads_and_issues_a_report(backend: Bac
     b.close().await;
 }
 
+/// The status of a request with the browser's session (GET, or a POST with the page's form
+/// fields), without following redirects.
+async fn status_with_session(b: &Browser, app: &TestApp, method: &str, path: &str, form: &str) -> u16 {
+    let cookie = b.client.get_named_cookie("rbm_session").await.unwrap();
+    let req = plain_client()
+        .request(awc::http::Method::from_bytes(method.as_bytes()).unwrap(), format!("{}{path}", app.address))
+        .insert_header(("Cookie", format!("rbm_session={}", cookie.value())));
+    let res = if method == "GET" {
+        req.send().await
+    } else {
+        req.insert_header(("Content-Type", "application/x-www-form-urlencoded")).send_body(form.to_string()).await
+    };
+    res.unwrap().status().as_u16()
+}
+
+/// A manager generates reports on the reports page and issues two; a draft cannot be issued.
+async fn generate_on_the_page(b: &Browser, template: &str, period: &str, format: &str, lang: &str, draft: bool) {
+    select(b, "#template", template).await;
+    fill(b, "#period", period).await;
+    click(b, &format!("#format-{format}")).await;
+    select(b, "#lang", lang).await;
+    if draft != is_checked(b, "#draft").await {
+        click(b, "#draft").await;
+    }
+    submit(b, "#generate").await;
+    let notice = text(b, ".notice").await;
+    assert!(notice.contains("Generated and stored"), "{notice}");
+}
+
+async fn a_donor_downloads_issued_reports_and_reaches_nothing_else(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/reports").await;
+    generate_on_the_page(&b, "undp-quarterly", "2025-Q3", "pdf", "en", false).await;
+    generate_on_the_page(&b, "iptt", "2025-Q1..2025-Q4", "xlsx", "ru", false).await;
+    generate_on_the_page(&b, "undp-quarterly", "2026-Q1", "html", "en", true).await;
+    let stored = reports_of(&app, "UZB-PSD").await;
+    assert_eq!(stored.len(), 3);
+    let (draft, xlsx, pdf) = (&stored[0], &stored[1], &stored[2]);
+    assert_eq!(draft["draft"], true);
+    assert!(
+        b.client.find_all(Locator::Css(&format!("#issue-{}", draft["id"]))).await.unwrap().is_empty(),
+        "drafts are never issued"
+    );
+    for r in [pdf, xlsx] {
+        submit(&b, &format!("#issue-{}", r["id"])).await;
+    }
+    sign_out(&b).await;
+
+    sign_in(&b, &app, DONOR).await;
+    let home = body(&b).await;
+    assert!(home.contains("UZB-PSD") && !home.contains("KAZ-HUB"), "{home}");
+    go(&b, &app, "/projects/UZB-PSD").await;
+    let issued = text(&b, "#issued").await;
+    for r in [pdf, xlsx] {
+        assert!(issued.contains(r["sha256"].as_str().unwrap()), "{issued}");
+    }
+    assert!(!issued.contains(draft["sha256"].as_str().unwrap()), "the draft is not the donor's");
+    let page = body(&b).await;
+    for not_for_donors in ["Waiting for you", "Enter progress", "Approval queue", "Make a report", "Ledger currency"] {
+        assert!(!page.contains(not_for_donors), "{not_for_donors}: {page}");
+    }
+    for css in ["#delivery-h", "#waiting", "a[href$='/reports']", "a[href*='/progress']", "a[href$='/approvals']"] {
+        assert!(b.client.find_all(Locator::Css(css)).await.unwrap().is_empty(), "no {css} for a donor");
+    }
+    // Approved data only: the figures are the API's approved progress (the demo has drafts,
+    // submitted and returned actuals in 2026-Q1).
+    go(&b, &app, "/projects/UZB-PSD?quarter=2026-Q1").await;
+    let (_, approved) = app.get("/api/v1/projects/UZB-PSD/progress?from=2026-Q1&to=2026-Q1").await;
+    let (_, everything) =
+        app.get("/api/v1/projects/UZB-PSD/progress?from=2026-Q1&to=2026-Q1&include_unapproved=true").await;
+    let figure = |v: &Value, code: &str| {
+        let l = v["indicators"].as_array().unwrap().iter().find(|l| l["code"] == code).unwrap().clone();
+        l["actual_year_to_date"].as_f64().or(l["actual_period"].as_f64())
+    };
+    let oc1 = dashboard_row(&b, "OC1").await;
+    assert_ne!(figure(&approved, "OC1"), figure(&everything, "OC1"), "the demo's OC1 2026-Q1 waits for approval");
+    match figure(&approved, "OC1") {
+        Some(v) => assert!(oc1.contains(&format_number(v)), "{oc1}"),
+        None => assert!(oc1.contains("No data"), "{oc1}"),
+    }
+    screenshot(&b, backend, "donor-laptop", LAPTOP, None, true).await;
+    screenshot(&b, backend, "donor-phone", PHONE, None, false).await;
+
+    // The downloads are the issued bytes: a PDF and an XLSX.
+    go(&b, &app, "/projects/UZB-PSD").await;
+    for (r, magic, kind) in [(pdf, &b"%PDF-"[..], "application/pdf"), (xlsx, &b"PK\x03\x04"[..], "spreadsheetml")] {
+        let href = b
+            .client
+            .find(Locator::Css(&format!("#report-{} a", r["id"])))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let (status, got_kind, bytes) = fetch_with_session(&b, &app, &href).await;
+        assert_eq!(status, 200, "{href}");
+        assert!(got_kind.contains(kind), "{got_kind}");
+        assert!(bytes.starts_with(magic), "{href}");
+        assert_eq!(sha256_hex(&bytes), r["sha256"].as_str().unwrap());
+    }
+
+    // Nothing else: every other page answers 403 or 404, in the browser and by direct request.
+    let draft_file = format!("/projects/UZB-PSD/reports/{}/file", draft["id"]);
+    let csrf = value(&b, "form[action='/sign-out'] input[name=csrf]").await;
+    for (method, path, form, expected) in [
+        ("GET", "/projects/UZB-PSD/progress/2026-Q1", String::new(), 403),
+        ("POST", "/projects/UZB-PSD/progress/2026-Q1", format!("csrf={csrf}&intent=save"), 403),
+        ("GET", "/projects/UZB-PSD/approvals", String::new(), 403),
+        ("POST", "/projects/UZB-PSD/approvals", format!("csrf={csrf}&intent=approve_all"), 403),
+        ("GET", "/projects/KAZ-HUB", String::new(), 404),
+        ("GET", "/projects/KAZ-HUB/reports", String::new(), 404),
+        ("GET", "/projects/UZB-PSD/reports", String::new(), 403),
+        ("GET", "/projects/UZB-PSD/reports/preview?template=iptt&period=2025-Q3&lang=en", String::new(), 403),
+        (
+            "POST",
+            "/projects/UZB-PSD/reports",
+            format!("csrf={csrf}&intent=generate&template=iptt&period=2025-Q3&format=pdf&lang=en"),
+            403,
+        ),
+        ("POST", &format!("/projects/UZB-PSD/reports/{}/issue", draft["id"]), format!("csrf={csrf}"), 404),
+        ("GET", &draft_file, String::new(), 404),
+    ] {
+        assert_eq!(status_with_session(&b, &app, method, path, &form).await, expected, "{method} {path}");
+    }
+    assert_eq!(reports_of(&app, "UZB-PSD").await.len(), 3, "the donor generated nothing");
+    go(&b, &app, "/projects/UZB-PSD/reports").await;
+    assert!(body(&b).await.contains("Not allowed"));
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    assert!(body(&b).await.contains("Page not found"));
+    go(&b, &app, &draft_file).await;
+    assert!(body(&b).await.contains("Page not found"));
+    b.close().await;
+}
+
 on_both_backends!(
     anonymous_requests_go_to_sign_in_and_come_back,
     each_role_signs_in_and_sees_its_projects,
@@ -748,4 +889,5 @@ on_both_backends!(
     a_cross_site_form_post_is_refused,
     a_manager_approves_the_whole_queue,
     a_manager_previews_generates_downloads_and_issues_a_report,
+    a_donor_downloads_issued_reports_and_reaches_nothing_else,
 );

@@ -13,6 +13,7 @@ mod charts;
 mod dashboard;
 mod entry;
 mod format;
+mod portal;
 mod reports;
 mod session;
 
@@ -88,10 +89,14 @@ fn templates() -> &'static Handlebars<'static> {
             ("entry", include_str!("../../assets/web/templates/entry.hbs")),
             ("approvals", include_str!("../../assets/web/templates/approvals.hbs")),
             ("reports", include_str!("../../assets/web/templates/reports.hbs")),
+            ("donor", include_str!("../../assets/web/templates/donor.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
+        // Shared parts of pages: `{{> status_panel}}`.
+        h.register_partial("status_panel", include_str!("../../assets/web/templates/status_panel.hbs"))
+            .unwrap_or_else(|e| panic!("partial status_panel: {e}"));
         h
     })
 }
@@ -322,7 +327,7 @@ mod tests {
     #[test]
     fn every_template_compiles() {
         let t = templates();
-        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "reports", "error"] {
+        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "reports", "donor", "error"] {
             assert!(t.has_template(name), "{name}");
         }
     }

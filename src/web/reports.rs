@@ -150,7 +150,7 @@ fn when(t: &chrono::NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-fn report_row(code: &str, r: &ReportMeta, may_issue: bool, highlight: Option<i64>) -> Value {
+pub(super) fn report_row(code: &str, r: &ReportMeta, may_issue: bool, highlight: Option<i64>) -> Value {
     json!({
         "id": r.id,
         "template": template_label(&r.template),
