@@ -882,6 +882,80 @@ async fn a_donor_downloads_issued_reports_and_reaches_nothing_else(backend: Back
     b.close().await;
 }
 
+async fn a_manager_reopens_an_approved_actual_with_a_reason(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let (_, all) = app.get("/api/v1/projects/UZB-PSD/actuals?status=approved").await;
+    let newest = all.as_array().unwrap().iter().map(|a| a["period"].as_str().unwrap().to_string()).max().unwrap();
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    let section = text(&b, "#reopen").await;
+    assert!(section.contains(&format!("Which actual of {newest}?")), "the newest approved quarter first: {section}");
+
+    // Another quarter through the picker; then the rule: a choice and a reason, next to their fields.
+    let chosen =
+        all.as_array().unwrap().iter().find(|a| a["period"] == "2025-Q3").expect("demo: approved 2025-Q3").clone();
+    let id = chosen["id"].as_i64().unwrap();
+    select(&b, "#reopen-quarter", "2025-Q3").await;
+    submit(&b, "#reopen button[type=submit].secondary").await;
+    assert!(path_of(&b).await.contains("reopen_quarter=2025-Q3"));
+    submit(&b, "#reopen-button").await;
+    assert!(text(&b, "#reopen-list-error").await.contains("Choose the approved actual"));
+    assert!(text(&b, "#reopen-reason-error").await.contains("Say why"));
+    assert!(text(&b, ".error-summary").await.contains("Choose the approved actual"));
+    assert!(text(&b, "#reopen").await.contains("Which actual of 2025-Q3?"), "the quarter is kept");
+    click(&b, &format!("#reopen-{id}")).await;
+    submit(&b, "#reopen-button").await;
+    assert!(b.client.find_all(Locator::Css("#reopen-list-error")).await.unwrap().is_empty());
+    assert!(text(&b, "#reopen-reason-error").await.contains("Say why"));
+    assert!(is_checked(&b, &format!("#reopen-{id}")).await, "the choice is kept");
+    screenshot(&b, backend, "approvals-reopen-error-laptop", LAPTOP, Some("#reopen"), false).await;
+    screenshot(&b, backend, "approvals-reopen-error-phone", PHONE, Some("#reopen-list"), false).await;
+    fill(&b, "#reopen-reason", "The survey sample of Q3 was recounted: correct the figure").await;
+    submit(&b, "#reopen-button").await;
+    assert!(text(&b, ".notice").await.contains("Reopened"));
+    let (_, after) = app.get(&format!("/api/v1/actuals/{id}")).await;
+    assert_eq!(after["status"], "draft", "{after}");
+    assert_eq!(after["status_reason"], "The survey sample of Q3 was recounted: correct the figure");
+    // The same audit entry as the API's reopen, with the reason.
+    let (_, audit) = app.get(&format!("/api/v1/projects/UZB-PSD/audit?entity=actual&entity_id={id}")).await;
+    let entry =
+        audit.as_array().unwrap().iter().find(|e| e["action"] == "reopen").unwrap_or_else(|| panic!("{audit}")).clone();
+    assert_eq!(entry["reason"], "The survey sample of Q3 was recounted: correct the figure", "{entry}");
+    assert!(!text(&b, "#reopen").await.contains(&format!("reopen-{id}")));
+    assert!(b.client.find_all(Locator::Css(&format!("#reopen-{id}"))).await.unwrap().is_empty(), "no longer approved");
+
+    // A stale page: reopening with the version read before is refused, nothing changes.
+    let other = all.as_array().unwrap().iter().find(|a| a["period"] == "2025-Q3" && a["id"] != id).unwrap().clone();
+    let csrf = value(&b, "form[action='/projects/UZB-PSD/approvals/reopen'] input[name=csrf]").await;
+    let stale = format!("csrf={csrf}&actual={}:{}&reason=x", other["id"], other["version"].as_i64().unwrap() - 1);
+    assert_eq!(status_with_session(&b, &app, "POST", "/projects/UZB-PSD/approvals/reopen", &stale).await, 422);
+    assert_eq!(app.get(&format!("/api/v1/actuals/{}", other["id"])).await.1["status"], "approved");
+    // Another project's actual through this project's page: not found.
+    let (_, kaz) = app.get("/api/v1/projects/KAZ-HUB/actuals?status=approved").await;
+    let k = &kaz.as_array().unwrap()[0];
+    let foreign = format!("csrf={csrf}&actual={}:{}&reason=x", k["id"], k["version"]);
+    assert_eq!(status_with_session(&b, &app, "POST", "/projects/UZB-PSD/approvals/reopen", &foreign).await, 404);
+    sign_out(&b).await;
+
+    // The coordinator sees why, and can correct it.
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    assert!(b.client.find_all(Locator::Css("#reopen")).await.unwrap().is_empty(), "coordinators do not reopen");
+    let csrf = value(&b, "form[action='/sign-out'] input[name=csrf]").await;
+    let form = format!("csrf={csrf}&actual={}:{}&reason=x", other["id"], other["version"]);
+    assert_eq!(status_with_session(&b, &app, "POST", "/projects/UZB-PSD/approvals/reopen", &form).await, 403);
+    let ind = chosen["indicator_id"].as_i64().unwrap();
+    go(&b, &app, "/projects/UZB-PSD/progress/2025-Q3").await;
+    let section = text(&b, &format!("#ind-{ind}")).await;
+    assert!(section.contains("Reopened by the manager: The survey sample of Q3 was recounted"), "{section}");
+    assert!(
+        !b.client.find_all(Locator::Css(&format!("#ind-{ind} input, #ind-{ind} textarea"))).await.unwrap().is_empty(),
+        "editable again"
+    );
+    b.close().await;
+}
+
 on_both_backends!(
     anonymous_requests_go_to_sign_in_and_come_back,
     each_role_signs_in_and_sees_its_projects,
@@ -890,4 +964,5 @@ on_both_backends!(
     a_manager_approves_the_whole_queue,
     a_manager_previews_generates_downloads_and_issues_a_report,
     a_donor_downloads_issued_reports_and_reaches_nothing_else,
+    a_manager_reopens_an_approved_actual_with_a_reason,
 );

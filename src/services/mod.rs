@@ -12,6 +12,7 @@ pub mod portal;
 pub mod progress;
 pub mod reports;
 pub mod session;
+pub mod workflow;
 
 use crate::auth::Principal;
 use crate::db::DbConnection;

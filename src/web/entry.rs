@@ -350,6 +350,9 @@ fn view(
                 "general_error": (!general.is_empty()).then(|| general.join("; ")),
                 "has_error": !mine.is_empty(),
             });
+            // A draft with a reason was reopened by the manager (approved, then unlocked).
+            view["reopened_reason"] =
+                json!(line.actual.as_ref().filter(|a| a.status == "draft").and_then(|a| a.status_reason.clone()));
             view["evidence_link"] = json!(format::safe_link(stored.and_then(|a| a.evidence_url.as_deref())));
             view
         })

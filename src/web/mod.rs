@@ -54,6 +54,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/progress/{quarter}", web::post().to(entry::save))
         .route("/projects/{project}/approvals", web::get().to(approvals::page))
         .route("/projects/{project}/approvals", web::post().to(approvals::decide))
+        .route("/projects/{project}/approvals/reopen", web::post().to(approvals::reopen))
         .route("/projects/{project}/reports", web::get().to(reports::page))
         .route("/projects/{project}/reports", web::post().to(reports::generate))
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
