@@ -346,7 +346,30 @@ async fn each_role_signs_in_and_sees_its_projects(backend: Backend) {
         let charts = if who == DONOR { 1 } else { 2 };
         assert_eq!(b.client.find_all(Locator::Css("svg.chart")).await.unwrap().len(), charts, "server-drawn charts");
         let waits = b.client.find_all(Locator::Css("#waiting")).await.unwrap().len();
-        assert_eq!(waits, usize::from(who != FINANCE && who != DONOR), "what waits is shown to {}", who.0);
+        assert_eq!(waits, usize::from(who != DONOR), "what waits is shown to {}", who.0);
+        // Open finance findings wait for finance officers and managers: the API's checks.
+        let findings = b.client.find_all(Locator::Css("#findings-h")).await.unwrap().len();
+        assert_eq!(findings, usize::from(who == FINANCE || who == MANAGER || who == ADMIN), "findings for {}", who.0);
+        if who == FINANCE {
+            for code in ["UZB-PSD", "KAZ-HUB"] {
+                go(&b, &app, &format!("/projects/{code}")).await;
+                let (_, checks) = app.get(&format!("/api/v1/projects/{code}/finance/checks")).await;
+                let all = checks["findings"].as_array().unwrap();
+                assert!(!all.is_empty(), "the demo has findings on {code}");
+                let waiting = text(&b, "#waiting").await;
+                assert!(waiting.contains(&format!("Open finance findings ({})", all.len())), "{waiting}");
+                let shown = b.client.find_all(Locator::Css("ul.findings li")).await.unwrap();
+                assert_eq!(shown.len(), all.len().min(8));
+                // Errors first, in the API's words.
+                let first = shown[0].text().await.unwrap();
+                assert!(first.contains(all[0]["message"].as_str().unwrap()), "{first}");
+                if all[0]["severity"] == "error" {
+                    assert!(first.starts_with("Error"), "{first}");
+                }
+            }
+            screenshot(&b, backend, "dashboard-findings-laptop", LAPTOP, Some("#waiting"), false).await;
+            screenshot(&b, backend, "dashboard-findings-phone", PHONE, Some("#findings-h"), false).await;
+        }
         if who == MANAGER {
             screenshot(&b, backend, "dashboard-laptop", LAPTOP, None, true).await;
             screenshot(&b, backend, "dashboard-phone", PHONE, None, false).await;

@@ -8,6 +8,7 @@
 //! [`Principal`]: crate::auth::Principal
 
 pub mod dashboard;
+pub mod findings;
 pub mod portal;
 pub mod progress;
 pub mod reports;

@@ -3,8 +3,10 @@
 use super::{WebError, WebUser, charts, format, html, render};
 use crate::db::Db;
 use crate::domain::access::Role;
+use crate::domain::finance_checks::Severity;
 use crate::domain::progress::{Status, Thresholds};
 use crate::services::dashboard as uc;
+use crate::store::finance::FinanceChecks;
 use crate::store::progress::ProjectProgress;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -85,6 +87,38 @@ pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
     })
 }
 
+/// How many findings the dashboard lists (errors first); the rest are counted.
+const FINDINGS_SHOWN: usize = 8;
+
+fn findings_view(f: &FinanceChecks) -> Value {
+    let items: Vec<Value> = f
+        .findings
+        .iter()
+        .take(FINDINGS_SHOWN)
+        .map(|x| {
+            let (label, class) = match x.severity {
+                Severity::Error => ("Error", "off-track"),
+                Severity::Warning => ("Warning", "needs-attention"),
+                Severity::Info => ("Not checked", "no-data"),
+            };
+            json!({"severity": label, "class": class, "message": x.message})
+        })
+        .collect();
+    json!({
+        "count": f.findings.len(),
+        "summary": format!(
+            "{} error{}, {} warning{}{}",
+            f.errors,
+            if f.errors == 1 { "" } else { "s" },
+            f.warnings,
+            if f.warnings == 1 { "" } else { "s" },
+            if f.infos > 0 { format!(", {} not checked", f.infos) } else { String::new() }
+        ),
+        "items": items,
+        "more": f.findings.len().saturating_sub(FINDINGS_SHOWN),
+    })
+}
+
 #[derive(Deserialize)]
 pub struct QuarterQuery {
     quarter: Option<String>,
@@ -109,6 +143,11 @@ pub async fn dashboard(
     }
     let d = uc::dashboard(&db, &user.principal, &key, query.quarter.as_deref(), **thresholds).await?;
     let p = &d.project;
+    let findings = if crate::services::findings::acts_on_findings(principal, p.id) {
+        crate::services::findings::open_findings(&db, principal, &p.code).await?
+    } else {
+        None
+    };
     let cur = &d.finance.currency;
     let year = d.quarter.year;
     let delivery_caption = format!(
@@ -175,7 +214,8 @@ pub async fn dashboard(
         "n_missing": d.missing.len(),
         "may_enter": d.may_enter,
         "may_approve": d.may_approve,
-        "shows_waiting": d.may_enter || d.may_approve,
+        "shows_waiting": d.may_enter || d.may_approve || findings.is_some(),
+        "findings": findings.as_ref().map(findings_view),
     });
     Ok(html(StatusCode::OK, render("dashboard", &format!("{} dashboard", p.code), Some(&user), &data)))
 }
