@@ -979,6 +979,120 @@ async fn a_manager_reopens_an_approved_actual_with_a_reason(backend: Backend) {
     b.close().await;
 }
 
+/// The first result of a level in a results tree (depth first).
+fn first_of_level(nodes: &Value, level: &str) -> Option<Value> {
+    for n in nodes.as_array()? {
+        if n["level"] == level {
+            return Some(n.clone());
+        }
+        if let Some(found) = first_of_level(&n["children"], level) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+/// What the entry page's other parts stored for UZB-PSD 2026-Q2: activity progress, the
+/// narrative, the risk's update.
+async fn saved_parts(app: &TestApp, rid: i64) -> (Vec<Value>, Option<Value>, Option<Value>) {
+    let (_, ap) = app.get("/api/v1/projects/UZB-PSD/activity-progress?period=2026-Q2").await;
+    let (_, narratives) = app.get("/api/v1/projects/UZB-PSD/narratives").await;
+    let n = narratives.as_array().unwrap().iter().find(|n| n["period"] == "2026-Q2").cloned();
+    let (_, risk) = app.get(&format!("/api/v1/risks/{rid}")).await;
+    let u = risk["updates"].as_array().unwrap().iter().find(|u| u["period"] == "2026-Q2").cloned();
+    (ap.as_array().unwrap().clone(), n, u)
+}
+
+async fn a_coordinator_reports_activities_narrative_and_risks_on_the_entry_page(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let (_, tree) = app.get("/api/v1/projects/UZB-PSD/results").await;
+    let activity = first_of_level(&tree["results"], "activity").expect("demo: activities");
+    let aid = activity["id"].as_i64().unwrap();
+    let (_, risks) = app.get("/api/v1/projects/UZB-PSD/risks").await;
+    let risk = risks.as_array().unwrap().iter().find(|r| r["status"] != "closed").unwrap().clone();
+    let rid = risk["id"].as_i64().unwrap();
+    let new_likelihood = if risk["likelihood"] == 5 { "4" } else { "5" };
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q2").await;
+    fill(&b, &format!("#v-{op2}"), "12").await;
+    select(&b, &format!("#a-s-{aid}"), "completed").await;
+    fill(&b, &format!("#a-p-{aid}"), "80").await;
+    fill(&b, &format!("#a-n-{aid}"), "Trainers certified; the last cohort graduates in July").await;
+    fill(&b, "#n-challenges", "Connectivity in the districts delayed the e-learning rollout").await;
+    select(&b, &format!("#r-l-{rid}"), new_likelihood).await;
+    submit(&b, "#save").await;
+
+    // Every broken rule next to its field, in one go; nothing saved; nothing typed lost.
+    let summary = text(&b, ".error-summary").await;
+    assert!(summary.contains(&format!("Activity {}", activity["code"].as_str().unwrap())), "{summary}");
+    assert!(summary.contains("Narrative, summary of the quarter"), "{summary}");
+    assert!(summary.contains(&format!("Risk {}", risk["code"].as_str().unwrap())), "{summary}");
+    assert!(text(&b, &format!("#a-p-{aid}-error")).await.contains("does not agree with status completed"));
+    assert!(text(&b, "#n-summary-error").await.contains("Write a summary of the quarter"));
+    assert!(text(&b, &format!("#r-note-{rid}-error")).await.contains("Write what changed"));
+    assert_eq!(value(&b, &format!("#v-{op2}")).await, "12");
+    assert_eq!(value(&b, &format!("#a-s-{aid}")).await, "completed");
+    assert_eq!(value(&b, &format!("#a-p-{aid}")).await, "80");
+    assert_eq!(value(&b, &format!("#a-n-{aid}")).await, "Trainers certified; the last cohort graduates in July");
+    assert_eq!(value(&b, "#n-challenges").await, "Connectivity in the districts delayed the e-learning rollout");
+    assert_eq!(value(&b, &format!("#r-l-{rid}")).await, new_likelihood);
+    let (ap, n, u) = saved_parts(&app, rid).await;
+    assert!(ap.is_empty() && n.is_none() && u.is_none(), "nothing saved: {ap:?} {n:?} {u:?}");
+    assert!(actuals(&app, "UZB-PSD", "2026-Q2").await.is_empty(), "not even the valid actual");
+    screenshot(&b, backend, "entry-parts-error-laptop", LAPTOP, Some("#activities"), false).await;
+    screenshot(&b, backend, "entry-parts-error-phone", PHONE, Some(&format!("#act-{aid}")), false).await;
+    screenshot(&b, backend, "entry-risks-error-laptop", LAPTOP, Some(&format!("#risk-{rid}")), false).await;
+
+    fill(&b, &format!("#a-p-{aid}"), "100").await;
+    fill(&b, "#n-summary", "Training of PSC staff continued; two districts connected").await;
+    fill(&b, &format!("#r-note-{rid}"), "The new regulation was postponed to autumn").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, ".notice").await.contains("Saved"), "{}", body(&b).await);
+    let (ap, n, u) = saved_parts(&app, rid).await;
+    assert_eq!(ap.len(), 1);
+    assert_eq!(
+        (ap[0]["result_id"].as_i64(), ap[0]["status"].as_str(), ap[0]["percent_complete"].as_i64()),
+        (Some(aid), Some("completed"), Some(100))
+    );
+    let n = n.expect("the narrative is saved");
+    assert_eq!(n["summary"], "Training of PSC staff continued; two districts connected");
+    assert_eq!(n["challenges"], "Connectivity in the districts delayed the e-learning rollout");
+    let u = u.expect("the risk update is saved");
+    assert_eq!(u["note"], "The new regulation was postponed to autumn");
+    assert_eq!(u["likelihood"].as_i64().unwrap().to_string(), new_likelihood);
+    assert_eq!(actuals(&app, "UZB-PSD", "2026-Q2").await[0]["value"], 12.0);
+    // The same audit entries as through the API.
+    let (_, audit) = app.get("/api/v1/projects/UZB-PSD/audit?entity=narrative").await;
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "create"), "{audit}");
+
+    // Back from the store: the values, the quarter's risk update read-only; a change of the
+    // activity's text saves against the version read.
+    assert_eq!(value(&b, &format!("#a-p-{aid}")).await, "100");
+    assert_eq!(value(&b, "#n-summary").await, "Training of PSC staff continued; two districts connected");
+    assert!(text(&b, &format!("#risk-{rid}")).await.contains("The new regulation was postponed to autumn"));
+    assert!(b.client.find_all(Locator::Css(&format!("#r-note-{rid}"))).await.unwrap().is_empty());
+    fill(&b, &format!("#a-n-{aid}"), "Trainers certified; the last cohort graduated in June").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, ".notice").await.contains("Saved"));
+    let (ap, _, _) = saved_parts(&app, rid).await;
+    assert_eq!(ap[0]["narrative"], "Trainers certified; the last cohort graduated in June");
+    assert_eq!(ap[0]["version"], 2);
+    screenshot(&b, backend, "entry-parts-laptop", LAPTOP, Some("#activities"), false).await;
+    sign_out(&b).await;
+
+    // The manager reads the same, without inputs.
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q2").await;
+    let page = text(&b, "#narrative").await;
+    assert!(page.contains("Training of PSC staff continued"), "{page}");
+    assert!(text(&b, &format!("#act-{aid}")).await.contains("Completed · 100 % complete"));
+    assert!(b.client.find_all(Locator::Css("#n-summary, #save")).await.unwrap().is_empty());
+    b.close().await;
+}
+
 on_both_backends!(
     anonymous_requests_go_to_sign_in_and_come_back,
     each_role_signs_in_and_sees_its_projects,
@@ -988,4 +1102,5 @@ on_both_backends!(
     a_manager_previews_generates_downloads_and_issues_a_report,
     a_donor_downloads_issued_reports_and_reaches_nothing_else,
     a_manager_reopens_an_approved_actual_with_a_reason,
+    a_coordinator_reports_activities_narrative_and_risks_on_the_entry_page,
 );

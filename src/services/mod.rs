@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod findings;
 pub mod portal;
 pub mod progress;
+pub mod quarter;
 pub mod reports;
 pub mod session;
 pub mod workflow;

@@ -14,6 +14,7 @@ mod dashboard;
 mod entry;
 mod format;
 mod portal;
+mod quarter;
 mod reports;
 mod session;
 
