@@ -883,6 +883,8 @@ async fn a_donor_downloads_issued_reports_and_reaches_nothing_else(backend: Back
         ("GET", "/projects/KAZ-HUB", String::new(), 404),
         ("GET", "/projects/KAZ-HUB/reports", String::new(), 404),
         ("GET", "/projects/UZB-PSD/reports", String::new(), 403),
+        ("GET", "/projects/UZB-PSD/results", String::new(), 403),
+        ("GET", "/projects/UZB-PSD/results/new", String::new(), 403),
         ("GET", "/projects/UZB-PSD/reports/preview?template=iptt&period=2025-Q3&lang=en", String::new(), 403),
         (
             "POST",
@@ -1093,6 +1095,133 @@ async fn a_coordinator_reports_activities_narrative_and_risks_on_the_entry_page(
     b.close().await;
 }
 
+async fn a_coordinator_keeps_the_results_framework(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let (_, tree) = app.get("/api/v1/projects/UZB-PSD/results").await;
+    let output = first_of_level(&tree["results"], "output").expect("demo: an output");
+    let (oid, ocode) = (output["id"].as_i64().unwrap(), output["code"].as_str().unwrap().to_string());
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD").await;
+    click(&b, "a[href='/projects/UZB-PSD/results']").await;
+    // The tree with indicators, baselines and targets, as the API has them.
+    let row = text(&b, &format!("#indicator-{op2}")).await;
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{op2}")).await;
+    for t in ind["targets"].as_array().unwrap() {
+        let period = if t["period"] == "LOP" {
+            "Life of project".to_string()
+        } else {
+            t["period"].as_str().unwrap().to_string()
+        };
+        assert!(row.contains(&period), "{period} in {row}");
+    }
+    assert!(text(&b, &format!("#result-{oid}")).await.contains(&ocode));
+    screenshot(&b, backend, "framework-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "framework-phone", PHONE, Some(&format!("#result-{oid}")), false).await;
+
+    // A result below the output: the API's rules next to their fields, the form kept.
+    click(&b, &format!("a[href='/projects/UZB-PSD/results/new?parent={oid}']")).await;
+    assert_eq!(value(&b, "#parent").await, oid.to_string());
+    assert_eq!(value(&b, "#level").await, "activity_result", "the level below the parent's");
+    select(&b, "#level", "outcome").await;
+    fill(&b, "#code", &ocode).await;
+    fill(&b, "#description", "Regional roll-out of the e-learning courses").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, "#level-error").await.contains("cannot sit under"), "{}", body(&b).await);
+    assert!(text(&b, "#title-error").await.contains("Enter the title"));
+    assert!(text(&b, ".error-summary").await.contains("Level: a result of level outcome cannot sit under"));
+    assert_eq!(value(&b, "#code").await, ocode, "the form is kept");
+    assert_eq!(value(&b, "#description").await, "Regional roll-out of the e-learning courses");
+    assert_eq!(value(&b, "#level").await, "outcome");
+    screenshot(&b, backend, "result-form-error-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "result-form-error-phone", PHONE, None, false).await;
+    select(&b, "#level", "activity_result").await;
+    fill(&b, "#title", "Courses rolled out in the regions").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, "#code-error").await.contains("already has a result with code"));
+    let new_code = format!("{ocode}.9");
+    fill(&b, "#code", &new_code).await;
+    submit(&b, "#save").await;
+    assert!(text(&b, ".notice").await.contains(&format!("Saved result {new_code}")));
+    let (_, tree) = app.get("/api/v1/projects/UZB-PSD/results").await;
+    let added = find_code(&tree["results"], &new_code).expect("the result is stored");
+    assert_eq!((added["level"].as_str(), added["parent_id"].as_i64()), (Some("activity_result"), Some(oid)));
+    let rid = added["id"].as_i64().unwrap();
+
+    // An indicator of it.
+    click(&b, &format!("a[href='/projects/UZB-PSD/indicators/new?result={rid}']")).await;
+    assert_eq!(value(&b, "#result").await, rid.to_string());
+    fill(&b, "#code", "OP9").await;
+    fill(&b, "#title", "Regional staff who completed a course").await;
+    fill(&b, "#unit", "persons").await;
+    fill(&b, "#baseline-value", "twelve").await;
+    fill(&b, "#disaggregations", "sex: women").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, "#baseline-value-error").await.contains("Enter a number"));
+    fill(&b, "#baseline-value", "12").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, "#disaggregations-error").await.contains("at least two values"), "{}", body(&b).await);
+    assert_eq!(value(&b, "#title").await, "Regional staff who completed a course");
+    assert_eq!(value(&b, "#baseline-value").await, "12");
+    screenshot(&b, backend, "indicator-form-error-laptop", LAPTOP, Some("#disaggregations"), false).await;
+    fill(&b, "#disaggregations", "sex: women, men").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, ".notice").await.contains("Saved indicator OP9"));
+    let new_ind = indicator_id(&app, "UZB-PSD", "OP9").await;
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{new_ind}")).await;
+    assert_eq!(ind["baseline_value"], 12.0);
+    assert_eq!(ind["disaggregations"], json!([{"name": "sex", "values": ["women", "men"]}]));
+
+    // Its targets: a period outside the project is refused next to it, then saved; a change
+    // saves against the version read.
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{new_ind}")).await;
+    fill(&b, "#t-period-new", "2031").await;
+    fill(&b, "#t-value-new", "40").await;
+    submit(&b, "#save-targets").await;
+    assert!(text(&b, "#t-period-new-error").await.contains("outside the project dates"));
+    assert_eq!(value(&b, "#t-value-new").await, "40", "kept");
+    screenshot(&b, backend, "targets-error-laptop", LAPTOP, Some("#targets"), false).await;
+    fill(&b, "#t-period-new", "2026").await;
+    submit(&b, "#save-targets").await;
+    assert!(text(&b, ".notice").await.contains("Saved 1 target of indicator OP9"));
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{new_ind}")).await;
+    let target = ind["targets"][0].clone();
+    assert_eq!((target["period"].as_str(), target["value"].as_f64()), (Some("2026"), Some(40.0)));
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{new_ind}")).await;
+    fill(&b, &format!("#t-value-{}", target["id"]), "45").await;
+    submit(&b, "#save-targets").await;
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{new_ind}")).await;
+    assert_eq!((ind["targets"][0]["value"].as_f64(), ind["targets"][0]["version"].as_i64()), (Some(45.0), Some(2)));
+    assert!(text(&b, &format!("#indicator-{new_ind}")).await.contains("2026: 45"));
+    screenshot(&b, backend, "framework-saved-laptop", LAPTOP, Some(&format!("#result-{rid}")), false).await;
+    sign_out(&b).await;
+
+    // A manager reads the framework; editing is the coordinators'.
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/results").await;
+    assert!(body(&b).await.contains("OP9"));
+    assert!(b.client.find_all(Locator::Css(".edit-links")).await.unwrap().is_empty());
+    for path in ["/projects/UZB-PSD/results/new".to_string(), format!("/projects/UZB-PSD/indicators/{new_ind}")] {
+        assert_eq!(status_with_session(&b, &app, "GET", &path, "").await, 403, "{path}");
+    }
+    b.close().await;
+}
+
+/// A result of a code in a results tree.
+fn find_code(nodes: &Value, code: &str) -> Option<Value> {
+    for n in nodes.as_array()? {
+        if n["code"] == code {
+            return Some(n.clone());
+        }
+        if let Some(found) = find_code(&n["children"], code) {
+            return Some(found);
+        }
+    }
+    None
+}
+
 on_both_backends!(
     anonymous_requests_go_to_sign_in_and_come_back,
     each_role_signs_in_and_sees_its_projects,
@@ -1103,4 +1232,5 @@ on_both_backends!(
     a_donor_downloads_issued_reports_and_reaches_nothing_else,
     a_manager_reopens_an_approved_actual_with_a_reason,
     a_coordinator_reports_activities_narrative_and_risks_on_the_entry_page,
+    a_coordinator_keeps_the_results_framework,
 );

@@ -9,6 +9,7 @@
 
 pub mod dashboard;
 pub mod findings;
+pub mod framework;
 pub mod portal;
 pub mod progress;
 pub mod quarter;
