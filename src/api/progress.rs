@@ -152,14 +152,7 @@ async fn step(
     t: Transition,
     input: TransitionInput,
 ) -> Result<HttpResponse, AppError> {
-    let actor = auth.actor();
-    let action = if t == Transition::Submit { Action::EditResults } else { Action::Manage };
-    let a = db
-        .tx(move |c| {
-            auth.require(progress::get(c, id)?.project_id, action)?;
-            progress::apply(c, &actor, id, t, &input)
-        })
-        .await?;
+    let a = crate::services::workflow::step(&db, &auth, None, id, t, input).await?;
     Ok(HttpResponse::Ok().json(a))
 }
 

@@ -4,13 +4,12 @@ use super::created;
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::{Action, Role};
 use crate::domain::progress::Thresholds;
 use crate::error::{AppError, Problem};
+use crate::reports::ReportRequest;
 use crate::reports::templates::Templates;
-use crate::reports::{self, ReportRequest};
-use crate::store::projects;
-use crate::store::reports::{self as stored, ReportMeta};
+use crate::services::reports as uc;
+use crate::store::reports::ReportMeta;
 use actix_web::{HttpResponse, web};
 
 /// The bytes of a stored report (PDF, XLSX or HTML), for the OpenAPI document.
@@ -18,11 +17,6 @@ use actix_web::{HttpResponse, web};
 #[schema(value_type = String, format = Binary)]
 #[allow(dead_code)]
 pub struct ReportFile(Vec<u8>);
-
-/// Donors see issued reports only; everyone else on the project sees all.
-fn donor_only(auth: &Principal, project_id: i64) -> bool {
-    !auth.is_admin && auth.roles.get(&project_id) == Some(&Role::Donor)
-}
 
 #[utoipa::path(post, operation_id = "generateReport", path = "/api/v1/projects/{project}/reports", tag = "reports", request_body = ReportRequest,
     params(("project" = String, Path, description = "Project id or code")),
@@ -38,20 +32,8 @@ pub async fn generate(
     path: web::Path<String>,
     body: Json<ReportRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, req, actor, thresholds) = (path.into_inner(), body.0, auth.actor(), **thresholds);
-    let templates = templates.into_inner();
-    // Runs on the blocking pool: a large report never holds up the HTTP workers. One snapshot
-    // of the data; on SQLite the write lock is taken only to store the bytes, also on a retry.
-    let meta = db
-        .tx_snapshot(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            if !auth.may(p.id, Action::EditResults) && !auth.may(p.id, Action::Manage) {
-                return Err(AppError::Forbidden("coordinators and managers generate reports".into()));
-            }
-            reports::generate(c, &actor, &templates, &p, &req, thresholds, &auth.email)
-        })
-        .await?;
+    // On the blocking pool, one snapshot of the data: a large report never holds up the HTTP workers.
+    let meta = uc::generate(&db, &auth, templates.into_inner(), **thresholds, &path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/reports/{}", meta.id), &meta))
 }
 
@@ -60,32 +42,14 @@ pub async fn generate(
     responses((status = 200, description = "Newest first; donors see issued reports only", body = [ReportMeta]),
         (status = 404, body = Problem)))]
 pub async fn list(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            stored::list(c, p.id, donor_only(&auth, p.id))
-        })
-        .await?;
+    let all = uc::list(&db, &auth, &path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all))
-}
-
-/// Loads a report's metadata the caller may see (a donor: only issued ones).
-fn visible(c: &mut crate::db::DbConnection, auth: &Principal, id: i64) -> Result<ReportMeta, AppError> {
-    let meta = stored::get(c, id)?;
-    auth.require(meta.project_id, Action::Read)?;
-    if donor_only(auth, meta.project_id) && meta.issued_at.is_none() {
-        return Err(AppError::NotFound(format!("report {id}")));
-    }
-    Ok(meta)
 }
 
 #[utoipa::path(get, operation_id = "getReport", path = "/api/v1/reports/{id}", tag = "reports",
     responses((status = 200, body = ReportMeta), (status = 404, body = Problem)))]
 pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| visible(c, &auth, id)).await?))
+    Ok(HttpResponse::Ok().json(uc::get(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(get, operation_id = "downloadReportFile", path = "/api/v1/reports/{id}/file", tag = "reports",
@@ -96,13 +60,7 @@ pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Re
                 ("Content-Disposition" = String, description = "`attachment; filename=\"...\"`: the name has ASCII letters, digits, `.`, `-` and `_` only"))),
         (status = 404, body = Problem)))]
 pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let (meta, bytes) = db
-        .tx(move |c| {
-            let meta = visible(c, &auth, id)?;
-            Ok((meta, stored::content(c, id)?))
-        })
-        .await?;
+    let (meta, bytes) = uc::file(&db, &auth, path.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type(meta.content_type.as_str())
         // Safe characters only, also for reports stored before file names were (see `safe_file_name`).
@@ -119,13 +77,6 @@ pub async fn file(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> R
         (status = 403, description = "Managers issue reports", body = Problem), (status = 404, body = Problem),
         (status = 409, description = "A draft cannot be issued", body = Problem)))]
 pub async fn issue(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    let meta = db
-        .tx(move |c| {
-            let meta = visible(c, &auth, id)?;
-            auth.require(meta.project_id, Action::Manage)?;
-            stored::issue(c, &actor, id)
-        })
-        .await?;
+    let meta = uc::issue(&db, &auth, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(meta))
 }

@@ -8,9 +8,15 @@
 //! [`Principal`]: crate::auth::Principal
 
 pub mod dashboard;
+pub mod findings;
+pub mod framework;
 pub mod iati;
+pub mod portal;
 pub mod progress;
+pub mod quarter;
+pub mod reports;
 pub mod session;
+pub mod workflow;
 pub mod workplan_io;
 
 use crate::auth::Principal;

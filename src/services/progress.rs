@@ -156,40 +156,55 @@ pub async fn save_quarter(
     db.tx(move |c| {
         let project = project_for(c, &who, &key, Action::EditResults)?;
         let q = project.quarter(&quarter).map_err(|e| AppError::Validation(vec![e]))?;
-        let actor = who.actor();
         let mut errors = vec![];
-        let mut saved = 0;
-        for e in &entries {
-            let ind = indicators::get(c, e.indicator_id)?;
-            if ind.project_id != project.id {
-                return Err(AppError::NotFound(format!("indicator {}", e.indicator_id)));
-            }
-            let mut input = e.input.clone();
-            input.period = q.to_string();
-            let done = match e.actual_id {
-                Some(id) => {
-                    let current = progress::get(c, id)?;
-                    if current.indicator_id != ind.id {
-                        return Err(AppError::NotFound(format!("actual {id}")));
-                    }
-                    progress::update(c, &actor, id, &input)
-                }
-                None => progress::create(c, &actor, ind.id, &input),
-            };
-            match done {
-                Ok(_) => saved += 1,
-                Err(err @ (AppError::Db(_) | AppError::Internal(_) | AppError::Unavailable(_))) => return Err(err),
-                Err(err) => errors.extend(entry_errors(ind.id, err)),
-            }
-        }
+        let saved = save_entries(c, &who.actor(), &project, q, &entries, &mut errors)?;
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
         let submission =
-            if submit { Some(progress::submit_quarter(c, &actor, &project, &q.to_string())?) } else { None };
+            if submit { Some(progress::submit_quarter(c, &who.actor(), &project, &q.to_string())?) } else { None };
         Ok(Saved { saved, submission })
     })
     .await
+}
+
+/// Saves a quarter's entries inside the caller's transaction (the caller checked the right to
+/// enter progress on `project`). A broken rule is added to `errors` (named
+/// `indicators.{id}.{field}`) and the others go on, so every error comes back at once; the
+/// caller then fails the transaction. Returns how many were saved.
+pub(crate) fn save_entries(
+    c: &mut DbConnection,
+    actor: &crate::store::audit::Actor,
+    project: &Project,
+    q: Quarter,
+    entries: &[EntryInput],
+    errors: &mut Vec<FieldError>,
+) -> Result<usize, AppError> {
+    let mut saved = 0;
+    for e in entries {
+        let ind = indicators::get(c, e.indicator_id)?;
+        if ind.project_id != project.id {
+            return Err(AppError::NotFound(format!("indicator {}", e.indicator_id)));
+        }
+        let mut input = e.input.clone();
+        input.period = q.to_string();
+        let done = match e.actual_id {
+            Some(id) => {
+                let current = progress::get(c, id)?;
+                if current.indicator_id != ind.id {
+                    return Err(AppError::NotFound(format!("actual {id}")));
+                }
+                progress::update(c, actor, id, &input)
+            }
+            None => progress::create(c, actor, ind.id, &input),
+        };
+        match done {
+            Ok(_) => saved += 1,
+            Err(err @ (AppError::Db(_) | AppError::Internal(_) | AppError::Unavailable(_))) => return Err(err),
+            Err(err) => errors.extend(entry_errors(ind.id, err)),
+        }
+    }
+    Ok(saved)
 }
 
 /// One submitted actual in the approval queue, with what a manager compares it with.

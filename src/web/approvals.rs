@@ -8,7 +8,9 @@ use crate::domain::indicators::Measure;
 use crate::domain::progress::Transition;
 use crate::error::AppError;
 use crate::services::progress::{self as uc, ApprovalQueue};
+use crate::services::workflow::{self, Approved};
 use crate::store::progress::Actual;
+use crate::store::progress::TransitionInput;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -32,6 +34,47 @@ fn shown(a: &Actual, measure: &str) -> String {
     }
 }
 
+/// What the *Reopen* form shows: the approved actuals of a quarter, and what was sent.
+struct Reopen<'a> {
+    approved: &'a Approved,
+    selected: &'a str,
+    reason: &'a str,
+}
+
+fn reopen_view(r: &Reopen) -> Value {
+    let items: Vec<Value> = r
+        .approved
+        .items
+        .iter()
+        .map(|it| {
+            let key = format!("{}:{}", it.actual.id, it.actual.version);
+            json!({
+                "id": format!("reopen-{}", it.actual.id),
+                "key": key,
+                "checked": r.selected == key,
+                "code": it.indicator.code,
+                "title": it.indicator.title,
+                "value": shown(&it.actual, &it.indicator.measure),
+                "unit": it.indicator.unit,
+                "approved_at": it.actual.approved_at.map(|t| t.format("%Y-%m-%d").to_string()),
+            })
+        })
+        .collect();
+    let quarters: Vec<Value> = r
+        .approved
+        .quarters
+        .iter()
+        .map(|q| json!({"value": q, "selected": Some(q) == r.approved.quarter.as_ref()}))
+        .collect();
+    json!({
+        "quarter": r.approved.quarter,
+        "quarters": quarters,
+        "has_quarters": !r.approved.quarters.is_empty(),
+        "items": items,
+        "reason": r.reason,
+    })
+}
+
 fn view(
     user: &WebUser,
     q: &ApprovalQueue,
@@ -39,6 +82,7 @@ fn view(
     reason: &str,
     errors: &[FieldError],
     notice: Option<String>,
+    reopen: Option<&Reopen>,
 ) -> Value {
     let items: Vec<Value> = q
         .items
@@ -89,7 +133,15 @@ fn view(
         "reason": reason,
         "reason_error": err("reason"),
         "selected_error": err("selected"),
-        "errors": errors.iter().map(|e| json!({"href": if e.field == "reason" { "#reason" } else { "#queue" }, "message": e.message})).collect::<Vec<_>>(),
+        "errors": errors.iter().map(|e| json!({"href": match e.field.as_str() {
+            "reason" => "#reason",
+            "reopen_reason" => "#reopen-reason",
+            "reopen" => "#reopen-list",
+            _ => "#queue",
+        }, "message": e.message})).collect::<Vec<_>>(),
+        "reopen": reopen.map(reopen_view),
+        "reopen_error": err("reopen"),
+        "reopen_reason_error": err("reopen_reason"),
         "notice": notice,
         "csrf": user.csrf(),
     })
@@ -99,6 +151,9 @@ fn view(
 pub struct DoneQuery {
     approved: Option<usize>,
     returned: Option<usize>,
+    reopened: Option<String>,
+    /// The quarter whose approved actuals the *Reopen* form lists.
+    reopen_quarter: Option<String>,
 }
 
 /// `GET /projects/{project}/approvals`.
@@ -108,13 +163,20 @@ pub async fn page(
     path: web::Path<String>,
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, WebError> {
-    let q = uc::approval_queue(&db, &user.principal, &path.into_inner()).await?;
-    let notice = match (query.approved, query.returned) {
-        (Some(n), _) => Some(format!("Approved {n} actual{}.", if n == 1 { "" } else { "s" })),
-        (_, Some(n)) => Some(format!("Returned {n} actual{} to the coordinator.", if n == 1 { "" } else { "s" })),
+    let key = path.into_inner();
+    let q = uc::approval_queue(&db, &user.principal, &key).await?;
+    let notice = match (query.approved, query.returned, &query.reopened) {
+        (Some(n), _, _) => Some(format!("Approved {n} actual{}.", if n == 1 { "" } else { "s" })),
+        (_, Some(n), _) => Some(format!("Returned {n} actual{} to the coordinator.", if n == 1 { "" } else { "s" })),
+        (_, _, Some(_)) => Some(
+            "Reopened: the actual is a draft again, out of the approved figures until it is submitted and approved again."
+                .to_string(),
+        ),
         _ => None,
     };
-    let body = view(&user, &q, &[], "", &[], notice);
+    let approved = approved_for(&db, &user, &q, &key, query.reopen_quarter.as_deref()).await?;
+    let reopen = approved.as_ref().map(|approved| Reopen { approved, selected: "", reason: "" });
+    let body = view(&user, &q, &[], "", &[], notice, reopen.as_ref());
     Ok(html(StatusCode::OK, render("approvals", &format!("Approvals – {}", q.project.code), Some(&user), &body)))
 }
 
@@ -166,7 +228,92 @@ pub async fn decide(
         }
     }
     let q = uc::approval_queue(&db, &user.principal, &key).await?;
-    let body = view(&user, &q, &selected, reason.as_deref().unwrap_or_default(), &errors, None);
+    let approved = approved_for(&db, &user, &q, &key, None).await?;
+    let reopen = approved.as_ref().map(|approved| Reopen { approved, selected: "", reason: "" });
+    let body = view(&user, &q, &selected, reason.as_deref().unwrap_or_default(), &errors, None, reopen.as_ref());
+    Ok(html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render("approvals", &format!("Error: Approvals – {}", q.project.code), Some(&user), &body),
+    ))
+}
+
+/// The approved actuals a manager may reopen (`None` for those who may not).
+async fn approved_for(
+    db: &Db,
+    user: &WebUser,
+    q: &ApprovalQueue,
+    key: &str,
+    quarter: Option<&str>,
+) -> Result<Option<Approved>, WebError> {
+    if !q.may_decide {
+        return Ok(None);
+    }
+    let quarter = quarter.filter(|s| !s.is_empty());
+    Ok(Some(workflow::approved(db, &user.principal, key, quarter).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ReopenForm {
+    #[serde(default)]
+    csrf: Option<String>,
+    /// `id:version` of the approved actual.
+    #[serde(default)]
+    actual: Option<String>,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    reopen_quarter: Option<String>,
+}
+
+/// `POST /projects/{project}/approvals/reopen`: a manager reopens an approved actual with a
+/// reason (the API's `POST /actuals/{id}/reopen`): it becomes a draft the coordinator can
+/// correct and submit again.
+pub async fn reopen(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: web::Form<ReopenForm>,
+) -> Result<HttpResponse, WebError> {
+    let form = form.into_inner();
+    user.check_form(&req, form.csrf.as_deref())?;
+    let key = path.into_inner();
+    let selected = form.actual.clone().unwrap_or_default();
+    let chosen = selected.split_once(':').and_then(|(id, v)| Some((id.parse::<i64>().ok()?, v.parse::<i32>().ok()?)));
+    let reason = form.reason.trim().to_string();
+    let mut errors = vec![];
+    if chosen.is_none() {
+        errors.push(FieldError::new("reopen", "Choose the approved actual to reopen"));
+    }
+    if reason.is_empty() {
+        errors
+            .push(FieldError::new("reopen_reason", "Say why you reopen it, so the coordinator knows what to correct"));
+    }
+    if let (Some((id, version)), true) = (chosen, errors.is_empty()) {
+        let input = TransitionInput { version: Some(version), reason: Some(reason.clone()) };
+        match workflow::step(&db, &user.principal, Some(&key), id, Transition::Reopen, input).await {
+            Ok(a) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/approvals?reopened={}#reopen",
+                    format::url_encode(&key),
+                    a.id
+                )));
+            }
+            Err(AppError::Validation(errs)) => errors.extend(errs.into_iter().map(|e| {
+                let field = if e.field == "reason" { "reopen_reason" } else { "reopen" };
+                FieldError::new(field, e.message)
+            })),
+            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => errors.push(FieldError::new(
+                "reopen",
+                format!("{e}. Someone else acted on this actual first: the list below is current."),
+            )),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let q = uc::approval_queue(&db, &user.principal, &key).await?;
+    let approved = approved_for(&db, &user, &q, &key, form.reopen_quarter.as_deref()).await?;
+    let reopen = approved.as_ref().map(|approved| Reopen { approved, selected: &selected, reason: &reason });
+    let body = view(&user, &q, &[], "", &errors, None, reopen.as_ref());
     Ok(html(
         StatusCode::UNPROCESSABLE_ENTITY,
         render("approvals", &format!("Error: Approvals – {}", q.project.code), Some(&user), &body),

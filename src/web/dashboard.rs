@@ -2,12 +2,16 @@
 
 use super::{WebError, WebUser, charts, format, html, render};
 use crate::db::Db;
+use crate::domain::access::Role;
+use crate::domain::finance_checks::Severity;
 use crate::domain::progress::{Status, Thresholds};
 use crate::services::dashboard as uc;
+use crate::store::finance::FinanceChecks;
+use crate::store::progress::ProjectProgress;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// `GET /`: the projects the caller has a role on.
 pub async fn home(db: web::Data<Db>, user: WebUser) -> Result<HttpResponse, WebError> {
@@ -29,36 +33,21 @@ pub async fn home(db: web::Data<Db>, user: WebUser) -> Result<HttpResponse, WebE
     Ok(html(StatusCode::OK, render("projects", "Your projects", Some(&user), &data)))
 }
 
-#[derive(Deserialize)]
-pub struct QuarterQuery {
-    quarter: Option<String>,
-}
-
-/// `GET /projects/{project}`: award facts, indicator status, delivery, what waits.
-pub async fn dashboard(
-    db: web::Data<Db>,
-    thresholds: web::Data<Thresholds>,
-    user: WebUser,
-    path: web::Path<String>,
-    query: web::Query<QuarterQuery>,
-) -> Result<HttpResponse, WebError> {
-    let key = path.into_inner();
-    let d = uc::dashboard(&db, &user.principal, &key, query.quarter.as_deref(), **thresholds).await?;
-    let p = &d.project;
-    let cur = &d.finance.currency;
+/// The indicator status at a glance (counts, chart, table) of approved progress: the
+/// dashboard's and the donor portal's `status` partial.
+pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
     let counts: Vec<_> = [Status::OnTrack, Status::NeedsAttention, Status::OffTrack, Status::NoData, Status::NotRated]
         .iter()
         .map(|s| {
             json!({
                 "label": format::status_label(*s),
                 "class": charts::status_class(*s),
-                "count": d.progress.summary.get(s.as_str()).copied().unwrap_or(0),
+                "count": progress.summary.get(s.as_str()).copied().unwrap_or(0),
             })
         })
         .filter(|c| c["count"] != 0 || c["class"] != "not-rated")
         .collect();
-    let indicators: Vec<_> = d
-        .progress
+    let indicators: Vec<_> = progress
         .indicators
         .iter()
         .map(|l| {
@@ -82,12 +71,85 @@ pub async fn dashboard(
             })
         })
         .collect();
-    let year = d.quarter.year;
-    let progress_caption = format!(
+    let caption = format!(
         "Approved actuals from {} to {}, as % of the {year} target (the life-of-project target where there is no yearly one). \
          The colour is the status, which compares with the target prorated to the quarters elapsed.",
-        d.progress.from, d.progress.to
+        progress.from, progress.to
     );
+    json!({
+        "year": year,
+        "quarter": progress.to,
+        "counts": counts,
+        "indicators": indicators,
+        "has_indicators": !progress.indicators.is_empty(),
+        "progress_chart": charts::progress_chart(&progress.indicators, &caption),
+        "progress_caption": caption,
+    })
+}
+
+/// How many findings the dashboard lists (errors first); the rest are counted.
+const FINDINGS_SHOWN: usize = 8;
+
+fn findings_view(f: &FinanceChecks) -> Value {
+    let items: Vec<Value> = f
+        .findings
+        .iter()
+        .take(FINDINGS_SHOWN)
+        .map(|x| {
+            let (label, class) = match x.severity {
+                Severity::Error => ("Error", "off-track"),
+                Severity::Warning => ("Warning", "needs-attention"),
+                Severity::Info => ("Not checked", "no-data"),
+            };
+            json!({"severity": label, "class": class, "message": x.message})
+        })
+        .collect();
+    json!({
+        "count": f.findings.len(),
+        "summary": format!(
+            "{} error{}, {} warning{}{}",
+            f.errors,
+            if f.errors == 1 { "" } else { "s" },
+            f.warnings,
+            if f.warnings == 1 { "" } else { "s" },
+            if f.infos > 0 { format!(", {} not checked", f.infos) } else { String::new() }
+        ),
+        "items": items,
+        "more": f.findings.len().saturating_sub(FINDINGS_SHOWN),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct QuarterQuery {
+    quarter: Option<String>,
+}
+
+/// `GET /projects/{project}`: award facts, indicator status, delivery, what waits.
+pub async fn dashboard(
+    db: web::Data<Db>,
+    thresholds: web::Data<Thresholds>,
+    user: WebUser,
+    path: web::Path<String>,
+    query: web::Query<QuarterQuery>,
+) -> Result<HttpResponse, WebError> {
+    let key = path.into_inner();
+    // A donor's page of a project is the donor portal (looked up only for donors).
+    let principal = &user.principal;
+    if !principal.is_admin && principal.roles.values().any(|r| *r == Role::Donor) {
+        let (p, _) = uc::project(&db, principal, &key).await?;
+        if crate::services::portal::is_donor(principal, p.id) {
+            return super::portal::donor_page(&db, **thresholds, &user, &key, query.quarter.as_deref()).await;
+        }
+    }
+    let d = uc::dashboard(&db, &user.principal, &key, query.quarter.as_deref(), **thresholds).await?;
+    let p = &d.project;
+    let findings = if crate::services::findings::acts_on_findings(principal, p.id) {
+        crate::services::findings::open_findings(&db, principal, &p.code).await?
+    } else {
+        None
+    };
+    let cur = &d.finance.currency;
+    let year = d.quarter.year;
     let delivery_caption = format!(
         "Budget of the {year} work plan and expenditure to date, by output, in {cur}; delivery = expenditure / budget."
     );
@@ -135,11 +197,7 @@ pub async fn dashboard(
         "quarter": d.quarter.to_string(),
         "quarters": quarters,
         "year": year,
-        "counts": counts,
-        "indicators": indicators,
-        "has_indicators": !d.progress.indicators.is_empty(),
-        "progress_chart": charts::progress_chart(&d.progress.indicators, &progress_caption),
-        "progress_caption": progress_caption,
+        "glance": status_view(&d.progress, year),
         "has_outputs": !d.finance.by_output.is_empty(),
         "delivery_chart": charts::delivery_chart(&d.finance.by_output, cur, &delivery_caption),
         "delivery_caption": delivery_caption,
@@ -156,7 +214,8 @@ pub async fn dashboard(
         "n_missing": d.missing.len(),
         "may_enter": d.may_enter,
         "may_approve": d.may_approve,
-        "shows_waiting": d.may_enter || d.may_approve,
+        "shows_waiting": d.may_enter || d.may_approve || findings.is_some(),
+        "findings": findings.as_ref().map(findings_view),
     });
     Ok(html(StatusCode::OK, render("dashboard", &format!("{} dashboard", p.code), Some(&user), &data)))
 }

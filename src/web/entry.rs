@@ -9,6 +9,7 @@ use crate::domain::indicators::Measure;
 use crate::domain::progress::{ActualStatus, Disaggregation, editable};
 use crate::error::AppError;
 use crate::services::progress::{self as uc, EntryInput, QuarterSheet, SheetLine};
+use crate::services::quarter::{self as report, QuarterReport, QuarterTexts};
 use crate::store::progress::{Actual, ActualInput};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -48,16 +49,20 @@ pub async fn page(
 ) -> Result<HttpResponse, WebError> {
     let (key, quarter) = path.into_inner();
     let sheet = uc::quarter_sheet(&db, &user.principal, &key, &quarter).await?;
+    let texts = report::quarter_texts(&db, &user.principal, &key, &quarter).await?;
     let notice = match (query.saved, query.submitted) {
         (_, Some(n)) => Some(format!(
             "The quarter is submitted: {n} actual{} went to the manager for approval.",
             if n == 1 { "" } else { "s" }
         )),
-        (Some(n), None) => Some(format!("Saved {n} actual{} as draft.", if n == 1 { "" } else { "s" })),
+        (Some(n), None) => Some(format!(
+            "Saved {n} entr{}. Actuals stay drafts until the quarter is submitted.",
+            if n == 1 { "y" } else { "ies" }
+        )),
         _ => None,
     };
     let values = HashMap::new();
-    let body = view(&user, &sheet, &values, &[], notice);
+    let body = view(&user, &sheet, &texts, &values, &[], notice);
     Ok(html(StatusCode::OK, render("entry", &title(&sheet, false), Some(&user), &body)))
 }
 
@@ -81,10 +86,13 @@ pub async fn save(
     if !sheet.may_edit {
         return Err(AppError::Forbidden("only the project's coordinators enter progress".into()).into());
     }
+    let texts = report::quarter_texts(&db, &user.principal, &key, &quarter).await?;
     let submit = form.get("intent").is_some_and(|i| i == "submit");
-    let (entries, parse_errors) = read_entries(&sheet, &form);
+    let (entries, mut parse_errors) = read_entries(&sheet, &form);
+    let (activities, narrative, risk_updates) = super::quarter::read(&texts, &form, &mut parse_errors);
     let errors = if parse_errors.is_empty() {
-        match uc::save_quarter(&db, &user.principal, &key, &quarter, entries, submit).await {
+        let all = QuarterReport { entries, activities, narrative, risk_updates };
+        match report::save(&db, &user.principal, &key, &quarter, all, submit).await {
             Ok(done) => {
                 let base = format!("/projects/{}/progress/{}", format::url_encode(&sheet.project.code), sheet.quarter);
                 let to = match done.submission {
@@ -99,7 +107,7 @@ pub async fn save(
     } else {
         parse_errors
     };
-    let body = view(&user, &sheet, &form, &errors, None);
+    let body = view(&user, &sheet, &texts, &form, &errors, None);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("entry", &title(&sheet, true), Some(&user), &body)))
 }
 
@@ -205,6 +213,7 @@ fn measure_label(m: Measure) -> &'static str {
 fn view(
     user: &WebUser,
     sheet: &QuarterSheet,
+    texts: &QuarterTexts,
     posted: &HashMap<String, String>,
     errors: &[FieldError],
     notice: Option<String>,
@@ -350,12 +359,18 @@ fn view(
                 "general_error": (!general.is_empty()).then(|| general.join("; ")),
                 "has_error": !mine.is_empty(),
             });
+            // A draft with a reason was reopened by the manager (approved, then unlocked).
+            view["reopened_reason"] =
+                json!(line.actual.as_ref().filter(|a| a.status == "draft").and_then(|a| a.status_reason.clone()));
             view["evidence_link"] = json!(format::safe_link(stored.and_then(|a| a.evidence_url.as_deref())));
             view
         })
         .collect();
-    // Errors not tied to an indicator (the quarter itself).
-    for e in errors.iter().filter(|e| !e.field.starts_with("indicators.")) {
+    // The activities, the narrative and the risk updates.
+    let (more, mut more_summary) = super::quarter::view(texts, posted, errors, sheet.may_edit);
+    summary.append(&mut more_summary);
+    // Errors not tied to an indicator or a part (the quarter itself).
+    for e in errors.iter().filter(|e| !e.field.starts_with("indicators.") && !super::quarter::is_mine(&e.field)) {
         summary.push(json!({"href": "#entry-form", "message": e.message}));
     }
     let quarters: Vec<Value> =
@@ -369,7 +384,9 @@ fn view(
         "lines": lines,
         "errors": summary,
         "notice": notice,
-        "may_edit": editable_lines,
+        "may_save": sheet.may_edit,
+        "may_submit": editable_lines,
+        "more": more,
         "read_only": !sheet.may_edit,
         "csrf": user.csrf(),
     })

@@ -13,6 +13,10 @@ mod charts;
 mod dashboard;
 mod entry;
 mod format;
+mod framework;
+mod portal;
+mod quarter;
+mod reports;
 mod session;
 
 use crate::auth::Principal;
@@ -51,7 +55,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/progress/{quarter}", web::get().to(entry::page))
         .route("/projects/{project}/progress/{quarter}", web::post().to(entry::save))
         .route("/projects/{project}/approvals", web::get().to(approvals::page))
-        .route("/projects/{project}/approvals", web::post().to(approvals::decide));
+        .route("/projects/{project}/approvals", web::post().to(approvals::decide))
+        .route("/projects/{project}/approvals/reopen", web::post().to(approvals::reopen))
+        .route("/projects/{project}/results", web::get().to(framework::page))
+        .route("/projects/{project}/results/new", web::get().to(framework::new_result))
+        .route("/projects/{project}/results/new", web::post().to(framework::create_result))
+        .route("/projects/{project}/results/{id}", web::get().to(framework::edit_result))
+        .route("/projects/{project}/results/{id}", web::post().to(framework::update_result))
+        .route("/projects/{project}/indicators/new", web::get().to(framework::new_indicator))
+        .route("/projects/{project}/indicators/new", web::post().to(framework::create_indicator))
+        .route("/projects/{project}/indicators/{id}", web::get().to(framework::edit_indicator))
+        .route("/projects/{project}/indicators/{id}", web::post().to(framework::update_indicator))
+        .route("/projects/{project}/indicators/{id}/targets", web::post().to(framework::save_targets))
+        .route("/projects/{project}/reports", web::get().to(reports::page))
+        .route("/projects/{project}/reports", web::post().to(reports::generate))
+        .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
+        .route("/projects/{project}/reports/{id}/file", web::get().to(reports::file))
+        .route("/projects/{project}/reports/{id}/issue", web::post().to(reports::issue));
 }
 
 const CSS: &str = include_str!("../../assets/web/app.css");
@@ -81,9 +101,21 @@ fn templates() -> &'static Handlebars<'static> {
             ("dashboard", include_str!("../../assets/web/templates/dashboard.hbs")),
             ("entry", include_str!("../../assets/web/templates/entry.hbs")),
             ("approvals", include_str!("../../assets/web/templates/approvals.hbs")),
+            ("reports", include_str!("../../assets/web/templates/reports.hbs")),
+            ("donor", include_str!("../../assets/web/templates/donor.hbs")),
+            ("framework", include_str!("../../assets/web/templates/framework.hbs")),
+            ("result_form", include_str!("../../assets/web/templates/result_form.hbs")),
+            ("indicator_form", include_str!("../../assets/web/templates/indicator_form.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
+        }
+        // Shared parts of pages: `{{> status_panel}}`, `{{> field}}`.
+        for (name, text) in [
+            ("status_panel", include_str!("../../assets/web/templates/status_panel.hbs")),
+            ("field", include_str!("../../assets/web/templates/field.hbs")),
+        ] {
+            h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }
         h
     })
@@ -315,7 +347,20 @@ mod tests {
     #[test]
     fn every_template_compiles() {
         let t = templates();
-        for name in ["layout", "sign_in", "projects", "dashboard", "entry", "approvals", "error"] {
+        for name in [
+            "layout",
+            "sign_in",
+            "projects",
+            "dashboard",
+            "entry",
+            "approvals",
+            "reports",
+            "donor",
+            "framework",
+            "result_form",
+            "indicator_form",
+            "error",
+        ] {
             assert!(t.has_template(name), "{name}");
         }
     }
