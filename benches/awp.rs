@@ -67,6 +67,10 @@ fn build(db: &Db) -> Result<i64, AppError> {
                 currency: "USD".into(),
                 status: ProjectStatus::Active,
                 description: None,
+                country_code: None,
+                iati_reporting_org_ref: None,
+                iati_activity_prefix: None,
+                iati_implementing_org_ref: None,
                 version: None,
             },
         )?;
