@@ -42,6 +42,16 @@ pub fn current_quarter(project: &Project) -> Quarter {
     today.clamp(Quarter::of(project.start_date), Quarter::of(project.end_date))
 }
 
+/// The quarter asked for (`None`: the current one) and the year to it, from Q1 or the
+/// project's start: the span the dashboard and the donor portal show progress for.
+pub fn year_to_quarter(project: &Project, quarter: Option<&str>) -> Result<(Quarter, Window), AppError> {
+    let q = match quarter {
+        Some(s) => project.quarter(s).map_err(|e| AppError::Validation(vec![e]))?,
+        None => current_quarter(project),
+    };
+    Ok((q, Window { from: Quarter { year: q.year, q: 1 }.max(Quarter::of(project.start_date)), to: q }))
+}
+
 /// Every quarter of the project, first to last.
 pub fn quarters(project: &Project) -> Vec<Quarter> {
     Quarter::of(project.start_date).through(Quarter::of(project.end_date)).collect()
@@ -96,11 +106,7 @@ pub async fn dashboard(
     let (who, key, quarter) = (who.clone(), key.to_string(), quarter.map(str::to_string));
     db.tx(move |c| {
         let project = project_for(c, &who, &key, Action::Read)?;
-        let q = match &quarter {
-            Some(s) => project.quarter(s).map_err(|e| AppError::Validation(vec![e]))?,
-            None => current_quarter(&project),
-        };
-        let window = Window { from: Quarter { year: q.year, q: 1 }.max(Quarter::of(project.start_date)), to: q };
+        let (q, window) = year_to_quarter(&project, quarter.as_deref())?;
         let progress = progress::project_progress(c, &project, window, false, thresholds)?;
         let finance = finance::summary(c, &project, &SummaryQuery { period: Some(q.year.to_string()) })?;
         let may_enter = who.may(project.id, Action::EditResults);

@@ -1,14 +1,14 @@
 //! The donor portal: what a donor sees of a project it funds. Its results (approved data
 //! only, as on every endpoint a donor reaches) and the reports issued to it; nothing else.
 
-use super::dashboard::{current_quarter, quarters};
+use super::dashboard::{quarters, year_to_quarter};
 use super::project_for;
 use super::reports::donor_only;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::domain::period::Quarter;
-use crate::domain::progress::{Thresholds, Window};
+use crate::domain::progress::Thresholds;
 use crate::error::AppError;
 use crate::store::progress::{self, ProjectProgress};
 use crate::store::projects::Project;
@@ -43,11 +43,7 @@ pub async fn donor_view(
     let (who, key, quarter) = (who.clone(), key.to_string(), quarter.map(str::to_string));
     db.tx(move |c| {
         let project = project_for(c, &who, &key, Action::Read)?;
-        let q = match &quarter {
-            Some(s) => project.quarter(s).map_err(|e| AppError::Validation(vec![e]))?,
-            None => current_quarter(&project),
-        };
-        let window = Window { from: Quarter { year: q.year, q: 1 }.max(Quarter::of(project.start_date)), to: q };
+        let (q, window) = year_to_quarter(&project, quarter.as_deref())?;
         let progress = progress::project_progress(c, &project, window, false, thresholds)?;
         // Issued reports only, also for a team member looking at the portal.
         let reports: Vec<ReportMeta> =
