@@ -7,12 +7,15 @@
 //! (as `.ci/run` does), where a missing browser fails them.
 //!
 //! Screenshots of the main pages, at a laptop and a phone width, go to `target/ui-screenshots/`.
+//!
+//! The part-2 pages have their own modules beside this file (`mod NAME;` below), which use
+//! this harness through `use super::*;`.
 
 // One browser at a time is enforced with a lock held across awaits; each test has its own
 // thread and runtime, so holding it there cannot deadlock.
 #![allow(clippy::await_holding_lock)]
 
-#[path = "api/helpers.rs"]
+#[path = "../api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
 
