@@ -115,7 +115,8 @@ enum ImportCommand {
 
 #[derive(Subcommand)]
 enum SeedCommand {
-    /// Load the demo projects (KAZ-HUB, UZB-PSD); projects already present are skipped
+    /// Load the demo projects (KAZ-HUB, UZB-PSD) and their users (published passwords): only
+    /// into an empty database (no users, no projects)
     Demo,
     /// Load a seed document (JSON, format in the README); all or nothing
     Load { file: std::path::PathBuf },
@@ -182,7 +183,15 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Import { what: ImportCommand::Workplan(args) } => {
             println!("{}", rbm::services::workplan_io::cli_import(&db, &args)?);
         }
-        Command::Seed { what: SeedCommand::Demo } => print_report(&seeds::load_demo(&db)?),
+        Command::Seed { what: SeedCommand::Demo } => {
+            // The demo users' passwords are published: never beside real users or projects.
+            if !seeds::is_empty(&db)? {
+                return Err("the demo data (with its published passwords) goes only into an empty database: this one \
+                            already has users or projects"
+                    .into());
+            }
+            print_report(&seeds::load_demo(&db)?)
+        }
         Command::Seed { what: SeedCommand::Load { file } } => {
             let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let doc = seeds::parse(&text)?;

@@ -492,3 +492,12 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// The login limiter's failure counters (one row per pair, address or account key).
+    login_failures (key) {
+        key -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+    }
+}

@@ -64,7 +64,8 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     let db = web::Data::new(db);
     let thresholds = web::Data::new(options.thresholds);
     let templates = web::Data::new(options.templates);
-    // One limiter and one hashing pool for all workers, so attempts are counted across them.
+    // One hashing pool for all workers; the limiter's counters are in the database, shared by
+    // every worker and every instance.
     let login = web::Data::new(Login::new(
         options.login_policy.unwrap_or_default(),
         options.hashes_in_flight.unwrap_or_else(HashPool::default_size),

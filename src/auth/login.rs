@@ -9,21 +9,25 @@
 //!   passwords from an attacker lock out the attacker's pair, not the account's owner.
 //!   Past its allowance a key waits an exponentially growing time after its last failure;
 //!   a key is forgotten once it has had no failure for [`LoginPolicy::forget_after`].
+//! - **Shared.** The counters are rows of the database (`login_failures`), so several
+//!   instances behind a load balancer, and every worker of one, count the same attempts.
 //! - **Memory.** At most [`HashPool`]'s size hashes run at once, each in its own reused
 //!   argon2 memory; an attempt finding none free is answered 503 at once.
 //! - **Address.** The TCP peer, unless the peer is a configured trusted proxy: then the
 //!   right-most `X-Forwarded-For` entry that is not itself a trusted proxy.
 
+use crate::db::{Db, DbConnection};
 use crate::error::AppError;
 use crate::store::users;
 use actix_web::HttpRequest;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
-use std::collections::HashMap;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// argon2id with the OWASP parameters: 19 MiB, two passes, one lane.
 pub const ARGON2_M_COST_KIB: u32 = 19 * 1024;
@@ -76,48 +80,34 @@ impl LoginPolicy {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
-    Pair(String, String),
-    Address(String),
-    Account(String),
+/// The three keys of an attempt, as stored in `login_failures.key`, with the allowance of each.
+fn keys(email: &str, address: &str) -> [String; 3] {
+    let mut account = users::normalize_email(email);
+    if account.len() > 254 {
+        let cut = (0..=254).rev().find(|i| account.is_char_boundary(*i)).unwrap_or(0);
+        account.truncate(cut);
+    }
+    [format!("pair:{account}|{address}"), format!("address:{address}"), format!("account:{account}")]
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Counter {
-    failures: u32,
-    last: Instant,
-}
+/// Key of the PostgreSQL advisory lock under which attempts are counted ("rbm login").
+const LOGIN_LOCK: i64 = 0x72626d_6c6f67696e;
 
-/// Above this many keys, forgotten ones are swept out (and, if still above, pairs that are
-/// not waiting), so a flood of made-up accounts cannot grow memory without bound.
-const MAX_KEYS: usize = 100_000;
-
-/// The failure counters, shared by all workers.
+/// The failure counters: rows of `login_failures`, so that every worker and every instance on
+/// one database counts the same attempts. Each attempt is read, checked and counted in one
+/// transaction; on PostgreSQL under a transaction-scoped advisory lock (two instances cannot
+/// both pass a check made before either counted), on SQLite under its single writer.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct LoginLimiter {
     policy: LoginPolicy,
-    counters: Mutex<HashMap<Key, Counter>>,
 }
 
 impl LoginLimiter {
     pub fn new(policy: LoginPolicy) -> Self {
-        LoginLimiter { policy, counters: Mutex::new(HashMap::new()) }
+        LoginLimiter { policy }
     }
 
-    fn keys(email: &str, address: &str) -> [(Key, u32, bool); 3] {
-        let mut account = users::normalize_email(email);
-        if account.len() > 254 {
-            let cut = (0..=254).rev().find(|i| account.is_char_boundary(*i)).unwrap_or(0);
-            account.truncate(cut);
-        }
-        [
-            (Key::Pair(account.clone(), address.to_string()), 0, true),
-            (Key::Address(address.to_string()), 1, false),
-            (Key::Account(account), 2, false),
-        ]
-    }
-
-    fn allowed(&self, which: u32) -> u32 {
+    fn allowed(&self, which: usize) -> u32 {
         match which {
             0 => self.policy.per_pair,
             1 => self.policy.per_address,
@@ -126,87 +116,99 @@ impl LoginLimiter {
     }
 
     /// Counts an attempt before its password is checked; refuses with 429 and the seconds
-    /// to wait when any of its keys is backing off.
-    pub fn reserve(&self, email: &str, address: &str) -> Result<Attempt<'_>, AppError> {
-        let now = Instant::now();
-        let keys = Self::keys(email, address);
-        let mut map = self.counters.lock().expect("limiter lock");
+    /// to wait when any of its keys is backing off. Returns the attempt's keys.
+    fn count(&self, conn: &mut DbConnection, email: &str, address: &str) -> Result<[String; 3], AppError> {
+        use crate::schema::login_failures as f;
+        if let DbConnection::Postgres(pg) = conn {
+            pg.batch_execute(&format!("SELECT pg_advisory_xact_lock({LOGIN_LOCK})"))?;
+        }
+        let now = crate::store::now();
+        let forget = chrono::Duration::from_std(self.policy.forget_after).unwrap_or(chrono::Duration::MAX);
+        // Keys with no failure for `forget_after` start again from zero: their rows go.
+        diesel::delete(f::table.filter(f::last_failure_at.lt(now - forget))).execute(conn)?;
+        let keys = keys(email, address);
+        let found: Vec<(String, i32, chrono::NaiveDateTime)> =
+            f::table.filter(f::key.eq_any(&keys)).select((f::key, f::failures, f::last_failure_at)).load(conn)?;
         let mut wait = Duration::ZERO;
-        for (key, which, _) in &keys {
-            let Some(c) = map.get(key).copied() else { continue };
-            if now.duration_since(c.last) >= self.policy.forget_after {
-                map.remove(key);
-                continue;
-            }
-            if let Some(backoff) = self.policy.backoff(c.failures, self.allowed(*which)) {
-                wait = wait.max(backoff.saturating_sub(now.duration_since(c.last)));
+        for (which, key) in keys.iter().enumerate() {
+            let Some((_, failures, last)) = found.iter().find(|(k, ..)| k == key) else { continue };
+            if let Some(backoff) = self.policy.backoff(u32::try_from(*failures).unwrap_or(0), self.allowed(which)) {
+                let since = (now - *last).to_std().unwrap_or(Duration::ZERO);
+                wait = wait.max(backoff.saturating_sub(since));
             }
         }
         if !wait.is_zero() {
             return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs_f64().ceil() as u64 });
         }
-        if map.len() >= MAX_KEYS {
-            self.sweep(&mut map, now);
-        }
-        for (key, _, _) in &keys {
-            let c = map.entry(key.clone()).or_insert(Counter { failures: 0, last: now });
-            c.failures = c.failures.saturating_add(1);
-            c.last = now;
-        }
-        let [(pair, ..), (addr, ..), (account, ..)] = keys;
-        Ok(Attempt { limiter: self, keys: [pair, addr, account] })
-    }
-
-    fn sweep(&self, map: &mut HashMap<Key, Counter>, now: Instant) {
-        map.retain(|_, c| now.duration_since(c.last) < self.policy.forget_after);
-        if map.len() >= MAX_KEYS {
-            let per_pair = self.policy.per_pair;
-            map.retain(|k, c| !matches!(k, Key::Pair(..)) || c.failures >= per_pair);
-        }
-    }
-
-    fn release(&self, keys: &[Key], reset_pair: bool) {
-        let mut map = self.counters.lock().expect("limiter lock");
-        for key in keys {
-            if reset_pair && matches!(key, Key::Pair(..)) {
-                map.remove(key);
-            } else if let Some(c) = map.get_mut(key) {
-                c.failures = c.failures.saturating_sub(1);
+        for key in &keys {
+            if found.iter().any(|(k, ..)| k == key) {
+                diesel::update(f::table.find(key))
+                    .set((f::failures.eq(f::failures + 1), f::last_failure_at.eq(now)))
+                    .execute(conn)?;
+            } else {
+                diesel::insert_into(f::table)
+                    .values((f::key.eq(key), f::failures.eq(1), f::last_failure_at.eq(now)))
+                    .execute(conn)?;
             }
         }
+        Ok(keys)
+    }
+
+    /// Gives an attempt back: one failure less on each key, or (the right password) the
+    /// pair's row removed.
+    fn give_back(conn: &mut DbConnection, keys: &[String; 3], reset_pair: bool) -> Result<(), AppError> {
+        use crate::schema::login_failures as f;
+        for (which, key) in keys.iter().enumerate() {
+            if reset_pair && which == 0 {
+                diesel::delete(f::table.find(key)).execute(conn)?;
+            } else {
+                diesel::update(f::table.find(key).filter(f::failures.gt(0)))
+                    .set(f::failures.eq(f::failures - 1))
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts an attempt (see [`LoginLimiter::count`]) in its own transaction.
+    pub async fn reserve(&self, db: &Db, email: &str, address: &str) -> Result<Attempt, AppError> {
+        let (limiter, email, address) = (*self, email.to_string(), address.to_string());
+        let keys = db.tx(move |c| limiter.count(c, &email, &address)).await?;
+        Ok(Attempt { db: db.clone(), keys })
     }
 
     /// Failures currently counted for the key kinds of one attempt (tests, diagnostics).
-    pub fn failures(&self, email: &str, address: &str) -> [u32; 3] {
-        let map = self.counters.lock().expect("limiter lock");
-        Self::keys(email, address).map(|(k, ..)| map.get(&k).map_or(0, |c| c.failures))
-    }
-}
-
-impl Default for LoginLimiter {
-    fn default() -> Self {
-        LoginLimiter::new(LoginPolicy::default())
+    pub fn failures(conn: &mut DbConnection, email: &str, address: &str) -> Result<[u32; 3], AppError> {
+        use crate::schema::login_failures as f;
+        let mut out = [0; 3];
+        for (i, key) in keys(email, address).iter().enumerate() {
+            let n: Option<i32> = f::table.find(key).select(f::failures).first(conn).optional()?;
+            out[i] = n.map_or(0, |n| u32::try_from(n).unwrap_or(0));
+        }
+        Ok(out)
     }
 }
 
 /// One reserved attempt: counted as a failure unless [`Attempt::succeeded`] or
 /// [`Attempt::not_evaluated`] says otherwise (dropped on an error, it stays counted).
-pub struct Attempt<'a> {
-    limiter: &'a LoginLimiter,
-    keys: [Key; 3],
+pub struct Attempt {
+    db: Db,
+    keys: [String; 3],
 }
 
-impl Attempt<'_> {
+impl Attempt {
     /// The right password: the pair starts again from zero; the address and the account
     /// only get this attempt back (a valid login of one's own must not wipe out the count
     /// of guesses at other accounts).
-    pub fn succeeded(self) {
-        self.limiter.release(&self.keys, true);
+    pub async fn succeeded(self) -> Result<(), AppError> {
+        let keys = self.keys;
+        self.db.tx(move |c| LoginLimiter::give_back(c, &keys, true)).await
     }
 
     /// The password was never checked (no hashing slot was free): not a failure.
-    pub fn not_evaluated(self) {
-        self.limiter.release(&self.keys, false);
+    pub async fn not_evaluated(self) -> Result<(), AppError> {
+        let keys = self.keys;
+        self.db.tx(move |c| LoginLimiter::give_back(c, &keys, false)).await
     }
 
     /// A wrong password: it stays counted.
@@ -405,38 +407,86 @@ mod tests {
         }
     }
 
+    /// A fresh migrated SQLite database in the temp folder (removed when dropped).
+    struct Scratch(Db, std::path::PathBuf);
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", self.1.display()));
+            }
+        }
+    }
+    fn scratch() -> Scratch {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!("rbm-login-{}-{n}.db", std::process::id()));
+        Scratch(Db::connect(path.to_str().unwrap(), 2).unwrap(), path)
+    }
+
+    impl Scratch {
+        fn reserve(&self, l: &LoginLimiter, email: &str, address: &str) -> Result<[String; 3], AppError> {
+            let (l, email, address) = (*l, email.to_string(), address.to_string());
+            self.0.tx_blocking(move |c| l.count(c, &email, &address))
+        }
+        fn give_back(&self, keys: &[String; 3], reset_pair: bool) {
+            self.0.tx_blocking(|c| LoginLimiter::give_back(c, keys, reset_pair)).unwrap()
+        }
+        fn failures(&self, email: &str, address: &str) -> [u32; 3] {
+            self.0.tx_blocking(|c| LoginLimiter::failures(c, email, address)).unwrap()
+        }
+    }
+
     #[test]
     fn an_attempt_counts_before_it_is_checked() {
-        let l = LoginLimiter::new(policy());
-        let a = l.reserve("a@x.org", "1.1.1.1").unwrap();
-        let b = l.reserve("A@x.org", "1.1.1.1").unwrap();
+        let (db, l) = (scratch(), LoginLimiter::new(policy()));
+        let a = db.reserve(&l, "a@x.org", "1.1.1.1").unwrap();
+        let _b = db.reserve(&l, "A@x.org", "1.1.1.1").unwrap();
         // Two attempts still in flight already use up the pair's allowance.
-        let Err(AppError::TooManyRequests { retry_after_secs }) = l.reserve("a@x.org", "1.1.1.1") else { panic!() };
+        let Err(AppError::TooManyRequests { retry_after_secs }) = db.reserve(&l, "a@x.org", "1.1.1.1") else {
+            panic!()
+        };
         assert_eq!(retry_after_secs, 60);
-        a.succeeded();
-        assert_eq!(l.failures("a@x.org", "1.1.1.1"), [0, 1, 1], "success resets the pair, releases the rest");
-        // The right password proved who is at this address: the pair starts from zero,
-        // even for an attempt of theirs still in flight.
-        b.failed();
-        assert_eq!(l.failures("a@x.org", "1.1.1.1"), [0, 1, 1]);
+        db.give_back(&a, true);
+        assert_eq!(db.failures("a@x.org", "1.1.1.1"), [0, 1, 1], "success resets the pair, releases the rest");
     }
 
     #[test]
     fn guesses_from_elsewhere_do_not_lock_out_the_owner() {
-        let l = LoginLimiter::new(policy());
+        let (db, l) = (scratch(), LoginLimiter::new(policy()));
         for _ in 0..2 {
-            l.reserve("owner@x.org", "6.6.6.6").unwrap().failed();
+            db.reserve(&l, "owner@x.org", "6.6.6.6").unwrap();
         }
-        assert!(l.reserve("owner@x.org", "6.6.6.6").is_err(), "the guesser's pair waits");
-        l.reserve("owner@x.org", "7.7.7.7").unwrap().succeeded();
+        assert!(db.reserve(&l, "owner@x.org", "6.6.6.6").is_err(), "the guesser's pair waits");
+        let owner = db.reserve(&l, "owner@x.org", "7.7.7.7").unwrap();
+        db.give_back(&owner, true);
         // The address limit counts guesses at any account.
-        l.reserve("other@x.org", "6.6.6.6").unwrap().failed();
-        assert!(l.reserve("third@x.org", "6.6.6.6").is_err());
+        db.reserve(&l, "other@x.org", "6.6.6.6").unwrap();
+        assert!(db.reserve(&l, "third@x.org", "6.6.6.6").is_err());
         // The account ceiling: many addresses together.
         for i in 0..5 {
-            l.reserve("ceiling@x.org", &format!("9.9.9.{i}")).unwrap().failed();
+            db.reserve(&l, "ceiling@x.org", &format!("9.9.9.{i}")).unwrap();
         }
-        assert!(l.reserve("ceiling@x.org", "9.9.9.200").is_err());
+        assert!(db.reserve(&l, "ceiling@x.org", "9.9.9.200").is_err());
+    }
+
+    #[test]
+    fn failures_older_than_forget_after_are_forgotten() {
+        let db = scratch();
+        let l = LoginLimiter::new(LoginPolicy { forget_after: Duration::from_secs(600), ..policy() });
+        for _ in 0..2 {
+            db.reserve(&l, "a@x.org", "1.1.1.1").unwrap();
+        }
+        assert!(db.reserve(&l, "a@x.org", "1.1.1.1").is_err());
+        // Eleven minutes later (the rows' clock moved back), the key starts from zero.
+        db.0.tx_blocking(|c| {
+            use crate::schema::login_failures as f;
+            let earlier = crate::store::now() - chrono::Duration::minutes(11);
+            diesel::update(f::table).set(f::last_failure_at.eq(earlier)).execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+        db.reserve(&l, "a@x.org", "1.1.1.1").unwrap();
+        assert_eq!(db.failures("a@x.org", "1.1.1.1"), [1, 1, 1]);
     }
 
     #[test]
@@ -452,9 +502,10 @@ mod tests {
 
     #[test]
     fn an_attempt_never_checked_is_given_back() {
-        let l = LoginLimiter::new(policy());
-        l.reserve("a@x.org", "1.1.1.1").unwrap().not_evaluated();
-        assert_eq!(l.failures("a@x.org", "1.1.1.1"), [0, 0, 0]);
+        let (db, l) = (scratch(), LoginLimiter::new(policy()));
+        let keys = db.reserve(&l, "a@x.org", "1.1.1.1").unwrap();
+        db.give_back(&keys, false);
+        assert_eq!(db.failures("a@x.org", "1.1.1.1"), [0, 0, 0]);
     }
 
     #[test]

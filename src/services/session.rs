@@ -37,11 +37,11 @@ pub async fn sign_in(
     password: &str,
     address: &str,
 ) -> Result<Session, AppError> {
-    let attempt = login.limiter.reserve(email, address)?;
+    let attempt = login.limiter.reserve(db, email, address).await?;
     let mut permit = match login.permit() {
         Ok(p) => p,
         Err(e) => {
-            attempt.not_evaluated();
+            attempt.not_evaluated().await?;
             return Err(e);
         }
     };
@@ -63,7 +63,7 @@ pub async fn sign_in(
         log::warn!("failed login for an account from {address}");
         return Err(AppError::Unauthorized("wrong email or password".into()));
     };
-    attempt.succeeded();
+    attempt.succeeded().await?;
     let token = auth::new_token();
     let hash = auth::token_hash(&token);
     let expires = crate::store::now() + Duration::hours(SESSION_HOURS);

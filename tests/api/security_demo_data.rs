@@ -73,6 +73,16 @@ async fn a_database_with_users_never_gets_the_demo(backend: Backend) {
     let out = create.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
+    // `rbm seed demo` refuses it too, saying why, and loads nothing.
+    let out = Command::new(env!("CARGO_BIN_EXE_rbm"))
+        .args(["seed", "demo", "--database", &t.url()])
+        .env_remove("RBM_DEMO")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "rbm seed demo into a database with a user: {stderr}");
+    assert!(stderr.contains("only into an empty database"), "{stderr}");
+
     // Even when asked for, the demo stays out of a database that has a user.
     let (rbm, address, health) = serve(&t.url(), &["--demo"], &[]).await;
     assert_eq!(login_status(&address, "me@org.example", "my own long password").await, 200);

@@ -1,7 +1,8 @@
 //! Threat: two instances behind a load balancer stepping on each other. Several `rbm serve`
 //! started at the same moment on one fresh database (PostgreSQL, or one SQLite file) all come
 //! up: the migrations run once, under PostgreSQL's advisory lock (SQLite: one exclusive
-//! transaction), and the instances then share the data, sessions included.
+//! transaction), and the instances then share the data, sessions included, and the login
+//! limits: guesses spread over the instances count as guesses at one server.
 
 use crate::helpers::Backend;
 use crate::settings::{Rbm, free_port, healthz};
@@ -85,6 +86,48 @@ async fn instances_started_at_once_all_come_up(backend: Backend) {
         let res = client.get(format!("http://{a}/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
         assert_eq!(res.status(), 200, "the session on {a}");
     }
+
+    // Wrong passwords sent in turn to each instance count together: the sixth from this
+    // address at one account waits, whichever instance it reaches (five allowed per pair).
+    let guess = |a: &String, email: &str| {
+        let body = serde_json::json!({"email": email, "password": "not the password"});
+        client.post(format!("http://{a}/api/v1/auth/login")).send_json(&body)
+    };
+    for i in 0..5 {
+        let res = guess(&addresses[i % INSTANCES], "ops@org.example").await.unwrap();
+        assert_eq!(res.status(), 401, "guess {i} is checked");
+    }
+    for a in &addresses {
+        let res = guess(a, "ops@org.example").await.unwrap();
+        assert_eq!(res.status(), 429, "the sixth guess on {a} waits");
+        assert!(res.headers().contains_key("retry-after"));
+    }
+    // A burst of simultaneous guesses over all instances: no more are checked than one
+    // server allows (each is counted before its hash, in the shared table).
+    let handles: Vec<_> = (0..24)
+        .map(|i| {
+            let address = addresses[i % INSTANCES].clone();
+            actix_rt::spawn(async move {
+                let body = serde_json::json!({"email": "nobody@org.example", "password": "not the password"});
+                let client = awc::Client::builder().timeout(std::time::Duration::from_secs(60)).finish();
+                client
+                    .post(format!("http://{address}/api/v1/auth/login"))
+                    .send_json(&body)
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = vec![];
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!((1..=5).contains(&checked), "checked guesses in the burst: {statuses:?}");
+    assert!(statuses.iter().all(|s| [401, 429, 503].contains(s)), "{statuses:?}");
+
     for rbm in instances {
         let out = rbm.stop();
         let stderr = String::from_utf8_lossy(&out.stderr);
