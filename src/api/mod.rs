@@ -60,7 +60,7 @@ use utoipa::{Modify, OpenApi};
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
         progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
         issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
-        reports::generate, reports::list, reports::get, reports::file, reports::issue,
+        reports::generate, reports::preview, reports::list, reports::get, reports::file, reports::issue,
         workplan_io::export, workplan_io::import,
     ),
     modifiers(&BearerAuth, &ProblemResponses),
@@ -234,6 +234,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(get().to(reports::list))
                     .route(post().to(reports::generate)),
             )
+            .service(resource("/projects/{project}/reports/preview").route(post().to(reports::preview)))
             .service(resource("/reports/{id}").route(get().to(reports::get)))
             .service(resource("/reports/{id}/file").route(get().to(reports::file)))
             .service(resource("/reports/{id}/issue").route(post().to(reports::issue)))

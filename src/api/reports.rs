@@ -37,6 +37,38 @@ pub async fn generate(
     Ok(created(&format!("/api/v1/reports/{}", meta.id), &meta))
 }
 
+/// The HTML of a preview, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String)]
+#[allow(dead_code)]
+pub struct ReportHtml(String);
+
+#[utoipa::path(post, operation_id = "previewReport", path = "/api/v1/projects/{project}/reports/preview", tag = "reports", request_body = ReportRequest,
+    params(("project" = String, Path, description = "Project id or code")),
+    responses((status = 200, description = "What `generateReport` would store, as HTML (the format asked for is ignored); nothing is stored. \
+            Served with a sandboxing Content-Security-Policy (no scripts).",
+            content((ReportHtml = "text/html"))),
+        (status = 403, description = "Coordinators and managers preview reports", body = Problem), (status = 404, body = Problem),
+        (status = 409, description = "The period has unapproved data (listed); ask for a draft", body = Problem),
+        (status = 422, description = "Unknown template, bad or out-of-project period, missing exchange rate", body = Problem)))]
+pub async fn preview(
+    db: web::Data<Db>,
+    auth: Principal,
+    templates: web::Data<Templates>,
+    thresholds: web::Data<Thresholds>,
+    path: web::Path<String>,
+    body: Json<ReportRequest>,
+) -> Result<HttpResponse, AppError> {
+    let html = uc::preview(&db, &auth, templates.into_inner(), **thresholds, &path.into_inner(), body.0).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
+        ))
+        .body(html))
+}
+
 #[utoipa::path(get, operation_id = "listProjectReports", path = "/api/v1/projects/{project}/reports", tag = "reports",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, description = "Newest first; donors see issued reports only", body = [ReportMeta]),

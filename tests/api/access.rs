@@ -523,6 +523,13 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             "ACM",
             true,
         ),
+        (
+            "POST",
+            "/api/v1/projects/UZB-PSD/reports/preview".into(),
+            Some(json!({"template": "iptt", "period": "2025-Q3", "format": "pdf"})),
+            "ACM",
+            true,
+        ),
         ("GET", "/api/v1/projects/UZB-PSD/reports".into(), None, "ACMFD", true),
         ("GET", format!("/api/v1/reports/{report}"), None, "ACMFD", true),
         ("GET", format!("/api/v1/reports/{report}/file"), None, "ACMFD", true),

@@ -262,7 +262,53 @@ async fn pdf_reports_read_back_with_the_api_figures(backend: Backend) {
     assert!(text.contains("Oʻzbekiston") && text.contains("Агентство государственных услуг"), "{text}");
 }
 
+/// `POST /projects/{p}/reports/preview`: the report `generateReport` would store, as HTML,
+/// under the same rules, with nothing stored (the web page's preview is the same use case).
+async fn a_preview_shows_the_report_and_stores_nothing(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    let preview = |body: Value| {
+        let (app, t) = (&app, coordinator.clone());
+        async move {
+            let mut res = app
+                .client
+                .post(format!("{}/api/v1/projects/UZB-PSD/reports/preview", app.address))
+                .insert_header(("Authorization", format!("Bearer {t}")))
+                .send_json(&body)
+                .await
+                .unwrap();
+            let header = |n: &str| res.headers().get(n).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            let (ct, csp) = (header("content-type"), header("content-security-policy"));
+            let bytes = res.body().limit(64 * 1024 * 1024).await.unwrap();
+            (res.status().as_u16(), ct, csp, String::from_utf8(bytes.to_vec()).unwrap())
+        }
+    };
+    // The format asked for is ignored: a preview is HTML.
+    let (status, ct, csp, html) =
+        preview(json!({"template": "undp-quarterly", "period": "2025-Q3", "format": "pdf"})).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(ct.starts_with("text/html"), "{ct}");
+    assert!(csp.contains("sandbox") && csp.contains("default-src 'none'"), "no scripts in a preview: {csp}");
+    assert!(html.contains("2,410"), "OP2 cumulative, as in the stored report");
+    let (_, list) = app.get("/api/v1/projects/UZB-PSD/reports").await;
+    assert_eq!(list, json!([]), "a preview stores nothing");
+
+    // The same rules as generation: unapproved data only as a draft; errors name the field.
+    let (status, _, _, body) =
+        preview(json!({"template": "undp-quarterly", "period": "2026-Q1", "format": "html"})).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("OP2 2026-Q1 (draft)"), "{body}");
+    let (status, _, _, html) =
+        preview(json!({"template": "undp-quarterly", "period": "2026-Q1", "format": "html", "draft": true})).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("DRAFT: includes unapproved data"));
+    let (status, _, _, body) = preview(json!({"template": "world-bank", "period": "2025-Q3", "format": "html"})).await;
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((status, fields(&problem)), (422, vec!["template".to_string()]), "{body}");
+}
+
 crate::on_both_backends!(
+    a_preview_shows_the_report_and_stores_nothing,
     pdf_reports_read_back_with_the_api_figures,
     xlsx_report_reconciles_with_the_api,
     a_missing_exchange_rate_is_named,
