@@ -145,6 +145,26 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// Writes a consistent copy of a SQLite database to a new file (`VACUUM INTO`: one read
+    /// transaction, so the server may keep running and writing). PostgreSQL is backed up with
+    /// its own tool, `pg_dump`, which this refuses with that advice.
+    pub fn backup(&self, file: &std::path::Path) -> Result<(), AppError> {
+        if self.backend == Backend::Postgres {
+            return Err(AppError::Config(
+                "rbm backup copies SQLite databases; back up PostgreSQL with pg_dump \
+                 (pg_dump --format=custom --file rbm.dump DATABASE_URL; restore with pg_restore)"
+                    .into(),
+            ));
+        }
+        if file.exists() {
+            return Err(AppError::Config(format!("{} exists already: name a new file", file.display())));
+        }
+        let path = file.to_str().ok_or_else(|| AppError::Config("the backup's path is not UTF-8".into()))?;
+        let mut conn = self.conn()?;
+        conn.batch_execute(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+            .map_err(|e| AppError::Config(format!("cannot write the backup {}: {e}", file.display())))
+    }
+
     pub fn conn(&self) -> Result<PooledConn, AppError> {
         self.pool.get().map_err(|e| AppError::Unavailable(format!("no database connection: {e}")))
     }

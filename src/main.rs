@@ -67,6 +67,12 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Copy a SQLite database, consistent while the server runs (`VACUUM INTO`), into a new
+    /// file; on PostgreSQL use pg_dump (see the README's Deploying section)
+    Backup {
+        /// The copy to write (must not exist yet)
+        file: std::path::PathBuf,
+    },
     /// Load seed data
     Seed {
         #[command(subcommand)]
@@ -182,6 +188,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Import { what: ImportCommand::Workplan(args) } => {
             println!("{}", rbm::services::workplan_io::cli_import(&db, &args)?);
+        }
+        Command::Backup { file } => {
+            db.backup(&file)?;
+            println!("backup written to {} ({} bytes)", file.display(), std::fs::metadata(&file)?.len());
         }
         Command::Seed { what: SeedCommand::Demo } => {
             // The demo users' passwords are published: never beside real users or projects.
