@@ -225,6 +225,9 @@ impl Db {
             } else {
                 conn.transaction(|c| f(c))
             };
+            // Callers cached before a change to users, memberships or tokens committed are
+            // looked up again (see `services::session::principal`).
+            crate::services::session::after_transaction();
             match outcome {
                 Err(AppError::Db(e)) if is_retryable(&e) && started.elapsed() < RETRY_FOR => {
                     attempt += 1;

@@ -76,25 +76,89 @@ pub async fn sign_in(
     Ok(Session { token, token_id: t.id, expires_at: t.expires_at })
 }
 
+/// How long a looked-up caller is reused without asking the database again. A change to
+/// users, memberships or tokens made through this instance empties the cache at once (see
+/// [`auth_changed`]); one made through another instance on the same database is seen after at
+/// most this long.
+pub const PRINCIPAL_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Bumped by every store function that changes who may do what (users, memberships, tokens):
+/// cached callers of an older generation are looked up again.
+static AUTH_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+std::thread_local! {
+    /// Set by [`auth_changed`] inside a transaction, cleared when it ends.
+    static CHANGED_IN_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Says that users, memberships or tokens are being changed (called by the store inside the
+/// transaction): no caller cached before is used again. The generation moves now and once
+/// more when the transaction ends ([`after_transaction`]), so a lookup that read the old rows
+/// while the change was not yet committed is not reused either.
+pub fn auth_changed() {
+    AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    CHANGED_IN_TRANSACTION.with(|c| c.set(true));
+}
+
+/// Called by [`crate::db::Db`] when a transaction has ended (committed or not).
+pub fn after_transaction() {
+    if CHANGED_IN_TRANSACTION.with(|c| c.replace(false)) {
+        AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A caller looked up recently: when, under which generation, and until when its token lives.
+struct Cached {
+    principal: Principal,
+    at: std::time::Instant,
+    generation: u64,
+    expires_at: Option<chrono::NaiveDateTime>,
+}
+
+/// Above this many cached callers the cache is emptied (a bound on memory, not a policy).
+const MAX_CACHED: usize = 10_000;
+
+fn cache() -> &'static std::sync::Mutex<std::collections::HashMap<String, Cached>> {
+    static C: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Cached>>> =
+        std::sync::OnceLock::new();
+    C.get_or_init(Default::default)
+}
+
 /// The caller behind a token (a bearer token or the web session's secret), or `None` when it
 /// is unknown, expired or revoked (or its user deactivated): the one lookup of both doors.
+/// Reused for [`PRINCIPAL_TTL`] (the read path's one round trip less), never past a change of
+/// users, memberships or tokens on this instance, nor past the token's expiry.
 pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
     let hash = auth::token_hash(token);
+    let generation = AUTH_GENERATION.load(std::sync::atomic::Ordering::SeqCst);
+    {
+        let map = cache().lock().expect("principal cache");
+        if let Some(c) = map.get(&hash)
+            && c.generation == generation
+            && c.at.elapsed() < PRINCIPAL_TTL
+            && c.expires_at.is_none_or(|e| e > crate::store::now())
+        {
+            return Ok(Some(c.principal.clone()));
+        }
+    }
+    let key = hash.clone();
     let found = db
         .tx(move |c| {
-            let Some((token_id, user)) = users::token_owner(c, &hash)? else { return Ok(None) };
+            let Some((token_id, expires_at, user)) = users::token_owner(c, &key)? else { return Ok(None) };
             let roles = users::roles_of(c, user.id)?;
-            Ok(Some((token_id, user, roles)))
+            Ok(Some((token_id, expires_at, user, roles)))
         })
         .await?;
-    Ok(found.map(|(token_id, user, roles)| Principal {
-        user_id: user.id,
-        email: user.email,
-        is_admin: user.is_admin,
-        token_id,
-        roles,
-        reason: None,
-    }))
+    let Some((token_id, expires_at, user, roles)) = found else { return Ok(None) };
+    let principal =
+        Principal { user_id: user.id, email: user.email, is_admin: user.is_admin, token_id, roles, reason: None };
+    let mut map = cache().lock().expect("principal cache");
+    if map.len() >= MAX_CACHED {
+        map.clear();
+    }
+    let cached = Cached { principal: principal.clone(), at: std::time::Instant::now(), generation, expires_at };
+    map.insert(hash, cached);
+    Ok(Some(principal))
 }
 
 /// Ends the caller's session (revokes its token).

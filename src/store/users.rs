@@ -130,6 +130,7 @@ pub fn update_user(
     check_version(current.version, sent, "the user")?;
     check(input, vec![])?;
     keep_an_administrator(conn, actor, &current, input)?;
+    crate::services::session::auth_changed();
     let n = diesel::update(users::table.find(id).filter(users::version.eq(sent)))
         .set((
             users::name.eq(input.name.trim()),
@@ -282,6 +283,7 @@ pub fn add_member(
             format!("the user is already {role} on this project: remove that membership first"),
         ));
     }
+    crate::services::session::auth_changed();
     let id: i64 = diesel::insert_into(memberships::table)
         .values((
             memberships::user_id.eq(input.user_id),
@@ -298,6 +300,7 @@ pub fn add_member(
 
 pub fn remove_member(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let m = get_membership(conn, id)?;
+    crate::services::session::auth_changed();
     diesel::delete(memberships::table.find(id)).execute(conn)?;
     audit::deleted(conn, actor, Some(m.project_id), "membership", id, &m)
 }
@@ -389,6 +392,7 @@ pub fn revoke_token(conn: &mut DbConnection, actor: &Actor, user_id: i64, id: i6
     if token.user_id != user_id || token.revoked_at.is_some() {
         return Err(AppError::NotFound(format!("token {id}")));
     }
+    crate::services::session::auth_changed();
     diesel::update(api_tokens::table.find(id)).set(api_tokens::revoked_at.eq(now())).execute(conn)?;
     if token.kind != "session" {
         audit::record(conn, actor, None, "api_token", id, "revoke", serde_json::to_value(&token).ok(), None)?;
@@ -397,6 +401,7 @@ pub fn revoke_token(conn: &mut DbConnection, actor: &Actor, user_id: i64, id: i6
 }
 
 fn revoke_all_tokens(conn: &mut DbConnection, user_id: i64) -> Result<(), AppError> {
+    crate::services::session::auth_changed();
     diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user_id)).filter(api_tokens::revoked_at.is_null()))
         .set(api_tokens::revoked_at.eq(now()))
         .execute(conn)?;
@@ -404,7 +409,10 @@ fn revoke_all_tokens(conn: &mut DbConnection, user_id: i64) -> Result<(), AppErr
 }
 
 /// Resolves a token hash to its live token and active user, or `None`.
-pub fn token_owner(conn: &mut DbConnection, token_hash: &str) -> Result<Option<(i64, User)>, AppError> {
+pub fn token_owner(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<(i64, Option<NaiveDateTime>, User)>, AppError> {
     let found: Option<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>, User)> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
@@ -413,6 +421,6 @@ pub fn token_owner(conn: &mut DbConnection, token_hash: &str) -> Result<Option<(
         .optional()?;
     let t = now();
     Ok(found.and_then(|(id, expires, revoked, user)| {
-        (revoked.is_none() && expires.is_none_or(|e| e > t) && user.active).then_some((id, user))
+        (revoked.is_none() && expires.is_none_or(|e| e > t) && user.active).then_some((id, expires, user))
     }))
 }

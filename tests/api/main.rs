@@ -22,6 +22,7 @@ mod issues;
 mod platform;
 mod progress;
 mod projects;
+mod readme;
 mod report_layout;
 mod report_templates;
 mod report_undp;
