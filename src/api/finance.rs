@@ -16,7 +16,10 @@ use crate::error::{AppError, Problem};
 use crate::store::accounts::{self, BudgetAccount, BudgetAccountInput};
 use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
 use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
-use crate::store::finance::{self, ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
+use crate::domain::finance_checks::Finding;
+use crate::services;
+use crate::store::explanations::ExplanationInput;
+use crate::store::finance::{ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
 use crate::store::projects;
 use crate::store::workplans::{
     self, ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan,
@@ -579,15 +582,7 @@ pub async fn summary(
     path: web::Path<String>,
     query: web::Query<SummaryQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, q) = (path.into_inner(), query.into_inner());
-    let s = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            finance::summary(c, &p, &q)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(s))
+    Ok(HttpResponse::Ok().json(services::finance::summary(&db, &auth, &path, query.into_inner()).await?))
 }
 
 #[utoipa::path(get, operation_id = "getFinanceChecks", path = "/api/v1/projects/{project}/finance/checks", tag = "finance",
@@ -600,13 +595,23 @@ pub async fn checks(
     path: web::Path<String>,
     query: web::Query<ChecksQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, q) = (path.into_inner(), query.into_inner());
-    let s = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            finance::checks(c, &p, &q)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(s))
+    Ok(HttpResponse::Ok().json(services::finance::checks(&db, &auth, &path, query.into_inner()).await?))
+}
+
+#[utoipa::path(post, operation_id = "explainFinanceFinding", path = "/api/v1/projects/{project}/finance/checks/{key}/explanation", tag = "finance",
+    request_body = ExplanationInput,
+    params(("project" = String, Path, description = "Project id or code"),
+        ("key" = String, Path, description = "The finding's `key` as `GET /finance/checks` gives it")),
+    responses((status = 200, description = "The finding with its explanation; it no longer counts as open. Audited with the reason (entity `finding_explanation`); explaining it again replaces the reason", body = Finding),
+        (status = 403, description = "Finance officers, managers and administrators only", body = Problem),
+        (status = 404, description = "No such finding in the current checks (its lines or expenditures changed since, or it is resolved)", body = Problem),
+        (status = 422, description = "No reason", body = Problem)))]
+pub async fn explain_finding(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(String, String)>,
+    body: Json<ExplanationInput>,
+) -> Result<HttpResponse, AppError> {
+    let (project, key) = path.into_inner();
+    Ok(HttpResponse::Ok().json(services::finance::explain(&db, &auth, &project, &key, body.0).await?))
 }

@@ -8,6 +8,7 @@
 //! [`Principal`]: crate::auth::Principal
 
 pub mod dashboard;
+pub mod finance;
 pub mod findings;
 pub mod framework;
 pub mod iati;

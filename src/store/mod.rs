@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod agreements;
 pub mod audit;
 pub mod exchange;
+pub mod explanations;
 pub mod expenditures;
 pub mod finance;
 pub mod funding;

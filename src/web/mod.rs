@@ -12,6 +12,7 @@ mod approvals;
 mod charts;
 mod dashboard;
 mod entry;
+mod finance;
 mod format;
 mod framework;
 mod portal;
@@ -72,6 +73,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
         .route("/projects/{project}/reports/{id}/file", web::get().to(reports::file))
         .route("/projects/{project}/reports/{id}/issue", web::post().to(reports::issue));
+    // Finance views and checks, administration (web-admin).
+    cfg.route("/projects/{project}/finance", web::get().to(finance::page))
+        .route("/projects/{project}/finance/checks", web::get().to(finance::checks_page))
+        .route("/projects/{project}/finance/checks/{key}/explanation", web::post().to(finance::explain));
 }
 
 const CSS: &str = include_str!("../../assets/web/app.css");
@@ -107,6 +112,8 @@ fn templates() -> &'static Handlebars<'static> {
             ("result_form", include_str!("../../assets/web/templates/result_form.hbs")),
             ("indicator_form", include_str!("../../assets/web/templates/indicator_form.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
+            ("finance", include_str!("../../assets/web/templates/finance.hbs")),
+            ("finance_checks", include_str!("../../assets/web/templates/finance_checks.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -114,6 +121,7 @@ fn templates() -> &'static Handlebars<'static> {
         for (name, text) in [
             ("status_panel", include_str!("../../assets/web/templates/status_panel.hbs")),
             ("field", include_str!("../../assets/web/templates/field.hbs")),
+            ("finding_links", include_str!("../../assets/web/templates/finding_links.hbs")),
         ] {
             h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }
@@ -360,6 +368,8 @@ mod tests {
             "result_form",
             "indicator_form",
             "error",
+            "finance",
+            "finance_checks",
         ] {
             assert!(t.has_template(name), "{name}");
         }
