@@ -13,7 +13,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
-use crate::store::accounts::{self, BudgetAccount, BudgetAccountInput};
+use crate::store::accounts::{BudgetAccount, BudgetAccountInput};
 use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
 use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
 use crate::domain::finance_checks::Finding;
@@ -33,7 +33,7 @@ use actix_web::{HttpResponse, web};
 #[utoipa::path(get, operation_id = "listBudgetAccounts", path = "/api/v1/budget-accounts", tag = "finance",
     responses((status = 200, description = "The catalogue, by code", body = [BudgetAccount]), (status = 401, body = Problem)))]
 pub async fn list_accounts(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(db.tx(accounts::list).await?))
+    Ok(HttpResponse::Ok().json(services::admin::list_accounts(&db).await?))
 }
 
 #[utoipa::path(post, operation_id = "createBudgetAccount", path = "/api/v1/budget-accounts", tag = "finance", request_body = BudgetAccountInput,
@@ -44,17 +44,14 @@ pub async fn create_account(
     auth: Principal,
     body: Json<BudgetAccountInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (input, actor) = (body.0, auth.actor());
-    let a = db.tx(move |c| accounts::create(c, &actor, &input)).await?;
+    let a = services::admin::create_account(&db, &auth, body.0).await?;
     Ok(created(&format!("/api/v1/budget-accounts/{}", a.id), &a))
 }
 
 #[utoipa::path(get, operation_id = "getBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance",
     responses((status = 200, body = BudgetAccount), (status = 404, body = Problem)))]
 pub async fn get_account(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::get(c, id)).await?))
+    Ok(HttpResponse::Ok().json(services::admin::get_account(&db, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance", request_body = BudgetAccountInput,
@@ -66,9 +63,7 @@ pub async fn update_account(
     path: web::Path<i64>,
     body: Json<BudgetAccountInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::update(c, &actor, id, &input)).await?))
+    Ok(HttpResponse::Ok().json(services::admin::update_account(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance",
@@ -79,9 +74,7 @@ pub async fn delete_account(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| accounts::delete(c, &actor, id)).await?;
+    services::admin::delete_account(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 

@@ -7,6 +7,7 @@
 //!
 //! [`Principal`]: crate::auth::Principal
 
+pub mod admin;
 pub mod dashboard;
 pub mod finance;
 pub mod findings;
