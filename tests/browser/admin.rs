@@ -193,14 +193,27 @@ async fn an_admin_creates_a_donor_who_sees_only_that_project(backend: Backend) {
     let (_, members) = app.get("/api/v1/projects/UZB-PSD/members").await;
     assert!(members.as_array().unwrap().iter().any(|m| m["user_id"] == created["id"] && m["role"] == "donor"));
 
-    // The last administrator cannot deactivate itself: the API's 409, shown by the field.
-    let (_, admins) = app.get("/api/v1/users").await;
-    let me = admins.as_array().unwrap().iter().find(|u| u["email"] == ADMIN.0).unwrap()["id"].clone();
+    // Deactivating a user: the harness's own administrator (the API calls above are done).
+    let test_admin = users.as_array().unwrap().iter().find(|u| u["email"] == "admin@test.example").unwrap()["id"].clone();
+    go(&b, &app, &format!("/admin/users/{test_admin}")).await;
+    assert!(is_checked(&b, "#active").await);
+    click(&b, "#active").await;
+    submit(&b, "#save-user").await;
+    assert!(path_of(&b).await.ends_with("?saved=1"));
+    assert!(!is_checked(&b, "#active").await);
+    go(&b, &app, "/admin/users").await;
+    let row = cells(&b, "#users tbody tr").await.into_iter().find(|r| r.contains("admin@test.example")).unwrap();
+    assert!(row.contains("Deactivated"), "{row}");
+    let token = app.admin_token.clone();
+    assert_eq!(app.request_as(Some(&token), "GET", "/api/v1/auth/me", None).await.0, 401, "its token stopped working");
+    // Now the last active administrator cannot deactivate itself: the API's 409, by the field.
+    let me = users.as_array().unwrap().iter().find(|u| u["email"] == ADMIN.0).unwrap()["id"].clone();
     go(&b, &app, &format!("/admin/users/{me}")).await;
     click(&b, "#active").await;
     submit(&b, "#save-user").await;
     assert!(text(&b, "#active-error").await.contains("last active administrator"), "{}", body(&b).await);
     assert!(text(&b, ".error-summary").await.contains("last active administrator"));
+    assert!(!is_checked(&b, "#active").await, "the form comes back as sent");
 
     // The catalogues.
     go(&b, &app, "/admin/accounts").await;
