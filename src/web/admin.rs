@@ -53,7 +53,8 @@ fn input(name: &str, label: &str, value: &str, hint: Option<&str>, errors: &[Fie
 fn select(name: &str, label: &str, value: &str, options: &[(String, String)], errors: &[FieldError]) -> Value {
     let mut v = input(name, label, value, None, errors);
     v["is_select"] = json!(true);
-    v["options"] = json!(options.iter().map(|(o, l)| json!({"value": o, "label": l, "selected": o == value})).collect::<Vec<_>>());
+    v["options"] =
+        json!(options.iter().map(|(o, l)| json!({"value": o, "label": l, "selected": o == value})).collect::<Vec<_>>());
     v
 }
 
@@ -72,7 +73,10 @@ fn form_errors(e: AppError, fallback: &str) -> Result<Vec<FieldError>, WebError>
         }
         AppError::PreconditionFailed(m) => Ok(vec![FieldError::new(
             fallback,
-            format!("{}: someone changed it since you opened the page; the form shows it as it is now", capitalized(&m)),
+            format!(
+                "{}: someone changed it since you opened the page; the form shows it as it is now",
+                capitalized(&m)
+            ),
         )]),
         e => Err(e.into()),
     }
@@ -223,7 +227,12 @@ impl Done {
 }
 
 /// `GET /admin/users/{id}`: edit a user; its roles on projects.
-pub async fn user(db: web::Data<Db>, user: WebUser, path: web::Path<i64>, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
+pub async fn user(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
     user_page(&db, &user, path.into_inner(), None, &[], done.notice("user")).await
 }
@@ -286,8 +295,9 @@ pub async fn add_role(
                 .collect(),
         },
     };
-    let kept: HashMap<String, String> =
-        [("project", project), ("role", f.get("role").cloned().unwrap_or_default())].map(|(k, v)| (k.to_string(), v)).into();
+    let kept: HashMap<String, String> = [("project", project), ("role", f.get("role").cloned().unwrap_or_default())]
+        .map(|(k, v)| (k.to_string(), v))
+        .into();
     user_page_roles(&db, &user, id, &kept, &errors).await
 }
 
@@ -339,7 +349,11 @@ fn line_options() -> Vec<(String, String)> {
     v
 }
 
-fn account_form(posted: Option<&HashMap<String, String>>, stored: Option<&crate::store::accounts::BudgetAccount>, errors: &[FieldError]) -> Value {
+fn account_form(
+    posted: Option<&HashMap<String, String>>,
+    stored: Option<&crate::store::accounts::BudgetAccount>,
+    errors: &[FieldError],
+) -> Value {
     let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
     json!({
         "code": input("code", "Account code", &get("code", stored.map(|a| a.code.clone()).unwrap_or_default()), Some("3-10 digits, e.g. 71200"), errors),
@@ -351,7 +365,9 @@ fn account_form(posted: Option<&HashMap<String, String>>, stored: Option<&crate:
 
 fn account_input(f: &HashMap<String, String>) -> Result<BudgetAccountInput, Vec<FieldError>> {
     let heading = f.get("eu_heading").and_then(|h| h.parse::<i32>().ok());
-    let Some(eu_heading) = heading else { return Err(vec![FieldError::new("eu_heading", "Choose an EU budget heading")]) };
+    let Some(eu_heading) = heading else {
+        return Err(vec![FieldError::new("eu_heading", "Choose an EU budget heading")]);
+    };
     Ok(BudgetAccountInput {
         code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
         name: f.get("name").cloned().unwrap_or_default(),
@@ -361,13 +377,20 @@ fn account_input(f: &HashMap<String, String>) -> Result<BudgetAccountInput, Vec<
     })
 }
 
-async fn accounts_page(db: &Db, user: &WebUser, posted: Option<&HashMap<String, String>>, errors: &[FieldError], notice: Option<String>) -> Result<HttpResponse, WebError> {
+async fn accounts_page(
+    db: &Db,
+    user: &WebUser,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
     let all = uc::list_accounts(db).await?;
     let rows: Vec<Value> = all
         .iter()
         .map(|a| json!({"id": a.id, "code": a.code, "name": a.name, "heading": format!("{} {}", a.eu_heading, a.eu_heading_name), "line": format!("{} {}", a.eu_line, a.eu_line_name)}))
         .collect();
-    let data = json!({"section": "accounts", "accounts": rows, "form": account_form(posted, None, errors), "notice": notice});
+    let data =
+        json!({"section": "accounts", "accounts": rows, "form": account_form(posted, None, errors), "notice": notice});
     Ok(page("admin_accounts", "Budget accounts – Administration", user, errors, data))
 }
 
@@ -378,7 +401,12 @@ pub async fn accounts(db: web::Data<Db>, user: WebUser, done: web::Query<Done>) 
 }
 
 /// `POST /admin/accounts`.
-pub async fn create_account(req: HttpRequest, db: web::Data<Db>, user: WebUser, form: Form) -> Result<HttpResponse, WebError> {
+pub async fn create_account(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
     let f = fields(form);
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
@@ -392,20 +420,38 @@ pub async fn create_account(req: HttpRequest, db: web::Data<Db>, user: WebUser, 
     accounts_page(&db, &user, Some(&f), &errors, None).await
 }
 
-async fn account_page(db: &Db, user: &WebUser, id: i64, posted: Option<&HashMap<String, String>>, errors: &[FieldError], notice: Option<String>) -> Result<HttpResponse, WebError> {
+async fn account_page(
+    db: &Db,
+    user: &WebUser,
+    id: i64,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
     let a = uc::get_account(db, id).await?;
     let data = json!({"section": "accounts", "id": a.id, "code": a.code, "version": a.version, "form": account_form(posted, Some(&a), errors), "notice": notice});
     Ok(page("admin_account", &format!("Account {} – Administration", a.code), user, errors, data))
 }
 
 /// `GET /admin/accounts/{id}`.
-pub async fn account(db: web::Data<Db>, user: WebUser, path: web::Path<i64>, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
+pub async fn account(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
     account_page(&db, &user, path.into_inner(), None, &[], done.notice("account")).await
 }
 
 /// `POST /admin/accounts/{id}`: `intent=save|delete`.
-pub async fn update_account(req: HttpRequest, db: web::Data<Db>, user: WebUser, path: web::Path<i64>, form: Form) -> Result<HttpResponse, WebError> {
+pub async fn update_account(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
     let f = fields(form);
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
@@ -431,7 +477,11 @@ fn kind_options() -> Vec<(String, String)> {
     FundingKind::ALL.iter().map(|k| (k.as_str().to_string(), k.as_str().replace('_', " "))).collect()
 }
 
-fn source_form(posted: Option<&HashMap<String, String>>, stored: Option<&crate::store::funding::FundingSource>, errors: &[FieldError]) -> Value {
+fn source_form(
+    posted: Option<&HashMap<String, String>>,
+    stored: Option<&crate::store::funding::FundingSource>,
+    errors: &[FieldError],
+) -> Value {
     let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
     json!({
         "code": input("code", "Code", &get("code", stored.map(|s| s.code.clone()).unwrap_or_default()), Some("e.g. EU, UNDP, RB"), errors),
@@ -452,11 +502,20 @@ fn source_input(f: &HashMap<String, String>) -> Result<FundingSourceInput, Vec<F
     })
 }
 
-async fn sources_page(db: &Db, user: &WebUser, posted: Option<&HashMap<String, String>>, errors: &[FieldError], notice: Option<String>) -> Result<HttpResponse, WebError> {
+async fn sources_page(
+    db: &Db,
+    user: &WebUser,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
     let all = uc::list_sources(db).await?;
-    let rows: Vec<Value> =
-        all.iter().map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": s.kind.replace('_', " ")})).collect();
-    let data = json!({"section": "sources", "sources": rows, "form": source_form(posted, None, errors), "notice": notice});
+    let rows: Vec<Value> = all
+        .iter()
+        .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": s.kind.replace('_', " ")}))
+        .collect();
+    let data =
+        json!({"section": "sources", "sources": rows, "form": source_form(posted, None, errors), "notice": notice});
     Ok(page("admin_sources", "Funding sources – Administration", user, errors, data))
 }
 
@@ -467,7 +526,12 @@ pub async fn sources(db: web::Data<Db>, user: WebUser, done: web::Query<Done>) -
 }
 
 /// `POST /admin/funding-sources`.
-pub async fn create_source(req: HttpRequest, db: web::Data<Db>, user: WebUser, form: Form) -> Result<HttpResponse, WebError> {
+pub async fn create_source(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
     let f = fields(form);
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
@@ -481,20 +545,38 @@ pub async fn create_source(req: HttpRequest, db: web::Data<Db>, user: WebUser, f
     sources_page(&db, &user, Some(&f), &errors, None).await
 }
 
-async fn source_page(db: &Db, user: &WebUser, id: i64, posted: Option<&HashMap<String, String>>, errors: &[FieldError], notice: Option<String>) -> Result<HttpResponse, WebError> {
+async fn source_page(
+    db: &Db,
+    user: &WebUser,
+    id: i64,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
     let s = uc::get_source(db, id).await?;
     let data = json!({"section": "sources", "id": s.id, "code": s.code, "version": s.version, "form": source_form(posted, Some(&s), errors), "notice": notice});
     Ok(page("admin_source", &format!("Funding source {} – Administration", s.code), user, errors, data))
 }
 
 /// `GET /admin/funding-sources/{id}`.
-pub async fn source(db: web::Data<Db>, user: WebUser, path: web::Path<i64>, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
+pub async fn source(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
     source_page(&db, &user, path.into_inner(), None, &[], done.notice("funding source")).await
 }
 
 /// `POST /admin/funding-sources/{id}`: `intent=save|delete`.
-pub async fn update_source(req: HttpRequest, db: web::Data<Db>, user: WebUser, path: web::Path<i64>, form: Form) -> Result<HttpResponse, WebError> {
+pub async fn update_source(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
     let f = fields(form);
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
@@ -580,7 +662,8 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
     let to = date("to", &q.to, &mut errors);
     let users = uc::list_users(&db, &user.principal).await?;
     let projects = uc::all_projects(&db, &user.principal).await?;
-    let user_id = some(&q.user).and_then(|u| users.iter().find(|x| x.email == u || x.id.to_string() == u)).map(|u| u.id);
+    let user_id =
+        some(&q.user).and_then(|u| users.iter().find(|x| x.email == u || x.id.to_string() == u)).map(|u| u.id);
     if some(&q.user).is_some() && user_id.is_none() {
         errors.push(FieldError::new("user", "Choose a user from the list"));
     }
@@ -622,10 +705,31 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
     let entity_options: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_string()))
         .chain(
             [
-                "project", "result", "indicator", "target", "actual", "activity_progress", "narrative", "risk",
-                "risk_update", "issue", "work_plan", "work_plan_activity", "budget_line", "expenditure", "receipt",
-                "exchange_rate", "budget_account", "funding_source", "contribution", "contribution_budget", "report",
-                "user", "membership", "api_token", "finding_explanation",
+                "project",
+                "result",
+                "indicator",
+                "target",
+                "actual",
+                "activity_progress",
+                "narrative",
+                "risk",
+                "risk_update",
+                "issue",
+                "work_plan",
+                "work_plan_activity",
+                "budget_line",
+                "expenditure",
+                "receipt",
+                "exchange_rate",
+                "budget_account",
+                "funding_source",
+                "contribution",
+                "contribution_budget",
+                "report",
+                "user",
+                "membership",
+                "api_token",
+                "finding_explanation",
             ]
             .iter()
             .map(|e| (e.to_string(), e.replace('_', " "))),
@@ -641,9 +745,10 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
     let user_options: Vec<(String, String)> = std::iter::once((String::new(), "Anyone".to_string()))
         .chain(users.iter().map(|u| (u.email.clone(), u.email.clone())))
         .collect();
-    let project_options: Vec<(String, String)> = std::iter::once((String::new(), "All, and the catalogues".to_string()))
-        .chain(projects.iter().map(|p| (p.code.clone(), p.code.clone())))
-        .collect();
+    let project_options: Vec<(String, String)> =
+        std::iter::once((String::new(), "All, and the catalogues".to_string()))
+            .chain(projects.iter().map(|p| (p.code.clone(), p.code.clone())))
+            .collect();
     let v = |s: &Option<String>| some(s).unwrap_or_default();
     let data = json!({
         "section": "audit",

@@ -135,10 +135,7 @@ pub async fn page(
         p => p.to_string(),
     };
     let caption = |what: &str| {
-        format!(
-            "Budget and expenditure by {what}, {} to {}, in {cur}; delivery = expenditure / budget.",
-            s.from, s.to
-        )
+        format!("Budget and expenditure by {what}, {} to {}, in {cur}; delivery = expenditure / budget.", s.from, s.to)
     };
     let contributions: Vec<Value> = s
         .contributions
@@ -211,7 +208,9 @@ fn finding_view(
         .line_ids
         .iter()
         .map(|id| match years.get(id) {
-            Some(y) => json!({"text": format!("line {id}"), "href": format!("/projects/{code}/work-plans/{y}#line-{id}")}),
+            Some(y) => {
+                json!({"text": format!("line {id}"), "href": format!("/projects/{code}/work-plans/{y}#line-{id}")})
+            }
             None => json!({"text": format!("line {id}"), "href": null}),
         })
         .collect();
@@ -220,9 +219,10 @@ fn finding_view(
         .iter()
         .map(|id| json!({"text": format!("expenditure {id}"), "href": format!("/projects/{code}/expenditures#expenditure-{id}")}))
         .collect();
-    let plan = f.work_plan_id.and_then(|id| plan_years.get(&id)).map(|y| {
-        json!({"text": format!("the {y} work plan"), "href": format!("/projects/{code}/work-plans/{y}")})
-    });
+    let plan = f
+        .work_plan_id
+        .and_then(|id| plan_years.get(&id))
+        .map(|y| json!({"text": format!("the {y} work plan"), "href": format!("/projects/{code}/work-plans/{y}")}));
     // The reason typed, and its error, when this finding's form comes back.
     let (reason, error) = match form {
         Some((k, r, e)) if k == f.key => (r.to_string(), e.map(str::to_string)),
@@ -322,7 +322,10 @@ pub async fn checks_page(
     let (c, years, may) = checks_page_data(&db, &user, &key).await?;
     let notice = query.explained.as_ref().map(|_| "Explained: the finding no longer counts as open.".to_string());
     let data = checks_view(&user, &c, &years, may, None, notice);
-    Ok(html(StatusCode::OK, render("finance_checks", &format!("Finance checks – {}", c.project_code), Some(&user), &data)))
+    Ok(html(
+        StatusCode::OK,
+        render("finance_checks", &format!("Finance checks – {}", c.project_code), Some(&user), &data),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -345,22 +348,26 @@ pub async fn explain(
     let form = form.into_inner();
     user.check_form(&req, form.csrf.as_deref())?;
     let (key, finding) = path.into_inner();
-    let error: FieldError = match uc::explain(&db, &user.principal, &key, &finding, ExplanationInput { reason: form.reason.clone() }).await {
-        Ok(f) => {
-            return Ok(see_other(&format!(
-                "/projects/{}/finance/checks?explained={}#finding-{}",
-                format::url_encode(&key),
-                format::url_encode(&f.key),
-                format::url_encode(&f.key)
-            )));
-        }
-        Err(AppError::Validation(errs)) => errs.into_iter().next().unwrap_or_else(|| FieldError::new("reason", "Say why")),
-        Err(AppError::NotFound(m)) if m.starts_with("finding") => FieldError::new(
-            "reason",
-            "The checks no longer find this finding (its lines or expenditure changed): the list below is current.",
-        ),
-        Err(e) => return Err(e.into()),
-    };
+    let error: FieldError =
+        match uc::explain(&db, &user.principal, &key, &finding, ExplanationInput { reason: form.reason.clone() }).await
+        {
+            Ok(f) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/finance/checks?explained={}#finding-{}",
+                    format::url_encode(&key),
+                    format::url_encode(&f.key),
+                    format::url_encode(&f.key)
+                )));
+            }
+            Err(AppError::Validation(errs)) => {
+                errs.into_iter().next().unwrap_or_else(|| FieldError::new("reason", "Say why"))
+            }
+            Err(AppError::NotFound(m)) if m.starts_with("finding") => FieldError::new(
+                "reason",
+                "The checks no longer find this finding (its lines or expenditure changed): the list below is current.",
+            ),
+            Err(e) => return Err(e.into()),
+        };
     let message = if error.field == "reason" && form.reason.trim().is_empty() {
         "Say why this finding is acceptable, so that others can see it in the audit trail".to_string()
     } else {

@@ -840,7 +840,9 @@ async fn a_finding_is_explained_under_its_stable_key(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else { return };
     let (_, first) = app.get("/api/v1/projects/KAZ-HUB/finance/checks").await;
     let (_, again) = app.get("/api/v1/projects/KAZ-HUB/finance/checks").await;
-    let keys = |v: &Value| v["findings"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let keys = |v: &Value| {
+        v["findings"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
     assert_eq!(keys(&first), keys(&again), "the keys are stable from one run to the next");
     let unique: std::collections::BTreeSet<_> = keys(&first).into_iter().collect();
     assert_eq!(unique.len(), keys(&first).len(), "one key per finding");
@@ -852,7 +854,8 @@ async fn a_finding_is_explained_under_its_stable_key(backend: Backend) {
     let path = format!("/api/v1/projects/KAZ-HUB/finance/checks/{key}/explanation");
     let (status, p) = app.post(&path, &json!({"reason": "  "})).await;
     assert_eq!((status, fields(&p)), (422, vec!["reason".to_string()]), "{p}");
-    let (status, _) = app.post("/api/v1/projects/KAZ-HUB/finance/checks/nothing-0000/explanation", &json!({"reason": "x"})).await;
+    let (status, _) =
+        app.post("/api/v1/projects/KAZ-HUB/finance/checks/nothing-0000/explanation", &json!({"reason": "x"})).await;
     assert_eq!(status, 404);
     let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
     let body = json!({"reason": "x"}).to_string();

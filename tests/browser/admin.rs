@@ -25,7 +25,10 @@ async fn cells(b: &Browser, css: &str) -> Vec<String> {
 
 /// Every table of the finance page adds up (rows = total row), and its total is the API's.
 async fn check_finance_tables(b: &Browser, api: &Value) {
-    let total = (api["total"]["budget_minor"].as_i64().unwrap() as i128, api["total"]["expenditure_minor"].as_i64().unwrap() as i128);
+    let total = (
+        api["total"]["budget_minor"].as_i64().unwrap() as i128,
+        api["total"]["expenditure_minor"].as_i64().unwrap() as i128,
+    );
     assert_eq!((minor(&text(b, "#total-budget").await), minor(&text(b, "#total-spent").await)), total, "{api}");
     for (table, key) in [
         ("by-output", "by_output"),
@@ -194,7 +197,8 @@ async fn an_admin_creates_a_donor_who_sees_only_that_project(backend: Backend) {
     assert!(members.as_array().unwrap().iter().any(|m| m["user_id"] == created["id"] && m["role"] == "donor"));
 
     // Deactivating a user: the harness's own administrator (the API calls above are done).
-    let test_admin = users.as_array().unwrap().iter().find(|u| u["email"] == "admin@test.example").unwrap()["id"].clone();
+    let test_admin =
+        users.as_array().unwrap().iter().find(|u| u["email"] == "admin@test.example").unwrap()["id"].clone();
     go(&b, &app, &format!("/admin/users/{test_admin}")).await;
     assert!(is_checked(&b, "#active").await);
     click(&b, "#active").await;
