@@ -125,7 +125,7 @@ async fn users_page(
         "notice": notice,
         "email": input("email", "Email address", &get("email"), None, errors),
         "name": input("name", "Name", &get("name"), None, errors),
-        "password": input("password", "First password", &get("password"), Some("At least 10 characters. Give it to the user, who can change it."), errors),
+        "password": input("password", "First password", &get("password"), Some("At least 10 characters. Give it to the user in person or by another channel than email."), errors),
         "is_admin": posted.is_some_and(|p| p.contains_key("is_admin")),
     });
     Ok(page("admin_users", "Users – Administration", user, errors, data))
