@@ -119,9 +119,15 @@ async fn users_page(
         .iter()
         .map(|u| json!({"id": u.id, "email": u.email, "name": u.name, "admin": u.is_admin, "active": u.active}))
         .collect();
+    let projects: Vec<Value> = uc::all_projects(db, &user.principal)
+        .await?
+        .iter()
+        .map(|p| json!({"code": p.code, "title": p.title}))
+        .collect();
     let data = json!({
         "section": "users",
         "users": rows,
+        "projects": projects,
         "notice": notice,
         "email": input("email", "Email address", &get("email"), None, errors),
         "name": input("name", "Name", &get("name"), None, errors),
@@ -333,7 +339,88 @@ pub async fn remove_role(
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
     let m = uc::remove_member(&db, &user.principal, path.into_inner()).await?;
+    if f.get("back").map(String::as_str) == Some("project") {
+        let code =
+            uc::all_projects(&db, &user.principal).await?.into_iter().find(|p| p.id == m.project_id).map(|p| p.code);
+        if let Some(code) = code {
+            return Ok(see_other(&format!("/admin/projects/{}?removed=1", super::format::url_encode(&code))));
+        }
+    }
     Ok(see_other(&format!("/admin/users/{}?removed=1#roles", m.user_id)))
+}
+
+async fn members_page(
+    db: &Db,
+    user: &WebUser,
+    key: &str,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let project = crate::services::dashboard::project(db, &user.principal, key).await?.0;
+    let members = uc::members(db, &user.principal, key).await?;
+    let users = uc::list_users(db, &user.principal).await?;
+    let get = |k: &str, d: &str| posted.and_then(|p| p.get(k)).cloned().unwrap_or_else(|| d.to_string());
+    let rows: Vec<Value> = members
+        .iter()
+        .map(|m| json!({"id": m.id, "user_id": m.user_id, "email": m.email, "role": format::role_label(Role::parse(&m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
+        .collect();
+    let user_options: Vec<(String, String)> = users
+        .iter()
+        .filter(|u| u.active && !members.iter().any(|m| m.user_id == u.id))
+        .map(|u| (u.id.to_string(), format!("{} ({})", u.email, u.name)))
+        .collect();
+    let role_options: Vec<(String, String)> =
+        Role::ALL.iter().map(|r| (r.as_str().to_string(), format::role_label(Some(*r)).to_string())).collect();
+    let data = json!({
+        "section": "users",
+        "code": project.code,
+        "title": project.title,
+        "members": rows,
+        "notice": notice,
+        "has_candidates": !user_options.is_empty(),
+        "user_id": select("user_id", "User", &get("user_id", ""), &user_options, errors),
+        "role": select("role", "Role", &get("role", "coordinator"), &role_options, errors),
+    });
+    Ok(page("admin_members", &format!("{} members – Administration", project.code), user, errors, data))
+}
+
+/// `GET /admin/projects/{project}`: who has which role on a project.
+pub async fn members(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
+    admin_only(&user)?;
+    members_page(&db, &user, &path.into_inner(), None, &[], done.notice("user")).await
+}
+
+/// `POST /admin/projects/{project}`: gives a user a role on the project.
+pub async fn add_member(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
+    let f = fields(form);
+    user.check_form(&req, f.get("csrf").map(String::as_str))?;
+    admin_only(&user)?;
+    let key = path.into_inner();
+    let chosen = f.get("user_id").and_then(|u| u.parse::<i64>().ok());
+    let role = f.get("role").and_then(|r| Role::parse(r));
+    let errors = match (chosen, role) {
+        (None, _) => vec![FieldError::new("user_id", "Choose a user")],
+        (_, None) => vec![FieldError::new("role", "Choose a role")],
+        (Some(user_id), Some(role)) => {
+            match uc::add_member(&db, &user.principal, &key, MembershipInput { user_id, role }).await {
+                Ok(_) => return Ok(see_other(&format!("/admin/projects/{}?role=1", super::format::url_encode(&key)))),
+                Err(e) => form_errors(e, "user_id")?,
+            }
+        }
+    };
+    members_page(&db, &user, &key, Some(&f), &errors, None).await
 }
 
 // ---------------------------------------------------------------------------------------

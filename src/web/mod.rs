@@ -85,6 +85,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}", web::post().to(admin::update_user))
         .route("/admin/users/{id}/roles", web::post().to(admin::add_role))
         .route("/admin/memberships/{id}/remove", web::post().to(admin::remove_role))
+        .route("/admin/projects/{project}", web::get().to(admin::members))
+        .route("/admin/projects/{project}", web::post().to(admin::add_member))
         .route("/admin/accounts", web::get().to(admin::accounts))
         .route("/admin/accounts", web::post().to(admin::create_account))
         .route("/admin/accounts/{id}", web::get().to(admin::account))
@@ -138,6 +140,7 @@ fn templates() -> &'static Handlebars<'static> {
             ("admin_sources", include_str!("../../assets/web/templates/admin_sources.hbs")),
             ("admin_source", include_str!("../../assets/web/templates/admin_source.hbs")),
             ("admin_audit", include_str!("../../assets/web/templates/admin_audit.hbs")),
+            ("admin_members", include_str!("../../assets/web/templates/admin_members.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -402,6 +405,7 @@ mod tests {
             "admin_sources",
             "admin_source",
             "admin_audit",
+            "admin_members",
         ] {
             assert!(t.has_template(name), "{name}");
         }

@@ -191,6 +191,26 @@ async fn an_admin_creates_a_donor_who_sees_only_that_project(backend: Backend) {
     assert!(text(&b, "#project-error").await.contains("already donor"), "{}", body(&b).await);
     screenshot(&b, backend, "admin-user-laptop", LAPTOP, None, false).await;
     screenshot(&b, backend, "admin-user-phone", PHONE, Some("#roles"), false).await;
+    // The project's page of roles lists the new donor; a role is given and taken away there too.
+    go(&b, &app, "/admin/users").await;
+    submit(&b, "a[href='/admin/projects/UZB-PSD']").await;
+    let members = text(&b, "#members").await;
+    assert!(members.contains(email) && members.contains("Donor") && members.contains(COORDINATOR.0), "{members}");
+    select(&b, "#user-id", &{
+        let (_, users) = app.get("/api/v1/users").await;
+        users.as_array().unwrap().iter().find(|u| u["email"] == "admin@test.example").unwrap()["id"].to_string()
+    })
+    .await;
+    select(&b, "#role", "manager").await;
+    submit(&b, "#give-member-role").await;
+    assert!(text(&b, "#members").await.contains("admin@test.example"));
+    screenshot(&b, backend, "admin-members-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "admin-members-phone", PHONE, Some("#members-h"), false).await;
+    let (_, members) = app.get("/api/v1/projects/UZB-PSD/members").await;
+    let mid = members.as_array().unwrap().iter().find(|m| m["email"] == "admin@test.example").unwrap()["id"].clone();
+    submit(&b, &format!("#remove-{mid}")).await;
+    assert!(path_of(&b).await.starts_with("/admin/projects/UZB-PSD?removed=1"), "{}", path_of(&b).await);
+    assert!(!text(&b, "#members").await.contains("admin@test.example"));
     let (_, users) = app.get("/api/v1/users").await;
     let created = users.as_array().unwrap().iter().find(|u| u["email"] == email).unwrap().clone();
     let (_, members) = app.get("/api/v1/projects/UZB-PSD/members").await;
