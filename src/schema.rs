@@ -501,3 +501,19 @@ diesel::table! {
         last_failure_at -> Timestamp,
     }
 }
+
+// Explanations of finance findings (migration 2026-12-08-000201).
+diesel::table! {
+    finding_explanations (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        finding_key -> Text,
+        check_kind -> Text,
+        message -> Text,
+        reason -> Text,
+        explained_by -> Nullable<BigInt>,
+        explained_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(finding_explanations, users);

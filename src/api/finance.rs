@@ -12,11 +12,14 @@ use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
+use crate::domain::finance_checks::Finding;
 use crate::error::{AppError, Problem};
-use crate::store::accounts::{self, BudgetAccount, BudgetAccountInput};
+use crate::services;
+use crate::store::accounts::{BudgetAccount, BudgetAccountInput};
 use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
 use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
-use crate::store::finance::{self, ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
+use crate::store::explanations::ExplanationInput;
+use crate::store::finance::{ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
 use crate::store::projects;
 use crate::store::workplans::{
     self, ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan,
@@ -30,7 +33,7 @@ use actix_web::{HttpResponse, web};
 #[utoipa::path(get, operation_id = "listBudgetAccounts", path = "/api/v1/budget-accounts", tag = "finance",
     responses((status = 200, description = "The catalogue, by code", body = [BudgetAccount]), (status = 401, body = Problem)))]
 pub async fn list_accounts(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(db.tx(accounts::list).await?))
+    Ok(HttpResponse::Ok().json(services::admin::list_accounts(&db).await?))
 }
 
 #[utoipa::path(post, operation_id = "createBudgetAccount", path = "/api/v1/budget-accounts", tag = "finance", request_body = BudgetAccountInput,
@@ -41,17 +44,14 @@ pub async fn create_account(
     auth: Principal,
     body: Json<BudgetAccountInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (input, actor) = (body.0, auth.actor());
-    let a = db.tx(move |c| accounts::create(c, &actor, &input)).await?;
+    let a = services::admin::create_account(&db, &auth, body.0).await?;
     Ok(created(&format!("/api/v1/budget-accounts/{}", a.id), &a))
 }
 
 #[utoipa::path(get, operation_id = "getBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance",
     responses((status = 200, body = BudgetAccount), (status = 404, body = Problem)))]
 pub async fn get_account(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::get(c, id)).await?))
+    Ok(HttpResponse::Ok().json(services::admin::get_account(&db, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance", request_body = BudgetAccountInput,
@@ -63,9 +63,7 @@ pub async fn update_account(
     path: web::Path<i64>,
     body: Json<BudgetAccountInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    Ok(HttpResponse::Ok().json(db.tx(move |c| accounts::update(c, &actor, id, &input)).await?))
+    Ok(HttpResponse::Ok().json(services::admin::update_account(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteBudgetAccount", path = "/api/v1/budget-accounts/{id}", tag = "finance",
@@ -76,9 +74,7 @@ pub async fn delete_account(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| accounts::delete(c, &actor, id)).await?;
+    services::admin::delete_account(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -579,15 +575,7 @@ pub async fn summary(
     path: web::Path<String>,
     query: web::Query<SummaryQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, q) = (path.into_inner(), query.into_inner());
-    let s = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            finance::summary(c, &p, &q)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(s))
+    Ok(HttpResponse::Ok().json(services::finance::summary(&db, &auth, &path, query.into_inner()).await?))
 }
 
 #[utoipa::path(get, operation_id = "getFinanceChecks", path = "/api/v1/projects/{project}/finance/checks", tag = "finance",
@@ -600,13 +588,23 @@ pub async fn checks(
     path: web::Path<String>,
     query: web::Query<ChecksQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, q) = (path.into_inner(), query.into_inner());
-    let s = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            finance::checks(c, &p, &q)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(s))
+    Ok(HttpResponse::Ok().json(services::finance::checks(&db, &auth, &path, query.into_inner()).await?))
+}
+
+#[utoipa::path(post, operation_id = "explainFinanceFinding", path = "/api/v1/projects/{project}/finance/checks/{key}/explanation", tag = "finance",
+    request_body = ExplanationInput,
+    params(("project" = String, Path, description = "Project id or code"),
+        ("key" = String, Path, description = "The finding's `key` as `GET /finance/checks` gives it")),
+    responses((status = 200, description = "The finding with its explanation; it no longer counts as open. Audited with the reason (entity `finding_explanation`); explaining it again replaces the reason", body = Finding),
+        (status = 403, description = "Finance officers, managers and administrators only", body = Problem),
+        (status = 404, description = "No such finding in the current checks (its lines or expenditures changed since, or it is resolved)", body = Problem),
+        (status = 422, description = "No reason", body = Problem)))]
+pub async fn explain_finding(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(String, String)>,
+    body: Json<ExplanationInput>,
+) -> Result<HttpResponse, AppError> {
+    let (project, key) = path.into_inner();
+    Ok(HttpResponse::Ok().json(services::finance::explain(&db, &auth, &project, &key, body.0).await?))
 }

@@ -6,6 +6,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
+use crate::services;
 use crate::store::agreements::{self, AgreementBudget, AgreementBudgetInput};
 use crate::store::funding::{self, Contribution, ContributionInput, FundingSource, FundingSourceInput};
 use crate::store::projects;
@@ -14,7 +15,7 @@ use actix_web::{HttpResponse, web};
 #[utoipa::path(get, operation_id = "listFundingSources", path = "/api/v1/funding-sources", tag = "funding",
     responses((status = 200, body = [FundingSource]), (status = 401, body = Problem)))]
 pub async fn list_sources(db: web::Data<Db>, _auth: Principal) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Ok().json(db.tx(funding::list_sources).await?))
+    Ok(HttpResponse::Ok().json(services::admin::list_sources(&db).await?))
 }
 
 #[utoipa::path(post, operation_id = "createFundingSource", path = "/api/v1/funding-sources", tag = "funding", request_body = FundingSourceInput,
@@ -25,17 +26,14 @@ pub async fn create_source(
     auth: Principal,
     body: Json<FundingSourceInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_catalogue_finance()?;
-    let (input, actor) = (body.0, auth.actor());
-    let f = db.tx(move |c| funding::create_source(c, &actor, &input)).await?;
+    let f = services::admin::create_source(&db, &auth, body.0).await?;
     Ok(created(&format!("/api/v1/funding-sources/{}", f.id), &f))
 }
 
 #[utoipa::path(get, operation_id = "getFundingSource", path = "/api/v1/funding-sources/{id}", tag = "funding",
     responses((status = 200, body = FundingSource), (status = 404, body = Problem)))]
 pub async fn get_source(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| funding::get_source(c, id)).await?))
+    Ok(HttpResponse::Ok().json(services::admin::get_source(&db, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateFundingSource", path = "/api/v1/funding-sources/{id}", tag = "funding", request_body = FundingSourceInput,
@@ -47,18 +45,14 @@ pub async fn update_source(
     path: web::Path<i64>,
     body: Json<FundingSourceInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_catalogue_finance()?;
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    Ok(HttpResponse::Ok().json(db.tx(move |c| funding::update_source(c, &actor, id, &input)).await?))
+    Ok(HttpResponse::Ok().json(services::admin::update_source(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteFundingSource", path = "/api/v1/funding-sources/{id}", tag = "funding",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Still funds a project", body = Problem)))]
 pub async fn delete_source(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    auth.require_catalogue_finance()?;
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| funding::delete_source(c, &actor, id)).await?;
+    services::admin::delete_source(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 

@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         finance::delete_line, finance::list_expenditures, finance::create_expenditure, finance::get_expenditure,
         finance::update_expenditure, finance::delete_expenditure, finance::list_receipts, finance::create_receipt,
         finance::update_receipt, finance::delete_receipt, finance::summary, finance::checks,
+        finance::explain_finding,
         results::tree, results::create, results::get, results::update, results::delete,
         results::list_indicators, results::create_indicator, results::get_indicator,
         results::update_indicator, results::delete_indicator,
@@ -308,7 +309,10 @@ fn finance_routes(cfg: &mut web::ServiceConfig) {
         resource("/receipts/{id}").route(put().to(finance::update_receipt)).route(delete().to(finance::delete_receipt)),
     )
     .service(resource("/projects/{project}/finance/summary").route(get().to(finance::summary)))
-    .service(resource("/projects/{project}/finance/checks").route(get().to(finance::checks)));
+    .service(resource("/projects/{project}/finance/checks").route(get().to(finance::checks)))
+    .service(
+        resource("/projects/{project}/finance/checks/{key}/explanation").route(post().to(finance::explain_finding)),
+    );
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

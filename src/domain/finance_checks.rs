@@ -47,6 +47,37 @@ pub struct Finding {
     pub line_ids: Vec<i64>,
     /// Expenditures concerned.
     pub expenditure_ids: Vec<i64>,
+    /// Names the finding from one run of the checks to the next: its check and a hash of the
+    /// plan, lines and expenditures concerned (`expenditure_over_budget-1f2e3d4c5b6a7988`).
+    /// When those change (e.g. more expenditure on an overspent line) the key changes too.
+    pub key: String,
+    /// Why the finding is acceptable, when someone with the right explained it; an explained
+    /// finding no longer counts as open.
+    pub explanation: Option<Explanation>,
+}
+
+/// Why a finding is acceptable, who said so and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Explanation {
+    pub reason: String,
+    /// The email of who explained it.
+    pub explained_by: String,
+    #[serde(with = "crate::timestamp")]
+    pub explained_at: chrono::NaiveDateTime,
+}
+
+impl Finding {
+    /// The stable key of the finding (see [`Finding::key`]).
+    pub fn stable_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut lines = self.line_ids.clone();
+        lines.sort_unstable();
+        let mut spent = self.expenditure_ids.clone();
+        spent.sort_unstable();
+        let named = format!("{}|{:?}|{lines:?}|{spent:?}", self.check.as_str(), self.work_plan_id);
+        let hash: String = Sha256::digest(named.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("{}-{hash}", self.check.as_str())
+    }
 }
 
 /// A work plan as the checks see it (the current revision of its year).
@@ -159,6 +190,9 @@ pub fn run(input: &CheckInput) -> Vec<Finding> {
     out.extend(account_not_in_catalogue(input));
     out.extend(totals_do_not_add_up(input));
     out.extend(plan_total_differs_from_document(input));
+    for f in &mut out {
+        f.key = f.stable_key();
+    }
     out.sort_by_key(|f| {
         let rank = match f.severity {
             Severity::Error => 0,
@@ -202,6 +236,8 @@ pub fn expenditure_over_budget(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: Some(l.plan_id),
                 line_ids: vec![l.id],
                 expenditure_ids: ids.clone(),
+                key: String::new(),
+                explanation: None,
             })
         })
         .collect()
@@ -231,6 +267,8 @@ pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: None,
                 line_ids: lines,
                 expenditure_ids: vec![],
+                key: String::new(),
+                explanation: None,
             }),
             Ok(_) => {}
             Err(why) => out.push(Finding {
@@ -244,6 +282,8 @@ pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: None,
                 line_ids: lines,
                 expenditure_ids: vec![],
+                key: String::new(),
+                explanation: None,
             }),
         }
     }
@@ -286,6 +326,8 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
                         work_plan_id: Some(p.id),
                         line_ids: ids,
                         expenditure_ids: vec![],
+                        key: String::new(),
+                        explanation: None,
                     });
                 }
                 continue;
@@ -323,6 +365,8 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: Some(p.id),
                 line_ids: ids,
                 expenditure_ids: vec![],
+                key: String::new(),
+                explanation: None,
             });
         }
     }
@@ -365,6 +409,8 @@ pub fn spending_outside_planned_quarter(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: Some(l.plan_id),
                 line_ids: vec![l.id],
                 expenditure_ids: ids,
+                key: String::new(),
+                explanation: None,
             }
         })
         .collect()
@@ -387,6 +433,8 @@ pub fn account_not_in_catalogue(input: &CheckInput) -> Vec<Finding> {
             work_plan_id: Some(l.plan_id),
             line_ids: vec![l.id],
             expenditure_ids: vec![],
+            key: String::new(),
+            explanation: None,
         })
         .collect()
 }
@@ -413,6 +461,8 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
                     work_plan_id: Some(l.plan_id),
                     line_ids: vec![l.id],
                     expenditure_ids: vec![],
+                    key: String::new(),
+                    explanation: None,
                 });
             }
         }
@@ -439,6 +489,8 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: None,
                 line_ids: vec![],
                 expenditure_ids: vec![e.id],
+                key: String::new(),
+                explanation: None,
             });
         }
     }
@@ -469,6 +521,8 @@ pub fn plan_total_differs_from_document(input: &CheckInput) -> Vec<Finding> {
                 work_plan_id: Some(p.id),
                 line_ids: vec![],
                 expenditure_ids: vec![],
+                key: String::new(),
+                explanation: None,
             });
         }
     }

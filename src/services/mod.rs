@@ -7,7 +7,9 @@
 //!
 //! [`Principal`]: crate::auth::Principal
 
+pub mod admin;
 pub mod dashboard;
+pub mod finance;
 pub mod findings;
 pub mod framework;
 pub mod iati;

@@ -150,6 +150,8 @@ pub struct FinanceChecks {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings someone explained (counted in the three above too); the rest are open.
+    pub explained: usize,
     /// Errors first, then warnings, then information.
     pub findings: Vec<Finding>,
 }
@@ -591,7 +593,11 @@ pub fn checks(conn: &mut DbConnection, project: &Project, q: &ChecksQuery) -> Re
         programmed_to_date,
         last_year: q.year,
     };
-    let findings = finance_checks::run(&input);
+    let mut findings = finance_checks::run(&input);
+    let explanations = super::explanations::of_project(conn, project.id)?;
+    for f in &mut findings {
+        f.explanation = explanations.get(&f.key).cloned();
+    }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     Ok(FinanceChecks {
         project_id: project.id,
@@ -602,6 +608,7 @@ pub fn checks(conn: &mut DbConnection, project: &Project, q: &ChecksQuery) -> Re
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
+        explained: findings.iter().filter(|f| f.explanation.is_some()).count(),
         findings,
     })
 }
@@ -680,5 +687,16 @@ pub fn monthly_spending(
             ledger_minor,
             kept_minor,
         })
+        .collect())
+}
+
+/// The work plan year of every budget line of a project (all revisions).
+pub fn line_years(conn: &mut DbConnection, project_id: i64) -> Result<HashMap<i64, i32>, AppError> {
+    Ok(budget_lines::table
+        .inner_join(work_plans::table)
+        .filter(work_plans::project_id.eq(project_id))
+        .select((budget_lines::id, work_plans::year))
+        .load::<(i64, i32)>(conn)?
+        .into_iter()
         .collect())
 }

@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod audit;
 pub mod exchange;
 pub mod expenditures;
+pub mod explanations;
 pub mod finance;
 pub mod funding;
 pub mod idempotency;

@@ -287,6 +287,10 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), App
     // Access to the project goes with it; its audit trail stays.
     crate::services::session::auth_changed();
     diesel::delete(memberships::table.filter(memberships::project_id.eq(id))).execute(conn)?;
+    diesel::delete(
+        crate::schema::finding_explanations::table.filter(crate::schema::finding_explanations::project_id.eq(id)),
+    )
+    .execute(conn)?;
     diesel::delete(projects::table.find(id)).execute(conn)?;
     audit::deleted(conn, actor, Some(id), "project", id, &project)
 }

@@ -79,6 +79,11 @@ pub fn progress_chart(lines: &[IndicatorProgress], caption: &str) -> String {
 
 /// Budget and expenditure per output: a light bar for the budget, a dark one for what is spent.
 pub fn delivery_chart(rows: &[FinanceRow], currency: &str, caption: &str) -> String {
+    titled_delivery_chart("dc", "Budget and expenditure by output", rows, currency, caption)
+}
+
+/// The same chart for any grouping; `id` keeps the SVG's title ids apart when a page has several.
+pub fn titled_delivery_chart(id: &str, title: &str, rows: &[FinanceRow], currency: &str, caption: &str) -> String {
     const LABEL: f64 = 70.0;
     const WIDTH: f64 = 640.0;
     const ROW: f64 = 46.0;
@@ -87,7 +92,8 @@ pub fn delivery_chart(rows: &[FinanceRow], currency: &str, caption: &str) -> Str
     let height = ROW * rows.len() as f64 + 24.0;
     let w = |minor: i64| plot * (minor.max(0) as f64 / max);
     let mut s = format!(
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="dc-title dc-desc" xmlns="http://www.w3.org/2000/svg"><title id="dc-title">Budget and expenditure by output</title><desc id="dc-desc">{}</desc>"#,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        esc(title),
         esc(caption)
     );
     for (i, r) in rows.iter().enumerate() {

@@ -91,8 +91,11 @@ pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
 const FINDINGS_SHOWN: usize = 8;
 
 fn findings_view(f: &FinanceChecks) -> Value {
-    let items: Vec<Value> = f
-        .findings
+    // Explained findings are not open: they no longer wait for anyone.
+    let open: Vec<_> = f.findings.iter().filter(|x| x.explanation.is_none()).collect();
+    let n = |s: Severity| open.iter().filter(|x| x.severity == s).count();
+    let (errors, warnings, infos) = (n(Severity::Error), n(Severity::Warning), n(Severity::Info));
+    let items: Vec<Value> = open
         .iter()
         .take(FINDINGS_SHOWN)
         .map(|x| {
@@ -101,21 +104,22 @@ fn findings_view(f: &FinanceChecks) -> Value {
                 Severity::Warning => ("Warning", "needs-attention"),
                 Severity::Info => ("Not checked", "no-data"),
             };
-            json!({"severity": label, "class": class, "message": x.message})
+            json!({"severity": label, "class": class, "message": x.message, "key": x.key})
         })
         .collect();
     json!({
-        "count": f.findings.len(),
+        "count": open.len(),
+        "explained": f.explained,
         "summary": format!(
             "{} error{}, {} warning{}{}",
-            f.errors,
-            if f.errors == 1 { "" } else { "s" },
-            f.warnings,
-            if f.warnings == 1 { "" } else { "s" },
-            if f.infos > 0 { format!(", {} not checked", f.infos) } else { String::new() }
+            errors,
+            if errors == 1 { "" } else { "s" },
+            warnings,
+            if warnings == 1 { "" } else { "s" },
+            if infos > 0 { format!(", {infos} not checked") } else { String::new() }
         ),
         "items": items,
-        "more": f.findings.len().saturating_sub(FINDINGS_SHOWN),
+        "more": open.len().saturating_sub(FINDINGS_SHOWN),
     })
 }
 

@@ -8,10 +8,12 @@
 //! when the request came over TLS). Every form carries a CSRF token derived from the session
 //! secret (checked on every POST), and a POST whose `Origin` is another origin is refused.
 
+mod admin;
 mod approvals;
 mod charts;
 mod dashboard;
 mod entry;
+mod finance;
 mod format;
 mod framework;
 mod portal;
@@ -72,6 +74,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
         .route("/projects/{project}/reports/{id}/file", web::get().to(reports::file))
         .route("/projects/{project}/reports/{id}/issue", web::post().to(reports::issue));
+    // Finance views and checks, administration (web-admin).
+    cfg.route("/projects/{project}/finance", web::get().to(finance::page))
+        .route("/projects/{project}/finance/checks", web::get().to(finance::checks_page))
+        .route("/projects/{project}/finance/checks/{key}/explanation", web::post().to(finance::explain))
+        .route("/admin", web::get().to(admin::index))
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::create_user))
+        .route("/admin/users/{id}", web::get().to(admin::user))
+        .route("/admin/users/{id}", web::post().to(admin::update_user))
+        .route("/admin/users/{id}/roles", web::post().to(admin::add_role))
+        .route("/admin/memberships/{id}/remove", web::post().to(admin::remove_role))
+        .route("/admin/projects/{project}", web::get().to(admin::members))
+        .route("/admin/projects/{project}", web::post().to(admin::add_member))
+        .route("/admin/accounts", web::get().to(admin::accounts))
+        .route("/admin/accounts", web::post().to(admin::create_account))
+        .route("/admin/accounts/{id}", web::get().to(admin::account))
+        .route("/admin/accounts/{id}", web::post().to(admin::update_account))
+        .route("/admin/funding-sources", web::get().to(admin::sources))
+        .route("/admin/funding-sources", web::post().to(admin::create_source))
+        .route("/admin/funding-sources/{id}", web::get().to(admin::source))
+        .route("/admin/funding-sources/{id}", web::post().to(admin::update_source))
+        .route("/admin/audit", web::get().to(admin::audit));
 }
 
 const CSS: &str = include_str!("../../assets/web/app.css");
@@ -107,6 +131,16 @@ fn templates() -> &'static Handlebars<'static> {
             ("result_form", include_str!("../../assets/web/templates/result_form.hbs")),
             ("indicator_form", include_str!("../../assets/web/templates/indicator_form.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
+            ("finance", include_str!("../../assets/web/templates/finance.hbs")),
+            ("finance_checks", include_str!("../../assets/web/templates/finance_checks.hbs")),
+            ("admin_users", include_str!("../../assets/web/templates/admin_users.hbs")),
+            ("admin_user", include_str!("../../assets/web/templates/admin_user.hbs")),
+            ("admin_accounts", include_str!("../../assets/web/templates/admin_accounts.hbs")),
+            ("admin_account", include_str!("../../assets/web/templates/admin_account.hbs")),
+            ("admin_sources", include_str!("../../assets/web/templates/admin_sources.hbs")),
+            ("admin_source", include_str!("../../assets/web/templates/admin_source.hbs")),
+            ("admin_audit", include_str!("../../assets/web/templates/admin_audit.hbs")),
+            ("admin_members", include_str!("../../assets/web/templates/admin_members.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -114,6 +148,8 @@ fn templates() -> &'static Handlebars<'static> {
         for (name, text) in [
             ("status_panel", include_str!("../../assets/web/templates/status_panel.hbs")),
             ("field", include_str!("../../assets/web/templates/field.hbs")),
+            ("finding_links", include_str!("../../assets/web/templates/finding_links.hbs")),
+            ("admin_nav", include_str!("../../assets/web/templates/admin_nav.hbs")),
         ] {
             h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }
@@ -128,7 +164,7 @@ fn render(template: &str, title: &str, user: Option<&WebUser>, data: &Value) -> 
     let layout = json!({
         "title": title,
         "body": body,
-        "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf()})),
+        "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf(), "is_admin": u.principal.is_admin})),
     });
     t.render("layout", &layout).unwrap_or_else(|e| panic!("layout: {e}"))
 }
@@ -360,6 +396,16 @@ mod tests {
             "result_form",
             "indicator_form",
             "error",
+            "finance",
+            "finance_checks",
+            "admin_users",
+            "admin_user",
+            "admin_accounts",
+            "admin_account",
+            "admin_sources",
+            "admin_source",
+            "admin_audit",
+            "admin_members",
         ] {
             assert!(t.has_template(name), "{name}");
         }

@@ -86,6 +86,14 @@ async fn fresh(app: &TestApp, kind: &str, n: usize, ctx: &Ctx) -> String {
         v["id"].as_i64().unwrap()
     };
     match kind {
+        // The current checks' first finding (earlier rows change lines and expenditure, and
+        // with them the findings' keys).
+        "finding" => {
+            let (status, checks) = app.get("/api/v1/projects/UZB-PSD/finance/checks").await;
+            assert_eq!(status, 200, "{checks}");
+            let key = checks["findings"][0]["key"].as_str().expect("the demo has findings on UZB-PSD").to_string();
+            format!("/api/v1/projects/UZB-PSD/finance/checks/{key}/explanation")
+        }
         "contribution" => {
             let src = created(
                 app.post("/api/v1/funding-sources", &json!({"code": format!("SRC{n}"), "name": "x", "kind": "other"}))
@@ -614,6 +622,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("DELETE", "fresh:receipt".into(), None, "AF", true),
         ("GET", "/api/v1/projects/UZB-PSD/finance/summary?period=2025".into(), None, "ACMFD", true),
         ("GET", "/api/v1/projects/UZB-PSD/finance/checks?year=2025".into(), None, "ACMFD", true),
+        ("POST", "fresh:finding".into(), Some(json!({"reason": "Agreed with the donor"})), "AMF", true),
         // The work plan to and from Excel: every role reads the workbook; finance officers import
         // (a JSON body is refused as 415, after the role is checked).
         ("GET", "/api/v1/projects/UZB-PSD/workplans/2025/export.xlsx".into(), None, "ACMFD", true),

@@ -833,7 +833,59 @@ async fn a_bad_finance_seed_loads_nothing_and_names_the_place(backend: Backend) 
     assert!(report.expenditures > 40 && report.budget_lines > 70, "{report:?}");
 }
 
+/// A finding is explained with a reason under its stable key: the checks show the explanation,
+/// the audit trail keeps who said what, a second explanation replaces the first; a blank reason
+/// is a 422 naming the field, an unknown key a 404, a coordinator a 403.
+async fn a_finding_is_explained_under_its_stable_key(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let (_, first) = app.get("/api/v1/projects/KAZ-HUB/finance/checks").await;
+    let (_, again) = app.get("/api/v1/projects/KAZ-HUB/finance/checks").await;
+    let keys = |v: &Value| {
+        v["findings"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&first), keys(&again), "the keys are stable from one run to the next");
+    let unique: std::collections::BTreeSet<_> = keys(&first).into_iter().collect();
+    assert_eq!(unique.len(), keys(&first).len(), "one key per finding");
+    let f = &first["findings"][0];
+    let key = f["key"].as_str().unwrap();
+    assert!(key.starts_with(f["check"].as_str().unwrap()), "{key}");
+    assert_eq!((first["explained"].clone(), f["explanation"].clone()), (json!(0), Value::Null));
+
+    let path = format!("/api/v1/projects/KAZ-HUB/finance/checks/{key}/explanation");
+    let (status, p) = app.post(&path, &json!({"reason": "  "})).await;
+    assert_eq!((status, fields(&p)), (422, vec!["reason".to_string()]), "{p}");
+    let (status, _) =
+        app.post("/api/v1/projects/KAZ-HUB/finance/checks/nothing-0000/explanation", &json!({"reason": "x"})).await;
+    assert_eq!(status, 404);
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    let body = json!({"reason": "x"}).to_string();
+    assert_eq!(app.request_as(Some(&coordinator), "POST", &path, Some(&body)).await.0, 403);
+
+    let finance = app.login("finance@rbm.example", "demo-finance-2025").await;
+    let body = json!({"reason": "Agreed with the donor in the 2014 Board"}).to_string();
+    let (status, explained) = app.request_as(Some(&finance), "POST", &path, Some(&body)).await;
+    assert_eq!(status, 200, "{explained}");
+    assert_eq!(explained["key"], key);
+    assert_eq!(explained["explanation"]["reason"], "Agreed with the donor in the 2014 Board");
+    assert_eq!(explained["explanation"]["explained_by"], "finance@rbm.example");
+    let (_, now) = app.get("/api/v1/projects/KAZ-HUB/finance/checks").await;
+    assert_eq!(now["explained"], 1);
+    let found = now["findings"].as_array().unwrap().iter().find(|x| x["key"] == key).unwrap();
+    assert_eq!(found["explanation"]["reason"], "Agreed with the donor in the 2014 Board");
+    // Explaining again replaces the reason; the trail keeps both.
+    let (status, _) = app.post(&path, &json!({"reason": "Agreed in writing"})).await;
+    assert_eq!(status, 200);
+    let (_, trail) = app.get("/api/v1/projects/KAZ-HUB/audit?entity=finding_explanation").await;
+    let trail = trail.as_array().unwrap();
+    assert_eq!(trail.len(), 2, "{trail:?}");
+    assert_eq!((trail[0]["action"].as_str(), trail[0]["reason"].as_str()), (Some("update"), Some("Agreed in writing")));
+    assert_eq!(trail[0]["before"]["reason"], "Agreed with the donor in the 2014 Board");
+    assert_eq!((trail[1]["action"].as_str(), trail[1]["user"].as_str()), (Some("create"), Some("finance@rbm.example")));
+    assert_eq!(trail[1]["after"]["finding_key"], key);
+}
+
 crate::on_both_backends!(
+    a_finding_is_explained_under_its_stable_key,
     a_bad_finance_seed_loads_nothing_and_names_the_place,
     kazakhstan_plans_reconcile_with_the_project_document,
     finance_views_reconcile_every_way,

@@ -1,0 +1,382 @@
+//! The finance pages: budget vs expenditure and delivery of a period (by output, activity,
+//! funding source, budget account and EU heading, with charts), and the finance checks with
+//! their explanations. Figures are the API's (`/finance/summary`, `/finance/checks`), through
+//! the same use cases ([`crate::services::finance`]).
+
+use super::{WebError, WebUser, charts, format, html, render, see_other};
+use crate::db::Db;
+use crate::domain::FieldError;
+use crate::domain::budget::{Tally, format_bp};
+use crate::domain::finance_checks::{Finding, Severity};
+use crate::error::AppError;
+use crate::services::finance as uc;
+use crate::store::explanations::ExplanationInput;
+use crate::store::finance::{ChecksQuery, FinanceChecks, FinanceRow, FinanceSummary, SummaryQuery};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// Money in minor units, exactly (cents shown), so that a column adds up on the page:
+/// `USD 1,234.56`.
+pub fn money_exact(minor: i128, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let whole = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{currency} {sign}{grouped}.{:02}", abs % 100)
+}
+
+/// Donors see the donor portal only; everyone else on the project reads the finance pages.
+fn refuse_donors(user: &WebUser, project_id: i64) -> Result<(), WebError> {
+    if crate::services::portal::is_donor(&user.principal, project_id) {
+        return Err(AppError::Forbidden("donors see the donor portal of the project".into()).into());
+    }
+    Ok(())
+}
+
+/// One table of the finance page: its rows, and a total row that is the sum of the rows shown
+/// (expenditure on lines a revision removed is a row of its own, so every table adds up to
+/// the project total).
+fn table(id: &str, title: &str, first: &str, rows: &[FinanceRow], unplanned: i64, cur: &str) -> Value {
+    let mut sum = (0i128, 0i128);
+    let mut out: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            sum.0 += i128::from(r.budget_minor);
+            sum.1 += i128::from(r.expenditure_minor);
+            json!({
+                "key": if r.key == "-" { String::new() } else { r.key.clone() },
+                "label": r.label,
+                "budget": money_exact(r.budget_minor.into(), cur),
+                "spent": money_exact(r.expenditure_minor.into(), cur),
+                "balance": money_exact(r.balance_minor.into(), cur),
+                "rate": r.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+                "bp": r.delivery_rate_bp.unwrap_or(0).clamp(0, 10_000) / 100,
+            })
+        })
+        .collect();
+    if unplanned != 0 {
+        sum.1 += i128::from(unplanned);
+        out.push(json!({
+            "key": "",
+            "label": "Expenditure on lines a later revision removed",
+            "budget": money_exact(0, cur),
+            "spent": money_exact(unplanned.into(), cur),
+            "balance": money_exact((-unplanned).into(), cur),
+            "rate": "–",
+            "bp": 0,
+        }));
+    }
+    let rate = match (i64::try_from(sum.0), i64::try_from(sum.1)) {
+        (Ok(b), Ok(e)) => Tally { budget_minor: b, expenditure_minor: e }.delivery_rate_bp().map(format_bp),
+        _ => None,
+    };
+    json!({
+        "id": id,
+        "title": title,
+        "first": first,
+        "rows": out,
+        "empty": rows.is_empty() && unplanned == 0,
+        "total_budget": money_exact(sum.0, cur),
+        "total_spent": money_exact(sum.1, cur),
+        "total_balance": money_exact(sum.0 - sum.1, cur),
+        "total_rate": rate.unwrap_or_else(|| "–".into()),
+    })
+}
+
+/// The periods of the chooser: the life of project, each year, each quarter.
+fn periods(s: &FinanceSummary, project: &crate::store::projects::Project) -> Value {
+    let quarters = crate::services::dashboard::quarters(project);
+    let mut years: Vec<i32> = quarters.iter().map(|q| q.year).collect();
+    years.dedup();
+    let opt = |v: String, label: String| json!({"value": v, "label": label, "selected": v == s.period});
+    json!({
+        "lop": opt("LOP".into(), format!("Life of project ({} to {})", project.start_date, project.end_date)),
+        "years": years.iter().map(|y| opt(y.to_string(), y.to_string())).collect::<Vec<_>>(),
+        "quarters": quarters.iter().map(|q| opt(q.to_string(), q.to_string())).collect::<Vec<_>>(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct PeriodQuery {
+    period: Option<String>,
+}
+
+/// `GET /projects/{project}/finance[?period=2026-Q1|2026|LOP]`.
+pub async fn page(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    query: web::Query<PeriodQuery>,
+) -> Result<HttpResponse, WebError> {
+    let key = path.into_inner();
+    let asked = query.into_inner().period.filter(|p| !p.trim().is_empty());
+    let (s, error) = match uc::summary(&db, &user.principal, &key, SummaryQuery { period: asked.clone() }).await {
+        Ok(s) => (s, None),
+        // A period that is not one: the message by the chooser, and the life of project below.
+        Err(AppError::Validation(errs)) => {
+            (uc::summary(&db, &user.principal, &key, SummaryQuery::default()).await?, errs.into_iter().next())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let project = crate::services::dashboard::project(&db, &user.principal, &key).await?.0;
+    refuse_donors(&user, project.id)?;
+    let cur = &s.currency;
+    let un = s.unplanned_expenditure_minor;
+    let period_label = match s.period.as_str() {
+        "LOP" => "the life of the project".to_string(),
+        p => p.to_string(),
+    };
+    let caption = |what: &str| {
+        format!("Budget and expenditure by {what}, {} to {}, in {cur}; delivery = expenditure / budget.", s.from, s.to)
+    };
+    let contributions: Vec<Value> = s
+        .contributions
+        .iter()
+        .map(|c| {
+            json!({
+                "source": c.source_code,
+                "committed": money_exact(c.committed_minor.into(), &c.committed_currency),
+                "committed_ledger": c.committed_ledger_minor.map(|m| money_exact(m.into(), cur)),
+                "received": money_exact(c.received_minor.into(), cur),
+                "programmed": money_exact(c.programmed_minor.into(), cur),
+                "spent": money_exact(c.expenditure_minor.into(), cur),
+            })
+        })
+        .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let data = json!({
+        "code": project.code,
+        "title": project.title,
+        "currency": cur,
+        "period": s.period,
+        "period_label": period_label,
+        "from": s.from.to_string(),
+        "to": s.to.to_string(),
+        "periods": periods(&s, &project),
+        "asked": asked,
+        "error": error.as_ref().map(|e| e.message.clone()),
+        "total_budget": money_exact(s.total.budget_minor.into(), cur),
+        "total_spent": money_exact(s.total.expenditure_minor.into(), cur),
+        "total_balance": money_exact(s.total.balance_minor.into(), cur),
+        "total_rate": s.total.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+        "output_chart": charts::titled_delivery_chart("fo", "Budget and expenditure by output", &s.by_output, cur, &caption("output")),
+        "output_caption": caption("output"),
+        "source_chart": charts::titled_delivery_chart("fs", "Budget and expenditure by funding source", &s.by_funding_source, cur, &caption("funding source")),
+        "source_caption": caption("funding source"),
+        "tables": [
+            table("by-output", "By output", "Output", &s.by_output, un, cur),
+            table("by-activity", "By activity", "Activity", &s.by_activity, un, cur),
+            table("by-source", "By funding source", "Funding source", &s.by_funding_source, un, cur),
+            table("by-account", "By budget account", "Account", &s.by_account, un, cur),
+            table("by-heading", "By EU budget heading", "EU heading", &s.by_eu_heading, un, cur),
+        ],
+        "contributions": contributions,
+        "has_contributions": !s.contributions.is_empty(),
+        "plans": s.work_plans.iter().map(|p| json!({"year": p.year, "revision": p.revision, "status": p.status})).collect::<Vec<_>>(),
+        "may_check": crate::services::findings::acts_on_findings(&user.principal, project.id),
+    });
+    let title = format!("{}Finance – {}", if error.is_some() { "Error: " } else { "" }, project.code);
+    Ok(html(status, render("finance", &title, Some(&user), &data)))
+}
+
+fn severity_view(s: Severity) -> (&'static str, &'static str) {
+    match s {
+        Severity::Error => ("Error", "off-track"),
+        Severity::Warning => ("Warning", "needs-attention"),
+        Severity::Info => ("Not checked", "no-data"),
+    }
+}
+
+/// What the checks page shows of a finding, with links to the lines concerned.
+fn finding_view(
+    f: &Finding,
+    code: &str,
+    years: &std::collections::HashMap<i64, i32>,
+    plan_years: &std::collections::HashMap<i64, i32>,
+    form: Option<(&str, &str, Option<&str>)>,
+) -> Value {
+    let (label, class) = severity_view(f.severity);
+    let lines: Vec<Value> = f
+        .line_ids
+        .iter()
+        .map(|id| match years.get(id) {
+            Some(y) => {
+                json!({"text": format!("line {id}"), "href": format!("/projects/{code}/work-plans/{y}#line-{id}")})
+            }
+            None => json!({"text": format!("line {id}"), "href": null}),
+        })
+        .collect();
+    let spent: Vec<Value> = f
+        .expenditure_ids
+        .iter()
+        .map(|id| json!({"text": format!("expenditure {id}"), "href": format!("/projects/{code}/expenditures#expenditure-{id}")}))
+        .collect();
+    let plan = f
+        .work_plan_id
+        .and_then(|id| plan_years.get(&id))
+        .map(|y| json!({"text": format!("the {y} work plan"), "href": format!("/projects/{code}/work-plans/{y}")}));
+    // The reason typed, and its error, when this finding's form comes back.
+    let (reason, error) = match form {
+        Some((k, r, e)) if k == f.key => (r.to_string(), e.map(str::to_string)),
+        _ => (String::new(), None),
+    };
+    json!({
+        "key": f.key,
+        "severity": label,
+        "class": class,
+        "check": f.check.as_str().replace('_', " "),
+        "message": f.message,
+        "plan": plan,
+        "lines": lines,
+        "shown_lines": lines.iter().take(12).cloned().collect::<Vec<_>>(),
+        "more_lines": lines.len().saturating_sub(12),
+        "expenditures": spent.iter().take(12).cloned().collect::<Vec<_>>(),
+        "more_expenditures": spent.len().saturating_sub(12),
+        "explanation": f.explanation.as_ref().map(|e| json!({
+            "reason": e.reason,
+            "by": e.explained_by,
+            "at": e.explained_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        })),
+        "reason": reason,
+        "reason_error": error,
+    })
+}
+
+fn checks_view(
+    user: &WebUser,
+    c: &FinanceChecks,
+    years: &std::collections::HashMap<i64, i32>,
+    may_explain: bool,
+    form: Option<(&str, &str, Option<&str>)>,
+    notice: Option<String>,
+) -> Value {
+    let plan_years: std::collections::HashMap<i64, i32> = c.work_plans.iter().map(|p| (p.id, p.year)).collect();
+    let open: Vec<Value> = c
+        .findings
+        .iter()
+        .filter(|f| f.explanation.is_none())
+        .map(|f| finding_view(f, &c.project_code, years, &plan_years, form))
+        .collect();
+    let explained: Vec<Value> = c
+        .findings
+        .iter()
+        .filter(|f| f.explanation.is_some())
+        .map(|f| finding_view(f, &c.project_code, years, &plan_years, form))
+        .collect();
+    let errors: Vec<Value> = match form {
+        Some((k, _, Some(e))) => vec![json!({"href": format!("#reason-{k}"), "message": e})],
+        _ => vec![],
+    };
+    json!({
+        "code": c.project_code,
+        "currency": c.currency,
+        "year": c.year,
+        "plans": c.work_plans.iter().map(|p| json!({"year": p.year, "revision": p.revision, "status": p.status})).collect::<Vec<_>>(),
+        "n_errors": c.errors,
+        "n_warnings": c.warnings,
+        "n_infos": c.infos,
+        "n_open": open.len(),
+        "n_explained": explained.len(),
+        "open": open,
+        "explained": explained,
+        "may_explain": may_explain,
+        "errors": errors,
+        "notice": notice,
+        "csrf": user.csrf(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ChecksPageQuery {
+    explained: Option<String>,
+}
+
+async fn checks_page_data(
+    db: &Db,
+    user: &WebUser,
+    key: &str,
+) -> Result<(FinanceChecks, std::collections::HashMap<i64, i32>, bool), WebError> {
+    let c = uc::checks(db, &user.principal, key, ChecksQuery { year: None }).await?;
+    refuse_donors(user, c.project_id)?;
+    let years = uc::line_years(db, &user.principal, key).await?;
+    let may = crate::services::findings::acts_on_findings(&user.principal, c.project_id);
+    Ok((c, years, may))
+}
+
+/// `GET /projects/{project}/finance/checks`: the findings, open first, then the explained ones.
+pub async fn checks_page(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    query: web::Query<ChecksPageQuery>,
+) -> Result<HttpResponse, WebError> {
+    let key = path.into_inner();
+    let (c, years, may) = checks_page_data(&db, &user, &key).await?;
+    let notice = query.explained.as_ref().map(|_| "Explained: the finding no longer counts as open.".to_string());
+    let data = checks_view(&user, &c, &years, may, None, notice);
+    Ok(html(
+        StatusCode::OK,
+        render("finance_checks", &format!("Finance checks – {}", c.project_code), Some(&user), &data),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ExplainForm {
+    #[serde(default)]
+    csrf: Option<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /projects/{project}/finance/checks/{key}/explanation`: explains a finding with a
+/// reason (the API's use case, audited).
+pub async fn explain(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, String)>,
+    form: web::Form<ExplainForm>,
+) -> Result<HttpResponse, WebError> {
+    let form = form.into_inner();
+    user.check_form(&req, form.csrf.as_deref())?;
+    let (key, finding) = path.into_inner();
+    let error: FieldError =
+        match uc::explain(&db, &user.principal, &key, &finding, ExplanationInput { reason: form.reason.clone() }).await
+        {
+            Ok(f) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/finance/checks?explained={}#finding-{}",
+                    format::url_encode(&key),
+                    format::url_encode(&f.key),
+                    format::url_encode(&f.key)
+                )));
+            }
+            Err(AppError::Validation(errs)) => {
+                errs.into_iter().next().unwrap_or_else(|| FieldError::new("reason", "Say why"))
+            }
+            Err(AppError::NotFound(m)) if m.starts_with("finding") => FieldError::new(
+                "reason",
+                "The checks no longer find this finding (its lines or expenditure changed): the list below is current.",
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    let message = if error.field == "reason" && form.reason.trim().is_empty() {
+        "Say why this finding is acceptable, so that others can see it in the audit trail".to_string()
+    } else {
+        error.message
+    };
+    let (c, years, may) = checks_page_data(&db, &user, &key).await?;
+    let data = checks_view(&user, &c, &years, may, Some((&finding, &form.reason, Some(&message))), None);
+    Ok(html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render("finance_checks", &format!("Error: Finance checks – {}", c.project_code), Some(&user), &data),
+    ))
+}
