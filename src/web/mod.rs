@@ -12,12 +12,14 @@ mod approvals;
 mod charts;
 mod dashboard;
 mod entry;
+mod finance_pages;
 mod format;
 mod framework;
 mod portal;
 mod quarter;
 mod reports;
 mod session;
+mod workplan;
 
 use crate::auth::Principal;
 use crate::db::Db;
@@ -72,6 +74,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
         .route("/projects/{project}/reports/{id}/file", web::get().to(reports::file))
         .route("/projects/{project}/reports/{id}/issue", web::post().to(reports::issue));
+    // Work plans, expenditures, receipts, exchange rates (issue 13, part 2).
+    cfg.route("/projects/{project}/work-plans", web::get().to(workplan::index))
+        .route("/projects/{project}/work-plans/{year}", web::get().to(workplan::show))
+        .route("/projects/{project}/work-plans/{year}", web::post().to(workplan::create))
+        .route("/projects/{project}/work-plans/{year}/activities", web::post().to(workplan::add_activity))
+        .route("/projects/{project}/work-plans/{year}/lines", web::post().to(workplan::add_line))
+        .route("/projects/{project}/work-plans/{year}/lines/{id}", web::post().to(workplan::update_line))
+        .route("/projects/{project}/work-plans/{year}/lines/{id}/delete", web::post().to(workplan::delete_line))
+        .route("/projects/{project}/work-plans/{year}/approve", web::post().to(workplan::approve))
+        .route("/projects/{project}/work-plans/{year}/revise", web::post().to(workplan::revise))
+        .route("/projects/{project}/expenditures", web::get().to(finance_pages::expenditures))
+        .route("/projects/{project}/expenditures", web::post().to(finance_pages::add_expenditure))
+        .route("/projects/{project}/receipts", web::get().to(finance_pages::receipts))
+        .route("/projects/{project}/receipts", web::post().to(finance_pages::add_receipt))
+        .route("/exchange-rates", web::get().to(finance_pages::rates))
+        .route("/exchange-rates", web::post().to(finance_pages::add_rate))
+        .route("/exchange-rates/{id}", web::post().to(finance_pages::update_rate));
 }
 
 const CSS: &str = include_str!("../../assets/web/app.css");
@@ -107,6 +126,11 @@ fn templates() -> &'static Handlebars<'static> {
             ("result_form", include_str!("../../assets/web/templates/result_form.hbs")),
             ("indicator_form", include_str!("../../assets/web/templates/indicator_form.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
+            ("workplans", include_str!("../../assets/web/templates/workplans.hbs")),
+            ("workplan", include_str!("../../assets/web/templates/workplan.hbs")),
+            ("expenditures", include_str!("../../assets/web/templates/expenditures.hbs")),
+            ("receipts", include_str!("../../assets/web/templates/receipts.hbs")),
+            ("rates", include_str!("../../assets/web/templates/rates.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -114,6 +138,7 @@ fn templates() -> &'static Handlebars<'static> {
         for (name, text) in [
             ("status_panel", include_str!("../../assets/web/templates/status_panel.hbs")),
             ("field", include_str!("../../assets/web/templates/field.hbs")),
+            ("awp_cells", include_str!("../../assets/web/templates/awp_cells.hbs")),
         ] {
             h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }
@@ -360,6 +385,11 @@ mod tests {
             "result_form",
             "indicator_form",
             "error",
+            "workplans",
+            "workplan",
+            "expenditures",
+            "receipts",
+            "rates",
         ] {
             assert!(t.has_template(name), "{name}");
         }

@@ -19,6 +19,8 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod awp;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpers::{Backend, TestApp};
 use serde_json::{Value, json};
