@@ -18,6 +18,7 @@ use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, Expenditu
 use crate::store::finance::{self, FinanceSummary, SummaryQuery};
 use crate::store::funding::{self, FundingSource};
 use crate::store::projects::{self, Project};
+use crate::store::reports::{self, RateReportUse};
 use crate::store::results::{self, ResultNode};
 use crate::store::workplans::{
     self, ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan,
@@ -330,10 +331,23 @@ pub async fn add_receipt(db: &Db, who: &Principal, key: &str, input: ReceiptInpu
 // ---------------------------------------------------------------------------------------
 // Exchange rates
 
-/// The shared monthly rates and whether the caller keeps them (finance officers, admins).
-pub async fn rates(db: &Db, who: &Principal, f: RateFilter) -> Result<(Vec<ExchangeRate>, bool), AppError> {
+/// The shared monthly rates, the stored reports that used each (by rate id), and whether
+/// the caller keeps them (finance officers, administrators).
+pub struct RatesView {
+    pub rates: Vec<ExchangeRate>,
+    pub used_by: std::collections::HashMap<i64, Vec<RateReportUse>>,
+    pub may_edit: bool,
+}
+
+pub async fn rates(db: &Db, who: &Principal, f: RateFilter) -> Result<RatesView, AppError> {
     let may_edit = who.require_catalogue_finance().is_ok();
-    db.tx(move |c| Ok((exchange::list(c, &f)?, may_edit))).await
+    let who = who.clone();
+    db.tx(move |c| {
+        let rates = exchange::list(c, &f)?;
+        let used_by = reports_by_rate(c, &who, &rates)?;
+        Ok(RatesView { rates, used_by, may_edit })
+    })
+    .await
 }
 
 /// Enters a month's rate (finance officers and administrators).
@@ -362,6 +376,45 @@ pub async fn project(db: &Db, who: &Principal, key: &str) -> Result<Project, App
         let p = projects::find(c, &key)?;
         who.require(p.id, Action::Read)?;
         Ok(p)
+    })
+    .await
+}
+
+/// The stored reports that used each rate (by rate id), as far as the caller sees them:
+/// reports of projects the caller reads; donors only issued ones.
+fn reports_by_rate(
+    c: &mut DbConnection,
+    who: &Principal,
+    rates: &[ExchangeRate],
+) -> Result<std::collections::HashMap<i64, Vec<RateReportUse>>, AppError> {
+    let mut out: std::collections::HashMap<i64, Vec<RateReportUse>> = std::collections::HashMap::new();
+    let uses = reports::rate_uses(c)?;
+    for (report, used) in uses {
+        if !who.may(report.project_id, Action::Read)
+            || (super::reports::donor_only(who, report.project_id) && !report.issued)
+        {
+            continue;
+        }
+        for r in rates {
+            let pair = format!("{}/{}", r.base_currency, r.quote_currency);
+            let through: Vec<String> =
+                used.iter().filter(|u| u.pair == pair && u.month == r.month).map(|u| u.through.to_string()).collect();
+            if !through.is_empty() {
+                let mut u = report.clone();
+                u.through = through;
+                out.entry(r.id).or_default().push(u);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The stored reports that used a rate (`GET /exchange-rates/{id}/reports`).
+pub async fn rate_reports(db: &Db, who: &Principal, id: i64) -> Result<Vec<RateReportUse>, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let rate = exchange::get(c, id)?;
+        Ok(reports_by_rate(c, &who, std::slice::from_ref(&rate))?.remove(&id).unwrap_or_default())
     })
     .await
 }

@@ -448,7 +448,7 @@ async fn rates_page(
     errs: &[(String, String)],
 ) -> Result<HttpResponse, WebError> {
     let filter = RateFilter { currency: opt(&q.currency).map(|c| c.to_ascii_uppercase()), from: None, to: None };
-    let (rates, may_edit) = uc::rates(db, &user.principal, filter).await?;
+    let uc::RatesView { rates, used_by, may_edit } = uc::rates(db, &user.principal, filter).await?;
     let edit = match failed {
         Some((Some(id), _)) => Some(id),
         Some((None, _)) => None,
@@ -483,6 +483,12 @@ async fn rates_page(
                 "source_value": value(r, "source"),
                 "edit": (may_edit && !editing).then(|| format!("/exchange-rates?edit={}#rate-{}", r.id, r.id)),
                 "saved": q.saved == Some(r.id),
+                "used_by": used_by.get(&r.id).map(|all| all.iter().map(|u| json!({
+                    "label": format!("{} {} {}", u.project_code, u.template, u.period),
+                    "href": format!("/projects/{}/reports", format::url_encode(&u.project_code)),
+                    "state": if u.issued { "issued" } else if u.draft { "draft" } else { "stored" },
+                    "through": u.through.join(", "),
+                })).collect::<Vec<_>>()).unwrap_or_default(),
             })
         })
         .collect();

@@ -139,6 +139,7 @@ fn templates() -> &'static Handlebars<'static> {
             ("status_panel", include_str!("../../assets/web/templates/status_panel.hbs")),
             ("field", include_str!("../../assets/web/templates/field.hbs")),
             ("awp_cells", include_str!("../../assets/web/templates/awp_cells.hbs")),
+            ("rate_used_by", include_str!("../../assets/web/templates/rate_used_by.hbs")),
         ] {
             h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }

@@ -15,6 +15,7 @@ mod access;
 mod contract;
 mod eu;
 mod finance;
+mod finance_filters;
 mod funding;
 mod iati;
 mod issues;
