@@ -644,7 +644,7 @@ async fn save_line(
                 };
                 return Ok(see_other(&next));
             }
-            Err(e) => errs = refusal(e, |f| line_field(f))?,
+            Err(e) => errs = refusal(e, line_field)?,
         }
     }
     let failed = Failed { row, values: form, errors: humane(errs) };

@@ -97,7 +97,7 @@ async fn finance_enters_the_2013_awp_the_manager_approves_and_an_expenditure_in_
     let plan = plan_of(&app, "KAZ-AWP", 2013).await;
     let act = plan["activities"][0]["id"].as_i64().unwrap();
     let row = format!("add-{act}");
-    assert_eq!(text(&b, &format!("[id='{row}']")).await.contains("New line"), true);
+    assert!(text(&b, &format!("[id='{row}']")).await.contains("New line"));
 
     // The six lines, each typed into the new-line row and saved with Enter; the third one
     // first with a wrong amount, which is refused next to its cell with the row still filled.
