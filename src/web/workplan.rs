@@ -169,10 +169,13 @@ fn output_of(results: &HashMap<i64, (Option<i64>, String, String, String)>, mut 
     None
 }
 
-fn delivery_text(row: Option<&FinanceRow>, currency: &str) -> Option<String> {
+/// `spent 1,492.93 of 23,500.00 (6.35 %)`; `counted`: the revision the finance views count
+/// (the approved one while a draft revision is shown), named when it is not the one shown.
+fn delivery_text(row: Option<&FinanceRow>, currency: &str, counted: Option<i32>) -> Option<String> {
+    let prefix = counted.map(|r| format!("revision {r} as approved: ")).unwrap_or_default();
     row.map(|r| {
         format!(
-            "spent {} of {} ({})",
+            "{prefix}spent {} of {} ({})",
             amount(r.expenditure_minor, currency),
             amount(r.budget_minor, currency),
             r.delivery_rate.clone().unwrap_or_else(|| "–".into())
@@ -219,6 +222,9 @@ fn plan_data(
     let by_activity: HashMap<&str, &FinanceRow> =
         view.delivery.by_activity.iter().map(|r| (r.key.as_str(), r)).collect();
     let by_output: HashMap<&str, &FinanceRow> = view.delivery.by_output.iter().map(|r| (r.key.as_str(), r)).collect();
+    // The finance views count the approved revision of the year; say so beside a draft one.
+    let counted: Option<i32> =
+        view.delivery.work_plans.iter().find(|p| p.year == view.year && p.id != plan.plan.id).map(|p| p.revision);
     // What changed since the revision before (lines matched by lineage).
     let before: Option<HashMap<i64, &BudgetLine>> =
         view.previous.as_ref().map(|p| p.lines.iter().map(|l| (l.lineage_id, l)).collect());
@@ -350,7 +356,7 @@ fn plan_data(
                 "label": format!("Total of activity {}", a.code),
                 "id": format!("total-{}", a.code),
                 "amount": amount(sum as i64, cur),
-                "delivery": delivery_text(by_activity.get(a.code.as_str()).copied(), cur),
+                "delivery": delivery_text(by_activity.get(a.code.as_str()).copied(), cur, counted),
             }));
         }
         rows.push(json!({
@@ -359,7 +365,7 @@ fn plan_data(
             "label": format!("Total of output {ocode}"),
             "id": format!("output-total-{ocode}"),
             "amount": amount(output_sum as i64, cur),
-            "delivery": delivery_text(by_output.get(ocode.as_str()).copied(), cur),
+            "delivery": delivery_text(by_output.get(ocode.as_str()).copied(), cur, counted),
         }));
         output_totals.push(json!({"code": ocode, "amount": amount(output_sum as i64, cur)}));
     }
@@ -461,7 +467,7 @@ fn plan_data(
         })).collect::<Vec<_>>(),
         "output_totals": output_totals,
         "total": amount(plan.totals.total_minor, cur),
-        "delivery_total": delivery_text(Some(&view.delivery.total), cur),
+        "delivery_total": delivery_text(Some(&view.delivery.total), cur, counted),
         "may_approve": draft && view.may_approve,
         "may_revise": plan.plan.status == "approved" && view.may_edit && !has_draft,
         "activity_choices": activity_choices,

@@ -230,9 +230,12 @@ async fn a_revision_shows_what_changed_beside_the_approved_plan(backend: Backend
     let changed = text(&b, &format!("#line-{id}")).await;
     assert!(changed.contains("2,500.00") && changed.contains("was 2,250.00"), "{changed}");
     assert!(b.client.find(Locator::Css(&format!("#line-{id}.row-changed"))).await.is_ok());
+    // The delivery beside a draft revision is that of the approved one, and says so.
+    assert!(text(&b, "[id='total-1.1.1.3'] .delivery").await.starts_with("revision 1 as approved: spent"));
     // Delete another line (one without expenditure): listed as removed.
     let gone = plan["lines"].as_array().unwrap().iter().find(|l| l["account_code"] == "74500").unwrap().clone();
-    submit(&b, &format!("#line-{} form button", gone["id"])).await;
+    submit(&b, &format!("#line-{} button.link-danger", gone["id"])).await;
+    assert!(b.client.find_all(Locator::Css(&format!("#line-{}", gone["id"]))).await.unwrap().is_empty());
     assert!(text(&b, "#removed-h").await.contains("revision 1"));
     screenshot(&b, backend, "awp-revision-laptop", LAPTOP, Some(".revisions"), false).await;
     // The approved revision is still there, read-only.
