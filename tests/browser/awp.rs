@@ -81,6 +81,8 @@ async fn finance_enters_the_2013_awp_the_manager_approves_and_an_expenditure_in_
     go(&b, &app, "/projects/KAZ-AWP").await;
     click(&b, "a[href='/projects/KAZ-AWP/work-plans']").await;
     assert!(text(&b, "#plans").await.contains("2014"));
+    screenshot(&b, backend, "workplans-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "workplans-phone", PHONE, None, false).await;
     click(&b, "a[href='/projects/KAZ-AWP/work-plans/2013']").await;
     assert!(body(&b).await.contains("has no work plan for 2013 yet"));
     submit(&b, "#create-plan").await;
@@ -271,6 +273,24 @@ async fn receipts_and_exchange_rates_are_entered_and_corrected(backend: Backend)
     screenshot(&b, backend, "receipts-laptop", LAPTOP, None, true).await;
     screenshot(&b, backend, "receipts-phone", PHONE, None, false).await;
 
+    // A stored report of 2013-Q1 used the March rate (the KZT translation invoice of 2013-03-20) ...
+    let report = json!({"template": "undp-quarterly", "period": "2013-Q1", "format": "html"});
+    let (status, r) = app.post("/api/v1/projects/KAZ-HUB/reports", &report).await;
+    assert_eq!(status, 201, "{r}");
+    go(&b, &app, "/exchange-rates?currency=KZT").await;
+    let march = b.client.find_all(Locator::Css("#rate-table tbody tr")).await.unwrap();
+    let mut found = vec![];
+    for row in march {
+        let t = row.text().await.unwrap();
+        if t.contains("KAZ-HUB undp-quarterly 2013-Q1") {
+            found.push(t);
+        }
+    }
+    // ... and the February rate, at which the RB receipt of 2013-02 in KZT was converted.
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("2013-02") && found[0].contains("(stored; receipt)"), "{found:?}");
+    assert!(found[1].contains("2013-03") && found[1].contains("(stored; expenditure)"), "{found:?}");
+
     // A new month's rate, then a correction of it.
     go(&b, &app, "/exchange-rates?currency=KZT").await;
     fill(&b, "#quote-currency", "KZT").await;
@@ -298,7 +318,7 @@ async fn receipts_and_exchange_rates_are_entered_and_corrected(backend: Backend)
     sign_in(&b, &app, COORDINATOR).await;
     go(&b, &app, "/exchange-rates").await;
     assert!(b.client.find_all(Locator::Css("#rate-form")).await.unwrap().is_empty());
-    assert!(b.client.find_all(Locator::Css("#rate-table a")).await.unwrap().is_empty());
+    assert!(b.client.find_all(Locator::Css("#rate-table a[href*='edit=']")).await.unwrap().is_empty());
     let csrf = value(&b, "form[action='/sign-out'] input[name='csrf']").await;
     let form = format!("csrf={csrf}&base_currency=USD&quote_currency=KZT&month=2015-01&rate=1&version=2");
     assert_eq!(status_with_session(&b, &app, "POST", &format!("/exchange-rates/{}", &id[5..]), &form).await, 403);
