@@ -140,6 +140,7 @@ fn templates() -> &'static Handlebars<'static> {
             ("field", include_str!("../../assets/web/templates/field.hbs")),
             ("awp_cells", include_str!("../../assets/web/templates/awp_cells.hbs")),
             ("rate_used_by", include_str!("../../assets/web/templates/rate_used_by.hbs")),
+            ("awp_delivery", include_str!("../../assets/web/templates/awp_delivery.hbs")),
         ] {
             h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }

@@ -169,19 +169,22 @@ fn output_of(results: &HashMap<i64, (Option<i64>, String, String, String)>, mut 
     None
 }
 
-/// `spent 1,492.93 of 23,500.00 (6.35 %)`; `counted`: the revision the finance views count
-/// (the approved one while a draft revision is shown), named when it is not the one shown.
-fn delivery_text(row: Option<&FinanceRow>, currency: &str, counted: Option<i32>) -> Option<String> {
-    let prefix = counted.map(|r| format!("revision {r} as approved: ")).unwrap_or_default();
+/// Expenditure against budget (`spent 1,492.93 of 23,500.00 (6.35 %)` in the template);
+/// `counted`: the revision the finance views count (the approved one while a draft revision is
+/// shown), named when it is not the one shown.
+fn delivery_text(row: Option<&FinanceRow>, currency: &str, counted: Option<i32>) -> Option<Value> {
     row.map(|r| {
-        format!(
-            "{prefix}spent {} of {} ({})",
-            amount(r.expenditure_minor, currency),
-            amount(r.budget_minor, currency),
-            r.delivery_rate.clone().unwrap_or_else(|| "–".into())
-        )
+        json!({
+            "spent": amount(r.expenditure_minor, currency),
+            "budget": amount(r.budget_minor, currency),
+            "rate": r.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+            "counted": counted,
+        })
     })
 }
+
+/// The notices the page shows after a change (`?notice=`).
+const NOTICES: [&str; 6] = ["created", "activity", "saved", "deleted", "approved", "revision"];
 
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
@@ -379,7 +382,7 @@ fn plan_data(
         if editing {
             add_row(None, &mut rows, &mut forms);
         }
-        rows.push(json!({"is_total": true, "label": "Total of plan-level lines", "id": "total-plan-level", "amount": amount(sum as i64, cur)}));
+        rows.push(json!({"is_total": true, "label": "Total of plan-level lines", "id": "total-plan-level", "amount": amount(sum as i64, cur), "delivery": null}));
     }
     let removed: Vec<Value> = match (&view.previous, &before) {
         (Some(prev), Some(_)) => {
@@ -472,15 +475,10 @@ fn plan_data(
         "may_revise": plan.plan.status == "approved" && view.may_edit && !has_draft,
         "activity_choices": activity_choices,
         "errors": summary,
-        "notice": q.notice.as_deref().map(|n| match n {
-            "created" => "The draft plan is created: schedule its activities, then enter their lines.".to_string(),
-            "activity" => "The activity is scheduled.".to_string(),
-            "saved" => "The line is saved; the totals below include it.".to_string(),
-            "deleted" => "The line is deleted.".to_string(),
-            "approved" => "The plan is approved and locked.".to_string(),
-            "revision" => "A draft revision is started: change it, then the manager approves it.".to_string(),
-            _ => String::new(),
-        }).filter(|n| !n.is_empty()),
+        // Which notice the template shows (its words are the template's).
+        "notice": q.notice.as_deref().filter(|n| NOTICES.contains(n)).map(|n| {
+            NOTICES.iter().map(|k| (k.to_string(), json!(*k == n))).collect::<serde_json::Map<String, Value>>()
+        }),
         "today": chrono::Utc::now().date_naive().to_string(),
     })
 }
