@@ -38,3 +38,24 @@
     update(fs);
   });
 })();
+
+// Work plan rows and rate rows in form mode: Escape cancels (back to the table), Enter saves
+// (the browser's own implicit submission of the row's form), Tab moves to the next cell.
+(function () {
+  "use strict";
+  document.querySelectorAll("tr[data-cancel]").forEach(function (row) {
+    row.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      if (row.classList.contains("row-add")) {
+        row.querySelectorAll("input").forEach(function (i) { i.value = ""; });
+        row.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+      } else {
+        window.location.assign(row.getAttribute("data-cancel"));
+      }
+    });
+  });
+  // After a save the next row's first cell has focus, ready for the next line.
+  var first = document.querySelector("tr.row-form [autofocus]");
+  if (first && !document.querySelector("[data-focus]")) first.focus();
+})();

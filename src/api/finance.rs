@@ -14,13 +14,14 @@ use crate::db::Db;
 use crate::domain::access::Action;
 use crate::domain::finance_checks::Finding;
 use crate::error::{AppError, Problem};
-use crate::services;
+use crate::services::{self, workplan};
 use crate::store::accounts::{BudgetAccount, BudgetAccountInput};
 use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
 use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
 use crate::store::explanations::ExplanationInput;
 use crate::store::finance::{ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
 use crate::store::projects;
+use crate::store::reports::RateReportUse;
 use crate::store::workplans::{
     self, ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan,
     WorkPlanHeader, WorkPlanInput, WorkPlanListItem,
@@ -100,9 +101,7 @@ pub async fn create_rate(
     auth: Principal,
     body: Json<ExchangeRateInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_catalogue_finance()?;
-    let (input, actor) = (body.0, auth.actor());
-    let r = db.tx(move |c| exchange::create(c, &actor, &input)).await?;
+    let r = workplan::add_rate(&db, &auth, body.0).await?;
     Ok(created(&format!("/api/v1/exchange-rates/{}", r.id), &r))
 }
 
@@ -123,9 +122,7 @@ pub async fn update_rate(
     path: web::Path<i64>,
     body: Json<ExchangeRateInput>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require_catalogue_finance()?;
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::update(c, &actor, id, &input)).await?))
+    Ok(HttpResponse::Ok().json(workplan::update_rate(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance",
@@ -137,6 +134,16 @@ pub async fn delete_rate(db: web::Data<Db>, auth: Principal, path: web::Path<i64
     Ok(no_content())
 }
 
+#[utoipa::path(get, operation_id = "getExchangeRateReports", path = "/api/v1/exchange-rates/{id}/reports", tag = "finance",
+    responses((status = 200, description = "The stored reports (of projects you read; donors: issued ones) whose period has \
+        expenditure or receipts converted at this rate, or whose contributions in another currency are converted at it \
+        (the latest rate up to the period's end). Reports keep their bytes, not their rates: this is derived from what \
+        each report covers.", body = [RateReportUse]),
+        (status = 404, body = Problem)))]
+pub async fn rate_reports(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Ok().json(workplan::rate_reports(&db, &auth, path.into_inner()).await?))
+}
+
 // ---------------------------------------------------------------------------------------
 // Work plans
 
@@ -145,14 +152,7 @@ pub async fn delete_rate(db: web::Data<Db>, auth: Principal, path: web::Path<i64
     responses((status = 200, description = "Every plan and revision, by year and revision", body = [WorkPlanListItem]),
         (status = 404, body = Problem)))]
 pub async fn list_plans(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            workplans::list(c, p.id)
-        })
-        .await?;
+    let (_, all) = workplan::list(&db, &auth, &path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all))
 }
 
@@ -167,14 +167,7 @@ pub async fn create_plan(
     path: web::Path<String>,
     body: Json<WorkPlanInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let p = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditFinance)?;
-            workplans::create(c, &actor, p.id, &input)
-        })
-        .await?;
+    let p = workplan::create_plan(&db, &auth, &path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/work-plans/{}", p.id), &p))
 }
 
@@ -235,14 +228,7 @@ pub async fn approve_plan(
     path: web::Path<i64>,
     body: Json<ApproveInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let p = db
-        .tx(move |c| {
-            auth.require(workplans::header(c, id)?.project_id, Action::Manage)?;
-            workplans::approve(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(p))
+    Ok(HttpResponse::Ok().json(workplan::approve(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(post, operation_id = "reviseWorkPlan", path = "/api/v1/work-plans/{id}/revisions", tag = "work plans", request_body = RevisionInput,
@@ -256,13 +242,7 @@ pub async fn revise_plan(
     path: web::Path<i64>,
     body: Json<RevisionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let p = db
-        .tx(move |c| {
-            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
-            workplans::revise(c, &actor, id, &input)
-        })
-        .await?;
+    let p = workplan::revise(&db, &auth, path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/work-plans/{}", p.plan.id), &p))
 }
 
@@ -276,13 +256,7 @@ pub async fn add_activity(
     path: web::Path<i64>,
     body: Json<ActivityInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let a = db
-        .tx(move |c| {
-            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
-            workplans::add_activity(c, &actor, id, &input)
-        })
-        .await?;
+    let a = workplan::add_activity(&db, &auth, path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/work-plan-activities/{}", a.id), &a))
 }
 
@@ -333,10 +307,9 @@ pub async fn add_line(
     path: web::Path<i64>,
     body: IdempotentJson<BudgetLineInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor, user) = (path.into_inner(), body.input, auth.actor(), auth.user_id);
+    let (id, input, user) = (path.into_inner(), body.input, auth.user_id);
     create_once(&db, user, body.key, move |c| {
-        auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
-        let l = workplans::add_line(c, &actor, id, &input)?;
+        let l = workplan::add_line_in(c, &auth, id, &input)?;
         Ok((format!("/api/v1/budget-lines/{}", l.id), l))
     })
     .await
@@ -365,26 +338,14 @@ pub async fn update_line(
     path: web::Path<i64>,
     body: Json<BudgetLineInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let l = db
-        .tx(move |c| {
-            auth.require(workplans::get_line(c, id)?.1.project_id, Action::EditFinance)?;
-            workplans::update_line(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(l))
+    Ok(HttpResponse::Ok().json(workplan::update_line(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Locked plan, or the line has expenditure", body = Problem)))]
 pub async fn delete_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(workplans::get_line(c, id)?.1.project_id, Action::EditFinance)?;
-        workplans::delete_line(c, &actor, id)
-    })
-    .await?;
+    workplan::delete_line(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -421,11 +382,9 @@ pub async fn create_expenditure(
     path: web::Path<String>,
     body: IdempotentJson<ExpenditureInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor, user) = (path.into_inner(), body.input, auth.actor(), auth.user_id);
+    let (key, input, user) = (path.into_inner(), body.input, auth.user_id);
     create_once(&db, user, body.key, move |c| {
-        let p = projects::find(c, &key)?;
-        auth.require(p.id, Action::EditFinance)?;
-        let e = expenditures::create(c, &actor, &p, &input)?;
+        let e = workplan::add_expenditure_in(c, &auth, &key, &input)?;
         Ok((format!("/api/v1/expenditures/{}", e.id), e))
     })
     .await
@@ -515,11 +474,9 @@ pub async fn create_receipt(
     path: web::Path<String>,
     body: IdempotentJson<ReceiptInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor, user) = (path.into_inner(), body.input, auth.actor(), auth.user_id);
+    let (key, input, user) = (path.into_inner(), body.input, auth.user_id);
     create_once(&db, user, body.key, move |c| {
-        let p = projects::find(c, &key)?;
-        auth.require(p.id, Action::EditFinance)?;
-        let r = expenditures::create_receipt(c, &actor, &p, &input)?;
+        let r = workplan::add_receipt_in(c, &auth, &key, &input)?;
         Ok((format!("/api/v1/receipts/{}", r.id), r))
     })
     .await

@@ -40,7 +40,7 @@ use utoipa::{Modify, OpenApi};
         funding::update_contribution, funding::delete_contribution, funding::get_contribution_budget,
         funding::replace_contribution_budget,
         finance::list_accounts, finance::create_account, finance::get_account, finance::update_account,
-        finance::delete_account, finance::list_rates, finance::create_rate, finance::get_rate, finance::update_rate,
+        finance::delete_account, finance::list_rates, finance::create_rate, finance::get_rate, finance::update_rate, finance::rate_reports,
         finance::delete_rate, finance::list_plans, finance::create_plan, finance::get_plan, finance::update_plan,
         finance::delete_plan, finance::approve_plan, finance::revise_plan, finance::add_activity,
         finance::update_activity, finance::delete_activity, finance::add_line, finance::get_line, finance::update_line,
@@ -263,6 +263,7 @@ fn finance_routes(cfg: &mut web::ServiceConfig) {
             .route(put().to(finance::update_rate))
             .route(delete().to(finance::delete_rate)),
     )
+    .service(resource("/exchange-rates/{id}/reports").route(get().to(finance::rate_reports)))
     .service(
         resource("/projects/{project}/work-plans")
             .route(get().to(finance::list_plans))

@@ -19,6 +19,7 @@ pub mod quarter;
 pub mod reports;
 pub mod session;
 pub mod workflow;
+pub mod workplan;
 pub mod workplan_io;
 
 use crate::auth::Principal;

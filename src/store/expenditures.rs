@@ -13,7 +13,9 @@ use crate::domain::budget::WorkPlanStatus;
 use crate::domain::money::is_known_currency;
 use crate::domain::period::{Period, Quarter};
 use crate::error::AppError;
-use crate::schema::{budget_lines, contributions, expenditures, funding_sources, receipts, work_plans};
+use crate::schema::{
+    budget_lines, contributions, expenditures, funding_sources, receipts, results, work_plan_activities, work_plans,
+};
 use crate::store::projects::Project;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -129,6 +131,21 @@ pub struct ExpenditureFilter {
     /// `2013-Q2`, `2013` or `LOP` (default).
     pub period: Option<String>,
     pub budget_line_id: Option<i64>,
+    /// First day included (`2013-03-01`), with or instead of `period`.
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<NaiveDate>,
+    /// Last day included (`2013-03-31`).
+    #[serde(default, deserialize_with = "crate::domain::date::iso_opt")]
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<NaiveDate>,
+    /// Only lines of this activity (its code in the results framework, e.g. `1.1.1.2`), in
+    /// every plan and revision.
+    pub activity: Option<String>,
+    /// Only lines on this funding source.
+    pub funding_source_id: Option<i64>,
+    /// Only expenditure spent in this currency (`KZT`).
+    pub currency: Option<String>,
     /// At most this many, by date (default 1000, max 10000).
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -156,6 +173,32 @@ pub fn list(conn: &mut DbConnection, project: &Project, f: &ExpenditureFilter) -
     }
     if let Some(line) = f.budget_line_id {
         q = q.filter(expenditures::budget_line_id.eq(line));
+    }
+    if let Some(from) = f.from {
+        q = q.filter(expenditures::spent_on.ge(from));
+    }
+    if let Some(to) = f.to {
+        q = q.filter(expenditures::spent_on.le(to));
+    }
+    if let Some(c) = &f.currency {
+        q = q.filter(expenditures::currency.eq(c.trim().to_ascii_uppercase()));
+    }
+    if let Some(source) = f.funding_source_id {
+        let lines = budget_lines::table.filter(budget_lines::funding_source_id.eq(source)).select(budget_lines::id);
+        q = q.filter(expenditures::budget_line_id.eq_any(lines));
+    }
+    if let Some(code) = f.activity.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let result_ids: Vec<i64> = results::table
+            .filter(results::project_id.eq(project.id))
+            .filter(results::code.eq(code))
+            .select(results::id)
+            .load(conn)?;
+        let activity_ids: Vec<i64> = work_plan_activities::table
+            .filter(work_plan_activities::result_id.eq_any(result_ids))
+            .select(work_plan_activities::id)
+            .load(conn)?;
+        let lines = budget_lines::table.filter(budget_lines::activity_id.eq_any(activity_ids)).select(budget_lines::id);
+        q = q.filter(expenditures::budget_line_id.eq_any(lines));
     }
     let rows: Vec<ExpenditureRecord> = q
         .order((expenditures::spent_on, expenditures::id))

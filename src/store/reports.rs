@@ -4,6 +4,7 @@
 use super::audit::{self, Actor};
 use super::now;
 use crate::db::DbConnection;
+use crate::domain::period::Quarter;
 use crate::error::AppError;
 use crate::schema::reports;
 use chrono::NaiveDateTime;
@@ -131,4 +132,90 @@ pub fn issue(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<ReportMe
         serde_json::to_value(&after).ok(),
     )?;
     Ok(after)
+}
+
+/// A stored report that used an exchange rate, and how (`GET /exchange-rates/{id}/reports`).
+///
+/// Reports keep their bytes, not the rates behind their figures, so the use is derived from
+/// what a report covers: its project, its period (`period_from`..`period_to`) and the rates
+/// its figures were converted at. Expenditure and receipts keep the rate they were converted
+/// at (pair and month), so one dated in the period names its rate exactly; a contribution in
+/// another currency than the ledger's is converted at the latest rate of its pair up to the
+/// period's end, the rule the reports and the finance summary apply.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RateReportUse {
+    pub report_id: i64,
+    pub project_id: i64,
+    pub project_code: String,
+    pub template: String,
+    pub period: String,
+    pub draft: bool,
+    pub issued: bool,
+    /// `expenditure`, `receipt`, `contribution`: the figures of the period converted at it.
+    pub through: Vec<String>,
+}
+
+/// A rate a report's figures were converted at, and which figures.
+pub struct RateUse {
+    pub pair: String,
+    pub month: String,
+    pub through: &'static str,
+}
+
+/// Every stored report with the rates (pair, month) its period's figures were converted at.
+/// (A report's period runs from the first day of `period_from` to the last of `period_to`,
+/// both quarters.)
+pub fn rate_uses(conn: &mut DbConnection) -> Result<Vec<(RateReportUse, Vec<RateUse>)>, AppError> {
+    use crate::domain::budget::Month;
+    use crate::schema::{contributions, expenditures, projects, receipts};
+    let all: Vec<ReportMeta> = reports::table.order(reports::id).select(ReportMeta::as_select()).load(conn)?;
+    let mut out = vec![];
+    for r in all {
+        let (Ok(from), Ok(to)) = (r.period_from.parse::<Quarter>(), r.period_to.parse::<Quarter>()) else {
+            continue;
+        };
+        let (from, to) = (from.start(), to.end());
+        // (pair, month, through)
+        let mut used: Vec<(String, String, &str)> = vec![];
+        let spent: Vec<(Option<String>, Option<String>)> = expenditures::table
+            .filter(expenditures::project_id.eq(r.project_id))
+            .filter(expenditures::spent_on.between(from, to))
+            .filter(expenditures::fx_pair.is_not_null())
+            .select((expenditures::fx_pair, expenditures::fx_month))
+            .distinct()
+            .load(conn)?;
+        used.extend(spent.into_iter().filter_map(|(p, m)| Some((p?, m?, "expenditure"))));
+        let received: Vec<(Option<String>, Option<String>)> = receipts::table
+            .filter(receipts::project_id.eq(r.project_id))
+            .filter(receipts::received_on.between(from, to))
+            .filter(receipts::fx_pair.is_not_null())
+            .select((receipts::fx_pair, receipts::fx_month))
+            .distinct()
+            .load(conn)?;
+        used.extend(received.into_iter().filter_map(|(p, m)| Some((p?, m?, "receipt"))));
+        let (code, ledger): (String, String) =
+            projects::table.find(r.project_id).select((projects::code, projects::currency)).first(conn)?;
+        let currencies: Vec<String> = contributions::table
+            .filter(contributions::project_id.eq(r.project_id))
+            .select(contributions::currency)
+            .distinct()
+            .load(conn)?;
+        for c in currencies.iter().filter(|c| **c != ledger) {
+            if let Some(l) = super::exchange::latest_up_to(conn, c, &ledger, Month::of(to))? {
+                used.push((l.pair, l.month, "contribution"));
+            }
+        }
+        let meta = RateReportUse {
+            report_id: r.id,
+            project_id: r.project_id,
+            project_code: code,
+            template: r.template,
+            period: r.period,
+            draft: r.draft,
+            issued: r.issued_at.is_some(),
+            through: vec![],
+        };
+        out.push((meta, used.into_iter().map(|(pair, month, through)| RateUse { pair, month, through }).collect()));
+    }
+    Ok(out)
 }

@@ -14,12 +14,14 @@ mod charts;
 mod dashboard;
 mod entry;
 mod finance;
+mod finance_pages;
 mod format;
 mod framework;
 mod portal;
 mod quarter;
 mod reports;
 mod session;
+mod workplan;
 
 use crate::auth::Principal;
 use crate::db::Db;
@@ -96,6 +98,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/funding-sources/{id}", web::get().to(admin::source))
         .route("/admin/funding-sources/{id}", web::post().to(admin::update_source))
         .route("/admin/audit", web::get().to(admin::audit));
+    // Work plans, expenditures, receipts, exchange rates (issue 13, part 2).
+    cfg.route("/projects/{project}/work-plans", web::get().to(workplan::index))
+        .route("/projects/{project}/work-plans/{year}", web::get().to(workplan::show))
+        .route("/projects/{project}/work-plans/{year}", web::post().to(workplan::create))
+        .route("/projects/{project}/work-plans/{year}/activities", web::post().to(workplan::add_activity))
+        .route("/projects/{project}/work-plans/{year}/lines", web::post().to(workplan::add_line))
+        .route("/projects/{project}/work-plans/{year}/lines/{id}", web::post().to(workplan::update_line))
+        .route("/projects/{project}/work-plans/{year}/lines/{id}/delete", web::post().to(workplan::delete_line))
+        .route("/projects/{project}/work-plans/{year}/approve", web::post().to(workplan::approve))
+        .route("/projects/{project}/work-plans/{year}/revise", web::post().to(workplan::revise))
+        .route("/projects/{project}/expenditures", web::get().to(finance_pages::expenditures))
+        .route("/projects/{project}/expenditures", web::post().to(finance_pages::add_expenditure))
+        .route("/projects/{project}/receipts", web::get().to(finance_pages::receipts))
+        .route("/projects/{project}/receipts", web::post().to(finance_pages::add_receipt))
+        .route("/exchange-rates", web::get().to(finance_pages::rates))
+        .route("/exchange-rates", web::post().to(finance_pages::add_rate))
+        .route("/exchange-rates/{id}", web::post().to(finance_pages::update_rate));
 }
 
 const CSS: &str = include_str!("../../assets/web/app.css");
@@ -141,6 +160,11 @@ fn templates() -> &'static Handlebars<'static> {
             ("admin_source", include_str!("../../assets/web/templates/admin_source.hbs")),
             ("admin_audit", include_str!("../../assets/web/templates/admin_audit.hbs")),
             ("admin_members", include_str!("../../assets/web/templates/admin_members.hbs")),
+            ("workplans", include_str!("../../assets/web/templates/workplans.hbs")),
+            ("workplan", include_str!("../../assets/web/templates/workplan.hbs")),
+            ("expenditures", include_str!("../../assets/web/templates/expenditures.hbs")),
+            ("receipts", include_str!("../../assets/web/templates/receipts.hbs")),
+            ("rates", include_str!("../../assets/web/templates/rates.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -150,6 +174,9 @@ fn templates() -> &'static Handlebars<'static> {
             ("field", include_str!("../../assets/web/templates/field.hbs")),
             ("finding_links", include_str!("../../assets/web/templates/finding_links.hbs")),
             ("admin_nav", include_str!("../../assets/web/templates/admin_nav.hbs")),
+            ("awp_cells", include_str!("../../assets/web/templates/awp_cells.hbs")),
+            ("rate_used_by", include_str!("../../assets/web/templates/rate_used_by.hbs")),
+            ("awp_delivery", include_str!("../../assets/web/templates/awp_delivery.hbs")),
         ] {
             h.register_partial(name, text).unwrap_or_else(|e| panic!("partial {name}: {e}"));
         }
@@ -406,6 +433,11 @@ mod tests {
             "admin_source",
             "admin_audit",
             "admin_members",
+            "workplans",
+            "workplan",
+            "expenditures",
+            "receipts",
+            "rates",
         ] {
             assert!(t.has_template(name), "{name}");
         }

@@ -569,6 +569,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             false,
         ),
         ("GET", format!("/api/v1/exchange-rates/{rate}"), None, "ACMFDO", false),
+        ("GET", format!("/api/v1/exchange-rates/{rate}/reports"), None, "ACMFDO", false),
         (
             "PUT",
             format!("/api/v1/exchange-rates/{rate}"),

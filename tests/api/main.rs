@@ -16,6 +16,7 @@ mod backup;
 mod contract;
 mod eu;
 mod finance;
+mod finance_filters;
 mod funding;
 mod iati;
 mod issues;

@@ -20,6 +20,7 @@
 mod helpers;
 
 mod admin;
+mod awp;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use helpers::{Backend, TestApp};

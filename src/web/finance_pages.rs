@@ -1,0 +1,572 @@
+//! The expenditures, receipts and exchange-rate pages: lists with filters and the entry
+//! forms of finance officers, through the API's use cases ([`crate::services::workplan`]).
+//! Every converted figure shows the amount as spent, the rate it used and the result.
+
+use super::workplan::{amount, parse_amount};
+use super::{WebError, WebUser, format, html, render, see_other};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::services::workplan::{self as uc, BookableLine};
+use crate::store::exchange::{ExchangeRate, ExchangeRateInput, RateFilter, RateUsed};
+use crate::store::expenditures::{ExpenditureFilter, ExpenditureInput, ReceiptInput};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+type FormData = web::Form<HashMap<String, String>>;
+
+fn text(form: &HashMap<String, String>, name: &str) -> Option<String> {
+    form.get(name).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn opt(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn rate_text(r: &Option<RateUsed>) -> Option<String> {
+    r.as_ref().map(|r| format!("{} {} ({})", r.pair, r.rate, r.month))
+}
+
+fn date(s: Option<String>, field: &str, label: &str, errs: &mut Vec<(String, String)>) -> Option<NaiveDate> {
+    let s = s?;
+    match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errs.push((field.into(), format!("{label}: enter a date like 2013-03-20")));
+            None
+        }
+    }
+}
+
+/// A refused save on the form: each message by its field; other failures go on as they are.
+fn refusal(e: AppError, rename: &dyn Fn(&str) -> String) -> Result<Vec<(String, String)>, WebError> {
+    match e {
+        AppError::Validation(errs) => Ok(errs.into_iter().map(|e| (rename(&e.field), e.message)).collect()),
+        AppError::Conflict { message, field } => Ok(vec![(rename(&field.unwrap_or_default()), message)]),
+        AppError::PreconditionFailed(m) => Ok(vec![(
+            String::new(),
+            format!("{m}. Someone changed it meanwhile: reload the page to see their version."),
+        )]),
+        other => Err(other.into()),
+    }
+}
+
+fn errors_json(errs: &[(String, String)], labels: &[(&str, &str)], fallback: &str) -> (Value, Value) {
+    // Every field has its entry (the templates run in strict mode).
+    let mut by_field: serde_json::Map<String, Value> = labels.iter().map(|(n, _)| (n.to_string(), json!(""))).collect();
+    let mut summary = vec![];
+    for (f, m) in errs {
+        let label = labels.iter().find(|(n, _)| n == f).map(|(_, l)| *l);
+        let m = if m == "must not be empty" {
+            format!("Enter the {}", label.unwrap_or("value").to_lowercase())
+        } else {
+            m.clone()
+        };
+        let id = if label.is_some() { f.replace('_', "-") } else { fallback.to_string() };
+        summary.push(json!({"href": format!("#{id}"), "message": match label { Some(l) => format!("{l}: {m}"), None => m.clone() }}));
+        let entry = by_field.entry(f.clone()).or_insert_with(|| json!(""));
+        *entry = json!(if entry.as_str().unwrap_or("").is_empty() {
+            m
+        } else {
+            format!("{}; {m}", entry.as_str().unwrap_or(""))
+        });
+    }
+    (Value::Object(by_field), Value::Array(summary))
+}
+
+// ---- expenditures ------------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct ExpenditureQuery {
+    period: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    line: Option<String>,
+    activity: Option<String>,
+    source: Option<String>,
+    currency: Option<String>,
+    saved: Option<i64>,
+}
+
+const EXPENDITURE_LABELS: [(&str, &str); 6] = [
+    ("budget_line_id", "Budget line"),
+    ("spent_on", "Date"),
+    ("amount", "Amount"),
+    ("currency", "Currency"),
+    ("reference", "Reference"),
+    ("description", "Description"),
+];
+
+fn line_label(b: &BookableLine) -> String {
+    let l = &b.line;
+    format!(
+        "{} · {} · {} · {} {} ({})",
+        b.year,
+        l.activity_code.as_deref().unwrap_or("plan"),
+        l.source_code,
+        l.account_code,
+        l.description,
+        amount(l.amount_minor, &l.currency)
+    )
+}
+
+async fn expenditures_page(
+    db: &Db,
+    user: &WebUser,
+    key: &str,
+    q: &ExpenditureQuery,
+    posted: Option<&HashMap<String, String>>,
+    errs: &[(String, String)],
+) -> Result<HttpResponse, WebError> {
+    let mut filter_errors = vec![];
+    let period = opt(&q.period);
+    if let Some(p) = &period
+        && p.parse::<crate::domain::period::Period>().is_err()
+    {
+        filter_errors.push(("period".to_string(), "Period: a quarter (2013-Q1), a year (2013) or LOP".to_string()));
+    }
+    let filter = ExpenditureFilter {
+        period: period.filter(|_| filter_errors.is_empty()),
+        from: date(opt(&q.from), "from", "From", &mut filter_errors),
+        to: date(opt(&q.to), "to", "To", &mut filter_errors),
+        budget_line_id: opt(&q.line).and_then(|s| s.parse().ok()),
+        activity: opt(&q.activity),
+        funding_source_id: opt(&q.source).and_then(|s| s.parse().ok()),
+        currency: opt(&q.currency),
+        limit: None,
+        offset: None,
+    };
+    let view = uc::expenditures(db, &user.principal, key, filter, q.saved).await?;
+    let ledger = view.project.currency.clone();
+    let names: HashMap<i64, &BookableLine> = view.lines.iter().map(|b| (b.line.id, b)).collect();
+    let total: i128 = view.expenditures.iter().map(|e| i128::from(e.ledger_amount_minor)).sum();
+    let rows: Vec<Value> = view
+        .expenditures
+        .iter()
+        .map(|e| {
+            let line = names.get(&e.budget_line_id);
+            json!({
+                "id": e.id,
+                "date": e.spent_on.to_string(),
+                "quarter": e.quarter,
+                "activity": line.and_then(|b| b.line.activity_code.clone()),
+                "line": line.map(|b| format!("{} {} · {}", b.line.account_code, b.line.description, b.line.source_code)),
+                "reference": e.reference,
+                "description": e.description,
+                "original": format!("{} {}", amount(e.amount_minor, &e.currency), e.currency),
+                "rate": rate_text(&e.exchange_rate),
+                "converted": amount(e.ledger_amount_minor, &e.ledger_currency),
+                "saved": q.saved == Some(e.id),
+            })
+        })
+        .collect();
+    let mut activities: Vec<String> = view.lines.iter().filter_map(|b| b.line.activity_code.clone()).collect();
+    activities.sort_by(|a, b| crate::domain::results::compare_codes(a, b));
+    activities.dedup();
+    let mut sources: Vec<(i64, String)> =
+        view.lines.iter().map(|b| (b.line.funding_source_id, b.line.source_code.clone())).collect();
+    sources.sort_by(|a, b| a.1.cmp(&b.1));
+    sources.dedup();
+    let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
+    let chosen_line =
+        posted.and_then(|p| p.get("budget_line_id").cloned()).or_else(|| opt(&q.line)).unwrap_or_default();
+    let (field_errors, mut summary) = errors_json(errs, &EXPENDITURE_LABELS, "expenditure-form");
+    if let Value::Array(s) = &mut summary {
+        s.extend(filter_errors.iter().map(|(f, m)| json!({"href": format!("#filter-{f}"), "message": m})));
+    }
+    let saved = view.saved.as_ref().map(|e| {
+        json!({
+            "original": format!("{} {}", amount(e.amount_minor, &e.currency), e.currency),
+            "rate": rate_text(&e.exchange_rate),
+            "converted": format!("{} {}", amount(e.ledger_amount_minor, &e.ledger_currency), e.ledger_currency),
+            "reference": e.reference,
+            "line": names.get(&e.budget_line_id).map(|b| line_label(b)),
+        })
+    });
+    let code = &view.project.code;
+    let data = json!({
+        "code": code,
+        "title": view.project.title,
+        "ledger": ledger,
+        "rows": rows,
+        "count": view.expenditures.len(),
+        "total": amount(total as i64, &ledger),
+        "saved": saved,
+        "may_edit": view.may_edit,
+        "csrf": user.csrf(),
+        "errors": summary,
+        "field_errors": field_errors,
+        "filter": {
+            "period": q.period.clone().unwrap_or_default(),
+            "from": q.from.clone().unwrap_or_default(),
+            "to": q.to.clone().unwrap_or_default(),
+            "currency": q.currency.clone().unwrap_or_default(),
+            "lines": view.lines.iter().map(|b| json!({"value": b.line.id, "label": line_label(b), "selected": opt(&q.line) == Some(b.line.id.to_string())})).collect::<Vec<_>>(),
+            "activities": activities.iter().map(|a| json!({"value": a, "selected": opt(&q.activity).as_deref() == Some(a.as_str())})).collect::<Vec<_>>(),
+            "sources": sources.iter().map(|(id, c)| json!({"value": id, "label": c, "selected": opt(&q.source) == Some(id.to_string())})).collect::<Vec<_>>(),
+        },
+        "form": {
+            "lines": view.lines.iter().filter(|b| b.approved).map(|b| json!({"value": b.line.id, "label": line_label(b), "selected": chosen_line == b.line.id.to_string()})).collect::<Vec<_>>(),
+            "spent_on": pick("spent_on"),
+            "amount": pick("amount"),
+            "currency": posted.map(|_| pick("currency")).unwrap_or_else(|| ledger.clone()),
+            "reference": pick("reference"),
+            "description": pick("description"),
+        },
+        "work_plans": format!("/projects/{}/work-plans", format::url_encode(code)),
+    });
+    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(html(status, render("expenditures", &format!("Expenditures – {code}"), Some(user), &data)))
+}
+
+/// `GET /projects/{project}/expenditures[?period=&from=&to=&line=&activity=&source=&currency=]`.
+pub async fn expenditures(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    query: web::Query<ExpenditureQuery>,
+) -> Result<HttpResponse, WebError> {
+    expenditures_page(&db, &user, &path.into_inner(), &query, None, &[]).await
+}
+
+/// `POST /projects/{project}/expenditures`: records one; the page then shows its rate.
+pub async fn add_expenditure(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let key = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let mut errs = vec![];
+    let line = text(&form, "budget_line_id").and_then(|s| s.parse::<i64>().ok());
+    if line.is_none() {
+        errs.push(("budget_line_id".to_string(), "Choose the budget line".to_string()));
+    }
+    let spent_on = match text(&form, "spent_on") {
+        None => {
+            errs.push(("spent_on".into(), "Enter the date".into()));
+            None
+        }
+        s => date(s, "spent_on", "Date", &mut errs),
+    };
+    let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
+    let amount_minor = match parse_amount(form.get("amount").map(String::as_str).unwrap_or(""), &currency) {
+        Ok(v) => Some(v),
+        Err(m) => {
+            errs.push(("amount".into(), m));
+            None
+        }
+    };
+    if errs.is_empty() {
+        let input = ExpenditureInput {
+            budget_line_id: line.unwrap_or_default(),
+            spent_on: spent_on.expect("checked"),
+            amount_minor: amount_minor.unwrap_or_default(),
+            currency,
+            reference: form.get("reference").cloned().unwrap_or_default(),
+            description: text(&form, "description"),
+            version: None,
+        };
+        match uc::add_expenditure(&db, &user.principal, &key, input).await {
+            Ok(e) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/expenditures?saved={}#saved",
+                    format::url_encode(&key),
+                    e.id
+                )));
+            }
+            Err(e) => {
+                errs = refusal(e, &|f| match f {
+                    "amount_minor" => "amount".into(),
+                    other => other.split(['.', '[']).next().unwrap_or_default().to_string(),
+                })?
+            }
+        }
+    }
+    expenditures_page(&db, &user, &key, &ExpenditureQuery::default(), Some(&form), &errs).await
+}
+
+// ---- receipts ----------------------------------------------------------------------------
+
+const RECEIPT_LABELS: [(&str, &str); 5] = [
+    ("funding_source_id", "Funding source"),
+    ("received_on", "Date received"),
+    ("amount", "Amount"),
+    ("currency", "Currency"),
+    ("reference", "Reference"),
+];
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<i64>,
+}
+
+async fn receipts_page(
+    db: &Db,
+    user: &WebUser,
+    key: &str,
+    saved: Option<i64>,
+    posted: Option<&HashMap<String, String>>,
+    errs: &[(String, String)],
+) -> Result<HttpResponse, WebError> {
+    let view = uc::receipts(db, &user.principal, key).await?;
+    let ledger = view.project.currency.clone();
+    let codes: HashMap<i64, &str> = view.sources.iter().map(|s| (s.id, s.code.as_str())).collect();
+    let total: i128 = view.receipts.iter().map(|r| i128::from(r.ledger_amount_minor)).sum();
+    let rows: Vec<Value> = view
+        .receipts
+        .iter()
+        .map(|r| {
+            json!({
+                "date": r.received_on.to_string(),
+                "source": codes.get(&r.funding_source_id).copied().unwrap_or("?"),
+                "reference": r.reference,
+                "original": format!("{} {}", amount(r.amount_minor, &r.currency), r.currency),
+                "rate": rate_text(&r.exchange_rate),
+                "converted": amount(r.ledger_amount_minor, &r.ledger_currency),
+                "saved": saved == Some(r.id),
+            })
+        })
+        .collect();
+    let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
+    let source = pick("funding_source_id");
+    let (field_errors, summary) = errors_json(errs, &RECEIPT_LABELS, "receipt-form");
+    let data = json!({
+        "code": view.project.code,
+        "title": view.project.title,
+        "ledger": ledger,
+        "rows": rows,
+        "total": amount(total as i64, &ledger),
+        "may_edit": view.may_edit,
+        "csrf": user.csrf(),
+        "errors": summary,
+        "field_errors": field_errors,
+        "saved": saved.is_some(),
+        "form": {
+            "sources": view.sources.iter().map(|s| json!({"value": s.id, "label": format!("{} {}", s.code, s.name), "selected": source == s.id.to_string()})).collect::<Vec<_>>(),
+            "received_on": pick("received_on"),
+            "amount": pick("amount"),
+            "currency": posted.map(|_| pick("currency")).unwrap_or_else(|| ledger.clone()),
+            "reference": pick("reference"),
+        },
+    });
+    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(html(status, render("receipts", &format!("Receipts – {}", view.project.code), Some(user), &data)))
+}
+
+/// `GET /projects/{project}/receipts`.
+pub async fn receipts(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<String>,
+    query: web::Query<SavedQuery>,
+) -> Result<HttpResponse, WebError> {
+    receipts_page(&db, &user, &path.into_inner(), query.saved, None, &[]).await
+}
+
+/// `POST /projects/{project}/receipts`.
+pub async fn add_receipt(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let key = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let mut errs = vec![];
+    let source = text(&form, "funding_source_id").and_then(|s| s.parse::<i64>().ok());
+    if source.is_none() {
+        errs.push(("funding_source_id".to_string(), "Choose the funding source".to_string()));
+    }
+    let received_on = match text(&form, "received_on") {
+        None => {
+            errs.push(("received_on".into(), "Enter the date received".into()));
+            None
+        }
+        s => date(s, "received_on", "Date received", &mut errs),
+    };
+    let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
+    let amount_minor = parse_amount(form.get("amount").map(String::as_str).unwrap_or(""), &currency)
+        .map_err(|m| errs.push(("amount".into(), m)))
+        .ok();
+    if errs.is_empty() {
+        let input = ReceiptInput {
+            funding_source_id: source.unwrap_or_default(),
+            received_on: received_on.expect("checked"),
+            amount_minor: amount_minor.unwrap_or_default(),
+            currency,
+            reference: form.get("reference").cloned().unwrap_or_default(),
+            version: None,
+        };
+        match uc::add_receipt(&db, &user.principal, &key, input).await {
+            Ok(r) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/receipts?saved={}#receipt-table",
+                    format::url_encode(&key),
+                    r.id
+                )));
+            }
+            Err(e) => {
+                errs = refusal(e, &|f| match f {
+                    "amount_minor" => "amount".into(),
+                    other => other.to_string(),
+                })?
+            }
+        }
+    }
+    receipts_page(&db, &user, &key, None, Some(&form), &errs).await
+}
+
+// ---- exchange rates ----------------------------------------------------------------------
+
+#[derive(Deserialize, Default)]
+pub struct RateQuery {
+    currency: Option<String>,
+    edit: Option<i64>,
+    saved: Option<i64>,
+}
+
+const RATE_LABELS: [(&str, &str); 5] = [
+    ("base_currency", "Base currency"),
+    ("quote_currency", "Quote currency"),
+    ("month", "Month"),
+    ("rate", "Rate"),
+    ("source", "Source"),
+];
+
+async fn rates_page(
+    db: &Db,
+    user: &WebUser,
+    q: &RateQuery,
+    failed: Option<(Option<i64>, &HashMap<String, String>)>,
+    errs: &[(String, String)],
+) -> Result<HttpResponse, WebError> {
+    let filter = RateFilter { currency: opt(&q.currency).map(|c| c.to_ascii_uppercase()), from: None, to: None };
+    let uc::RatesView { rates, used_by, may_edit } = uc::rates(db, &user.principal, filter).await?;
+    let edit = match failed {
+        Some((Some(id), _)) => Some(id),
+        Some((None, _)) => None,
+        None => q.edit.filter(|_| may_edit),
+    };
+    let (field_errors, summary) = errors_json(errs, &RATE_LABELS, "rate-form");
+    let value = |r: &ExchangeRate, name: &str| -> String {
+        match failed {
+            Some((Some(id), p)) if id == r.id => p.get(name).cloned().unwrap_or_default(),
+            _ => match name {
+                "rate" => r.rate.clone(),
+                "source" => r.source.clone().unwrap_or_default(),
+                _ => String::new(),
+            },
+        }
+    };
+    let rows: Vec<Value> = rates
+        .iter()
+        .map(|r| {
+            let editing = edit == Some(r.id);
+            json!({
+                "id": r.id,
+                "pair": format!("{}/{}", r.base_currency, r.quote_currency),
+                "base": r.base_currency,
+                "quote": r.quote_currency,
+                "month": r.month,
+                "rate": r.rate,
+                "source": r.source,
+                "version": r.version,
+                "editing": editing,
+                "rate_value": value(r, "rate"),
+                "source_value": value(r, "source"),
+                "edit": (may_edit && !editing).then(|| format!("/exchange-rates?edit={}#rate-{}", r.id, r.id)),
+                "saved": q.saved == Some(r.id),
+                "used_by": used_by.get(&r.id).map(|all| all.iter().map(|u| json!({
+                    "label": format!("{} {} {}", u.project_code, u.template, u.period),
+                    "href": format!("/projects/{}/reports", format::url_encode(&u.project_code)),
+                    "state": if u.issued { "issued" } else if u.draft { "draft" } else { "stored" },
+                    "through": u.through.join(", "),
+                })).collect::<Vec<_>>()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    let posted_new = match failed {
+        Some((None, p)) => Some(p),
+        _ => None,
+    };
+    let pick = |name: &str, default: &str| {
+        posted_new.map(|p| p.get(name).cloned().unwrap_or_default()).unwrap_or_else(|| default.to_string())
+    };
+    let data = json!({
+        "rows": rows,
+        "may_edit": may_edit,
+        "csrf": user.csrf(),
+        "currency": q.currency.clone().unwrap_or_default(),
+        "errors": summary,
+        "field_errors": if posted_new.is_some() { field_errors.clone() } else { errors_json(&[], &RATE_LABELS, "").0 },
+        "row_errors": if edit.is_some() && failed.is_some() { field_errors } else { errors_json(&[], &RATE_LABELS, "").0 },
+        "form": {
+            "base_currency": pick("base_currency", "USD"),
+            "quote_currency": pick("quote_currency", ""),
+            "month": pick("month", ""),
+            "rate": pick("rate", ""),
+            "source": pick("source", "UN operational rate"),
+        },
+    });
+    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok(html(status, render("rates", "Exchange rates", Some(user), &data)))
+}
+
+/// `GET /exchange-rates[?currency=KZT][&edit=id]`: the monthly rates of every pair.
+pub async fn rates(db: web::Data<Db>, user: WebUser, query: web::Query<RateQuery>) -> Result<HttpResponse, WebError> {
+    rates_page(&db, &user, &query, None, &[]).await
+}
+
+fn rate_input(form: &HashMap<String, String>) -> ExchangeRateInput {
+    ExchangeRateInput {
+        base_currency: text(form, "base_currency").unwrap_or_default().to_ascii_uppercase(),
+        quote_currency: text(form, "quote_currency").unwrap_or_default().to_ascii_uppercase(),
+        month: text(form, "month").unwrap_or_default(),
+        rate: text(form, "rate").unwrap_or_default(),
+        source: text(form, "source"),
+        version: form.get("version").and_then(|v| v.trim().parse().ok()),
+    }
+}
+
+/// `POST /exchange-rates`: enters a month's rate (finance officers, administrators).
+pub async fn add_rate(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    match uc::add_rate(&db, &user.principal, rate_input(&form)).await {
+        Ok(r) => Ok(see_other(&format!("/exchange-rates?saved={}#rate-{}", r.id, r.id))),
+        Err(e) => {
+            let errs = refusal(e, &|f| f.to_string())?;
+            rates_page(&db, &user, &RateQuery::default(), Some((None, &form)), &errs).await
+        }
+    }
+}
+
+/// `POST /exchange-rates/{id}`: corrects a rate; figures already converted keep theirs.
+pub async fn update_rate(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<i64>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let id = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    match uc::update_rate(&db, &user.principal, id, rate_input(&form)).await {
+        Ok(r) => Ok(see_other(&format!("/exchange-rates?saved={}#rate-{}", r.id, r.id))),
+        Err(e) => {
+            let errs = refusal(e, &|f| f.to_string())?;
+            rates_page(&db, &user, &RateQuery::default(), Some((Some(id), &form)), &errs).await
+        }
+    }
+}
