@@ -58,7 +58,7 @@ use utoipa::{Modify, OpenApi};
         progress::update_actual, progress::delete_actual, progress::submit_actual, progress::approve_actual,
         progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::decide_quarter, progress::put_activity_progress,
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
-        progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
+        progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update, progress::put_risk_update,
         issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
         reports::generate, reports::list, reports::get, reports::file, reports::issue,
         workplan_io::export, workplan_io::import,
@@ -218,6 +218,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(delete().to(progress::delete_risk)),
             )
             .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update)))
+            .service(resource("/risks/{id}/updates/{period}").route(put().to(progress::put_risk_update)))
             .service(
                 resource("/projects/{project}/issues")
                     .route(get().to(issues::list_issues))

@@ -84,6 +84,7 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
                     "baseline": baseline_text(i),
                     "targets": i.targets.iter().map(target_text).collect::<Vec<_>>(),
                     "edit": format!("/projects/{}/indicators/{}", format::url_encode(code), i.id),
+                    "delete": format!("/projects/{}/indicators/{}/delete", format::url_encode(code), i.id),
                     "dims": i.disaggregations.iter().map(|d| format!("{}: {}", d.name, d.values.join(", "))).collect::<Vec<_>>(),
                 })
             })
@@ -99,6 +100,7 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
             "assumptions": r.assumptions,
             "indicators": indicators,
             "edit": format!("/projects/{}/results/{}", format::url_encode(code), r.id),
+            "delete": format!("/projects/{}/results/{}/delete", format::url_encode(code), r.id),
             "add_below": may_add_below.then(|| format!("/projects/{}/results/new?parent={}", format::url_encode(code), r.id)),
             "add_indicator": format!("/projects/{}/indicators/new?result={}", format::url_encode(code), r.id),
         }));
@@ -108,6 +110,7 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
 
 #[derive(Deserialize)]
 pub struct SavedQuery {
+    deleted: Option<String>,
     result: Option<i64>,
     indicator: Option<i64>,
     targets: Option<usize>,
@@ -135,6 +138,7 @@ pub async fn page(
         })
     };
     let notice = match (query.result, query.indicator, query.targets) {
+        _ if query.deleted.is_some() => query.deleted.as_ref().map(|d| format!("Deleted {d}.")),
         (Some(id), _, _) => find("result", id).map(|c| format!("Saved result {c}.")),
         (_, Some(id), Some(n)) => find("indicator", id)
             .map(|c| format!("Saved {n} target{} of indicator {c}.", if n == 1 { "" } else { "s" })),
@@ -555,7 +559,12 @@ fn number_of(form: &HashMap<String, String>, name: &str, errors: &mut Vec<(Strin
     }
 }
 
-fn targets_view(ind: &Indicator, posted: Option<&HashMap<String, String>>, errors: &[(String, String)]) -> Value {
+fn targets_view(
+    project: &str,
+    ind: &Indicator,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[(String, String)],
+) -> Value {
     let rows: Vec<Value> = ind
         .targets
         .iter()
@@ -571,6 +580,7 @@ fn targets_view(ind: &Indicator, posted: Option<&HashMap<String, String>>, error
                 "value_error": error_for(errors, &format!("t-value-{id}")),
                 "description_error": error_for(errors, &format!("t-desc-{id}")),
                 "general_error": error_for(errors, &format!("t-{id}")),
+                "delete": format!("/projects/{}/indicators/{}/targets/{id}/delete", format::url_encode(project), ind.id),
             })
         })
         .collect();
@@ -692,7 +702,7 @@ fn indicator_view(
         "general_error": error_for(errors, ""),
         "csrf": user.csrf(),
         "button": if cur.is_some() { "Save the indicator" } else { "Add the indicator" },
-        "targets": cur.map(|c| targets_view(c, targets_posted, target_errors)),
+        "targets": cur.map(|c| targets_view(code, c, targets_posted, target_errors)),
         "targets_action": cur.map(|c| format!("/projects/{}/indicators/{}/targets", format::url_encode(code), c.id)),
         "is_qualitative": cur.is_some_and(|c| c.measure == "qualitative"),
     })
@@ -895,4 +905,179 @@ pub async fn save_targets(
     let data = indicator_view(&user, &ctx, None, None, &[], Some(&form), &errors);
     let title = format!("Error: Edit indicator – {}", ctx.project.code);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("indicator_form", &title, Some(&user), &data)))
+}
+
+// ---- deleting ------------------------------------------------------------------------------
+
+/// What a delete confirmation shows: the item, where it goes back to, the form's address.
+struct Doomed {
+    title: String,
+    what: String,
+    detail: Option<String>,
+    action: String,
+    back: String,
+}
+
+async fn doomed(
+    db: &Db,
+    user: &WebUser,
+    key: &str,
+    what: uc::Deletable,
+    id: i64,
+    target: Option<i64>,
+) -> Result<Doomed, WebError> {
+    let p = format::url_encode(key);
+    Ok(match what {
+        uc::Deletable::Result => {
+            let ctx = uc::result_form(db, &user.principal, key, Some(id)).await?;
+            let r = ctx.current.expect("the result");
+            Doomed {
+                title: format!("Delete result {}", r.code),
+                what: format!("{} {}", r.code, r.title),
+                detail: Some(format!("Level: {}", level_label(&r.level))),
+                action: format!("/projects/{p}/results/{id}/delete"),
+                back: format!("/projects/{p}/results#result-{id}"),
+            }
+        }
+        uc::Deletable::Indicator => {
+            let ctx = uc::indicator_form(db, &user.principal, key, Some(id)).await?;
+            let i = ctx.current.expect("the indicator");
+            Doomed {
+                title: format!("Delete indicator {}", i.code),
+                what: format!("{} {}", i.code, i.title),
+                detail: (!i.targets.is_empty())
+                    .then(|| format!("Its {} target(s) are deleted with it.", i.targets.len())),
+                action: format!("/projects/{p}/indicators/{id}/delete"),
+                back: format!("/projects/{p}/indicators/{id}"),
+            }
+        }
+        uc::Deletable::Target => {
+            let ind_id = target.expect("the target's indicator");
+            let ctx = uc::indicator_form(db, &user.principal, key, Some(ind_id)).await?;
+            let i = ctx.current.expect("the indicator");
+            let t = i.targets.iter().find(|t| t.id == id).ok_or_else(|| AppError::NotFound(format!("target {id}")))?;
+            Doomed {
+                title: format!("Delete a target of indicator {}", i.code),
+                what: target_text(t),
+                detail: Some(format!("Indicator {} {}", i.code, i.title)),
+                action: format!("/projects/{p}/indicators/{ind_id}/targets/{id}/delete"),
+                back: format!("/projects/{p}/indicators/{ind_id}#targets"),
+            }
+        }
+    })
+}
+
+fn confirm_page(user: &WebUser, key: &str, d: &Doomed, error: Option<String>) -> HttpResponse {
+    let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    let data = json!({
+        "code": key,
+        "heading": d.title,
+        "what": d.what,
+        "detail": d.detail,
+        "action": d.action,
+        "back": d.back,
+        "csrf": user.csrf(),
+        "error": error,
+    });
+    let title = format!("{}{} – {key}", if error.is_some() { "Error: " } else { "" }, d.title);
+    html(status, render("confirm_delete", &title, Some(user), &data))
+}
+
+/// `GET .../delete`: the confirmation (a form with one button; works without JavaScript).
+async fn confirm(
+    db: web::Data<Db>,
+    user: WebUser,
+    key: String,
+    what: uc::Deletable,
+    id: i64,
+    target: Option<i64>,
+) -> Result<HttpResponse, WebError> {
+    let d = doomed(&db, &user, &key, what, id, target).await?;
+    Ok(confirm_page(&user, &key, &d, None))
+}
+
+/// `POST .../delete`: deletes with the API's rules; a refusal (a result with children, an
+/// indicator with actuals) comes back on the confirmation page with the API's reason.
+async fn remove(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    key: String,
+    (what, id, target): (uc::Deletable, i64, Option<i64>),
+    form: HashMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let d = doomed(&db, &user, &key, what, id, target).await?;
+    match uc::delete(&db, &user.principal, Some(&key), what, id).await {
+        Ok(()) => {
+            let p = format::url_encode(&key);
+            let to = match target {
+                Some(ind) => format!("/projects/{p}/indicators/{ind}?deleted=target#targets"),
+                None => format!("/projects/{p}/results?deleted={}", format::url_encode(&d.what)),
+            };
+            Ok(see_other(&to))
+        }
+        Err(AppError::Conflict { message, .. }) => Ok(confirm_page(&user, &key, &d, Some(message))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn confirm_delete_result(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    confirm(db, user, key, uc::Deletable::Result, id, None).await
+}
+
+pub async fn delete_result(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    remove(req, db, user, key, (uc::Deletable::Result, id, None), form.into_inner().into_iter().collect()).await
+}
+
+pub async fn confirm_delete_indicator(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    confirm(db, user, key, uc::Deletable::Indicator, id, None).await
+}
+
+pub async fn delete_indicator(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    remove(req, db, user, key, (uc::Deletable::Indicator, id, None), form.into_inner().into_iter().collect()).await
+}
+
+pub async fn confirm_delete_target(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, ind, id) = path.into_inner();
+    confirm(db, user, key, uc::Deletable::Target, id, Some(ind)).await
+}
+
+pub async fn delete_target(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (key, ind, id) = path.into_inner();
+    remove(req, db, user, key, (uc::Deletable::Target, id, Some(ind)), form.into_inner().into_iter().collect()).await
 }

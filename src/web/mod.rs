@@ -67,6 +67,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/indicators/{id}", web::get().to(framework::edit_indicator))
         .route("/projects/{project}/indicators/{id}", web::post().to(framework::update_indicator))
         .route("/projects/{project}/indicators/{id}/targets", web::post().to(framework::save_targets))
+        // Deleting from the results framework: a confirmation page, then the form's POST.
+        .route("/projects/{project}/results/{id}/delete", web::get().to(framework::confirm_delete_result))
+        .route("/projects/{project}/results/{id}/delete", web::post().to(framework::delete_result))
+        .route("/projects/{project}/indicators/{id}/delete", web::get().to(framework::confirm_delete_indicator))
+        .route("/projects/{project}/indicators/{id}/delete", web::post().to(framework::delete_indicator))
+        .route(
+            "/projects/{project}/indicators/{ind}/targets/{id}/delete",
+            web::get().to(framework::confirm_delete_target),
+        )
+        .route("/projects/{project}/indicators/{ind}/targets/{id}/delete", web::post().to(framework::delete_target))
         .route("/projects/{project}/reports", web::get().to(reports::page))
         .route("/projects/{project}/reports", web::post().to(reports::generate))
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
@@ -107,6 +117,7 @@ fn templates() -> &'static Handlebars<'static> {
             ("result_form", include_str!("../../assets/web/templates/result_form.hbs")),
             ("indicator_form", include_str!("../../assets/web/templates/indicator_form.hbs")),
             ("error", include_str!("../../assets/web/templates/error.hbs")),
+            ("confirm_delete", include_str!("../../assets/web/templates/confirm_delete.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -360,6 +371,7 @@ mod tests {
             "result_form",
             "indicator_form",
             "error",
+            "confirm_delete",
         ] {
             assert!(t.has_template(name), "{name}");
         }

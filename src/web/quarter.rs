@@ -122,9 +122,13 @@ pub fn read(
 
     let mut risks = vec![];
     for r in &texts.risks {
-        if r.updates.iter().any(|u| u.period == texts.quarter.to_string()) {
-            continue;
-        }
+        // The quarter's saved review is what the form starts from (and what "unchanged" means);
+        // without one, the risk's current rating and no note.
+        let saved = r.updates.iter().find(|u| u.period == texts.quarter.to_string());
+        let (was_note, was_l, was_i, was_s) = match saved {
+            Some(u) => (Some(u.note.clone()), u.likelihood, u.impact, u.status.clone()),
+            None => (None, r.likelihood, r.impact, r.status.clone()),
+        };
         let id = r.id;
         let note = text(form, &format!("r_note_{id}"));
         let number = |name: String, current: i32| -> Option<i32> {
@@ -133,11 +137,10 @@ pub fn read(
                 Some(v) => v.parse().ok(),
             }
         };
-        let likelihood = number(format!("r_l_{id}"), r.likelihood);
-        let impact = number(format!("r_i_{id}"), r.impact);
-        let status = text(form, &format!("r_s_{id}")).unwrap_or_else(|| r.status.clone());
-        let touched =
-            note.is_some() || likelihood != Some(r.likelihood) || impact != Some(r.impact) || status != r.status;
+        let likelihood = number(format!("r_l_{id}"), was_l);
+        let impact = number(format!("r_i_{id}"), was_i);
+        let status = text(form, &format!("r_s_{id}")).unwrap_or_else(|| was_s.clone());
+        let touched = note != was_note || likelihood != Some(was_l) || impact != Some(was_i) || status != was_s;
         if !touched {
             continue;
         }
@@ -309,9 +312,9 @@ pub fn view(
                 summary.push(json!({"href": format!("#{anchor}"), "message": format!("Risk {}: {}", r.code, friendly(&e.field, &e.message))}));
             }
             let general: Vec<String> = [err("period"), error_of(errors, &format!("risks.{id}"))].into_iter().flatten().collect();
-            let l = value_of(&format!("r_l_{id}"), Some(r.likelihood.to_string()));
-            let i = value_of(&format!("r_i_{id}"), Some(r.impact.to_string()));
-            let s = value_of(&format!("r_s_{id}"), Some(r.status.clone()));
+            let l = value_of(&format!("r_l_{id}"), Some(this.map_or(r.likelihood, |u| u.likelihood).to_string()));
+            let i = value_of(&format!("r_i_{id}"), Some(this.map_or(r.impact, |u| u.impact).to_string()));
+            let s = value_of(&format!("r_s_{id}"), Some(this.map_or(&r.status, |u| &u.status).clone()));
             json!({
                 "id": id,
                 "anchor": format!("risk-{id}"),
@@ -326,7 +329,7 @@ pub fn view(
                     "rating": format!("likelihood {} x impact {} = {} ({}), {}", u.likelihood, u.impact, u.likelihood * u.impact,
                         risk_level(u.likelihood, u.impact).as_str(), status_label(&u.status).to_lowercase()),
                 })),
-                "note": value_of(&format!("r_note_{id}"), None),
+                "note": value_of(&format!("r_note_{id}"), this.map(|u| u.note.clone())),
                 "likelihoods": scale(&LIKELIHOOD, &l),
                 "impacts": scale(&IMPACT, &i),
                 "statuses": options(&risk_statuses, &s, None),

@@ -495,6 +495,13 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             "AC",
             true,
         ),
+        (
+            "PUT",
+            format!("/api/v1/risks/{risk}/updates/2026-Q3"),
+            Some(json!({"note": "x", "likelihood": 1, "impact": 1, "status": "open"})),
+            "AC",
+            true,
+        ),
         ("GET", "/api/v1/projects/UZB-PSD/issues".into(), None, "ACMFD", true),
         (
             "POST",
