@@ -79,22 +79,47 @@ pub async fn sign_in(
 /// The caller behind a token (a bearer token or the web session's secret), or `None` when it
 /// is unknown, expired or revoked (or its user deactivated): the one lookup of both doors.
 pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
+    Ok(lookup(db, token, false).await?.map(|(p, _)| p))
+}
+
+/// The caller behind a web session's secret and the language they chose for the pages (one
+/// transaction per page, like [`principal`]).
+pub async fn web_principal(db: &Db, token: &str) -> Result<Option<(Principal, Option<String>)>, AppError> {
+    lookup(db, token, true).await
+}
+
+async fn lookup(db: &Db, token: &str, with_lang: bool) -> Result<Option<(Principal, Option<String>)>, AppError> {
     let hash = auth::token_hash(token);
     let found = db
         .tx(move |c| {
             let Some((token_id, user)) = users::token_owner(c, &hash)? else { return Ok(None) };
             let roles = users::roles_of(c, user.id)?;
-            Ok(Some((token_id, user, roles)))
+            let lang = if with_lang { users::lang_of(c, user.id)? } else { None };
+            Ok(Some((token_id, user, roles, lang)))
         })
         .await?;
-    Ok(found.map(|(token_id, user, roles)| Principal {
-        user_id: user.id,
-        email: user.email,
-        is_admin: user.is_admin,
-        token_id,
-        roles,
-        reason: None,
+    Ok(found.map(|(token_id, user, roles, lang)| {
+        let p =
+            Principal { user_id: user.id, email: user.email, is_admin: user.is_admin, token_id, roles, reason: None };
+        (p, lang)
     }))
+}
+
+/// The caller's language for the web pages, or `None` when not chosen yet (`GET /auth/me`).
+pub async fn lang(db: &Db, who: &Principal) -> Result<Option<String>, AppError> {
+    let id = who.user_id;
+    db.tx(move |c| users::lang_of(c, id)).await
+}
+
+/// Remembers the caller's language for the web pages: the switch in the pages' header and
+/// `PATCH /auth/me`. A language the pages do not have is a 422 naming `lang`.
+pub async fn set_lang(db: &Db, who: &Principal, lang: &str) -> Result<(), AppError> {
+    let available = crate::web::languages();
+    if !available.iter().any(|l| l == lang) {
+        return Err(AppError::field("lang", format!("unknown language `{lang}`: use one of {}", available.join(", "))));
+    }
+    let (actor, id, lang) = (who.actor(), who.user_id, lang.to_string());
+    db.tx(move |c| users::set_lang(c, &actor, id, &lang)).await
 }
 
 /// Ends the caller's session (revokes its token).

@@ -89,17 +89,6 @@ pub fn actual_status_label(s: ActualStatus) -> &'static str {
     }
 }
 
-pub fn role_label(r: Option<crate::domain::access::Role>) -> &'static str {
-    use crate::domain::access::Role;
-    match r {
-        None => "Administrator",
-        Some(Role::Coordinator) => "Coordinator",
-        Some(Role::Manager) => "Manager",
-        Some(Role::Finance) => "Finance",
-        Some(Role::Donor) => "Donor",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@ mod dashboard;
 mod entry;
 mod format;
 mod framework;
+pub mod i18n;
 mod portal;
 mod quarter;
 mod reports;
@@ -38,6 +39,29 @@ pub const SESSION_COOKIE: &str = "rbm_session";
 /// The sign-in form's CSRF cookie (before there is a session to derive a token from).
 pub const SIGN_IN_COOKIE: &str = "rbm_signin";
 
+/// The language chosen before signing in (and kept after signing out).
+pub const LANG_COOKIE: &str = "rbm_lang";
+
+/// The languages the pages can be shown in (`i18n/web/<lang>.ftl` in the templates folder).
+pub fn languages() -> Vec<String> {
+    i18n::languages()
+}
+
+/// The language of a request without a signed-in user: the `rbm_lang` cookie, else the
+/// browser's `Accept-Language`, else English.
+fn request_lang(req: &HttpRequest) -> String {
+    req.cookie(LANG_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|l| i18n::is_available(l))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(i18n::from_accept_language)
+        })
+        .unwrap_or_else(|| i18n::DEFAULT.to_string())
+}
+
 /// The largest form accepted (a quarter's entry form with every indicator's comment).
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
@@ -49,6 +73,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sign-in", web::get().to(session::sign_in_page))
         .route("/sign-in", web::post().to(session::sign_in))
         .route("/sign-out", web::post().to(session::sign_out))
+        .route("/language", web::post().to(session::set_language))
         .route("/assets/{name}", web::get().to(asset))
         .route("/projects/{project}", web::get().to(dashboard::dashboard))
         .route("/projects/{project}/progress", web::get().to(entry::current))
@@ -104,6 +129,7 @@ fn templates() -> &'static Handlebars<'static> {
     T.get_or_init(|| {
         let mut h = Handlebars::new();
         h.set_strict_mode(true);
+        i18n::register(&mut h);
         for (name, text) in [
             ("layout", include_str!("../../assets/web/templates/layout.hbs")),
             ("sign_in", include_str!("../../assets/web/templates/sign_in.hbs")),
@@ -132,16 +158,30 @@ fn templates() -> &'static Handlebars<'static> {
     })
 }
 
-/// Renders a page: its template inside the layout. `user` is the signed-in caller, if any.
+/// Renders a page: its template inside the layout, in the signed-in caller's language
+/// (English without one; [`render_in`] for pages before signing in).
 fn render(template: &str, title: &str, user: Option<&WebUser>, data: &Value) -> String {
+    let lang = user.map_or(i18n::DEFAULT, |u| u.lang.as_str());
+    render_in(lang, "/", template, title, user, data)
+}
+
+/// Renders a page in `lang`; `here` is where the language switch comes back to.
+fn render_in(lang: &str, here: &str, template: &str, title: &str, user: Option<&WebUser>, data: &Value) -> String {
     let t = templates();
-    let body = t.render(template, data).unwrap_or_else(|e| panic!("template {template}: {e}"));
-    let layout = json!({
-        "title": title,
-        "body": body,
-        "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf()})),
-    });
-    t.render("layout", &layout).unwrap_or_else(|e| panic!("layout: {e}"))
+    let lang = i18n::catalogue(lang).lang.clone();
+    i18n::with_lang(&lang, || {
+        let body = t.render(template, data).unwrap_or_else(|e| panic!("template {template}: {e}"));
+        let here = user.map_or(here, |u| u.here.as_str());
+        let layout = json!({
+            "title": title,
+            "body": body,
+            "lang": lang,
+            "here": here,
+            "languages": i18n::choices().into_iter().map(|(tag, name)| json!({"tag": tag, "name": name, "current": tag == lang})).collect::<Vec<_>>(),
+            "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf()})),
+        });
+        t.render("layout", &layout).unwrap_or_else(|e| panic!("layout: {e}"))
+    })
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {
@@ -202,6 +242,10 @@ fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
 pub struct WebUser {
     pub principal: Principal,
     secret: String,
+    /// The page's language: the one the user chose, else the request's (cookie, browser).
+    pub lang: String,
+    /// This page's path and query (where the language switch comes back to).
+    here: String,
 }
 
 impl WebUser {
@@ -236,11 +280,15 @@ impl FromRequest for WebUser {
         } else {
             "/".into()
         };
+        let fallback = request_lang(req);
         Box::pin(async move {
             let db = db.ok_or_else(|| WebError::App(AppError::Internal("database missing from app data".into())))?;
             let Some(secret) = secret.filter(|s| !s.is_empty()) else { return Err(WebError::SignIn(next)) };
-            match crate::services::session::principal(&db, &secret).await? {
-                Some(principal) => Ok(WebUser { principal, secret }),
+            match crate::services::session::web_principal(&db, &secret).await? {
+                Some((principal, chosen)) => {
+                    let lang = chosen.filter(|l| i18n::is_available(l)).unwrap_or(fallback);
+                    Ok(WebUser { principal, secret, lang, here: next })
+                }
                 None => Err(WebError::SignIn(next)),
             }
         })

@@ -45,7 +45,7 @@ pub async fn donor_page(
         "quarters": quarters,
         "year": d.quarter.year,
         "reports": reports,
-        "glance": status_view(&d.progress, d.quarter.year),
+        "glance": status_view(&super::i18n::catalogue(&user.lang), &d.progress, d.quarter.year),
     });
     Ok(html(StatusCode::OK, render("donor", &p.code, Some(user), &data)))
 }

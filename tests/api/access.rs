@@ -426,6 +426,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
             false,
         ),
         ("GET", "/api/v1/auth/me".into(), None, "ACMFDO", false),
+        ("PATCH", "/api/v1/auth/me".into(), Some(json!({"lang": "en"})), "ACMFDO", false),
         ("GET", "/api/v1/auth/tokens".into(), None, "ACMFDO", false),
         ("GET", "/api/v1/projects/UZB-PSD/progress?period=2025-Q3".into(), None, "ACMFD", true),
         ("GET", "/api/v1/projects/UZB-PSD/actuals".into(), None, "ACMFD", true),

@@ -18,6 +18,7 @@ mod finance;
 mod funding;
 mod iati;
 mod issues;
+mod lang;
 mod platform;
 mod progress;
 mod projects;
