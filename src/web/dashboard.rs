@@ -88,7 +88,7 @@ pub fn status_view(c: &Catalogue, progress: &ProjectProgress, year: i32) -> Valu
         "counts": counts,
         "indicators": indicators,
         "has_indicators": !progress.indicators.is_empty(),
-        "progress_chart": charts::progress_chart(&progress.indicators, &caption),
+        "progress_chart": charts::progress_chart(c, &progress.indicators, &caption),
         "progress_caption": caption,
     })
 }
@@ -203,7 +203,7 @@ pub async fn dashboard(
         "year": year,
         "glance": status_view(&c, &d.progress, year),
         "has_outputs": !d.finance.by_output.is_empty(),
-        "delivery_chart": charts::delivery_chart(&d.finance.by_output, cur, &delivery_caption),
+        "delivery_chart": charts::delivery_chart(&c, &d.finance.by_output, cur, &delivery_caption),
         "delivery_caption": delivery_caption,
         "outputs": outputs,
         "total_budget": i18n::money(l, d.finance.total.budget_minor, cur),

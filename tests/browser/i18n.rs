@@ -97,4 +97,98 @@ async fn a_coordinator_deletes_from_the_results_framework(backend: Backend) {
     b.close().await;
 }
 
-on_both_backends!(a_coordinator_deletes_from_the_results_framework);
+/// Whether a text has Cyrillic letters.
+fn has_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
+}
+
+async fn html_lang(b: &Browser) -> String {
+    b.client.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().unwrap_or_default()
+}
+
+async fn a_manager_switches_to_russian_and_it_is_remembered(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    // English by default (the browser asks for English); the switch offers Russian.
+    go(&b, &app, "/sign-in").await;
+    assert_eq!(html_lang(&b).await, "en");
+    assert_eq!(text(&b, "#lang-ru").await, "Русский");
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    assert_eq!(html_lang(&b).await, "en");
+    assert!(text(&b, "h2#status-h").await.contains("Indicators at a glance"));
+
+    // Switch: back on the same page, in Russian.
+    submit(&b, "#lang-ru").await;
+    assert_eq!(path_of(&b).await, "/projects/KAZ-HUB");
+    assert_eq!(html_lang(&b).await, "ru");
+    let glance = text(&b, "h2#status-h").await;
+    assert_eq!(glance, "Индикаторы: общая картина");
+    let page = body(&b).await;
+    for label in ["Рамка результатов", "Бюджет", "Проекты", "Выйти", "Квартал", "Ждёт вас"]
+    {
+        assert!(page.to_lowercase().contains(&label.to_lowercase()), "{label} in {page}");
+    }
+    for english in ["Indicators at a glance", "Waiting for you", "Sign out", "Delivery in", "Award", "Approval queue"] {
+        assert!(!page.contains(english), "{english} left in English: {page}");
+    }
+    // The page's own words (not the finance checks' messages, which are the API's and English).
+    let delivery = text(&b, "section[aria-labelledby='delivery-h']").await;
+    for english in ["Budget", "budget", "spent", "Output", "Other"] {
+        assert!(!delivery.contains(english), "{english} left in English: {delivery}");
+    }
+    // Russian numbers: a no-break space between thousands (the award's money, the budget).
+    let delivery = text(&b, "#delivery-h").await;
+    assert!(has_cyrillic(&delivery), "{delivery}");
+    let figures = text(&b, "section[aria-labelledby='delivery-h'] p").await;
+    // (WebDriver reads the no-break space as a space.) "USD 233 333", "освоение 16,3 %".
+    let c: Vec<char> = figures.replace('\u{a0}', " ").chars().collect();
+    let between = |sep: char| c.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == sep && w[2].is_ascii_digit());
+    assert!(between(' '), "thousands grouped with a space: {figures:?}");
+    assert!(between(','), "a decimal comma: {figures:?}");
+    assert!(
+        !c.windows(5).any(|w| w[0].is_ascii_digit() && w[1] == ',' && w[2..].iter().all(|d| d.is_ascii_digit())),
+        "no English grouping: {figures}"
+    );
+    // Dates as the reports write them in Russian: 31.12.2027.
+    let facts = text(&b, "section[aria-labelledby='award-h']").await;
+    assert!(
+        facts.split_whitespace().any(|w| w.len() == 10 && w.as_bytes()[2] == b'.' && w.as_bytes()[5] == b'.'),
+        "{facts}"
+    );
+    screenshot(&b, backend, "ru-dashboard-laptop", LAPTOP, None, true).await;
+    screenshot(&b, backend, "ru-dashboard-phone", PHONE, None, false).await;
+    go(&b, &app, "/").await;
+    assert!(text(&b, "h1").await.contains("Ваши проекты"));
+    screenshot(&b, backend, "ru-projects-phone", PHONE, None, false).await;
+
+    // Remembered for the user: the API shows it; after signing out and in again, with the
+    // browser's language cookie gone, the pages are still Russian.
+    let token = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let (_, me) = app.request_as(Some(&token), "GET", "/api/v1/auth/me", None).await;
+    assert_eq!(me["lang"], "ru");
+    sign_out(&b).await;
+    assert_eq!(html_lang(&b).await, "ru", "the sign-in page stays in the user's language");
+    assert_eq!(text(&b, "h1").await, "Войти");
+    screenshot(&b, backend, "ru-sign-in-phone", PHONE, None, false).await;
+    b.client.delete_cookie("rbm_lang").await.unwrap();
+    go(&b, &app, "/sign-in").await;
+    assert_eq!(html_lang(&b).await, "en");
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    assert_eq!(html_lang(&b).await, "ru");
+    assert_eq!(text(&b, "h2#status-h").await, "Индикаторы: общая картина");
+
+    // A sign-in error is in the page's language.
+    sign_out(&b).await;
+    fill(&b, "#email", "manager@rbm.example").await;
+    submit(&b, "#sign-in").await;
+    assert_eq!(text(&b, "#password-error").await.replace('\n', " "), "Ошибка: Введите пароль");
+    // Back to English with the switch.
+    submit(&b, "#lang-en").await;
+    assert_eq!(html_lang(&b).await, "en");
+    assert_eq!(text(&b, "h1").await, "Sign in");
+    b.close().await;
+}
+
+on_both_backends!(a_coordinator_deletes_from_the_results_framework, a_manager_switches_to_russian_and_it_is_remembered);

@@ -103,3 +103,6 @@ percent-of-target = % of target
 glance-actual-note = Actual: the sum of { $year } up to { $quarter } for indicators that add up over quarters; the latest value for the others.
 no-indicators = This project has no indicators yet.
 progress-caption = Approved actuals from { $from } to { $to }, as % of the { $year } target (the life-of-project target where there is no yearly one). The colour is the status, which compares with the target prorated to the quarters elapsed.
+chart-percent-title = Percent of target per indicator
+chart-hundred = 100 % of target
+chart-delivery-title = Budget and expenditure by output
