@@ -181,7 +181,7 @@ mod tests {
     fn an_empty_chart_is_still_an_svg() {
         let svg = delivery_chart(&i18n::catalogue("en"), &[], "USD", "");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        let svg = progress_chart(&[], "");
+        let svg = progress_chart(&i18n::catalogue("en"), &[], "");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     }
 }
