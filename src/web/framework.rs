@@ -51,13 +51,19 @@ fn require_team(user: &WebUser, project_id: i64) -> Result<(), WebError> {
 }
 
 fn target_text(t: &Target) -> String {
+    target_text_in(&super::i18n::catalogue(super::i18n::DEFAULT), t)
+}
+
+/// A target as a line of text in a language: `Life of project: 1,200 (description)`.
+fn target_text_in(c: &super::i18n::Catalogue, t: &Target) -> String {
+    let num = |v: f64| super::i18n::number(&c.locale, v);
     let v = match (t.value, &t.description) {
-        (Some(v), Some(d)) => format!("{} ({d})", format::num(v)),
-        (Some(v), None) => format::num(v),
+        (Some(v), Some(d)) => format!("{} ({d})", num(v)),
+        (Some(v), None) => num(v),
         (None, Some(d)) => d.clone(),
         (None, None) => "–".into(),
     };
-    let period = if t.period == "LOP" { "Life of project".to_string() } else { t.period.clone() };
+    let period = if t.period == "LOP" { c.tr("life-of-project") } else { t.period.clone() };
     format!("{period}: {v}")
 }
 
@@ -68,7 +74,7 @@ fn baseline_text(i: &Indicator) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Value>) {
+fn flatten(c: &super::i18n::Catalogue, nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Value>) {
     for n in nodes {
         let r = &n.result;
         let indicators: Vec<Value> = n
@@ -80,9 +86,9 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
                     "code": i.code,
                     "title": i.title,
                     "unit": i.unit,
-                    "measure": measure_label(&i.measure),
+                    "measure": i.measure,
                     "baseline": baseline_text(i),
-                    "targets": i.targets.iter().map(target_text).collect::<Vec<_>>(),
+                    "targets": i.targets.iter().map(|t| target_text_in(c, t)).collect::<Vec<_>>(),
                     "edit": format!("/projects/{}/indicators/{}", format::url_encode(code), i.id),
                     "delete": format!("/projects/{}/indicators/{}/delete", format::url_encode(code), i.id),
                     "dims": i.disaggregations.iter().map(|d| format!("{}: {}", d.name, d.values.join(", "))).collect::<Vec<_>>(),
@@ -93,7 +99,7 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
         out.push(json!({
             "id": r.id,
             "depth": depth.min(4),
-            "level": level_label(&r.level),
+            "level": r.level,
             "code": r.code,
             "title": r.title,
             "description": r.description,
@@ -104,7 +110,7 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
             "add_below": may_add_below.then(|| format!("/projects/{}/results/new?parent={}", format::url_encode(code), r.id)),
             "add_indicator": format!("/projects/{}/indicators/new?result={}", format::url_encode(code), r.id),
         }));
-        flatten(&n.children, depth + 1, code, out);
+        flatten(c, &n.children, depth + 1, code, out);
     }
 }
 
@@ -126,7 +132,8 @@ pub async fn page(
     let f = uc::framework(&db, &user.principal, &path.into_inner()).await?;
     require_team(&user, f.project.id)?;
     let mut rows = vec![];
-    flatten(&f.tree, 0, &f.project.code, &mut rows);
+    let c = super::i18n::catalogue(&user.lang);
+    flatten(&c, &f.tree, 0, &f.project.code, &mut rows);
     let find = |key: &str, id: i64| -> Option<String> {
         rows.iter().find_map(|r| {
             if key == "result" && r["id"] == id {
@@ -138,11 +145,12 @@ pub async fn page(
         })
     };
     let notice = match (query.result, query.indicator, query.targets) {
-        _ if query.deleted.is_some() => query.deleted.as_ref().map(|d| format!("Deleted {d}.")),
-        (Some(id), _, _) => find("result", id).map(|c| format!("Saved result {c}.")),
-        (_, Some(id), Some(n)) => find("indicator", id)
-            .map(|c| format!("Saved {n} target{} of indicator {c}.", if n == 1 { "" } else { "s" })),
-        (_, Some(id), None) => find("indicator", id).map(|c| format!("Saved indicator {c}.")),
+        _ if query.deleted.is_some() => query.deleted.as_ref().map(|d| c.t("deleted", &[("what", d.clone().into())])),
+        (Some(id), _, _) => find("result", id).map(|x| c.t("saved-result", &[("code", x.into())])),
+        (_, Some(id), Some(n)) => {
+            find("indicator", id).map(|x| c.t("saved-targets", &[("code", x.into()), ("n", (n as f64).into())]))
+        }
+        (_, Some(id), None) => find("indicator", id).map(|x| c.t("saved-indicator", &[("code", x.into())])),
         _ => None,
     };
     let data = json!({
@@ -156,7 +164,7 @@ pub async fn page(
     });
     Ok(html(
         StatusCode::OK,
-        render("framework", &format!("Results framework – {}", f.project.code), Some(&user), &data),
+        render("framework", &format!("{} – {}", c.tr("results-framework"), f.project.code), Some(&user), &data),
     ))
 }
 

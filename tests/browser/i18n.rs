@@ -158,6 +158,11 @@ async fn a_manager_switches_to_russian_and_it_is_remembered(backend: Backend) {
     );
     screenshot(&b, backend, "ru-dashboard-laptop", LAPTOP, None, true).await;
     screenshot(&b, backend, "ru-dashboard-phone", PHONE, None, false).await;
+    go(&b, &app, "/projects/KAZ-HUB/results").await;
+    assert!(text(&b, "h1").await.starts_with("Рамка результатов"));
+    let tag = text(&b, ".level-tag").await;
+    assert!(has_cyrillic(&tag), "{tag}");
+    screenshot(&b, backend, "ru-framework-phone", PHONE, None, false).await;
     go(&b, &app, "/").await;
     assert!(text(&b, "h1").await.contains("Ваши проекты"));
     screenshot(&b, backend, "ru-projects-phone", PHONE, None, false).await;

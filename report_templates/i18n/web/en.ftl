@@ -106,3 +106,35 @@ progress-caption = Approved actuals from { $from } to { $to }, as % of the { $ye
 chart-percent-title = Percent of target per indicator
 chart-hundred = 100 % of target
 chart-delivery-title = Budget and expenditure by output
+
+## Results framework
+framework-lead = Impact, outcomes, outputs, activity results and activities, with each result's indicators, baselines and targets.
+add-a-result = Add a result
+framework-empty = The framework is empty.
+assumptions = Assumptions
+edit = Edit
+delete = Delete
+add-below = Add a result below
+add-an-indicator = Add an indicator
+indicators-of = Indicators of { $code }
+baseline = Baseline
+targets = Targets
+by = By
+no-targets = none
+life-of-project = Life of project
+saved-result = Saved result { $code }.
+saved-indicator = Saved indicator { $code }.
+saved-targets = Saved { $n ->
+    [one] 1 target
+   *[other] { $n } targets
+} of indicator { $code }.
+deleted = Deleted { $what }.
+level-impact = Impact
+level-outcome = Outcome
+level-output = Output
+level-activity_result = Activity result
+level-activity = Activity
+measure-number = Number
+measure-percentage = Percentage (numerator / denominator)
+measure-yes_no = Yes / no
+measure-qualitative = Text (qualitative)
