@@ -196,4 +196,50 @@ async fn a_manager_switches_to_russian_and_it_is_remembered(backend: Backend) {
     b.close().await;
 }
 
-on_both_backends!(a_coordinator_deletes_from_the_results_framework, a_manager_switches_to_russian_and_it_is_remembered);
+/// Every part-1 page fits a phone (390 px): the page itself never scrolls sideways (wide
+/// tables scroll inside their own box), in English and in Russian (longer words).
+async fn part_one_pages_fit_a_phone(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+    sign_in(&b, &app, COORDINATOR).await;
+    b.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    let pages = [
+        "/".to_string(),
+        "/projects/UZB-PSD".into(),
+        "/projects/UZB-PSD/progress/2026-Q2".into(),
+        "/projects/UZB-PSD/approvals".into(),
+        "/projects/UZB-PSD/results".into(),
+        format!("/projects/UZB-PSD/indicators/{op2}"),
+        "/projects/UZB-PSD/results/new".into(),
+        "/projects/UZB-PSD/reports".into(),
+    ];
+    let mut wide = vec![];
+    for lang in ["en", "ru"] {
+        let token = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+        let body = json!({ "lang": lang }).to_string();
+        assert_eq!(app.request_as(Some(&token), "PATCH", "/api/v1/auth/me", Some(&body)).await.0, 200);
+        for p in &pages {
+            go(&b, &app, p).await;
+            let w = b
+                .client
+                .execute("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]", vec![])
+                .await
+                .unwrap();
+            let (scroll, client) = (w[0].as_u64().unwrap(), w[1].as_u64().unwrap());
+            if scroll > client {
+                let who = b.client.execute("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-scroll')).slice(0, 4).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')", vec![]).await.unwrap();
+                wide.push(format!("{lang} {p}: {scroll} > {client} ({who})"));
+            }
+        }
+    }
+    b.client.set_window_size(LAPTOP.0, LAPTOP.1).await.unwrap();
+    assert!(wide.is_empty(), "pages wider than a phone: {wide:?}");
+    b.close().await;
+}
+
+on_both_backends!(
+    part_one_pages_fit_a_phone,
+    a_coordinator_deletes_from_the_results_framework,
+    a_manager_switches_to_russian_and_it_is_remembered
+);
