@@ -136,6 +136,19 @@ impl Catalogue {
         key.to_string()
     }
 
+    /// A day as the pages write a timestamp's date (`page-date-format`: `2026-03-31` in
+    /// English, `31.03.2026` in Russian).
+    pub fn day(&self, d: chrono::NaiveDate) -> String {
+        let f = self.tr("page-date-format");
+        let f = if f == "page-date-format" || f.is_empty() { "%Y-%m-%d".to_string() } else { f };
+        let mut out = String::new();
+        // A broken format from a translator writes the ISO date rather than failing.
+        if std::fmt::write(&mut out, format_args!("{}", d.format(&f))).is_err() {
+            return d.format("%Y-%m-%d").to_string();
+        }
+        out
+    }
+
     /// `t` without arguments.
     pub fn tr(&self, key: &str) -> String {
         self.t(key, &[])

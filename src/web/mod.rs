@@ -23,8 +23,11 @@ mod session;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::error::AppError;
+use actix_web::HttpMessage;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::dev::Payload;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
@@ -116,7 +119,7 @@ async fn asset(path: web::Path<String>) -> HttpResponse {
     let (body, kind) = match path.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "app.js" => (JS, "text/javascript; charset=utf-8"),
-        _ => return page_error(StatusCode::NOT_FOUND, "Page not found", "There is no such file.", None),
+        _ => return WebError::NotFound.response_in(i18n::DEFAULT),
     };
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, kind))
@@ -197,8 +200,39 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-fn page_error(status: StatusCode, title: &str, message: &str, user: Option<&WebUser>) -> HttpResponse {
-    html(status, render("error", title, user, &json!({"title": title, "message": message})))
+/// An error page in `lang` (without the signed-in header: the error may be that there is no user).
+fn page_error(lang: &str, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    html(status, render_in(lang, "/", "error", title, None, &json!({"title": title, "message": message})))
+}
+
+/// The language of the page a request asked for, kept on the request by [`WebUser`] so that
+/// an error answered later (a handler's `?`) is written in it.
+#[derive(Clone)]
+struct PageLang(String);
+
+/// Middleware: a page's error (a [`WebError`]) answered in the page's language: the signed-in
+/// user's choice when the request got that far, else the `rbm_lang` cookie or the browser's
+/// `Accept-Language`. `ResponseError::error_response` has no request, so it writes English
+/// and this writes the page again in another language. The API's answers are untouched.
+pub async fn errors_in_page_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let request = req.request().clone();
+    let res = next.call(req).await?;
+    let lang = || request.extensions().get::<PageLang>().map(|l| l.0.clone()).unwrap_or_else(|| request_lang(&request));
+    let Some(again) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<WebError>())
+        .filter(|e| !matches!(e, WebError::SignIn(_)))
+        .map(|e| (e, lang()))
+        .filter(|(_, lang)| lang != i18n::DEFAULT)
+        .map(|(e, lang)| e.response_in(&lang))
+    else {
+        return Ok(res.map_into_left_body());
+    };
+    Ok(res.into_response(again).map_into_right_body())
 }
 
 /// 303 See Other to a page (after a POST, or to the sign-in page).
@@ -281,12 +315,14 @@ impl FromRequest for WebUser {
             "/".into()
         };
         let fallback = request_lang(req);
+        let request = req.clone();
         Box::pin(async move {
             let db = db.ok_or_else(|| WebError::App(AppError::Internal("database missing from app data".into())))?;
             let Some(secret) = secret.filter(|s| !s.is_empty()) else { return Err(WebError::SignIn(next)) };
             match crate::services::session::web_principal(&db, &secret).await? {
                 Some((principal, chosen)) => {
                     let lang = chosen.filter(|l| i18n::is_available(l)).unwrap_or(fallback);
+                    request.extensions_mut().insert(PageLang(lang.clone()));
                     Ok(WebUser { principal, secret, lang, here: next })
                 }
                 None => Err(WebError::SignIn(next)),
@@ -300,6 +336,8 @@ impl FromRequest for WebUser {
 pub enum WebError {
     SignIn(String),
     Csrf,
+    /// An asset that does not exist.
+    NotFound,
     App(AppError),
 }
 
@@ -314,6 +352,7 @@ impl std::fmt::Display for WebError {
         match self {
             WebError::SignIn(_) => f.write_str("sign in first"),
             WebError::Csrf => f.write_str("cross-site form refused"),
+            WebError::NotFound => f.write_str("no such page"),
             WebError::App(e) => write!(f, "{e}"),
         }
     }
@@ -329,11 +368,21 @@ impl ResponseError for WebError {
         match self {
             WebError::SignIn(_) => StatusCode::SEE_OTHER,
             WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::App(e) => e.status_code(),
         }
     }
 
+    /// In English; [`errors_in_page_language`] writes it again in the page's language.
     fn error_response(&self) -> HttpResponse {
+        self.response_in(i18n::DEFAULT)
+    }
+}
+
+impl WebError {
+    /// The error page in `lang` (the messages of the API's problems stay English).
+    fn response_in(&self, lang: &str) -> HttpResponse {
+        let c = i18n::catalogue(lang);
         match self {
             WebError::SignIn(next) => {
                 let next = local_path(next);
@@ -344,22 +393,19 @@ impl ResponseError for WebError {
                 };
                 see_other(&to)
             }
-            WebError::Csrf => page_error(
-                StatusCode::FORBIDDEN,
-                "Form refused",
-                "This form was not sent from one of rbm's own pages, so it was refused. \
-                 Go back to the page, reload it and send the form again.",
-                None,
-            ),
+            WebError::Csrf => {
+                page_error(lang, StatusCode::FORBIDDEN, &c.tr("error-form-refused"), &c.tr("error-form-refused-text"))
+            }
+            WebError::NotFound => {
+                page_error(lang, StatusCode::NOT_FOUND, &c.tr("error-not-found"), &c.tr("error-no-such-file"))
+            }
             WebError::App(e) => {
                 let status = e.status_code();
                 let (title, message) = match status.as_u16() {
-                    404 => {
-                        ("Page not found", "There is no such page, or you have no role on this project.".to_string())
-                    }
-                    403 => ("Not allowed", format!("Your role does not allow this: {e}")),
+                    404 => ("error-not-found", c.tr("error-not-found-text")),
+                    403 => ("error-not-allowed", c.t("error-not-allowed-text", &[("reason", e.to_string().into())])),
                     400 | 422 => (
-                        "Something is wrong with the request",
+                        "error-bad-request",
                         match e {
                             AppError::Validation(errs) => {
                                 errs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
@@ -367,14 +413,17 @@ impl ResponseError for WebError {
                             other => other.to_string(),
                         },
                     ),
-                    429 => ("Too many attempts", e.to_string()),
-                    409 | 412 => ("The data changed", e.to_string()),
+                    429 => ("error-too-many", e.to_string()),
+                    409 | 412 => ("error-data-changed", e.to_string()),
                     _ => {
-                        log::error!("{e}");
-                        ("Sorry, there is a problem with the service", "Try again later.".to_string())
+                        // Logged once, when written in English (every error is).
+                        if lang == i18n::DEFAULT {
+                            log::error!("{e}");
+                        }
+                        ("error-service", c.tr("error-try-later"))
                     }
                 };
-                page_error(status, title, &message, None)
+                page_error(lang, status, &c.tr(title), &message)
             }
         }
     }

@@ -138,3 +138,225 @@ measure-number = Number
 measure-percentage = Percentage (numerator / denominator)
 measure-yes_no = Yes / no
 measure-qualitative = Text (qualitative)
+
+## Quarterly progress entry
+optional = optional
+progress-crumb = Progress { $quarter }
+entry-title = Progress { $quarter } – { $code }
+entry-nothing-saved = Nothing was saved. Correct the fields below and save again.
+entry-heading = Progress for { $quarter }
+entry-read-only = You can read this quarter's entries; the project's coordinators enter and submit them.
+entry-lead = Enter each indicator's actual for { $quarter }, then the activities, the narrative and the risk updates further down.
+save-as-draft = Save as draft
+entry-lead-draft = keeps your work;
+save-and-submit = Save and submit the quarter
+entry-lead-submit = also sends every draft actual of { $quarter } to the manager.
+entry-submitted = The quarter is submitted: { $n ->
+    [one] 1 actual
+   *[other] { $n } actuals
+} went to the manager for approval.
+entry-saved = Saved { $n ->
+    [one] 1 entry
+   *[other] { $n } entries
+}. Actuals stay drafts until the quarter is submitted.
+parts-of-page = Parts of this page
+part-indicators = Indicators
+part-activities = Activities
+part-narrative = Narrative
+part-risks = Risks
+result = Result
+target-label = Target { $label }
+last-value = Last value
+none-yet = none yet
+last-in = { $value } in { $period } ({ $status })
+not-entered = Not entered
+returned-by-manager = Returned by the manager:
+reopened-by-manager = Reopened by the manager:
+actual-for = Actual for { $quarter }
+numerator = Numerator
+denominator = Denominator
+percent-of = { $percent } % ({ $numerator } of { $denominator })
+achieved-in = Achieved in { $quarter }?
+what-was-achieved = What was achieved in { $quarter }
+by-dimension = By { $name }
+comment = Comment
+evidence-link = Evidence link
+evidence = Evidence
+actual-in = Actual { $quarter }
+enter-a-number = Enter a number, like 12 or 12.5
+unit-measure-number = number
+unit-measure-percentage = percentage
+unit-measure-yes_no = yes / no
+unit-measure-qualitative = text
+activities-in = Activities in { $quarter }
+activities-lead = How each activity of the work plan stands at the end of the quarter. Leave an activity on
+not-reported-choice = Not reported
+activities-lead-skip = {" "}to skip it.
+before-quarter = Before { $quarter }:
+nothing-reported = nothing reported
+percent-complete = % complete
+activity-progress = { $status } · { $percent } % complete ({ $period })
+what-was-done = What was done
+not-reported = not reported
+no-activities = The results framework has no activities.
+narrative-of = Narrative of { $quarter }
+narrative-lead = The text the quarterly report quotes. The summary is needed once anything is written.
+no-narrative = No narrative yet.
+narrative-summary = Summary of the quarter
+narrative-challenges = Challenges
+narrative-lessons = Lessons learned
+narrative-next = Plans for the next quarter
+risk-updates-for = Risk updates for { $quarter }
+risks-lead = Review each risk that is not closed: a note on what changed, and its rating and status now. A risk left as it is gets no update.
+risk-now = Now:
+last-update = last update
+risk-saved-for = Saved for { $quarter }; change it below.
+what-changed-in = What changed in { $quarter }
+likelihood = Likelihood
+impact = Impact
+update-for = Update for { $quarter }
+rated = Rated
+no-update-for = No update for { $quarter }.
+no-open-risks = The risk log has no open risk.
+risk-rating = likelihood { $likelihood } x impact { $impact } = { $score } ({ $level })
+risk-level-low = low
+risk-level-moderate = moderate
+risk-level-substantial = substantial
+risk-level-high = high
+likelihood-1 = 1 rare
+likelihood-2 = 2 unlikely
+likelihood-3 = 3 possible
+likelihood-4 = 4 likely
+likelihood-5 = 5 almost certain
+impact-1 = 1 minimal
+impact-2 = 2 minor
+impact-3 = 3 moderate
+impact-4 = 4 major
+impact-5 = 5 extreme
+state-not_started = Not started
+state-on_track = On track
+state-delayed = Delayed
+state-completed = Completed
+state-cancelled = Cancelled
+state-open = Open
+state-monitoring = Monitoring
+state-closed = Closed
+summary-activity = Activity { $code }: { $message }
+summary-narrative-field = Narrative, { $field }: { $message }
+summary-narrative = Narrative: { $message }
+summary-risk = Risk { $code }: { $message }
+choose-activity-status = Choose how the activity stands
+enter-whole-percent = Enter a whole number from 0 to 100
+enter-how-far = Enter how far the activity is, from 0 to 100 %
+choose-risk-status = Choose the risk's status
+choose-likelihood = Choose a likelihood from 1 to 5
+choose-impact = Choose an impact from 1 to 5
+write-risk-note = Write what changed: a new rating or status needs a note
+write-summary = Write a summary of the quarter: it is needed once any part of the narrative is written
+enter-some-text = Enter some text
+
+## Approvals
+page-date-format = %Y-%m-%d
+approvals = Approvals
+submitted-actuals = Submitted actuals
+select = Select
+target = Target
+quarter-before = Quarter before
+comment-and-evidence = Comment and evidence
+select-actual = Select { $code } { $period }
+evidence-word = evidence
+reason = Reason
+needed-to-return = needed to return
+approve-selected = Approve selected
+approve-all = Approve all ({ $n })
+return-selected = Return selected
+reopen-heading = Reopen an approved actual
+reopen-lead = An approved actual is locked. Reopening it makes it a draft again, so the coordinator can correct it and submit it again; until it is approved again it is left out of the approved figures and reports. Your reason is kept in the audit trail.
+approved-in = Approved in
+which-actual = Which actual of { $quarter }?
+approved-on = approved
+no-approved-in = No approved actual in { $quarter }.
+why-reopen = Why reopen it
+reopen = Reopen
+none-approved-yet = No actual is approved yet.
+lop = LOP
+approved-n = Approved { $n ->
+    [one] 1 actual
+   *[other] { $n } actuals
+}.
+returned-n = Returned { $n ->
+    [one] 1 actual
+   *[other] { $n } actuals
+} to the coordinator.
+reopened-notice = Reopened: the actual is a draft again, out of the approved figures until it is submitted and approved again.
+select-at-least-one = Select at least one actual
+say-why-return = Say why you return them, so the coordinator knows what to fix
+someone-else-acted = Someone else acted on these actuals first: the list below is current.
+choose-to-reopen = Choose the approved actual to reopen
+say-why-reopen = Say why you reopen it, so the coordinator knows what to correct
+someone-else-acted-one = Someone else acted on this actual first: the list below is current.
+
+## Reports
+template-undp-quarterly = UNDP quarterly progress report
+template-undp-cdr = UNDP Combined Delivery Report (CDR)
+template-eu-interim = EU interim report (narrative and financial)
+template-iptt = Indicator Performance Tracking Table (IPTT)
+report-lang-en = English
+report-lang-ru = Russian (Русский)
+format-pdf = PDF
+format-xlsx = Excel (XLSX)
+format-html = Web page (HTML)
+enter-a-period = Enter a period, like 2025-Q3, 2025 or 2025-Q1..2025-Q3
+choose-a-format = Choose a format
+choose-a-template = Choose a template
+approve-first-or-draft = Approve it first, or tick “Include unapproved data” for a draft (watermarked, never issued)
+size-kb = { $n } KB
+report-generated-notice = Generated and stored: { $file } (SHA-256 { $sha }). Download it from the list below.
+report-issued-notice = Issued { $file } to the project's donors.
+nothing-stored = Nothing was stored. Correct the choices below and try again.
+make-a-report = Make a report
+make-a-report-lead = Choose what to report on, look at the preview, then generate it: the file is stored with its SHA-256 and cannot change afterwards.
+template = Template
+period = Period
+period-hint = A quarter (2025-Q3), a year (2025) or a range of quarters (2025-Q1..2025-Q3)
+format = Format
+include-unapproved = Include unapproved data
+draft-hint = A draft: every page is watermarked “DRAFT” and it can never be issued to donors.
+preview = Preview
+generate-and-store = Generate and store
+preview-lead = The report as a web page, from today's data. Nothing is stored until you generate it.
+open-preview = Open the preview on its own
+preview-of-report = Preview of the report
+stored-reports = Stored reports
+stored-lead = Newest first. The SHA-256 identifies a file's exact bytes: a donor can check the file they received against it.
+stored-caption = Stored reports, newest first
+report = Report
+generated = Generated
+issued-to-donors = Issued to donors
+issue = Issue
+issued = Issued
+never-draft = never (draft)
+not-yet = not yet
+no-reports-yet = No report has been generated for this project yet.
+
+## Donor portal
+results-up-to = Results up to
+donor-lead = A project you fund. Its results are the figures the project's manager approved ({ $year } up to { $quarter }), and its reports are those issued to you.
+reports-issued-to-you = Reports issued to you
+issued-on = issued
+no-report-issued = No report has been issued to you yet.
+project = Project
+
+## Error pages
+error-form-refused = Form refused
+error-form-refused-text = This form was not sent from one of rbm's own pages, so it was refused. Go back to the page, reload it and send the form again.
+error-not-found = Page not found
+error-no-such-file = There is no such file.
+error-not-found-text = There is no such page, or you have no role on this project.
+error-not-allowed = Not allowed
+error-not-allowed-text = Your role does not allow this: { $reason }
+error-bad-request = Something is wrong with the request
+error-too-many = Too many attempts
+error-data-changed = The data changed
+error-service = Sorry, there is a problem with the service
+error-try-later = Try again later.
