@@ -216,10 +216,9 @@ pub async fn decide(
                 return Ok(see_other(&format!("/projects/{}/approvals?{what}={n}", format::url_encode(&key))));
             }
             Err(AppError::Validation(errs)) => errors = errs,
-            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => errors.push(FieldError::new(
-                "selected",
-                format!("{e}. {}", c.tr("someone-else-acted")),
-            )),
+            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => {
+                errors.push(FieldError::new("selected", format!("{e}. {}", c.tr("someone-else-acted"))))
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -299,10 +298,9 @@ pub async fn reopen(
                 let field = if e.field == "reason" { "reopen_reason" } else { "reopen" };
                 FieldError::new(field, e.message)
             })),
-            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => errors.push(FieldError::new(
-                "reopen",
-                format!("{e}. {}", c.tr("someone-else-acted-one")),
-            )),
+            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => {
+                errors.push(FieldError::new("reopen", format!("{e}. {}", c.tr("someone-else-acted-one"))))
+            }
             Err(e) => return Err(e.into()),
         }
     }

@@ -63,7 +63,10 @@ pub async fn page(
 }
 
 fn title(c: &Catalogue, sheet: &QuarterSheet, error: bool) -> String {
-    let t = c.t("entry-title", &[("quarter", sheet.quarter.to_string().into()), ("code", sheet.project.code.clone().into())]);
+    let t = c.t(
+        "entry-title",
+        &[("quarter", sheet.quarter.to_string().into()), ("code", sheet.project.code.clone().into())],
+    );
     if error { format!("{}: {t}", c.tr("error")) } else { t }
 }
 
@@ -176,7 +179,9 @@ fn read_entries(
             version: form.get(&format!("ver_{id}")).and_then(|v| v.parse().ok()),
         };
         match measure {
-            Measure::Number | Measure::YesNo => input.value = number(c, form, &format!("v_{id}"), id, "value", &mut errs),
+            Measure::Number | Measure::YesNo => {
+                input.value = number(c, form, &format!("v_{id}"), id, "value", &mut errs)
+            }
             Measure::Percentage => {
                 input.numerator = number(c, form, &format!("n_{id}"), id, "numerator", &mut errs);
                 input.denominator = number(c, form, &format!("dn_{id}"), id, "denominator", &mut errs);
@@ -233,6 +238,8 @@ fn view(
 ) -> Value {
     let c = i18n::catalogue(&user.lang);
     let num = |v: f64| i18n::number(&c.locale, v);
+    // A stored value typed back into its input: ungrouped, with the language's decimal separator.
+    let raw = |v: f64| format::raw(v).replace('.', &c.locale.decimal);
     let from_form = !posted.is_empty();
     let mut summary = vec![];
     let lines: Vec<Value> = sheet
@@ -278,7 +285,7 @@ fn view(
             let value_of = |name: String, from_actual: Option<String>| -> String {
                 if from_form { posted.get(&name).cloned().unwrap_or_default() } else { from_actual.unwrap_or_default() }
             };
-            let v = value_of(format!("v_{id}"), stored.and_then(|a| a.value).map(format::raw));
+            let v = value_of(format!("v_{id}"), stored.and_then(|a| a.value).map(raw));
             let dims: Vec<Value> = ind
                 .disaggregations
                 .iter()
@@ -299,7 +306,7 @@ fn view(
                                 "id": format!("d-{id}-{di}-{ci}"),
                                 "name": format!("d_{id}_{di}_{ci}"),
                                 "label": cat,
-                                "value": value_of(format!("d_{id}_{di}_{ci}"), stored_v.map(format::raw)),
+                                "value": value_of(format!("d_{id}_{di}_{ci}"), stored_v.map(raw)),
                                 "shown": stored_v.map(num).unwrap_or_else(|| "–".into()),
                             })
                         })
@@ -358,8 +365,8 @@ fn view(
                 "value": v,
                 "yes": v == "1",
                 "no": v == "0",
-                "numerator": value_of(format!("n_{id}"), stored.and_then(|a| a.numerator).map(format::raw)),
-                "denominator": value_of(format!("dn_{id}"), stored.and_then(|a| a.denominator).map(format::raw)),
+                "numerator": value_of(format!("n_{id}"), stored.and_then(|a| a.numerator).map(raw)),
+                "denominator": value_of(format!("dn_{id}"), stored.and_then(|a| a.denominator).map(raw)),
                 "text": value_of(format!("t_{id}"), stored.and_then(|a| a.text.clone())),
                 "comment": value_of(format!("c_{id}"), stored.and_then(|a| a.comment.clone())),
                 "evidence": value_of(format!("e_{id}"), stored.and_then(|a| a.evidence_url.clone())),

@@ -253,10 +253,9 @@ fn results_options(
 ) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = none.map(|n| (String::new(), c.tr(n))).into_iter().collect();
     out.extend(
-        results
-            .iter()
-            .filter(|r| Some(r.id) != except)
-            .map(|r| (r.id.to_string(), format!("{} {} ({})", r.code, r.title, level_label(c, &r.level).to_lowercase()))),
+        results.iter().filter(|r| Some(r.id) != except).map(|r| {
+            (r.id.to_string(), format!("{} {} ({})", r.code, r.title, level_label(c, &r.level).to_lowercase()))
+        }),
     );
     out
 }
@@ -288,7 +287,9 @@ fn result_view(
     let levels: Vec<(String, String)> =
         ResultLevel::ALL.iter().map(|l| (l.as_str().to_string(), level_label(c, l.as_str()))).collect();
     let fields = vec![
-        field(c, Field {
+        field(
+            c,
+            Field {
                 name: "parent",
                 hint: Some("hint-parent"),
                 optional: false,
@@ -297,33 +298,33 @@ fn result_view(
             &pick(posted, "parent", cur.and_then(|c| c.parent_id).or(parent).map(|p| p.to_string())),
             error_for(errors, "parent"),
         ),
-        field(c, Field { name: "level", hint: None, optional: false, kind: Kind::Select(levels) },
+        field(
+            c,
+            Field { name: "level", hint: None, optional: false, kind: Kind::Select(levels) },
             &pick(posted, "level", cur.map(|c| c.level.clone()).or(default_level)),
             error_for(errors, "level"),
         ),
-        field(c, Field {
-                name: "code",
-                hint: Some("hint-result-code"),
-                optional: false,
-                kind: Kind::Short,
-            },
+        field(
+            c,
+            Field { name: "code", hint: Some("hint-result-code"), optional: false, kind: Kind::Short },
             &pick(posted, "code", cur.map(|c| c.code.clone())),
             error_for(errors, "code"),
         ),
-        field(c, Field { name: "title", hint: None, optional: false, kind: Kind::Textarea(2) },
+        field(
+            c,
+            Field { name: "title", hint: None, optional: false, kind: Kind::Textarea(2) },
             &pick(posted, "title", cur.map(|c| c.title.clone())),
             error_for(errors, "title"),
         ),
-        field(c, Field { name: "description", hint: None, optional: true, kind: Kind::Textarea(3) },
+        field(
+            c,
+            Field { name: "description", hint: None, optional: true, kind: Kind::Textarea(3) },
             &pick(posted, "description", cur.and_then(|c| c.description.clone())),
             error_for(errors, "description"),
         ),
-        field(c, Field {
-                name: "assumptions",
-                hint: Some("hint-assumptions"),
-                optional: true,
-                kind: Kind::Textarea(2),
-            },
+        field(
+            c,
+            Field { name: "assumptions", hint: Some("hint-assumptions"), optional: true, kind: Kind::Textarea(2) },
             &pick(posted, "assumptions", cur.and_then(|c| c.assumptions.clone())),
             error_for(errors, "assumptions"),
         ),
@@ -602,7 +603,8 @@ fn indicator_view(
         field(c, Field { name, hint, optional, kind }, &pick(posted, name, stored), error_for(errors, name))
     };
     let fields = vec![
-        f("result",
+        f(
+            "result",
             None,
             false,
             Kind::Select(results_options(c, &ctx.results, None, Some("choose-a-result"))),
@@ -611,44 +613,39 @@ fn indicator_view(
         f("code", Some("hint-indicator-code"), false, Kind::Short, cur.map(|c| c.code.clone())),
         f("title", None, false, Kind::Textarea(2), cur.map(|c| c.title.clone())),
         f("unit", Some("hint-unit"), false, Kind::Short, cur.map(|c| c.unit.clone())),
-        f("measure",
+        f(
+            "measure",
             None,
             false,
             Kind::Select(vocabulary_options(c, "measure", &measures)),
             Some(cur.map(|c| c.measure.clone()).unwrap_or_else(|| "number".into())),
         ),
-        f("direction",
+        f(
+            "direction",
             None,
             false,
             Kind::Select(vocabulary_options(c, "direction", &directions)),
             Some(cur.map(|c| c.direction.clone()).unwrap_or_else(|| "increase".into())),
         ),
-        f("accumulation",
+        f(
+            "accumulation",
             None,
             false,
             Kind::Select(vocabulary_options(c, "accumulation", &accumulations)),
             Some(cur.map(|c| c.accumulation.clone()).unwrap_or_else(|| "sum".into())),
         ),
-        f("baseline_value",
-            None,
-            true,
-            Kind::Number,
-            cur.and_then(|c| c.baseline_value).map(format::raw),
-        ),
-        f("baseline_year",
-            None,
-            true,
-            Kind::Number,
-            cur.and_then(|c| c.baseline_year).map(|y| y.to_string()),
-        ),
+        f("baseline_value", None, true, Kind::Number, cur.and_then(|c| c.baseline_value).map(format::raw)),
+        f("baseline_year", None, true, Kind::Number, cur.and_then(|c| c.baseline_year).map(|y| y.to_string())),
         f("baseline_note", None, true, Kind::Textarea(2), cur.and_then(|c| c.baseline_note.clone())),
-        f("means_of_verification",
+        f(
+            "means_of_verification",
             Some("hint-means"),
             true,
             Kind::Textarea(2),
             cur.and_then(|c| c.means_of_verification.clone()),
         ),
-        f("disaggregations",
+        f(
+            "disaggregations",
             Some("hint-disaggregations"),
             true,
             Kind::Textarea(3),
@@ -710,7 +707,12 @@ pub async fn edit_indicator(
     let data = indicator_view(&user, &ctx, None, None, &[], None, &[]);
     Ok(html(
         StatusCode::OK,
-        render("indicator_form", &form_title(&user, "edit-indicator-title", &ctx.project.code, false), Some(&user), &data),
+        render(
+            "indicator_form",
+            &form_title(&user, "edit-indicator-title", &ctx.project.code, false),
+            Some(&user),
+            &data,
+        ),
     ))
 }
 

@@ -27,9 +27,9 @@ use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use handlebars::Handlebars;
 use serde_json::{Value, json};
@@ -115,16 +115,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 const CSS: &str = include_str!("../../assets/web/app.css");
 const JS: &str = include_str!("../../assets/web/app.js");
 
-async fn asset(path: web::Path<String>) -> HttpResponse {
+async fn asset(path: web::Path<String>) -> Result<HttpResponse, WebError> {
     let (body, kind) = match path.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "app.js" => (JS, "text/javascript; charset=utf-8"),
-        _ => return WebError::NotFound.response_in(i18n::DEFAULT),
+        _ => return Err(WebError::NotFound),
     };
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, kind))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(body)
+        .body(body))
 }
 
 fn templates() -> &'static Handlebars<'static> {
@@ -218,9 +218,14 @@ pub async fn errors_in_page_language(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let request = req.request().clone();
+    // (The request is read from the response: a clone held across routing would stop it.)
     let res = next.call(req).await?;
-    let lang = || request.extensions().get::<PageLang>().map(|l| l.0.clone()).unwrap_or_else(|| request_lang(&request));
+    let request = res.request();
+    let lang = || {
+        // (The borrow of the extensions ends before `request_lang` reads the cookies.)
+        let chosen = request.extensions().get::<PageLang>().map(|l| l.0.clone());
+        chosen.unwrap_or_else(|| request_lang(request))
+    };
     let Some(again) = res
         .response()
         .error()

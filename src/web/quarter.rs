@@ -279,16 +279,28 @@ pub fn view(
     let n = texts.narrative.as_ref();
     let narrative_fields = [
         ("summary", "n_summary", "n-summary", c.tr("narrative-summary"), n.map(|n| n.summary.clone())),
-        ("challenges", "n_challenges", "n-challenges", c.tr("narrative-challenges"), n.and_then(|n| n.challenges.clone())),
-        ("lessons_learned", "n_lessons", "n-lessons", c.tr("narrative-lessons"), n.and_then(|n| n.lessons_learned.clone())),
+        (
+            "challenges",
+            "n_challenges",
+            "n-challenges",
+            c.tr("narrative-challenges"),
+            n.and_then(|n| n.challenges.clone()),
+        ),
+        (
+            "lessons_learned",
+            "n_lessons",
+            "n-lessons",
+            c.tr("narrative-lessons"),
+            n.and_then(|n| n.lessons_learned.clone()),
+        ),
         ("next_quarter", "n_next", "n-next", c.tr("narrative-next"), n.and_then(|n| n.next_quarter.clone())),
     ];
     let mut narrative = vec![];
     for (field, name, anchor, label, stored) in narrative_fields {
         let error = error_of(c, errors, &format!("narrative.{field}"));
         if let Some(m) = &error {
-            let message =
-                c.t("summary-narrative-field", &[("field", label.to_lowercase().into()), ("message", m.clone().into())]);
+            let message = c
+                .t("summary-narrative-field", &[("field", label.to_lowercase().into()), ("message", m.clone().into())]);
             summary.push(json!({"href": format!("#{anchor}"), "message": message}));
         }
         narrative.push(json!({
@@ -307,7 +319,8 @@ pub fn view(
         .map(|e| e.message.clone())
         .collect();
     for m in &narrative_general {
-        summary.push(json!({"href": "#narrative", "message": c.t("summary-narrative", &[("message", m.clone().into())])}));
+        summary
+            .push(json!({"href": "#narrative", "message": c.t("summary-narrative", &[("message", m.clone().into())])}));
     }
 
     let risk_statuses: Vec<&str> = RiskStatus::ALL.iter().map(|s| s.as_str()).collect();

@@ -271,10 +271,7 @@ pub async fn page(
     let notice = match (find(query.generated), find(query.issued)) {
         (Some(r), _) => Some(c.t(
             "report-generated-notice",
-            &[
-                ("file", crate::reports::safe_file_name(&r.file_name).into()),
-                ("sha", r.sha256.clone().into()),
-            ],
+            &[("file", crate::reports::safe_file_name(&r.file_name).into()), ("sha", r.sha256.clone().into())],
         )),
         (None, Some(r)) => {
             Some(c.t("report-issued-notice", &[("file", crate::reports::safe_file_name(&r.file_name).into())]))

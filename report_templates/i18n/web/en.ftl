@@ -431,3 +431,9 @@ audit-keeps = (the audit trail keeps what it was).
 yes-delete = Yes, delete it
 go-back = Go back
 no-keep = No, keep it
+
+## The entry page's live sum (app.js): %s is the sum, %t the value
+js-sum = Sum: %s
+js-sum-ok = Sum: %s – adds up
+js-sum-off = Sum: %s – does not add up to the value %t
+js-sum-bad = Sum: not every entry is a number
