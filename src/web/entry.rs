@@ -321,10 +321,10 @@ fn view(
                 })
                 .collect();
             let mut targets = vec![];
-            for (label, t) in [
-                (sheet.quarter.to_string(), &line.targets.quarter),
-                (sheet.quarter.year.to_string(), &line.targets.year),
-                (c.tr("life-of-project"), &line.targets.lop),
+            for (label, t, lop) in [
+                (sheet.quarter.to_string(), &line.targets.quarter, false),
+                (sheet.quarter.year.to_string(), &line.targets.year, false),
+                (c.tr("life-of-project"), &line.targets.lop, true),
             ] {
                 if let Some(t) = t {
                     let text = match (t.value, &t.description) {
@@ -333,7 +333,7 @@ fn view(
                         (None, Some(d)) => d.clone(),
                         (None, None) => "–".into(),
                     };
-                    targets.push(json!({"label": label, "value": text}));
+                    targets.push(json!({"label": label, "value": text, "lop": lop}));
                 }
             }
             let general: Vec<String> =

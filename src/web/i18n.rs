@@ -357,6 +357,23 @@ mod tests {
         let en = catalogue("en");
         assert_eq!(number(&en.locale, 1234.5), "1,234.5");
         assert_eq!(catalogue("xx").lang, "en");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
+        assert_eq!(ru.day(d), "31.03.2026");
+        assert_eq!(en.day(d), "2026-03-31");
+    }
+
+    /// A key only in English would show English on a Russian page.
+    #[test]
+    fn every_web_key_has_its_russian_text() {
+        let keys = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+                .collect()
+        };
+        let ru = keys(EMBEDDED[1].1);
+        let missing: Vec<String> = keys(EMBEDDED[0].1).into_iter().filter(|k| !ru.contains(k)).collect();
+        assert!(missing.is_empty(), "keys without Russian: {missing:?}");
     }
 
     #[test]

@@ -282,7 +282,12 @@ pub async fn page(
         template: "undp-quarterly".into(),
         period: last_quarter(&project).to_string(),
         format: "pdf".into(),
-        lang: crate::reports::i18n::DEFAULT_LANG.into(),
+        // The page's language when the reports have it too.
+        lang: if uc::choices(&templates).1.contains(&user.lang) {
+            user.lang.clone()
+        } else {
+            crate::reports::i18n::DEFAULT_LANG.into()
+        },
         draft: None,
     };
     let highlight = query.generated.or(query.issued);
@@ -442,15 +447,15 @@ mod tests {
     #[test]
     fn a_period_is_a_quarter_a_year_or_a_range() {
         let mut errs = vec![];
-        let r = choice("2025-Q3").request(&mut errs);
+        let r = choice("2025-Q3").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!((r.period.as_deref(), r.from, r.to), (Some("2025-Q3"), None, None));
-        let r = choice(" 2025-Q1..2025-Q3 ").request(&mut errs);
+        let r = choice(" 2025-Q1..2025-Q3 ").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!((r.period, r.from.as_deref(), r.to.as_deref()), (None, Some("2025-Q1"), Some("2025-Q3")));
-        let r = choice("2025-Q1 to 2025-Q3").request(&mut errs);
+        let r = choice("2025-Q1 to 2025-Q3").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!(r.to.as_deref(), Some("2025-Q3"));
         assert!(errs.is_empty());
         assert_eq!((r.format, r.lang.as_deref(), r.draft), (Format::Xlsx, Some("ru"), false));
-        choice("").request(&mut errs);
+        choice("").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "period");
     }

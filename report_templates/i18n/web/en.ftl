@@ -7,6 +7,7 @@ language = Language
 
 ## Layout
 skip-to-main = Skip to main content
+breadcrumb = Breadcrumb
 brand-name = Results-based monitoring
 account = Account
 projects = Projects
@@ -166,6 +167,7 @@ part-narrative = Narrative
 part-risks = Risks
 result = Result
 target-label = Target { $label }
+target-lop = Target Life of project
 last-value = Last value
 none-yet = none yet
 last-in = { $value } in { $period } ({ $status })

@@ -6,6 +6,7 @@ language = Язык
 
 ## Оформление
 skip-to-main = Перейти к содержанию
+breadcrumb = Навигационная цепочка
 brand-name = Мониторинг по результатам
 account = Учётная запись
 projects = Проекты
@@ -150,6 +151,7 @@ part-narrative = Описательная часть
 part-risks = Риски
 result = Результат
 target-label = Целевое значение { $label }
+target-lop = Целевое значение на весь проект
 last-value = Последнее значение
 none-yet = пока нет
 last-in = { $value } за { $period } ({ $status })
