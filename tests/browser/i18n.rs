@@ -303,6 +303,7 @@ async fn russian_entry_approvals_reports_forms_and_errors(backend: Backend) {
     assert_eq!(text(&b, "#submit-quarter").await, "Сохранить и отправить квартал");
     screenshot(&b, backend, "ru-entry-laptop", LAPTOP, None, false).await;
     screenshot(&b, backend, "ru-entry-phone", PHONE, None, false).await;
+    screenshot(&b, backend, "ru-entry-risks-laptop", LAPTOP, Some("#risks"), false).await;
     // A number that is not one: the page's own message, in Russian, by the field.
     fill(&b, &format!("#v-{op2}"), "много").await;
     submit(&b, "#save").await;
