@@ -114,6 +114,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        lang -> Nullable<Text>,
     }
 }
 

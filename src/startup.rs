@@ -75,6 +75,8 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
     let body_timeout = crate::api::json::BodyTimeout(options.client_timeout);
     let mut server = HttpServer::new(move || {
         App::new()
+            // The pages' error pages in the page's language (the API's answers pass untouched).
+            .wrap(actix_web::middleware::from_fn(crate::web::errors_in_page_language))
             .wrap(actix_web::middleware::from_fn(refuse_control_characters))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
             .app_data(db.clone())

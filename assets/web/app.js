@@ -5,9 +5,17 @@
   var summary = document.querySelector("[data-focus]");
   if (summary) summary.focus();
 
-  // Live sum of each disaggregation against the indicator's value.
+  // Live sum of each disaggregation against the indicator's value, in the page's words
+  // (the fieldset's data-sum* attributes: %s the sum, %t the value) and decimal separator.
+  var dec = ".";
+  function words(fs, name, fallback) { return fs.getAttribute(name) || fallback; }
+  function say(pattern, s, t) {
+    var w = function (x) { return String(x).replace(".", dec); };
+    return pattern.replace("%s", w(s)).replace("%t", w(t));
+  }
   function num(s) {
     s = (s || "").replace(/\s/g, "");
+    if (dec === ",") s = s.replace(",", ".");
     if (s === "") return null;
     var v = Number(s);
     return isFinite(v) ? v : NaN;
@@ -16,6 +24,7 @@
     var total = document.getElementById(fs.getAttribute("data-total"));
     var out = fs.querySelector(".dim-sum");
     if (!out) return;
+    dec = fs.getAttribute("data-decimal") === "," ? "," : ".";
     var sum = 0, any = false, bad = false;
     fs.querySelectorAll("input").forEach(function (i) {
       var v = num(i.value);
@@ -25,11 +34,11 @@
     var t = total ? num(total.value) : null;
     if (!any) { out.textContent = ""; out.classList.remove("off"); return; }
     var s = Math.round(sum * 100) / 100;
-    if (bad) { out.textContent = "Sum: not every entry is a number"; out.classList.add("off"); }
-    else if (t === null || isNaN(t)) { out.textContent = "Sum: " + s; out.classList.remove("off"); }
+    if (bad) { out.textContent = words(fs, "data-sum-bad", "Sum: not every entry is a number"); out.classList.add("off"); }
+    else if (t === null || isNaN(t)) { out.textContent = say(words(fs, "data-sum", "Sum: %s"), s, t); out.classList.remove("off"); }
     else if (Math.abs(sum - t) > 1e-9 * Math.max(1, Math.abs(t))) {
-      out.textContent = "Sum: " + s + " – does not add up to the value " + t; out.classList.add("off");
-    } else { out.textContent = "Sum: " + s + " – adds up"; out.classList.remove("off"); }
+      out.textContent = say(words(fs, "data-sum-off", "Sum: %s – does not add up to the value %t"), s, t); out.classList.add("off");
+    } else { out.textContent = say(words(fs, "data-sum-ok", "Sum: %s – adds up"), s, t); out.classList.remove("off"); }
   }
   document.querySelectorAll("fieldset.dims").forEach(function (fs) {
     var total = document.getElementById(fs.getAttribute("data-total"));

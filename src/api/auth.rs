@@ -82,6 +82,10 @@ pub struct Me {
     pub email: String,
     pub is_admin: bool,
     pub projects: Vec<ProjectRole>,
+    /// The language chosen for the web pages (`en`, `ru`, or one a translator added); null
+    /// until chosen (the browser's `Accept-Language` decides).
+    #[schema(example = "ru")]
+    pub lang: Option<String>,
 }
 
 #[utoipa::path(get, operation_id = "getCurrentUser", path = "/api/v1/auth/me", tag = "auth",
@@ -99,7 +103,32 @@ pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppE
         })
         .collect();
     projects.sort_by(|a, b| a.project_code.cmp(&b.project_code));
-    Ok(HttpResponse::Ok().json(Me { user_id: auth.user_id, email: auth.email, is_admin: auth.is_admin, projects }))
+    let lang = crate::services::session::lang(&db, &auth).await?;
+    Ok(HttpResponse::Ok().json(Me {
+        user_id: auth.user_id,
+        email: auth.email,
+        is_admin: auth.is_admin,
+        projects,
+        lang,
+    }))
+}
+
+/// What a user changes of their own account.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeInput {
+    /// The language of the web pages: one of those the pages have (`en`, `ru`, ...).
+    #[schema(example = "ru")]
+    pub lang: String,
+}
+
+#[utoipa::path(patch, operation_id = "updateCurrentUser", path = "/api/v1/auth/me", tag = "auth", request_body = MeInput,
+    responses((status = 200, description = "The caller, as `GET /auth/me` shows it", body = Me), (status = 401, body = Problem),
+        (status = 422, description = "A language the pages do not have", body = Problem)))]
+/// Sets the caller's language for the web pages (the same use case as the pages' switch).
+pub async fn update_me(db: web::Data<Db>, auth: Principal, body: Json<MeInput>) -> Result<HttpResponse, AppError> {
+    crate::services::session::set_lang(&db, &auth, &body.0.lang).await?;
+    me(db, auth).await
 }
 
 #[derive(Deserialize, Validate, ToSchema)]

@@ -52,14 +52,14 @@ use utoipa::{Modify, OpenApi};
         results::list_indicators, results::create_indicator, results::get_indicator,
         results::update_indicator, results::delete_indicator,
         results::list_targets, results::create_target, results::update_target, results::delete_target,
-        auth::login, auth::logout, auth::me, auth::create_token, auth::list_tokens, auth::revoke_token,
+        auth::login, auth::logout, auth::me, auth::update_me, auth::create_token, auth::list_tokens, auth::revoke_token,
         users::list_users, users::create_user, users::get_user, users::update_user,
         users::list_members, users::add_member, users::remove_member, users::project_audit, users::all_audit,
         progress::project_progress, progress::list_actuals, progress::create_actual, progress::get_actual,
         progress::update_actual, progress::delete_actual, progress::submit_actual, progress::approve_actual,
         progress::return_actual, progress::reopen_actual, progress::submit_quarter, progress::decide_quarter, progress::put_activity_progress,
         progress::list_activity_progress, progress::list_narratives, progress::put_narrative, progress::list_risks,
-        progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update,
+        progress::create_risk, progress::get_risk, progress::update_risk, progress::delete_risk, progress::add_risk_update, progress::put_risk_update,
         issues::list_issues, issues::create_issue, issues::get_issue, issues::update_issue, issues::delete_issue,
         reports::generate, reports::preview, reports::list, reports::get, reports::file, reports::issue,
         workplan_io::export, workplan_io::import,
@@ -100,7 +100,7 @@ impl Modify for BearerAuth {
 /// Registers every route of the API (the OpenAPI `paths` above list the same ones; a test
 /// checks that each documented path answers).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use actix_web::web::{delete, get, post, put, resource};
+    use actix_web::web::{delete, get, patch, post, put, resource};
     cfg.service(resource("/healthz").route(get().to(health)));
     cfg.service(
         web::scope("/api/v1")
@@ -173,7 +173,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/auth/login").route(post().to(auth::login)))
             .service(resource("/auth/logout").route(post().to(auth::logout)))
-            .service(resource("/auth/me").route(get().to(auth::me)))
+            .service(resource("/auth/me").route(get().to(auth::me)).route(patch().to(auth::update_me)))
             .service(resource("/auth/tokens").route(get().to(auth::list_tokens)).route(post().to(auth::create_token)))
             .service(resource("/auth/tokens/{id}").route(delete().to(auth::revoke_token)))
             .service(resource("/users").route(get().to(users::list_users)).route(post().to(users::create_user)))
@@ -219,6 +219,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(delete().to(progress::delete_risk)),
             )
             .service(resource("/risks/{id}/updates").route(post().to(progress::add_risk_update)))
+            .service(resource("/risks/{id}/updates/{period}").route(put().to(progress::put_risk_update)))
             .service(
                 resource("/projects/{project}/issues")
                     .route(get().to(issues::list_issues))

@@ -419,6 +419,48 @@ pub async fn add_risk_update(
     Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
 }
 
+/// A risk's review for the quarter named in the path.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RiskReviewInput {
+    /// What changed in the quarter.
+    #[schema(min_length = 1, pattern = "\\S", max_length = 4000)]
+    pub note: String,
+    /// 1 (rare) to 5 (almost certain).
+    #[schema(minimum = 1, maximum = 5)]
+    pub likelihood: i32,
+    /// 1 (minimal) to 5 (extreme).
+    #[schema(minimum = 1, maximum = 5)]
+    pub impact: i32,
+    pub status: crate::domain::monitoring::RiskStatus,
+}
+
+#[utoipa::path(put, operation_id = "putRiskUpdate", path = "/api/v1/risks/{id}/updates/{period}", tag = "progress", request_body = RiskReviewInput,
+    params(("id" = i64, Path, description = "Risk id"), ("period" = String, Path, description = "A quarter inside the project's dates, e.g. 2025-Q3")),
+    responses((status = 200, description = "The quarter's update replaced; the risk as it is now", body = Risk),
+        (status = 201, description = "The quarter's update added; the risk as it is now", body = Risk),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+/// Adds or replaces a risk's review for a quarter (the entry page's use case): unlike
+/// `POST /risks/{id}/updates`, a saved review can be corrected.
+pub async fn put_risk_update(
+    db: web::Data<Db>,
+    auth: Principal,
+    path: web::Path<(i64, String)>,
+    body: Json<RiskReviewInput>,
+) -> Result<HttpResponse, AppError> {
+    let (id, period) = path.into_inner();
+    let b = body.0;
+    let input = RiskUpdateInput {
+        period: period.clone(),
+        note: b.note,
+        likelihood: b.likelihood,
+        impact: b.impact,
+        status: b.status,
+    };
+    let (r, created_now) = crate::services::quarter::put_risk_update(&db, &auth, id, &period, input).await?;
+    Ok(if created_now { created(&format!("/api/v1/risks/{}", r.id), &r) } else { HttpResponse::Ok().json(r) })
+}
+
 #[utoipa::path(post, operation_id = "decideQuarter", path = "/api/v1/projects/{project}/periods/{period}/decide", tag = "progress",
     request_body = QuarterDecision,
     params(("project" = String, Path, description = "Project id or code"), ("period" = String, Path, description = "A quarter, e.g. 2025-Q3")),

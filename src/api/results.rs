@@ -6,6 +6,7 @@ use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
+use crate::services::framework::{self, Deletable};
 use crate::store::indicators::{self, Indicator, IndicatorInput, Target, TargetInput};
 use crate::store::projects;
 use crate::store::results::{self, ResultInput, ResultNode, ResultTreeNode};
@@ -96,12 +97,7 @@ pub async fn update(
 #[utoipa::path(delete, operation_id = "deleteResult", path = "/api/v1/results/{id}", tag = "results",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "Has children or indicators", body = Problem)))]
 pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(results::get(c, id)?.project_id, Action::EditResults)?;
-        results::delete(c, &actor, id)
-    })
-    .await?;
+    framework::delete(&db, &auth, None, Deletable::Result, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -186,12 +182,7 @@ pub async fn delete_indicator(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
-        indicators::delete(c, &actor, id)
-    })
-    .await?;
+    framework::delete(&db, &auth, None, Deletable::Indicator, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -252,12 +243,6 @@ pub async fn update_target(
 #[utoipa::path(delete, operation_id = "deleteTarget", path = "/api/v1/targets/{id}", tag = "indicators",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_target(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        let indicator_id = indicators::get_target(c, id)?.indicator_id;
-        auth.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
-        indicators::delete_target(c, &actor, id)
-    })
-    .await?;
+    framework::delete(&db, &auth, None, Deletable::Target, path.into_inner()).await?;
     Ok(no_content())
 }

@@ -191,3 +191,46 @@ pub async fn save_targets(
     })
     .await
 }
+
+/// What a coordinator deletes from the results framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletable {
+    /// A result without child results or indicators.
+    Result,
+    /// An indicator without actuals, with its targets.
+    Indicator,
+    Target,
+}
+
+/// Deletes a result, an indicator or a target with the API's rules (`DELETE /results/{id}`,
+/// `/indicators/{id}`, `/targets/{id}`): a result with children or indicators and an indicator
+/// with actuals are refused (409 with the reason). `project`: when the page names the project,
+/// the item must be one of its own (404 otherwise).
+pub async fn delete(db: &Db, who: &Principal, project: Option<&str>, what: Deletable, id: i64) -> Result<(), AppError> {
+    let (who, project, actor) = (who.clone(), project.map(str::to_string), who.actor());
+    db.tx(move |c| {
+        let project_id = match what {
+            Deletable::Result => results::get(c, id)?.project_id,
+            Deletable::Indicator => indicators::get(c, id)?.project_id,
+            Deletable::Target => {
+                let indicator_id = indicators::get_target(c, id)?.indicator_id;
+                indicators::get(c, indicator_id)?.project_id
+            }
+        };
+        match &project {
+            Some(key) => {
+                let p = project_for(c, &who, key, Action::EditResults)?;
+                if p.id != project_id {
+                    return Err(AppError::NotFound(format!("{what:?} {id}").to_lowercase()));
+                }
+            }
+            None => who.require(project_id, Action::EditResults)?,
+        }
+        match what {
+            Deletable::Result => results::delete(c, &actor, id),
+            Deletable::Indicator => indicators::delete(c, &actor, id),
+            Deletable::Target => indicators::delete_target(c, &actor, id),
+        }
+    })
+    .await
+}

@@ -2,7 +2,7 @@
 //! the activities' progress, the narrative and the quarter's risk updates. Saved together in
 //! one transaction (one broken rule saves nothing, and every error comes back at once), with
 //! the store functions, rules and audit entries of `PUT /results/{id}/progress/{period}`,
-//! `PUT /projects/{p}/narratives/{period}` and `POST /risks/{id}/updates`.
+//! `PUT /projects/{p}/narratives/{period}` and `PUT /risks/{id}/updates/{period}`.
 
 use super::progress::{EntryInput, Saved, save_entries};
 use super::project_for;
@@ -146,7 +146,7 @@ fn save_texts(
         }
         let mut input = r.input.clone();
         input.period = q.to_string();
-        match monitoring::add_risk_update(c, &actor, r.risk_id, &input) {
+        match monitoring::put_risk_update(c, &actor, r.risk_id, &input) {
             Ok(_) => saved += 1,
             Err(e) => prefixed(&format!("risks.{}", r.risk_id), e, errors)?,
         }
@@ -179,6 +179,25 @@ pub async fn save(
         let submission =
             if submit { Some(progress::submit_quarter(c, &who.actor(), &project, &q.to_string())?) } else { None };
         Ok(Saved { saved, submission })
+    })
+    .await
+}
+
+/// Writes a risk's review for a quarter, adding it or replacing the saved one (`PUT
+/// /risks/{id}/updates/{period}`; the entry page saves its risk reviews the same way).
+/// Returns the risk and whether the review is new.
+pub async fn put_risk_update(
+    db: &Db,
+    who: &Principal,
+    risk_id: i64,
+    period: &str,
+    mut input: RiskUpdateInput,
+) -> Result<(Risk, bool), AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    input.period = period.to_string();
+    db.tx(move |c| {
+        who.require(monitoring::get_risk(c, risk_id)?.project_id, Action::EditResults)?;
+        monitoring::put_risk_update(c, &actor, risk_id, &input)
     })
     .await
 }

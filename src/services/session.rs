@@ -129,16 +129,27 @@ fn cache() -> &'static std::sync::Mutex<std::collections::HashMap<String, Cached
 /// Reused for [`PRINCIPAL_TTL`] (the read path's one round trip less), never past a change of
 /// users, memberships or tokens on this instance, nor past the token's expiry.
 pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppError> {
+    Ok(lookup(db, token, false).await?.map(|(p, _)| p))
+}
+
+/// The caller behind a web session's secret and the language they chose for the pages (one
+/// transaction per page, like [`principal`]).
+pub async fn web_principal(db: &Db, token: &str) -> Result<Option<(Principal, Option<String>)>, AppError> {
+    lookup(db, token, true).await
+}
+
+async fn lookup(db: &Db, token: &str, with_lang: bool) -> Result<Option<(Principal, Option<String>)>, AppError> {
     let hash = auth::token_hash(token);
     let generation = AUTH_GENERATION.load(std::sync::atomic::Ordering::SeqCst);
-    {
+    // The API's callers come from the cache; the pages also read the language, so they ask.
+    if !with_lang {
         let map = cache().lock().expect("principal cache");
         if let Some(c) = map.get(&hash)
             && c.generation == generation
             && c.at.elapsed() < PRINCIPAL_TTL
             && c.expires_at.is_none_or(|e| e > crate::store::now())
         {
-            return Ok(Some(c.principal.clone()));
+            return Ok(Some((c.principal.clone(), None)));
         }
     }
     let key = hash.clone();
@@ -146,10 +157,11 @@ pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppErr
         .tx(move |c| {
             let Some((token_id, expires_at, user)) = users::token_owner(c, &key)? else { return Ok(None) };
             let roles = users::roles_of(c, user.id)?;
-            Ok(Some((token_id, expires_at, user, roles)))
+            let lang = if with_lang { users::lang_of(c, user.id)? } else { None };
+            Ok(Some((token_id, expires_at, user, roles, lang)))
         })
         .await?;
-    let Some((token_id, expires_at, user, roles)) = found else { return Ok(None) };
+    let Some((token_id, expires_at, user, roles, lang)) = found else { return Ok(None) };
     let principal =
         Principal { user_id: user.id, email: user.email, is_admin: user.is_admin, token_id, roles, reason: None };
     let mut map = cache().lock().expect("principal cache");
@@ -158,7 +170,24 @@ pub async fn principal(db: &Db, token: &str) -> Result<Option<Principal>, AppErr
     }
     let cached = Cached { principal: principal.clone(), at: std::time::Instant::now(), generation, expires_at };
     map.insert(hash, cached);
-    Ok(Some(principal))
+    Ok(Some((principal, lang)))
+}
+
+/// The caller's language for the web pages, or `None` when not chosen yet (`GET /auth/me`).
+pub async fn lang(db: &Db, who: &Principal) -> Result<Option<String>, AppError> {
+    let id = who.user_id;
+    db.tx(move |c| users::lang_of(c, id)).await
+}
+
+/// Remembers the caller's language for the web pages: the switch in the pages' header and
+/// `PATCH /auth/me`. A language the pages do not have is a 422 naming `lang`.
+pub async fn set_lang(db: &Db, who: &Principal, lang: &str) -> Result<(), AppError> {
+    let available = crate::web::languages();
+    if !available.iter().any(|l| l == lang) {
+        return Err(AppError::field("lang", format!("unknown language `{lang}`: use one of {}", available.join(", "))));
+    }
+    let (actor, id, lang) = (who.actor(), who.user_id, lang.to_string());
+    db.tx(move |c| users::set_lang(c, &actor, id, &lang)).await
 }
 
 /// Ends the caller's session (revokes its token).

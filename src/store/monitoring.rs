@@ -512,6 +512,62 @@ pub fn delete_risk(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<()
     audit::deleted(conn, actor, Some(current.project_id), "risk", id, &current)
 }
 
+/// Writes the quarter's review of a risk, adding it or replacing the one saved (`PUT
+/// /risks/{id}/updates/{period}` and the entry page). The latest quarter's review is the
+/// risk's current rating. Returns the risk and whether the review is new.
+pub fn put_risk_update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    risk_id: i64,
+    input: &RiskUpdateInput,
+) -> Result<(Risk, bool), AppError> {
+    let current = get_risk(conn, risk_id)?;
+    let project = projects::get(conn, current.project_id)?;
+    let q = project_quarter(&project, &input.period)?;
+    check(input, vec![])?;
+    let qs = q.to_string();
+    let existing = current.updates.iter().find(|u| u.period == qs).map(|u| u.id);
+    match existing {
+        None => {
+            diesel::insert_into(risk_updates::table)
+                .values((
+                    risk_updates::risk_id.eq(risk_id),
+                    risk_updates::period.eq(&qs),
+                    risk_updates::note.eq(input.note.trim()),
+                    risk_updates::likelihood.eq(input.likelihood),
+                    risk_updates::impact.eq(input.impact),
+                    risk_updates::status.eq(input.status.as_str()),
+                    risk_updates::created_at.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        Some(id) => {
+            diesel::update(risk_updates::table.find(id))
+                .set((
+                    risk_updates::note.eq(input.note.trim()),
+                    risk_updates::likelihood.eq(input.likelihood),
+                    risk_updates::impact.eq(input.impact),
+                    risk_updates::status.eq(input.status.as_str()),
+                ))
+                .execute(conn)?;
+        }
+    }
+    if current.updates.iter().all(|u| u.period <= qs) {
+        diesel::update(risks::table.find(risk_id))
+            .set((
+                risks::likelihood.eq(input.likelihood),
+                risks::impact.eq(input.impact),
+                risks::status.eq(input.status.as_str()),
+                risks::updated_at.eq(now()),
+                risks::version.eq(current.version + 1),
+            ))
+            .execute(conn)?;
+    }
+    let after = get_risk(conn, risk_id)?;
+    audit::updated(conn, actor, Some(current.project_id), "risk", risk_id, &current, &after)?;
+    Ok((after, existing.is_none()))
+}
+
 /// Adds the quarter's review of a risk; the risk takes the new rating and status.
 pub fn add_risk_update(
     conn: &mut DbConnection,

@@ -424,3 +424,26 @@ pub fn token_owner(
         (revoked.is_none() && expires.is_none_or(|e| e > t) && user.active).then_some((id, expires, user))
     }))
 }
+
+/// The language a user chose for the web pages (`None`: not chosen yet).
+pub fn lang_of(conn: &mut DbConnection, user_id: i64) -> Result<Option<String>, AppError> {
+    Ok(users::table.find(user_id).select(users::lang).first::<Option<String>>(conn).optional()?.flatten())
+}
+
+/// Remembers a user's language (the caller checked it is one the pages have); audited.
+pub fn set_lang(conn: &mut DbConnection, actor: &Actor, user_id: i64, lang: &str) -> Result<(), AppError> {
+    let before = lang_of(conn, user_id)?;
+    if before.as_deref() == Some(lang) {
+        return Ok(());
+    }
+    diesel::update(users::table.find(user_id)).set(users::lang.eq(lang)).execute(conn)?;
+    audit::updated(
+        conn,
+        actor,
+        None,
+        "user_lang",
+        user_id,
+        &serde_json::json!({ "lang": before }),
+        &serde_json::json!({ "lang": lang }),
+    )
+}

@@ -1,6 +1,7 @@
 //! The manager's approval queue: submitted actuals beside their targets and the quarter
 //! before; approve the selected ones, or return them with a reason.
 
+use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
 use crate::domain::FieldError;
@@ -16,22 +17,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn shown(a: &Actual, measure: &str) -> String {
+fn shown(c: &Catalogue, a: &Actual, measure: &str) -> String {
     match Measure::parse(measure) {
-        Some(Measure::YesNo) => match a.value {
-            Some(v) if v >= 1.0 => "Yes".into(),
-            Some(_) => "No".into(),
-            None => "–".into(),
-        },
-        Some(Measure::Percentage) => match (a.numerator, a.denominator) {
-            (Some(n), Some(d)) if d > 0.0 => {
-                format!("{} % ({} of {})", format::num(n / d * 100.0), format::num(n), format::num(d))
-            }
-            _ => "–".into(),
-        },
         Some(Measure::Qualitative) => a.text.clone().unwrap_or_default(),
-        _ => format::opt_num(a.value),
+        m => super::entry::shown(c, a, m.unwrap_or(Measure::Number)),
     }
+}
+
+fn title(c: &Catalogue, code: &str, error: bool) -> String {
+    let t = format!("{} – {code}", c.tr("approvals"));
+    if error { format!("{}: {t}", c.tr("error")) } else { t }
 }
 
 /// What the *Reopen* form shows: the approved actuals of a quarter, and what was sent.
@@ -41,7 +36,7 @@ struct Reopen<'a> {
     reason: &'a str,
 }
 
-fn reopen_view(r: &Reopen) -> Value {
+fn reopen_view(c: &Catalogue, r: &Reopen) -> Value {
     let items: Vec<Value> = r
         .approved
         .items
@@ -54,9 +49,9 @@ fn reopen_view(r: &Reopen) -> Value {
                 "checked": r.selected == key,
                 "code": it.indicator.code,
                 "title": it.indicator.title,
-                "value": shown(&it.actual, &it.indicator.measure),
+                "value": shown(c, &it.actual, &it.indicator.measure),
                 "unit": it.indicator.unit,
-                "approved_at": it.actual.approved_at.map(|t| t.format("%Y-%m-%d").to_string()),
+                "approved_at": it.actual.approved_at.map(|t| c.day(t.date())),
             })
         })
         .collect();
@@ -84,6 +79,8 @@ fn view(
     notice: Option<String>,
     reopen: Option<&Reopen>,
 ) -> Value {
+    let c = i18n::catalogue(&user.lang);
+    let num = |v: f64| i18n::number(&c.locale, v);
     let items: Vec<Value> = q
         .items
         .iter()
@@ -95,13 +92,13 @@ fn view(
                 .as_ref()
                 .map(|t| (it.actual.period.clone(), t))
                 .or_else(|| it.targets.year.as_ref().map(|t| (it.actual.period[..4].to_string(), t)))
-                .or_else(|| it.targets.lop.as_ref().map(|t| ("LOP".to_string(), t)));
+                .or_else(|| it.targets.lop.as_ref().map(|t| (c.tr("lop"), t)));
             let disagg: Vec<String> = it
                 .actual
                 .disaggregations
                 .iter()
                 .map(|(d, vals)| {
-                    format!("{d}: {}", vals.iter().map(|(k, v)| format!("{k} {}", format::num(*v))).collect::<Vec<_>>().join(", "))
+                    format!("{d}: {}", vals.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect::<Vec<_>>().join(", "))
                 })
                 .collect();
             json!({
@@ -112,10 +109,10 @@ fn view(
                 "code": it.indicator.code,
                 "title": it.indicator.title,
                 "unit": it.indicator.unit,
-                "value": shown(&it.actual, &it.indicator.measure),
+                "value": shown(&c, &it.actual, &it.indicator.measure),
                 "disaggregation": disagg.join("; "),
-                "target": target.map(|(p, t)| format!("{} ({p})", t.value.map(format::num).or(t.description.clone()).unwrap_or_else(|| "–".into()))),
-                "previous": it.previous.as_ref().map(|p| format!("{} ({})", shown(p, &it.indicator.measure), p.period)),
+                "target": target.map(|(p, t)| format!("{} ({p})", t.value.map(num).or(t.description.clone()).unwrap_or_else(|| "–".into()))),
+                "previous": it.previous.as_ref().map(|p| format!("{} ({})", shown(&c, p, &it.indicator.measure), p.period)),
                 "comment": it.actual.comment,
                 "evidence": format::safe_link(it.actual.evidence_url.as_deref()),
                 "evidence_text": it.actual.evidence_url,
@@ -139,7 +136,7 @@ fn view(
             "reopen" => "#reopen-list",
             _ => "#queue",
         }, "message": e.message})).collect::<Vec<_>>(),
-        "reopen": reopen.map(reopen_view),
+        "reopen": reopen.map(|r| reopen_view(&c, r)),
         "reopen_error": err("reopen"),
         "reopen_reason_error": err("reopen_reason"),
         "notice": notice,
@@ -165,19 +162,17 @@ pub async fn page(
 ) -> Result<HttpResponse, WebError> {
     let key = path.into_inner();
     let q = uc::approval_queue(&db, &user.principal, &key).await?;
+    let c = i18n::catalogue(&user.lang);
     let notice = match (query.approved, query.returned, &query.reopened) {
-        (Some(n), _, _) => Some(format!("Approved {n} actual{}.", if n == 1 { "" } else { "s" })),
-        (_, Some(n), _) => Some(format!("Returned {n} actual{} to the coordinator.", if n == 1 { "" } else { "s" })),
-        (_, _, Some(_)) => Some(
-            "Reopened: the actual is a draft again, out of the approved figures until it is submitted and approved again."
-                .to_string(),
-        ),
+        (Some(n), _, _) => Some(c.t("approved-n", &[("n", (n as f64).into())])),
+        (_, Some(n), _) => Some(c.t("returned-n", &[("n", (n as f64).into())])),
+        (_, _, Some(_)) => Some(c.tr("reopened-notice")),
         _ => None,
     };
     let approved = approved_for(&db, &user, &q, &key, query.reopen_quarter.as_deref()).await?;
     let reopen = approved.as_ref().map(|approved| Reopen { approved, selected: "", reason: "" });
     let body = view(&user, &q, &[], "", &[], notice, reopen.as_ref());
-    Ok(html(StatusCode::OK, render("approvals", &format!("Approvals – {}", q.project.code), Some(&user), &body)))
+    Ok(html(StatusCode::OK, render("approvals", &title(&c, &q.project.code, false), Some(&user), &body)))
 }
 
 /// `POST /projects/{project}/approvals`: `intent=approve|approve_all|return`, `sel=id:version`...
@@ -206,12 +201,13 @@ pub async fn decide(
         .collect();
     let t = if intent == "return" { Transition::Return } else { Transition::Approve };
     let reason = get("reason").map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let c = i18n::catalogue(&user.lang);
     let mut errors = vec![];
     if chosen.is_empty() {
-        errors.push(FieldError::new("selected", "Select at least one actual"));
+        errors.push(FieldError::new("selected", c.tr("select-at-least-one")));
     }
     if t == Transition::Return && reason.is_none() {
-        errors.push(FieldError::new("reason", "Say why you return them, so the coordinator knows what to fix"));
+        errors.push(FieldError::new("reason", c.tr("say-why-return")));
     }
     if errors.is_empty() {
         match uc::decide(&db, &user.principal, &key, chosen, t, reason.clone()).await {
@@ -220,10 +216,9 @@ pub async fn decide(
                 return Ok(see_other(&format!("/projects/{}/approvals?{what}={n}", format::url_encode(&key))));
             }
             Err(AppError::Validation(errs)) => errors = errs,
-            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => errors.push(FieldError::new(
-                "selected",
-                format!("{e}. Someone else acted on these actuals first: the list below is current."),
-            )),
+            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => {
+                errors.push(FieldError::new("selected", format!("{e}. {}", c.tr("someone-else-acted"))))
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -233,7 +228,7 @@ pub async fn decide(
     let body = view(&user, &q, &selected, reason.as_deref().unwrap_or_default(), &errors, None, reopen.as_ref());
     Ok(html(
         StatusCode::UNPROCESSABLE_ENTITY,
-        render("approvals", &format!("Error: Approvals – {}", q.project.code), Some(&user), &body),
+        render("approvals", &title(&c, &q.project.code, true), Some(&user), &body),
     ))
 }
 
@@ -281,13 +276,13 @@ pub async fn reopen(
     let selected = form.actual.clone().unwrap_or_default();
     let chosen = selected.split_once(':').and_then(|(id, v)| Some((id.parse::<i64>().ok()?, v.parse::<i32>().ok()?)));
     let reason = form.reason.trim().to_string();
+    let c = i18n::catalogue(&user.lang);
     let mut errors = vec![];
     if chosen.is_none() {
-        errors.push(FieldError::new("reopen", "Choose the approved actual to reopen"));
+        errors.push(FieldError::new("reopen", c.tr("choose-to-reopen")));
     }
     if reason.is_empty() {
-        errors
-            .push(FieldError::new("reopen_reason", "Say why you reopen it, so the coordinator knows what to correct"));
+        errors.push(FieldError::new("reopen_reason", c.tr("say-why-reopen")));
     }
     if let (Some((id, version)), true) = (chosen, errors.is_empty()) {
         let input = TransitionInput { version: Some(version), reason: Some(reason.clone()) };
@@ -303,10 +298,9 @@ pub async fn reopen(
                 let field = if e.field == "reason" { "reopen_reason" } else { "reopen" };
                 FieldError::new(field, e.message)
             })),
-            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => errors.push(FieldError::new(
-                "reopen",
-                format!("{e}. Someone else acted on this actual first: the list below is current."),
-            )),
+            Err(e @ (AppError::Conflict { .. } | AppError::PreconditionFailed(_))) => {
+                errors.push(FieldError::new("reopen", format!("{e}. {}", c.tr("someone-else-acted-one"))))
+            }
             Err(e) => return Err(e.into()),
         }
     }
@@ -316,6 +310,6 @@ pub async fn reopen(
     let body = view(&user, &q, &[], "", &errors, None, reopen.as_ref());
     Ok(html(
         StatusCode::UNPROCESSABLE_ENTITY,
-        render("approvals", &format!("Error: Approvals – {}", q.project.code), Some(&user), &body),
+        render("approvals", &title(&c, &q.project.code, true), Some(&user), &body),
     ))
 }

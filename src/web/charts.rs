@@ -1,7 +1,7 @@
 //! Charts drawn by the server as SVG, readable without JavaScript: every bar has its figure
 //! written next to it, and the SVG has a title and a description for screen readers.
 
-use super::format;
+use super::i18n::{self, Catalogue};
 use crate::domain::progress::{Progress, Status};
 use crate::store::finance::FinanceRow;
 use crate::store::progress::IndicatorProgress;
@@ -27,7 +27,7 @@ pub fn shown_percent(p: &Progress) -> Option<f64> {
 }
 
 /// Horizontal bars of % of target per indicator, with a line at 100 %.
-pub fn progress_chart(lines: &[IndicatorProgress], caption: &str) -> String {
+pub fn progress_chart(c: &Catalogue, lines: &[IndicatorProgress], caption: &str) -> String {
     const LABEL: f64 = 70.0;
     const WIDTH: f64 = 640.0;
     const ROW: f64 = 28.0;
@@ -36,7 +36,8 @@ pub fn progress_chart(lines: &[IndicatorProgress], caption: &str) -> String {
     let height = ROW * lines.len() as f64 + 30.0;
     let x = |pct: f64| LABEL + plot * (pct.clamp(0.0, max_pct) / max_pct);
     let mut s = format!(
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="pc-title pc-desc" xmlns="http://www.w3.org/2000/svg"><title id="pc-title">Percent of target per indicator</title><desc id="pc-desc">{}</desc>"#,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="pc-title pc-desc" xmlns="http://www.w3.org/2000/svg"><title id="pc-title">{}</title><desc id="pc-desc">{}</desc>"#,
+        esc(&c.tr("chart-percent-title")),
         esc(caption)
     );
     for (i, l) in lines.iter().enumerate() {
@@ -57,9 +58,9 @@ pub fn progress_chart(lines: &[IndicatorProgress], caption: &str) -> String {
                     r#"<rect class="bar" x="{LABEL}" y="{y:.1}" width="{:.1}" height="20" rx="2"/>"#,
                     x(p) - LABEL
                 ));
-                format::percent(Some(p))
+                format!("{}\u{a0}%", i18n::number(&c.locale, (p * 10.0).round() / 10.0))
             }
-            None => format::status_label(l.progress.status).to_lowercase(),
+            None => c.locale.status(l.progress.status.as_str()).to_lowercase(),
         };
         s.push_str(&format!(
             r#"<text class="value" x="{:.1}" y="{:.1}">{}</text></g>"#,
@@ -70,20 +71,28 @@ pub fn progress_chart(lines: &[IndicatorProgress], caption: &str) -> String {
     }
     let hundred = x(100.0);
     s.push_str(&format!(
-        r#"<line class="target" x1="{hundred:.1}" y1="0" x2="{hundred:.1}" y2="{:.1}"/><text class="axis" x="{hundred:.1}" y="{:.1}" text-anchor="middle">100 % of target</text></svg>"#,
+        r#"<line class="target" x1="{hundred:.1}" y1="0" x2="{hundred:.1}" y2="{:.1}"/><text class="axis" x="{hundred:.1}" y="{:.1}" text-anchor="middle">{}</text></svg>"#,
         height - 14.0,
-        height - 2.0
+        height - 2.0,
+        esc(&c.tr("chart-hundred"))
     ));
     s
 }
 
 /// Budget and expenditure per output: a light bar for the budget, a dark one for what is spent.
-pub fn delivery_chart(rows: &[FinanceRow], currency: &str, caption: &str) -> String {
-    titled_delivery_chart("dc", "Budget and expenditure by output", rows, currency, caption)
+pub fn delivery_chart(c: &Catalogue, rows: &[FinanceRow], currency: &str, caption: &str) -> String {
+    titled_delivery_chart(c, "dc", &c.tr("chart-delivery-title"), rows, currency, caption)
 }
 
 /// The same chart for any grouping; `id` keeps the SVG's title ids apart when a page has several.
-pub fn titled_delivery_chart(id: &str, title: &str, rows: &[FinanceRow], currency: &str, caption: &str) -> String {
+pub fn titled_delivery_chart(
+    c: &Catalogue,
+    id: &str,
+    title: &str,
+    rows: &[FinanceRow],
+    currency: &str,
+    caption: &str,
+) -> String {
     const LABEL: f64 = 70.0;
     const WIDTH: f64 = 640.0;
     const ROW: f64 = 46.0;
@@ -98,15 +107,22 @@ pub fn titled_delivery_chart(id: &str, title: &str, rows: &[FinanceRow], currenc
     );
     for (i, r) in rows.iter().enumerate() {
         let y = ROW * i as f64 + 2.0;
-        let rate = r.delivery_rate.clone().unwrap_or_else(|| "–".into());
+        let rate = r
+            .delivery_rate_bp
+            .map(|b| format!("{}\u{a0}%", i18n::number(&c.locale, (b as f64 / 10.0).round() / 10.0)))
+            .unwrap_or_else(|| "–".into());
+        let (budget, spent) =
+            (i18n::money(&c.locale, r.budget_minor, currency), i18n::money(&c.locale, r.expenditure_minor, currency));
         s.push_str(&format!(
-            r#"<g class="row"><title>{}: budget {}, spent {} ({})</title><text class="label" x="0" y="{:.1}">{}</text>"#,
+            r#"<g class="row"><title>{}: {} {}, {} {} ({})</title><text class="label" x="0" y="{:.1}">{}</text>"#,
             esc(&r.label),
-            esc(&format::money(r.budget_minor, currency)),
-            esc(&format::money(r.expenditure_minor, currency)),
+            esc(&c.tr("budget").to_lowercase()),
+            esc(&budget),
+            esc(&c.tr("spent")),
+            esc(&spent),
             esc(&rate),
             y + 14.0,
-            esc(if r.key == "-" { "Other" } else { &r.key })
+            esc(&if r.key == "-" { c.tr("other") } else { r.key.clone() })
         ));
         s.push_str(&format!(
             r#"<rect class="budget" x="{LABEL}" y="{y:.1}" width="{:.1}" height="16" rx="2"/><rect class="spent" x="{LABEL}" y="{:.1}" width="{:.1}" height="16" rx="2"/>"#,
@@ -115,25 +131,29 @@ pub fn titled_delivery_chart(id: &str, title: &str, rows: &[FinanceRow], currenc
             w(r.expenditure_minor)
         ));
         s.push_str(&format!(
-            r#"<text class="value" x="{:.1}" y="{:.1}">budget {}</text><text class="value" x="{:.1}" y="{:.1}">spent {} · {}</text></g>"#,
+            r#"<text class="value" x="{:.1}" y="{:.1}">{} {}</text><text class="value" x="{:.1}" y="{:.1}">{} {} · {}</text></g>"#,
             LABEL + 4.0,
             y + 12.5,
-            esc(&format::money(r.budget_minor, currency)),
+            esc(&c.tr("budget").to_lowercase()),
+            esc(&budget),
             LABEL + 4.0,
             y + 30.5,
-            esc(&format::money(r.expenditure_minor, currency)),
+            esc(&c.tr("spent")),
+            esc(&spent),
             esc(&rate)
         ));
     }
     s.push_str(&format!(
-        r#"<g class="legend"><rect class="budget" x="{LABEL}" y="{:.1}" width="12" height="10"/><text class="axis" x="{:.1}" y="{:.1}">budget</text><rect class="spent" x="{:.1}" y="{:.1}" width="12" height="10"/><text class="axis" x="{:.1}" y="{:.1}">expenditure</text></g></svg>"#,
+        r#"<g class="legend"><rect class="budget" x="{LABEL}" y="{:.1}" width="12" height="10"/><text class="axis" x="{:.1}" y="{:.1}">{}</text><rect class="spent" x="{:.1}" y="{:.1}" width="12" height="10"/><text class="axis" x="{:.1}" y="{:.1}">{}</text></g></svg>"#,
         height - 14.0,
         LABEL + 16.0,
         height - 5.0,
-        LABEL + 80.0,
-        height - 14.0,
+        esc(&c.tr("budget").to_lowercase()),
         LABEL + 96.0,
-        height - 5.0
+        height - 14.0,
+        LABEL + 112.0,
+        height - 5.0,
+        esc(&c.tr("expenditure").to_lowercase())
     ));
     s
 }
@@ -149,16 +169,21 @@ mod tests {
             budget_minor: budget,
             expenditure_minor: spent,
             balance_minor: budget - spent,
-            delivery_rate_bp: None,
+            delivery_rate_bp: Some(5000),
             delivery_rate: Some("50.00 %".into()),
         }
     }
 
     #[test]
     fn the_delivery_chart_writes_its_figures_and_escapes_text() {
-        let svg = delivery_chart(&[row("1.1", 1_000_000, 500_000), row("-", 0, 0)], "USD", "a <caption>");
+        let svg = delivery_chart(
+            &i18n::catalogue("en"),
+            &[row("1.1", 1_000_000, 500_000), row("-", 0, 0)],
+            "USD",
+            "a <caption>",
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("budget USD 10,000") && svg.contains("spent USD 5,000 · 50.00 %"), "{svg}");
+        assert!(svg.contains("budget USD 10,000") && svg.contains("spent USD 5,000 · 50\u{a0}%"), "{svg}");
         assert!(svg.contains("Output &lt;one&gt; &amp; &quot;two&quot;"), "{svg}");
         assert!(svg.contains("a &lt;caption&gt;") && !svg.contains("<caption>"));
         assert!(svg.contains(">Other<"), "plan-level lines are labelled");
@@ -166,9 +191,9 @@ mod tests {
 
     #[test]
     fn an_empty_chart_is_still_an_svg() {
-        let svg = delivery_chart(&[], "USD", "");
+        let svg = delivery_chart(&i18n::catalogue("en"), &[], "USD", "");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        let svg = progress_chart(&[], "");
+        let svg = progress_chart(&i18n::catalogue("en"), &[], "");
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     }
 }

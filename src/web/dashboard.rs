@@ -1,6 +1,7 @@
 //! The list of the caller's projects (the home page) and a project's dashboard.
 
-use super::{WebError, WebUser, charts, format, html, render};
+use super::i18n::{self, Catalogue};
+use super::{WebError, WebUser, charts, html, render};
 use crate::db::Db;
 use crate::domain::access::Role;
 use crate::domain::finance_checks::Severity;
@@ -23,24 +24,26 @@ pub async fn home(db: web::Data<Db>, user: WebUser) -> Result<HttpResponse, WebE
                 "code": c.project.code,
                 "title": c.project.title,
                 "country": c.project.country,
-                "dates": format!("{} to {}", c.project.start_date, c.project.end_date),
-                "role": format::role_label(c.role),
-                "status": c.project.status.replace('_', " "),
+                "start": c.project.start_date,
+                "end": c.project.end_date,
+                "role": role_key(c.role),
+                "status": c.project.status,
             })
         })
         .collect();
     let data = json!({"projects": projects, "email": user.principal.email});
-    Ok(html(StatusCode::OK, render("projects", "Your projects", Some(&user), &data)))
+    let title = i18n::catalogue(&user.lang).tr("your-projects");
+    Ok(html(StatusCode::OK, render("projects", &title, Some(&user), &data)))
 }
 
 /// The indicator status at a glance (counts, chart, table) of approved progress: the
 /// dashboard's and the donor portal's `status` partial.
-pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
+pub fn status_view(c: &Catalogue, progress: &ProjectProgress, year: i32) -> Value {
     let counts: Vec<_> = [Status::OnTrack, Status::NeedsAttention, Status::OffTrack, Status::NoData, Status::NotRated]
         .iter()
         .map(|s| {
             json!({
-                "label": format::status_label(*s),
+                "label": c.locale.status(s.as_str()),
                 "class": charts::status_class(*s),
                 "count": progress.summary.get(s.as_str()).copied().unwrap_or(0),
             })
@@ -60,21 +63,24 @@ pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
                 // the quarter's end of the others.
                 "actual": match (&pr.text, l.accumulation.as_str()) {
                     (Some(t), _) => t.clone(),
-                    (None, "sum") => format::opt_num(pr.actual_year_to_date.or(pr.actual_period)),
-                    (None, _) => format::opt_num(pr.actual_period),
+                    (None, "sum") => opt_num(c, pr.actual_year_to_date.or(pr.actual_period)),
+                    (None, _) => opt_num(c, pr.actual_period),
                 },
-                "target": format::opt_num(pr.target_year.or(pr.target_period).or(pr.target_lop)),
-                "percent": format::percent(charts::shown_percent(pr)),
-                "status": format::status_label(pr.status),
+                "target": opt_num(c, pr.target_year.or(pr.target_period).or(pr.target_lop)),
+                "percent": charts::shown_percent(pr),
+                "status": c.locale.status(pr.status.as_str()),
                 "class": charts::status_class(pr.status),
                 "basis": pr.status_basis,
             })
         })
         .collect();
-    let caption = format!(
-        "Approved actuals from {} to {}, as % of the {year} target (the life-of-project target where there is no yearly one). \
-         The colour is the status, which compares with the target prorated to the quarters elapsed.",
-        progress.from, progress.to
+    let caption = c.t(
+        "progress-caption",
+        &[
+            ("from", progress.from.clone().into()),
+            ("to", progress.to.clone().into()),
+            ("year", year.to_string().into()),
+        ],
     );
     json!({
         "year": year,
@@ -82,7 +88,7 @@ pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
         "counts": counts,
         "indicators": indicators,
         "has_indicators": !progress.indicators.is_empty(),
-        "progress_chart": charts::progress_chart(&progress.indicators, &caption),
+        "progress_chart": charts::progress_chart(c, &progress.indicators, &caption),
         "progress_caption": caption,
     })
 }
@@ -90,33 +96,29 @@ pub fn status_view(progress: &ProjectProgress, year: i32) -> Value {
 /// How many findings the dashboard lists (errors first); the rest are counted.
 const FINDINGS_SHOWN: usize = 8;
 
-fn findings_view(f: &FinanceChecks) -> Value {
+fn findings_view(c: &Catalogue, f: &FinanceChecks) -> Value {
     // Explained findings are not open: they no longer wait for anyone.
     let open: Vec<_> = f.findings.iter().filter(|x| x.explanation.is_none()).collect();
-    let n = |s: Severity| open.iter().filter(|x| x.severity == s).count();
+    let n = |s: Severity| open.iter().filter(|x| x.severity == s).count() as f64;
     let (errors, warnings, infos) = (n(Severity::Error), n(Severity::Warning), n(Severity::Info));
     let items: Vec<Value> = open
         .iter()
         .take(FINDINGS_SHOWN)
         .map(|x| {
             let (label, class) = match x.severity {
-                Severity::Error => ("Error", "off-track"),
-                Severity::Warning => ("Warning", "needs-attention"),
-                Severity::Info => ("Not checked", "no-data"),
+                Severity::Error => ("severity-error", "off-track"),
+                Severity::Warning => ("severity-warning", "needs-attention"),
+                Severity::Info => ("severity-info", "no-data"),
             };
-            json!({"severity": label, "class": class, "message": x.message, "key": x.key})
+            json!({"severity": c.tr(label), "class": class, "message": x.message, "key": x.key})
         })
         .collect();
     json!({
         "count": open.len(),
         "explained": f.explained,
-        "summary": format!(
-            "{} error{}, {} warning{}{}",
-            errors,
-            if errors == 1 { "" } else { "s" },
-            warnings,
-            if warnings == 1 { "" } else { "s" },
-            if infos > 0 { format!(", {infos} not checked") } else { String::new() }
+        "summary": c.t(
+            "findings-summary",
+            &[("errors", errors.into()), ("warnings", warnings.into()), ("infos", infos.into())],
         ),
         "items": items,
         "more": open.len().saturating_sub(FINDINGS_SHOWN),
@@ -154,20 +156,21 @@ pub async fn dashboard(
     };
     let cur = &d.finance.currency;
     let year = d.quarter.year;
-    let delivery_caption = format!(
-        "Budget of the {year} work plan and expenditure to date, by output, in {cur}; delivery = expenditure / budget."
-    );
+    let c = i18n::catalogue(&user.lang);
+    let l = &c.locale;
+    let delivery_caption =
+        c.t("delivery-caption", &[("year", year.to_string().into()), ("currency", cur.clone().into())]);
     let outputs: Vec<_> = d
         .finance
         .by_output
         .iter()
         .map(|r| {
             json!({
-                "key": if r.key == "-" { "Other".to_string() } else { r.key.clone() },
+                "key": if r.key == "-" { c.tr("other") } else { r.key.clone() },
                 "label": r.label,
-                "budget": format::money(r.budget_minor, cur),
-                "spent": format::money(r.expenditure_minor, cur),
-                "rate": r.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+                "budget": i18n::money(l, r.budget_minor, cur),
+                "spent": i18n::money(l, r.expenditure_minor, cur),
+                "rate": rate(&c, r.delivery_rate_bp),
             })
         })
         .collect();
@@ -175,7 +178,7 @@ pub async fn dashboard(
         json!({
             "code": w.indicator_code,
             "period": w.period,
-            "status": format::actual_status_label(w.status),
+            "status": c.tr(&format!("actual-{}", w.status.as_str())),
             "class": w.status.as_str(),
             "reason": w.reason,
         })
@@ -186,7 +189,7 @@ pub async fn dashboard(
         .finance
         .contributions
         .iter()
-        .map(|c| json!({"source": c.source_code, "amount": format::money(c.committed_minor, &c.committed_currency)}))
+        .map(|x| json!({"source": x.source_code, "amount": i18n::money(l, x.committed_minor, &x.committed_currency)}))
         .collect();
     let data = json!({
         "code": p.code,
@@ -194,21 +197,22 @@ pub async fn dashboard(
         "award_id": p.award_id,
         "country": p.country,
         "partner": p.implementing_partner,
-        "dates": format!("{} to {}", p.start_date, p.end_date),
-        "status": p.status.replace('_', " "),
+        "start": p.start_date,
+        "end": p.end_date,
+        "status": p.status,
         "currency": cur,
-        "role": format::role_label(d.role),
+        "role": role_key(d.role),
         "quarter": d.quarter.to_string(),
         "quarters": quarters,
         "year": year,
-        "glance": status_view(&d.progress, year),
+        "glance": status_view(&c, &d.progress, year),
         "has_outputs": !d.finance.by_output.is_empty(),
-        "delivery_chart": charts::delivery_chart(&d.finance.by_output, cur, &delivery_caption),
+        "delivery_chart": charts::delivery_chart(&c, &d.finance.by_output, cur, &delivery_caption),
         "delivery_caption": delivery_caption,
         "outputs": outputs,
-        "total_budget": format::money(d.finance.total.budget_minor, cur),
-        "total_spent": format::money(d.finance.total.expenditure_minor, cur),
-        "total_rate": d.finance.total.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+        "total_budget": i18n::money(l, d.finance.total.budget_minor, cur),
+        "total_spent": i18n::money(l, d.finance.total.expenditure_minor, cur),
+        "total_rate": rate(&c, d.finance.total.delivery_rate_bp),
         "contributions": contributions,
         "to_submit": d.to_submit.iter().map(waiting).collect::<Vec<_>>(),
         "to_approve": d.to_approve.iter().map(waiting).collect::<Vec<_>>(),
@@ -219,7 +223,31 @@ pub async fn dashboard(
         "may_enter": d.may_enter,
         "may_approve": d.may_approve,
         "shows_waiting": d.may_enter || d.may_approve || findings.is_some(),
-        "findings": findings.as_ref().map(findings_view),
+        "findings": findings.as_ref().map(|f| findings_view(&c, f)),
     });
-    Ok(html(StatusCode::OK, render("dashboard", &format!("{} dashboard", p.code), Some(&user), &data)))
+    let title = c.t("dashboard-title", &[("code", p.code.clone().into())]);
+    Ok(html(StatusCode::OK, render("dashboard", &title, Some(&user), &data)))
+}
+
+/// A number in the page's language, "–" for none.
+fn opt_num(c: &Catalogue, v: Option<f64>) -> String {
+    v.map(|v| i18n::number(&c.locale, v)).unwrap_or_else(|| "–".into())
+}
+
+/// A delivery rate in basis points as a percentage with one decimal, in the page's language.
+fn rate(c: &Catalogue, bp: Option<i64>) -> String {
+    bp.map(|b| format!("{}\u{a0}%", i18n::number(&c.locale, (b as f64 / 10.0).round() / 10.0)))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// The catalogue key of a role (`role-coordinator`; administrators have none on a project).
+fn role_key(r: Option<Role>) -> String {
+    let code = match r {
+        None => "admin",
+        Some(Role::Coordinator) => "coordinator",
+        Some(Role::Manager) => "manager",
+        Some(Role::Finance) => "finance",
+        Some(Role::Donor) => "donor",
+    };
+    format!("role-{code}")
 }

@@ -2,6 +2,7 @@
 //! last value and the inputs for the actual; save as draft, or save and submit the quarter.
 //! A rule broken comes back next to its field with everything typed still there.
 
+use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
 use crate::domain::FieldError;
@@ -50,24 +51,23 @@ pub async fn page(
     let (key, quarter) = path.into_inner();
     let sheet = uc::quarter_sheet(&db, &user.principal, &key, &quarter).await?;
     let texts = report::quarter_texts(&db, &user.principal, &key, &quarter).await?;
+    let c = i18n::catalogue(&user.lang);
     let notice = match (query.saved, query.submitted) {
-        (_, Some(n)) => Some(format!(
-            "The quarter is submitted: {n} actual{} went to the manager for approval.",
-            if n == 1 { "" } else { "s" }
-        )),
-        (Some(n), None) => Some(format!(
-            "Saved {n} entr{}. Actuals stay drafts until the quarter is submitted.",
-            if n == 1 { "y" } else { "ies" }
-        )),
+        (_, Some(n)) => Some(c.t("entry-submitted", &[("n", (n as f64).into())])),
+        (Some(n), None) => Some(c.t("entry-saved", &[("n", (n as f64).into())])),
         _ => None,
     };
     let values = HashMap::new();
     let body = view(&user, &sheet, &texts, &values, &[], notice);
-    Ok(html(StatusCode::OK, render("entry", &title(&sheet, false), Some(&user), &body)))
+    Ok(html(StatusCode::OK, render("entry", &title(&c, &sheet, false), Some(&user), &body)))
 }
 
-fn title(sheet: &QuarterSheet, error: bool) -> String {
-    format!("{}Progress {} – {}", if error { "Error: " } else { "" }, sheet.quarter, sheet.project.code)
+fn title(c: &Catalogue, sheet: &QuarterSheet, error: bool) -> String {
+    let t = c.t(
+        "entry-title",
+        &[("quarter", sheet.quarter.to_string().into()), ("code", sheet.project.code.clone().into())],
+    );
+    if error { format!("{}: {t}", c.tr("error")) } else { t }
 }
 
 /// `POST /projects/{project}/progress/{quarter}`: save as draft (`intent=save`) or save and
@@ -87,9 +87,10 @@ pub async fn save(
         return Err(AppError::Forbidden("only the project's coordinators enter progress".into()).into());
     }
     let texts = report::quarter_texts(&db, &user.principal, &key, &quarter).await?;
+    let c = i18n::catalogue(&user.lang);
     let submit = form.get("intent").is_some_and(|i| i == "submit");
-    let (entries, mut parse_errors) = read_entries(&sheet, &form);
-    let (activities, narrative, risk_updates) = super::quarter::read(&texts, &form, &mut parse_errors);
+    let (entries, mut parse_errors) = read_entries(&c, &sheet, &form);
+    let (activities, narrative, risk_updates) = super::quarter::read(&c, &texts, &form, &mut parse_errors);
     let errors = if parse_errors.is_empty() {
         let all = QuarterReport { entries, activities, narrative, risk_updates };
         match report::save(&db, &user.principal, &key, &quarter, all, submit).await {
@@ -108,26 +109,47 @@ pub async fn save(
         parse_errors
     };
     let body = view(&user, &sheet, &texts, &form, &errors, None);
-    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("entry", &title(&sheet, true), Some(&user), &body)))
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("entry", &title(&c, &sheet, true), Some(&user), &body)))
 }
 
 fn field(form: &HashMap<String, String>, name: &str) -> Option<String> {
     form.get(name).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn number(form: &HashMap<String, String>, name: &str, id: i64, path: &str, errs: &mut Vec<FieldError>) -> Option<f64> {
+/// A number as typed: grouped with spaces, and with a decimal comma where the language
+/// writes one (Russian `12,5`).
+pub fn parse_number(c: &Catalogue, s: &str) -> Option<f64> {
+    let mut s = s.replace([' ', '\u{a0}', '\u{202f}'], "");
+    if c.locale.decimal == "," {
+        s = s.replace(',', ".");
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+fn number(
+    c: &Catalogue,
+    form: &HashMap<String, String>,
+    name: &str,
+    id: i64,
+    path: &str,
+    errs: &mut Vec<FieldError>,
+) -> Option<f64> {
     let s = field(form, name)?;
-    match s.replace([' ', '\u{a0}'], "").parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
-        _ => {
-            errs.push(FieldError::new(format!("indicators.{id}.{path}"), "Enter a number, like 12 or 12.5"));
+    match parse_number(c, &s) {
+        Some(v) => Some(v),
+        None => {
+            errs.push(FieldError::new(format!("indicators.{id}.{path}"), c.tr("enter-a-number")));
             None
         }
     }
 }
 
 /// Reads each editable indicator's inputs into an entry (skipping untouched new ones).
-fn read_entries(sheet: &QuarterSheet, form: &HashMap<String, String>) -> (Vec<EntryInput>, Vec<FieldError>) {
+fn read_entries(
+    c: &Catalogue,
+    sheet: &QuarterSheet,
+    form: &HashMap<String, String>,
+) -> (Vec<EntryInput>, Vec<FieldError>) {
     let mut entries = vec![];
     let mut errs = vec![];
     for line in &sheet.lines {
@@ -140,7 +162,7 @@ fn read_entries(sheet: &QuarterSheet, form: &HashMap<String, String>) -> (Vec<En
         for (di, dim) in line.indicator.disaggregations.iter().enumerate() {
             for (ci, cat) in dim.values.iter().enumerate() {
                 let path = format!("disaggregations.{}.{cat}", dim.name);
-                if let Some(v) = number(form, &format!("d_{id}_{di}_{ci}"), id, &path, &mut errs) {
+                if let Some(v) = number(c, form, &format!("d_{id}_{di}_{ci}"), id, &path, &mut errs) {
                     disaggregations.entry(dim.name.clone()).or_default().insert(cat.clone(), v);
                 }
             }
@@ -157,10 +179,12 @@ fn read_entries(sheet: &QuarterSheet, form: &HashMap<String, String>) -> (Vec<En
             version: form.get(&format!("ver_{id}")).and_then(|v| v.parse().ok()),
         };
         match measure {
-            Measure::Number | Measure::YesNo => input.value = number(form, &format!("v_{id}"), id, "value", &mut errs),
+            Measure::Number | Measure::YesNo => {
+                input.value = number(c, form, &format!("v_{id}"), id, "value", &mut errs)
+            }
             Measure::Percentage => {
-                input.numerator = number(form, &format!("n_{id}"), id, "numerator", &mut errs);
-                input.denominator = number(form, &format!("dn_{id}"), id, "denominator", &mut errs);
+                input.numerator = number(c, form, &format!("n_{id}"), id, "numerator", &mut errs);
+                input.denominator = number(c, form, &format!("dn_{id}"), id, "denominator", &mut errs);
             }
             Measure::Qualitative => input.text = field(form, &format!("t_{id}")),
         }
@@ -182,30 +206,24 @@ fn line_editable(line: &SheetLine) -> bool {
     line.actual.as_ref().is_none_or(|a| ActualStatus::parse(&a.status).is_some_and(editable))
 }
 
-fn shown(a: &Actual, measure: Measure) -> String {
+/// An actual as the page's language writes it (also the approval queue's).
+pub fn shown(c: &Catalogue, a: &Actual, measure: Measure) -> String {
+    let num = |v: f64| i18n::number(&c.locale, v);
     match measure {
-        Measure::Number => format::opt_num(a.value),
+        Measure::Number => a.value.map(num).unwrap_or_else(|| "–".into()),
         Measure::YesNo => match a.value {
-            Some(v) if v >= 1.0 => "Yes".into(),
-            Some(_) => "No".into(),
+            Some(v) if v >= 1.0 => c.tr("yes"),
+            Some(_) => c.tr("no"),
             None => "–".into(),
         },
         Measure::Percentage => match (a.numerator, a.denominator) {
-            (Some(n), Some(d)) if d > 0.0 => {
-                format!("{} % ({} of {})", format::num(n / d * 100.0), format::num(n), format::num(d))
-            }
+            (Some(n), Some(d)) if d > 0.0 => c.t(
+                "percent-of",
+                &[("percent", num(n / d * 100.0).into()), ("numerator", num(n).into()), ("denominator", num(d).into())],
+            ),
             _ => "–".into(),
         },
         Measure::Qualitative => a.text.clone().unwrap_or_else(|| "–".into()),
-    }
-}
-
-fn measure_label(m: Measure) -> &'static str {
-    match m {
-        Measure::Number => "number",
-        Measure::Percentage => "percentage",
-        Measure::YesNo => "yes / no",
-        Measure::Qualitative => "text",
     }
 }
 
@@ -218,6 +236,10 @@ fn view(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Value {
+    let c = i18n::catalogue(&user.lang);
+    let num = |v: f64| i18n::number(&c.locale, v);
+    // A stored value typed back into its input: ungrouped, with the language's decimal separator.
+    let raw = |v: f64| format::raw(v).replace('.', &c.locale.decimal);
     let from_form = !posted.is_empty();
     let mut summary = vec![];
     let lines: Vec<Value> = sheet
@@ -263,7 +285,7 @@ fn view(
             let value_of = |name: String, from_actual: Option<String>| -> String {
                 if from_form { posted.get(&name).cloned().unwrap_or_default() } else { from_actual.unwrap_or_default() }
             };
-            let v = value_of(format!("v_{id}"), stored.and_then(|a| a.value).map(format::raw));
+            let v = value_of(format!("v_{id}"), stored.and_then(|a| a.value).map(raw));
             let dims: Vec<Value> = ind
                 .disaggregations
                 .iter()
@@ -284,8 +306,8 @@ fn view(
                                 "id": format!("d-{id}-{di}-{ci}"),
                                 "name": format!("d_{id}_{di}_{ci}"),
                                 "label": cat,
-                                "value": value_of(format!("d_{id}_{di}_{ci}"), stored_v.map(format::raw)),
-                                "shown": format::opt_num(stored_v),
+                                "value": value_of(format!("d_{id}_{di}_{ci}"), stored_v.map(raw)),
+                                "shown": stored_v.map(num).unwrap_or_else(|| "–".into()),
                             })
                         })
                         .collect();
@@ -299,19 +321,19 @@ fn view(
                 })
                 .collect();
             let mut targets = vec![];
-            for (label, t) in [
-                (sheet.quarter.to_string(), &line.targets.quarter),
-                (sheet.quarter.year.to_string(), &line.targets.year),
-                ("Life of project".to_string(), &line.targets.lop),
+            for (label, t, lop) in [
+                (sheet.quarter.to_string(), &line.targets.quarter, false),
+                (sheet.quarter.year.to_string(), &line.targets.year, false),
+                (c.tr("life-of-project"), &line.targets.lop, true),
             ] {
                 if let Some(t) = t {
                     let text = match (t.value, &t.description) {
-                        (Some(v), _) if measure == Measure::YesNo => if v >= 1.0 { "Yes".into() } else { "No".into() },
-                        (Some(v), _) => format::num(v),
+                        (Some(v), _) if measure == Measure::YesNo => if v >= 1.0 { c.tr("yes") } else { c.tr("no") },
+                        (Some(v), _) => num(v),
                         (None, Some(d)) => d.clone(),
                         (None, None) => "–".into(),
                     };
-                    targets.push(json!({"label": label, "value": text}));
+                    targets.push(json!({"label": label, "value": text, "lop": lop}));
                 }
             }
             let general: Vec<String> =
@@ -323,19 +345,19 @@ fn view(
                 "title": ind.title,
                 "unit": ind.unit,
                 "result": format!("{} {}", line.result_code, line.result_title),
-                "measure": measure_label(measure),
+                "measure": c.tr(&format!("unit-measure-{}", measure.as_str())),
                 "is_number": measure == Measure::Number,
                 "is_percentage": measure == Measure::Percentage,
                 "is_yes_no": measure == Measure::YesNo,
                 "is_text": measure == Measure::Qualitative,
-                "baseline": ind.baseline_value.map(|b| format!("{}{}", format::num(b), ind.baseline_year.map(|y| format!(" ({y})")).unwrap_or_default())),
+                "baseline": ind.baseline_value.map(|b| format!("{}{}", num(b), ind.baseline_year.map(|y| format!(" ({y})")).unwrap_or_default())),
                 "targets": targets,
-                "last": line.last.as_ref().map(|a| format!("{} in {} ({})", shown(a, measure), a.period, ActualStatus::parse(&a.status).map(format::actual_status_label).unwrap_or("?").to_lowercase())),
-                "status": status.map(format::actual_status_label).unwrap_or("Not entered"),
+                "last": line.last.as_ref().map(|a| c.t("last-in", &[("value", shown(&c, a, measure).into()), ("period", a.period.clone().into()), ("status", c.tr(&format!("actual-{}", a.status)).to_lowercase().into())])),
+                "status": status.map(|s| c.tr(&format!("actual-{}", s.as_str()))).unwrap_or_else(|| c.tr("not-entered")),
                 "status_class": status.map(|s| s.as_str()).unwrap_or("none"),
                 "returned_reason": line.actual.as_ref().filter(|a| a.status == "returned").and_then(|a| a.status_reason.clone()),
                 "editable": editable_now,
-                "shown": stored.map(|a| shown(a, measure)).unwrap_or_else(|| "–".into()),
+                "shown": stored.map(|a| shown(&c, a, measure)).unwrap_or_else(|| "–".into()),
                 "shown_comment": stored.and_then(|a| a.comment.clone()),
                 "shown_evidence": stored.and_then(|a| a.evidence_url.clone()),
                 "actual_id": stored.map(|a| a.id),
@@ -343,8 +365,8 @@ fn view(
                 "value": v,
                 "yes": v == "1",
                 "no": v == "0",
-                "numerator": value_of(format!("n_{id}"), stored.and_then(|a| a.numerator).map(format::raw)),
-                "denominator": value_of(format!("dn_{id}"), stored.and_then(|a| a.denominator).map(format::raw)),
+                "numerator": value_of(format!("n_{id}"), stored.and_then(|a| a.numerator).map(raw)),
+                "denominator": value_of(format!("dn_{id}"), stored.and_then(|a| a.denominator).map(raw)),
                 "text": value_of(format!("t_{id}"), stored.and_then(|a| a.text.clone())),
                 "comment": value_of(format!("c_{id}"), stored.and_then(|a| a.comment.clone())),
                 "evidence": value_of(format!("e_{id}"), stored.and_then(|a| a.evidence_url.clone())),
@@ -367,7 +389,7 @@ fn view(
         })
         .collect();
     // The activities, the narrative and the risk updates.
-    let (more, mut more_summary) = super::quarter::view(texts, posted, errors, sheet.may_edit);
+    let (more, mut more_summary) = super::quarter::view(&c, texts, posted, errors, sheet.may_edit);
     summary.append(&mut more_summary);
     // Errors not tied to an indicator or a part (the quarter itself).
     for e in errors.iter().filter(|e| !e.field.starts_with("indicators.") && !super::quarter::is_mine(&e.field)) {

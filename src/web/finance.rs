@@ -152,6 +152,8 @@ pub async fn page(
         })
         .collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    // This page's words are English for now (not yet in the web catalogues): its charts too.
+    let english = super::i18n::catalogue("en");
     let data = json!({
         "code": project.code,
         "title": project.title,
@@ -167,9 +169,9 @@ pub async fn page(
         "total_spent": money_exact(s.total.expenditure_minor.into(), cur),
         "total_balance": money_exact(s.total.balance_minor.into(), cur),
         "total_rate": s.total.delivery_rate.clone().unwrap_or_else(|| "–".into()),
-        "output_chart": charts::titled_delivery_chart("fo", "Budget and expenditure by output", &s.by_output, cur, &caption("output")),
+        "output_chart": charts::titled_delivery_chart(&english, "fo", "Budget and expenditure by output", &s.by_output, cur, &caption("output")),
         "output_caption": caption("output"),
-        "source_chart": charts::titled_delivery_chart("fs", "Budget and expenditure by funding source", &s.by_funding_source, cur, &caption("funding source")),
+        "source_chart": charts::titled_delivery_chart(&english, "fs", "Budget and expenditure by funding source", &s.by_funding_source, cur, &caption("funding source")),
         "source_caption": caption("funding source"),
         "tables": [
             table("by-output", "By output", "Output", &s.by_output, un, cur),

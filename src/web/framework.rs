@@ -2,6 +2,7 @@
 //! a coordinator adds and edits results, indicators and targets with: the API's rules
 //! ([`crate::services::framework`]), every error next to its field, the form still filled.
 
+use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
 use crate::domain::FieldError;
@@ -17,29 +18,15 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-fn level_label(level: &str) -> &str {
-    match level {
-        "impact" => "Impact",
-        "outcome" => "Outcome",
-        "output" => "Output",
-        "activity_result" => "Activity result",
-        "activity" => "Activity",
-        other => other,
-    }
+/// The catalogue's word for `<prefix>-<code>`, the code when there is none.
+fn word(c: &Catalogue, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}-{code}");
+    let w = c.tr(&key);
+    if w == key { code.to_string() } else { w }
 }
 
-fn measure_label(m: &str) -> &str {
-    match m {
-        "number" => "Number",
-        "percentage" => "Percentage (numerator / denominator)",
-        "yes_no" => "Yes / no",
-        "qualitative" => "Text (qualitative)",
-        "increase" => "Increase (more is better)",
-        "decrease" => "Decrease (less is better)",
-        "sum" => "Sum of the quarters",
-        "latest" => "Latest value",
-        other => other,
-    }
+fn level_label(c: &Catalogue, level: &str) -> String {
+    word(c, "level", level)
 }
 
 /// Donors see the results on their portal, not the framework's pages.
@@ -50,25 +37,27 @@ fn require_team(user: &WebUser, project_id: i64) -> Result<(), WebError> {
     Ok(())
 }
 
-fn target_text(t: &Target) -> String {
+/// A target as a line of text in a language: `Life of project: 1,200 (description)`.
+fn target_text_in(c: &super::i18n::Catalogue, t: &Target) -> String {
+    let num = |v: f64| super::i18n::number(&c.locale, v);
     let v = match (t.value, &t.description) {
-        (Some(v), Some(d)) => format!("{} ({d})", format::num(v)),
-        (Some(v), None) => format::num(v),
+        (Some(v), Some(d)) => format!("{} ({d})", num(v)),
+        (Some(v), None) => num(v),
         (None, Some(d)) => d.clone(),
         (None, None) => "–".into(),
     };
-    let period = if t.period == "LOP" { "Life of project".to_string() } else { t.period.clone() };
+    let period = if t.period == "LOP" { c.tr("life-of-project") } else { t.period.clone() };
     format!("{period}: {v}")
 }
 
-fn baseline_text(i: &Indicator) -> Option<String> {
-    let v = i.baseline_value.map(format::num);
+fn baseline_text(c: &Catalogue, i: &Indicator) -> Option<String> {
+    let v = i.baseline_value.map(|v| i18n::number(&c.locale, v));
     let y = i.baseline_year.map(|y| format!("({y})"));
     let parts: Vec<String> = [v, y, i.baseline_note.clone()].into_iter().flatten().collect();
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
-fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Value>) {
+fn flatten(c: &super::i18n::Catalogue, nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Value>) {
     for n in nodes {
         let r = &n.result;
         let indicators: Vec<Value> = n
@@ -80,10 +69,11 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
                     "code": i.code,
                     "title": i.title,
                     "unit": i.unit,
-                    "measure": measure_label(&i.measure),
-                    "baseline": baseline_text(i),
-                    "targets": i.targets.iter().map(target_text).collect::<Vec<_>>(),
+                    "measure": i.measure,
+                    "baseline": baseline_text(c, i),
+                    "targets": i.targets.iter().map(|t| target_text_in(c, t)).collect::<Vec<_>>(),
                     "edit": format!("/projects/{}/indicators/{}", format::url_encode(code), i.id),
+                    "delete": format!("/projects/{}/indicators/{}/delete", format::url_encode(code), i.id),
                     "dims": i.disaggregations.iter().map(|d| format!("{}: {}", d.name, d.values.join(", "))).collect::<Vec<_>>(),
                 })
             })
@@ -92,22 +82,24 @@ fn flatten(nodes: &[ResultTreeNode], depth: usize, code: &str, out: &mut Vec<Val
         out.push(json!({
             "id": r.id,
             "depth": depth.min(4),
-            "level": level_label(&r.level),
+            "level": r.level,
             "code": r.code,
             "title": r.title,
             "description": r.description,
             "assumptions": r.assumptions,
             "indicators": indicators,
             "edit": format!("/projects/{}/results/{}", format::url_encode(code), r.id),
+            "delete": format!("/projects/{}/results/{}/delete", format::url_encode(code), r.id),
             "add_below": may_add_below.then(|| format!("/projects/{}/results/new?parent={}", format::url_encode(code), r.id)),
             "add_indicator": format!("/projects/{}/indicators/new?result={}", format::url_encode(code), r.id),
         }));
-        flatten(&n.children, depth + 1, code, out);
+        flatten(c, &n.children, depth + 1, code, out);
     }
 }
 
 #[derive(Deserialize)]
 pub struct SavedQuery {
+    deleted: Option<String>,
     result: Option<i64>,
     indicator: Option<i64>,
     targets: Option<usize>,
@@ -123,7 +115,8 @@ pub async fn page(
     let f = uc::framework(&db, &user.principal, &path.into_inner()).await?;
     require_team(&user, f.project.id)?;
     let mut rows = vec![];
-    flatten(&f.tree, 0, &f.project.code, &mut rows);
+    let c = super::i18n::catalogue(&user.lang);
+    flatten(&c, &f.tree, 0, &f.project.code, &mut rows);
     let find = |key: &str, id: i64| -> Option<String> {
         rows.iter().find_map(|r| {
             if key == "result" && r["id"] == id {
@@ -135,10 +128,12 @@ pub async fn page(
         })
     };
     let notice = match (query.result, query.indicator, query.targets) {
-        (Some(id), _, _) => find("result", id).map(|c| format!("Saved result {c}.")),
-        (_, Some(id), Some(n)) => find("indicator", id)
-            .map(|c| format!("Saved {n} target{} of indicator {c}.", if n == 1 { "" } else { "s" })),
-        (_, Some(id), None) => find("indicator", id).map(|c| format!("Saved indicator {c}.")),
+        _ if query.deleted.is_some() => query.deleted.as_ref().map(|d| c.t("deleted", &[("what", d.clone().into())])),
+        (Some(id), _, _) => find("result", id).map(|x| c.t("saved-result", &[("code", x.into())])),
+        (_, Some(id), Some(n)) => {
+            find("indicator", id).map(|x| c.t("saved-targets", &[("code", x.into()), ("n", (n as f64).into())]))
+        }
+        (_, Some(id), None) => find("indicator", id).map(|x| c.t("saved-indicator", &[("code", x.into())])),
         _ => None,
     };
     let data = json!({
@@ -152,16 +147,16 @@ pub async fn page(
     });
     Ok(html(
         StatusCode::OK,
-        render("framework", &format!("Results framework – {}", f.project.code), Some(&user), &data),
+        render("framework", &format!("{} – {}", c.tr("results-framework"), f.project.code), Some(&user), &data),
     ))
 }
 
 // ---- form fields -------------------------------------------------------------------------
 
 /// One field of a form, for the `field` partial.
+/// Its label is the catalogue's `field-<name>`; `hint` is a catalogue key.
 struct Field<'a> {
     name: &'a str,
-    label: &'a str,
     hint: Option<&'a str>,
     optional: bool,
     kind: Kind,
@@ -174,7 +169,7 @@ enum Kind {
     Select(Vec<(String, String)>),
 }
 
-fn field(f: Field, value: &str, error: Option<String>) -> Value {
+fn field(c: &Catalogue, f: Field, value: &str, error: Option<String>) -> Value {
     let id = f.name.replace('_', "-");
     let mut describedby = vec![];
     if f.hint.is_some() {
@@ -196,8 +191,8 @@ fn field(f: Field, value: &str, error: Option<String>) -> Value {
     json!({
         "id": id,
         "name": f.name,
-        "label": f.label,
-        "hint": f.hint,
+        "label": c.tr(&format!("field-{}", f.name)),
+        "hint": f.hint.map(|h| c.tr(h)),
         "optional": f.optional,
         "value": value,
         "error": error,
@@ -221,14 +216,14 @@ fn pick(posted: Option<&HashMap<String, String>>, name: &str, stored: Option<Str
 
 /// The API's terse messages in the form's words: "must not be empty" becomes "Enter the
 /// title"; the error summary names the field of every other message.
-fn humane(errors: &[(String, String)], labels: &[(&str, &str)]) -> (Vec<(String, String)>, Vec<Value>) {
+fn humane(c: &Catalogue, errors: &[(String, String)], names: &[&str]) -> (Vec<(String, String)>, Vec<Value>) {
     let mut fields = vec![];
     let mut summary = vec![];
     for (f, m) in errors {
-        let label = labels.iter().find(|(n, _)| n == f).map(|(_, l)| *l);
-        let (shown, listed) = match label {
+        let label = names.iter().find(|n| !n.is_empty() && *n == f).map(|n| c.tr(&format!("field-{n}")));
+        let (shown, listed) = match &label {
             Some(l) if m == "must not be empty" => {
-                let s = format!("Enter the {}", l.to_lowercase());
+                let s = c.t("enter-the", &[("field", l.to_lowercase().into()), ("label", l.clone().into())]);
                 (s.clone(), s)
             }
             Some(l) => (m.clone(), format!("{l}: {m}")),
@@ -250,33 +245,29 @@ fn text(form: &HashMap<String, String>, name: &str) -> Option<String> {
     form.get(name).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn results_options(results: &[ResultNode], except: Option<i64>, none: Option<&str>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = none.map(|n| (String::new(), n.to_string())).into_iter().collect();
+fn results_options(
+    c: &Catalogue,
+    results: &[ResultNode],
+    except: Option<i64>,
+    none: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = none.map(|n| (String::new(), c.tr(n))).into_iter().collect();
     out.extend(
-        results
-            .iter()
-            .filter(|r| Some(r.id) != except)
-            .map(|r| (r.id.to_string(), format!("{} {} ({})", r.code, r.title, level_label(&r.level).to_lowercase()))),
+        results.iter().filter(|r| Some(r.id) != except).map(|r| {
+            (r.id.to_string(), format!("{} {} ({})", r.code, r.title, level_label(c, &r.level).to_lowercase()))
+        }),
     );
     out
 }
 
-fn vocabulary_options(all: &[&str]) -> Vec<(String, String)> {
-    all.iter().map(|v| (v.to_string(), measure_label(v).to_string())).collect()
+/// The choices of a vocabulary (`measure`, `direction`, `accumulation`) with their words.
+fn vocabulary_options(c: &Catalogue, prefix: &str, all: &[&str]) -> Vec<(String, String)> {
+    all.iter().map(|v| (v.to_string(), word(c, prefix, v))).collect()
 }
 
 // ---- results -----------------------------------------------------------------------------
 
 const RESULT_FIELDS: [&str; 6] = ["parent", "level", "code", "title", "description", "assumptions"];
-const RESULT_LABELS: [(&str, &str); 6] = [
-    ("parent", "Sits under"),
-    ("level", "Level"),
-    ("code", "Code"),
-    ("title", "Title"),
-    ("description", "Description"),
-    ("assumptions", "Assumptions"),
-];
-
 fn result_view(
     user: &WebUser,
     ctx: &FormContext<ResultNode>,
@@ -284,7 +275,8 @@ fn result_view(
     parent: Option<i64>,
     errors: &[(String, String)],
 ) -> Value {
-    let (errors, summary) = humane(errors, &RESULT_LABELS);
+    let c = &i18n::catalogue(&user.lang);
+    let (errors, summary) = humane(c, errors, &RESULT_FIELDS);
     let errors = &errors[..];
     let cur = ctx.current.as_ref();
     let default_level = parent
@@ -293,53 +285,46 @@ fn result_view(
         .and_then(|l| ResultLevel::ALL.iter().find(|c| c.depth() == l.depth() + 1))
         .map(|l| l.as_str().to_string());
     let levels: Vec<(String, String)> =
-        ResultLevel::ALL.iter().map(|l| (l.as_str().to_string(), level_label(l.as_str()).to_string())).collect();
+        ResultLevel::ALL.iter().map(|l| (l.as_str().to_string(), level_label(c, l.as_str()))).collect();
     let fields = vec![
         field(
+            c,
             Field {
                 name: "parent",
-                label: "Sits under",
-                hint: Some("The result this one contributes to; none for the impact"),
+                hint: Some("hint-parent"),
                 optional: false,
-                kind: Kind::Select(results_options(&ctx.results, cur.map(|c| c.id), Some("Nothing (top of the tree)"))),
+                kind: Kind::Select(results_options(c, &ctx.results, cur.map(|r| r.id), Some("nothing-top"))),
             },
             &pick(posted, "parent", cur.and_then(|c| c.parent_id).or(parent).map(|p| p.to_string())),
             error_for(errors, "parent"),
         ),
         field(
-            Field { name: "level", label: "Level", hint: None, optional: false, kind: Kind::Select(levels) },
+            c,
+            Field { name: "level", hint: None, optional: false, kind: Kind::Select(levels) },
             &pick(posted, "level", cur.map(|c| c.level.clone()).or(default_level)),
             error_for(errors, "level"),
         ),
         field(
-            Field {
-                name: "code",
-                label: "Code",
-                hint: Some("Its place in the tree, like 1.2.3 (letters, digits, . - _)"),
-                optional: false,
-                kind: Kind::Short,
-            },
+            c,
+            Field { name: "code", hint: Some("hint-result-code"), optional: false, kind: Kind::Short },
             &pick(posted, "code", cur.map(|c| c.code.clone())),
             error_for(errors, "code"),
         ),
         field(
-            Field { name: "title", label: "Title", hint: None, optional: false, kind: Kind::Textarea(2) },
+            c,
+            Field { name: "title", hint: None, optional: false, kind: Kind::Textarea(2) },
             &pick(posted, "title", cur.map(|c| c.title.clone())),
             error_for(errors, "title"),
         ),
         field(
-            Field { name: "description", label: "Description", hint: None, optional: true, kind: Kind::Textarea(3) },
+            c,
+            Field { name: "description", hint: None, optional: true, kind: Kind::Textarea(3) },
             &pick(posted, "description", cur.and_then(|c| c.description.clone())),
             error_for(errors, "description"),
         ),
         field(
-            Field {
-                name: "assumptions",
-                label: "Assumptions",
-                hint: Some("Conditions outside the project's control (the EU logframe shows them)"),
-                optional: true,
-                kind: Kind::Textarea(2),
-            },
+            c,
+            Field { name: "assumptions", hint: Some("hint-assumptions"), optional: true, kind: Kind::Textarea(2) },
             &pick(posted, "assumptions", cur.and_then(|c| c.assumptions.clone())),
             error_for(errors, "assumptions"),
         ),
@@ -347,7 +332,7 @@ fn result_view(
     let code = &ctx.project.code;
     json!({
         "code": code,
-        "heading": match cur { Some(c) => format!("Edit result {}", c.code), None => "Add a result".to_string() },
+        "heading": match cur { Some(r) => c.t("edit-result", &[("code", r.code.clone().into())]), None => c.tr("add-a-result") },
         "action": match cur {
             Some(c) => format!("/projects/{}/results/{}", format::url_encode(code), c.id),
             None => format!("/projects/{}/results/new", format::url_encode(code)),
@@ -358,7 +343,7 @@ fn result_view(
         "errors": summary,
         "general_error": error_for(errors, ""),
         "csrf": user.csrf(),
-        "button": if cur.is_some() { "Save the result" } else { "Add the result" },
+        "button": c.tr(if cur.is_some() { "save-the-result" } else { "add-the-result" }),
     })
 }
 
@@ -376,7 +361,8 @@ pub async fn new_result(
 ) -> Result<HttpResponse, WebError> {
     let ctx = uc::result_form(&db, &user.principal, &path.into_inner(), None).await?;
     let data = result_view(&user, &ctx, None, query.parent, &[]);
-    Ok(html(StatusCode::OK, render("result_form", &format!("Add a result – {}", ctx.project.code), Some(&user), &data)))
+    let title = form_title(&user, "add-a-result", &ctx.project.code, false);
+    Ok(html(StatusCode::OK, render("result_form", &title, Some(&user), &data)))
 }
 
 /// `GET /projects/{project}/results/{id}`.
@@ -388,7 +374,15 @@ pub async fn edit_result(
     let (key, id) = path.into_inner();
     let ctx = uc::result_form(&db, &user.principal, &key, Some(id)).await?;
     let data = result_view(&user, &ctx, None, None, &[]);
-    Ok(html(StatusCode::OK, render("result_form", &format!("Edit result – {}", ctx.project.code), Some(&user), &data)))
+    let title = form_title(&user, "edit-result-title", &ctx.project.code, false);
+    Ok(html(StatusCode::OK, render("result_form", &title, Some(&user), &data)))
+}
+
+/// A form page's title: "Add a result – UZB-PSD", "Error: ..." after a refused save.
+fn form_title(user: &WebUser, key: &str, project: &str, error: bool) -> String {
+    let c = i18n::catalogue(&user.lang);
+    let t = format!("{} – {project}", c.tr(key));
+    if error { format!("{}: {t}", c.tr("error")) } else { t }
 }
 
 /// Maps the API's error fields onto the form's.
@@ -404,16 +398,18 @@ fn on_form(errs: Vec<FieldError>, rename: &[(&str, &str)], known: &[&str]) -> Ve
 }
 
 /// What a save that did not happen says, on the form (other failures go on as they are).
-fn refusal(e: AppError, rename: &[(&str, &str)], known: &[&str]) -> Result<Vec<(String, String)>, WebError> {
+fn refusal(
+    c: &Catalogue,
+    e: AppError,
+    rename: &[(&str, &str)],
+    known: &[&str],
+) -> Result<Vec<(String, String)>, WebError> {
     match e {
         AppError::Validation(errs) => Ok(on_form(errs, rename, known)),
         AppError::Conflict { message, field } => {
             Ok(on_form(vec![FieldError::new(field.unwrap_or_default(), message)], rename, known))
         }
-        AppError::PreconditionFailed(m) => Ok(vec![(
-            String::new(),
-            format!("{m}. Someone changed it while you were editing: open it again to see their version."),
-        )]),
+        AppError::PreconditionFailed(m) => Ok(vec![(String::new(), format!("{m}. {}", c.tr("someone-changed-it")))]),
         other => Err(other.into()),
     }
 }
@@ -428,20 +424,21 @@ async fn store_result(
     form: HashMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
     let mut errors: Vec<(String, String)> = vec![];
     let parent_id = match text(&form, "parent") {
         None => None,
         Some(p) => match p.parse::<i64>() {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.push(("parent".into(), "Choose a result from the list".into()));
+                errors.push(("parent".into(), c.tr("choose-a-result-from-list")));
                 None
             }
         },
     };
     let level = text(&form, "level").and_then(|l| ResultLevel::parse(&l));
     if level.is_none() {
-        errors.push(("level".into(), "Choose a level".into()));
+        errors.push(("level".into(), c.tr("choose-a-level")));
     }
     if errors.is_empty() {
         let input = ResultInput {
@@ -462,12 +459,13 @@ async fn store_result(
                     r.id
                 )));
             }
-            Err(e) => errors = refusal(e, &[("parent_id", "parent")], &RESULT_FIELDS)?,
+            Err(e) => errors = refusal(&c, e, &[("parent_id", "parent")], &RESULT_FIELDS)?,
         }
     }
     let ctx = uc::result_form(&db, &user.principal, &key, id).await?;
     let data = result_view(&user, &ctx, Some(&form), None, &errors);
-    let title = format!("Error: {} – {}", if id.is_some() { "Edit result" } else { "Add a result" }, ctx.project.code);
+    let title =
+        form_title(&user, if id.is_some() { "edit-result-title" } else { "add-a-result" }, &ctx.project.code, true);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("result_form", &title, Some(&user), &data)))
 }
 
@@ -510,31 +508,16 @@ const INDICATOR_FIELDS: [&str; 13] = [
     "",
 ];
 
-const INDICATOR_LABELS: [(&str, &str); 12] = [
-    ("result", "Measures the result"),
-    ("code", "Code"),
-    ("title", "Title"),
-    ("unit", "Unit"),
-    ("measure", "Measure"),
-    ("direction", "Direction"),
-    ("accumulation", "Over quarters"),
-    ("baseline_value", "Baseline value"),
-    ("baseline_year", "Baseline year"),
-    ("baseline_note", "Baseline note"),
-    ("means_of_verification", "Means of verification"),
-    ("disaggregations", "Disaggregations"),
-];
-
 /// `sex: women, men` per line.
 fn dims_text(dims: &[Dimension]) -> String {
     dims.iter().map(|d| format!("{}: {}", d.name, d.values.join(", "))).collect::<Vec<_>>().join("\n")
 }
 
-fn parse_dims(s: &str) -> Result<Vec<Dimension>, String> {
+fn parse_dims(c: &Catalogue, s: &str) -> Result<Vec<Dimension>, String> {
     let mut out = vec![];
     for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let Some((name, values)) = line.split_once(':') else {
-            return Err(format!("Write each dimension as “name: value, value”; “{line}” has no colon"));
+            return Err(c.t("dims-no-colon", &[("line", line.to_string().into())]));
         };
         out.push(Dimension {
             name: name.trim().to_string(),
@@ -544,18 +527,31 @@ fn parse_dims(s: &str) -> Result<Vec<Dimension>, String> {
     Ok(out)
 }
 
-fn number_of(form: &HashMap<String, String>, name: &str, errors: &mut Vec<(String, String)>) -> Option<f64> {
+fn number_of(
+    c: &Catalogue,
+    form: &HashMap<String, String>,
+    name: &str,
+    errors: &mut Vec<(String, String)>,
+) -> Option<f64> {
     let s = text(form, name)?;
-    match s.replace([' ', '\u{a0}', ','], "").parse::<f64>() {
-        Ok(v) if v.is_finite() => Some(v),
-        _ => {
-            errors.push((name.to_string(), "Enter a number, like 12 or 12.5".into()));
+    // English inputs may group thousands with commas (`1,200`); Russian ones write `12,5`.
+    let s = if c.locale.decimal == "," { s } else { s.replace(',', "") };
+    match super::entry::parse_number(c, &s) {
+        Some(v) => Some(v),
+        None => {
+            errors.push((name.to_string(), c.tr("enter-a-number")));
             None
         }
     }
 }
 
-fn targets_view(ind: &Indicator, posted: Option<&HashMap<String, String>>, errors: &[(String, String)]) -> Value {
+fn targets_view(
+    c: &Catalogue,
+    project: &str,
+    ind: &Indicator,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[(String, String)],
+) -> Value {
     let rows: Vec<Value> = ind
         .targets
         .iter()
@@ -564,13 +560,14 @@ fn targets_view(ind: &Indicator, posted: Option<&HashMap<String, String>>, error
             json!({
                 "id": id,
                 "period": t.period,
-                "period_label": if t.period == "LOP" { "Life of project".to_string() } else { t.period.clone() },
+                "period_label": if t.period == "LOP" { c.tr("life-of-project") } else { t.period.clone() },
                 "value": pick(posted, &format!("t_value_{id}"), t.value.map(format::raw)),
                 "description": pick(posted, &format!("t_desc_{id}"), t.description.clone()),
                 "version": pick(posted, &format!("t_ver_{id}"), Some(t.version.to_string())),
                 "value_error": error_for(errors, &format!("t-value-{id}")),
                 "description_error": error_for(errors, &format!("t-desc-{id}")),
                 "general_error": error_for(errors, &format!("t-{id}")),
+                "delete": format!("/projects/{}/indicators/{}/targets/{id}/delete", format::url_encode(project), ind.id),
             })
         })
         .collect();
@@ -595,80 +592,61 @@ fn indicator_view(
     targets_posted: Option<&HashMap<String, String>>,
     target_errors: &[(String, String)],
 ) -> Value {
-    let (errors, mut summary) = humane(errors, &INDICATOR_LABELS);
+    let c = &i18n::catalogue(&user.lang);
+    let (errors, mut summary) = humane(c, errors, &INDICATOR_FIELDS);
     let errors = &errors[..];
     let cur = ctx.current.as_ref();
     let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.as_str()).collect();
     let directions: Vec<&str> = Direction::ALL.iter().map(|m| m.as_str()).collect();
     let accumulations: Vec<&str> = Accumulation::ALL.iter().map(|m| m.as_str()).collect();
-    let f = |name, label, hint, optional, kind, stored: Option<String>| {
-        field(Field { name, label, hint, optional, kind }, &pick(posted, name, stored), error_for(errors, name))
+    let f = |name, hint, optional, kind, stored: Option<String>| {
+        field(c, Field { name, hint, optional, kind }, &pick(posted, name, stored), error_for(errors, name))
     };
     let fields = vec![
         f(
             "result",
-            "Measures the result",
             None,
             false,
-            Kind::Select(results_options(&ctx.results, None, Some("Choose a result"))),
+            Kind::Select(results_options(c, &ctx.results, None, Some("choose-a-result"))),
             cur.map(|c| c.result_id).or(result).map(|r| r.to_string()),
         ),
-        f("code", "Code", Some("Like OP1.2 (letters, digits, . - _)"), false, Kind::Short, cur.map(|c| c.code.clone())),
-        f("title", "Title", None, false, Kind::Textarea(2), cur.map(|c| c.title.clone())),
-        f("unit", "Unit", Some("What is counted, like persons or %"), false, Kind::Short, cur.map(|c| c.unit.clone())),
+        f("code", Some("hint-indicator-code"), false, Kind::Short, cur.map(|c| c.code.clone())),
+        f("title", None, false, Kind::Textarea(2), cur.map(|c| c.title.clone())),
+        f("unit", Some("hint-unit"), false, Kind::Short, cur.map(|c| c.unit.clone())),
         f(
             "measure",
-            "Measure",
             None,
             false,
-            Kind::Select(vocabulary_options(&measures)),
+            Kind::Select(vocabulary_options(c, "measure", &measures)),
             Some(cur.map(|c| c.measure.clone()).unwrap_or_else(|| "number".into())),
         ),
         f(
             "direction",
-            "Direction",
             None,
             false,
-            Kind::Select(vocabulary_options(&directions)),
+            Kind::Select(vocabulary_options(c, "direction", &directions)),
             Some(cur.map(|c| c.direction.clone()).unwrap_or_else(|| "increase".into())),
         ),
         f(
             "accumulation",
-            "Over quarters",
             None,
             false,
-            Kind::Select(vocabulary_options(&accumulations)),
+            Kind::Select(vocabulary_options(c, "accumulation", &accumulations)),
             Some(cur.map(|c| c.accumulation.clone()).unwrap_or_else(|| "sum".into())),
         ),
-        f(
-            "baseline_value",
-            "Baseline value",
-            None,
-            true,
-            Kind::Number,
-            cur.and_then(|c| c.baseline_value).map(format::raw),
-        ),
-        f(
-            "baseline_year",
-            "Baseline year",
-            None,
-            true,
-            Kind::Number,
-            cur.and_then(|c| c.baseline_year).map(|y| y.to_string()),
-        ),
-        f("baseline_note", "Baseline note", None, true, Kind::Textarea(2), cur.and_then(|c| c.baseline_note.clone())),
+        f("baseline_value", None, true, Kind::Number, cur.and_then(|c| c.baseline_value).map(format::raw)),
+        f("baseline_year", None, true, Kind::Number, cur.and_then(|c| c.baseline_year).map(|y| y.to_string())),
+        f("baseline_note", None, true, Kind::Textarea(2), cur.and_then(|c| c.baseline_note.clone())),
         f(
             "means_of_verification",
-            "Means of verification",
-            Some("Where the figures come from"),
+            Some("hint-means"),
             true,
             Kind::Textarea(2),
             cur.and_then(|c| c.means_of_verification.clone()),
         ),
         f(
             "disaggregations",
-            "Disaggregations",
-            Some("One per line: the dimension, a colon, its values separated by commas (sex: women, men)"),
+            Some("hint-disaggregations"),
             true,
             Kind::Textarea(3),
             cur.map(|c| dims_text(&c.disaggregations)),
@@ -676,11 +654,11 @@ fn indicator_view(
     ];
     let code = &ctx.project.code;
     for (f, m) in target_errors {
-        summary.push(json!({"href": format!("#{}", if f.is_empty() { "targets" } else { f }), "message": format!("Target: {m}")}));
+        summary.push(json!({"href": format!("#{}", if f.is_empty() { "targets" } else { f }), "message": c.t("summary-target", &[("message", m.clone().into())])}));
     }
     json!({
         "code": code,
-        "heading": match cur { Some(c) => format!("Edit indicator {}", c.code), None => "Add an indicator".to_string() },
+        "heading": match cur { Some(i) => c.t("edit-indicator", &[("code", i.code.clone().into())]), None => c.tr("add-an-indicator") },
         "action": match cur {
             Some(c) => format!("/projects/{}/indicators/{}", format::url_encode(code), c.id),
             None => format!("/projects/{}/indicators/new", format::url_encode(code)),
@@ -691,8 +669,8 @@ fn indicator_view(
         "errors": summary,
         "general_error": error_for(errors, ""),
         "csrf": user.csrf(),
-        "button": if cur.is_some() { "Save the indicator" } else { "Add the indicator" },
-        "targets": cur.map(|c| targets_view(c, targets_posted, target_errors)),
+        "button": c.tr(if cur.is_some() { "save-the-indicator" } else { "add-the-indicator" }),
+        "targets": cur.map(|i| targets_view(c, code, i, targets_posted, target_errors)),
         "targets_action": cur.map(|c| format!("/projects/{}/indicators/{}/targets", format::url_encode(code), c.id)),
         "is_qualitative": cur.is_some_and(|c| c.measure == "qualitative"),
     })
@@ -714,7 +692,7 @@ pub async fn new_indicator(
     let data = indicator_view(&user, &ctx, None, query.result, &[], None, &[]);
     Ok(html(
         StatusCode::OK,
-        render("indicator_form", &format!("Add an indicator – {}", ctx.project.code), Some(&user), &data),
+        render("indicator_form", &form_title(&user, "add-an-indicator", &ctx.project.code, false), Some(&user), &data),
     ))
 }
 
@@ -729,7 +707,12 @@ pub async fn edit_indicator(
     let data = indicator_view(&user, &ctx, None, None, &[], None, &[]);
     Ok(html(
         StatusCode::OK,
-        render("indicator_form", &format!("Edit indicator – {}", ctx.project.code), Some(&user), &data),
+        render(
+            "indicator_form",
+            &form_title(&user, "edit-indicator-title", &ctx.project.code, false),
+            Some(&user),
+            &data,
+        ),
     ))
 }
 
@@ -742,10 +725,11 @@ async fn store_indicator(
     form: HashMap<String, String>,
 ) -> Result<HttpResponse, WebError> {
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
     let mut errors: Vec<(String, String)> = vec![];
     let result_id = text(&form, "result").and_then(|r| r.parse::<i64>().ok());
     if result_id.is_none() {
-        errors.push(("result".into(), "Choose the result the indicator measures".into()));
+        errors.push(("result".into(), c.tr("choose-the-result")));
     }
     let measure = text(&form, "measure").and_then(|m| Measure::parse(&m));
     let direction = text(&form, "direction").and_then(|m| Direction::parse(&m));
@@ -754,21 +738,21 @@ async fn store_indicator(
         [("measure", measure.is_some()), ("direction", direction.is_some()), ("accumulation", accumulation.is_some())]
     {
         if !ok {
-            errors.push((name.into(), "Choose one from the list".into()));
+            errors.push((name.into(), c.tr("choose-one-from-list")));
         }
     }
-    let baseline_value = number_of(&form, "baseline_value", &mut errors);
+    let baseline_value = number_of(&c, &form, "baseline_value", &mut errors);
     let baseline_year = match text(&form, "baseline_year") {
         None => None,
         Some(y) => match y.parse::<i32>() {
             Ok(v) => Some(v),
             Err(_) => {
-                errors.push(("baseline_year".into(), "Enter a year, like 2024".into()));
+                errors.push(("baseline_year".into(), c.tr("enter-a-year")));
                 None
             }
         },
     };
-    let disaggregations = match parse_dims(form.get("disaggregations").map(String::as_str).unwrap_or_default()) {
+    let disaggregations = match parse_dims(&c, form.get("disaggregations").map(String::as_str).unwrap_or_default()) {
         Ok(d) => d,
         Err(m) => {
             errors.push(("disaggregations".into(), m));
@@ -800,13 +784,17 @@ async fn store_indicator(
                     i.id
                 )));
             }
-            Err(e) => errors = refusal(e, &[("result_id", "result")], &INDICATOR_FIELDS)?,
+            Err(e) => errors = refusal(&c, e, &[("result_id", "result")], &INDICATOR_FIELDS)?,
         }
     }
     let ctx = uc::indicator_form(&db, &user.principal, &key, id).await?;
     let data = indicator_view(&user, &ctx, Some(&form), None, &errors, None, &[]);
-    let title =
-        format!("Error: {} – {}", if id.is_some() { "Edit indicator" } else { "Add an indicator" }, ctx.project.code);
+    let title = form_title(
+        &user,
+        if id.is_some() { "edit-indicator-title" } else { "add-an-indicator" },
+        &ctx.project.code,
+        true,
+    );
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("indicator_form", &title, Some(&user), &data)))
 }
 
@@ -844,10 +832,11 @@ pub async fn save_targets(
     let (key, id) = path.into_inner();
     let ctx = uc::indicator_form(&db, &user.principal, &key, Some(id)).await?;
     let ind = ctx.current.as_ref().expect("the indicator edited");
+    let c = i18n::catalogue(&user.lang);
     let mut errors: Vec<(String, String)> = vec![];
     let mut changes = TargetChanges::default();
     for t in &ind.targets {
-        let value = number_of(&form, &format!("t_value_{}", t.id), &mut errors);
+        let value = number_of(&c, &form, &format!("t_value_{}", t.id), &mut errors);
         let description = text(&form, &format!("t_desc_{}", t.id));
         if value == t.value && description == t.description {
             continue;
@@ -856,7 +845,7 @@ pub async fn save_targets(
         changes.changed.push((t.id, TargetInput { period: t.period.clone(), value, description, version }));
     }
     let (period, value, description) =
-        (text(&form, "t_period_new"), number_of(&form, "t_value_new", &mut errors), text(&form, "t_desc_new"));
+        (text(&form, "t_period_new"), number_of(&c, &form, "t_value_new", &mut errors), text(&form, "t_desc_new"));
     if period.is_some() || value.is_some() || description.is_some() {
         changes.new = Some(TargetInput { period: period.unwrap_or_default(), value, description, version: None });
     }
@@ -893,6 +882,183 @@ pub async fn save_targets(
         return Ok(see_other(&format!("/projects/{}/indicators/{id}", format::url_encode(&key))));
     }
     let data = indicator_view(&user, &ctx, None, None, &[], Some(&form), &errors);
-    let title = format!("Error: Edit indicator – {}", ctx.project.code);
+    let title = form_title(&user, "edit-indicator-title", &ctx.project.code, true);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("indicator_form", &title, Some(&user), &data)))
+}
+
+// ---- deleting ------------------------------------------------------------------------------
+
+/// What a delete confirmation shows: the item, where it goes back to, the form's address.
+struct Doomed {
+    title: String,
+    what: String,
+    detail: Option<String>,
+    action: String,
+    back: String,
+}
+
+async fn doomed(
+    db: &Db,
+    user: &WebUser,
+    key: &str,
+    what: uc::Deletable,
+    id: i64,
+    target: Option<i64>,
+) -> Result<Doomed, WebError> {
+    let p = format::url_encode(key);
+    let c = i18n::catalogue(&user.lang);
+    Ok(match what {
+        uc::Deletable::Result => {
+            let ctx = uc::result_form(db, &user.principal, key, Some(id)).await?;
+            let r = ctx.current.expect("the result");
+            Doomed {
+                title: c.t("delete-result", &[("code", r.code.clone().into())]),
+                what: format!("{} {}", r.code, r.title),
+                detail: Some(c.t("level-is", &[("level", level_label(&c, &r.level).into())])),
+                action: format!("/projects/{p}/results/{id}/delete"),
+                back: format!("/projects/{p}/results#result-{id}"),
+            }
+        }
+        uc::Deletable::Indicator => {
+            let ctx = uc::indicator_form(db, &user.principal, key, Some(id)).await?;
+            let i = ctx.current.expect("the indicator");
+            Doomed {
+                title: c.t("delete-indicator", &[("code", i.code.clone().into())]),
+                what: format!("{} {}", i.code, i.title),
+                detail: (!i.targets.is_empty())
+                    .then(|| c.t("targets-deleted-with-it", &[("n", (i.targets.len() as f64).into())])),
+                action: format!("/projects/{p}/indicators/{id}/delete"),
+                back: format!("/projects/{p}/indicators/{id}"),
+            }
+        }
+        uc::Deletable::Target => {
+            let ind_id = target.expect("the target's indicator");
+            let ctx = uc::indicator_form(db, &user.principal, key, Some(ind_id)).await?;
+            let i = ctx.current.expect("the indicator");
+            let t = i.targets.iter().find(|t| t.id == id).ok_or_else(|| AppError::NotFound(format!("target {id}")))?;
+            Doomed {
+                title: c.t("delete-target", &[("code", i.code.clone().into())]),
+                what: target_text_in(&c, t),
+                detail: Some(format!("{} {} {}", c.tr("indicator"), i.code, i.title)),
+                action: format!("/projects/{p}/indicators/{ind_id}/targets/{id}/delete"),
+                back: format!("/projects/{p}/indicators/{ind_id}#targets"),
+            }
+        }
+    })
+}
+
+fn confirm_page(user: &WebUser, key: &str, d: &Doomed, error: Option<String>) -> HttpResponse {
+    let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    let data = json!({
+        "code": key,
+        "heading": d.title,
+        "what": d.what,
+        "detail": d.detail,
+        "action": d.action,
+        "back": d.back,
+        "csrf": user.csrf(),
+        "error": error,
+    });
+    let title = format!("{} – {key}", d.title);
+    let title = if error.is_some() { format!("{}: {title}", i18n::catalogue(&user.lang).tr("error")) } else { title };
+    html(status, render("confirm_delete", &title, Some(user), &data))
+}
+
+/// `GET .../delete`: the confirmation (a form with one button; works without JavaScript).
+async fn confirm(
+    db: web::Data<Db>,
+    user: WebUser,
+    key: String,
+    what: uc::Deletable,
+    id: i64,
+    target: Option<i64>,
+) -> Result<HttpResponse, WebError> {
+    let d = doomed(&db, &user, &key, what, id, target).await?;
+    Ok(confirm_page(&user, &key, &d, None))
+}
+
+/// `POST .../delete`: deletes with the API's rules; a refusal (a result with children, an
+/// indicator with actuals) comes back on the confirmation page with the API's reason.
+async fn remove(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    key: String,
+    (what, id, target): (uc::Deletable, i64, Option<i64>),
+    form: HashMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let d = doomed(&db, &user, &key, what, id, target).await?;
+    match uc::delete(&db, &user.principal, Some(&key), what, id).await {
+        Ok(()) => {
+            let p = format::url_encode(&key);
+            let to = match target {
+                Some(ind) => format!("/projects/{p}/indicators/{ind}?deleted=target#targets"),
+                None => format!("/projects/{p}/results?deleted={}", format::url_encode(&d.what)),
+            };
+            Ok(see_other(&to))
+        }
+        Err(AppError::Conflict { message, .. }) => Ok(confirm_page(&user, &key, &d, Some(message))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn confirm_delete_result(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    confirm(db, user, key, uc::Deletable::Result, id, None).await
+}
+
+pub async fn delete_result(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    remove(req, db, user, key, (uc::Deletable::Result, id, None), form.into_inner().into_iter().collect()).await
+}
+
+pub async fn confirm_delete_indicator(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    confirm(db, user, key, uc::Deletable::Indicator, id, None).await
+}
+
+pub async fn delete_indicator(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    remove(req, db, user, key, (uc::Deletable::Indicator, id, None), form.into_inner().into_iter().collect()).await
+}
+
+pub async fn confirm_delete_target(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, ind, id) = path.into_inner();
+    confirm(db, user, key, uc::Deletable::Target, id, Some(ind)).await
+}
+
+pub async fn delete_target(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, WebError> {
+    let (key, ind, id) = path.into_inner();
+    remove(req, db, user, key, (uc::Deletable::Target, id, Some(ind)), form.into_inner().into_iter().collect()).await
 }

@@ -17,6 +17,7 @@ mod finance;
 mod finance_pages;
 mod format;
 mod framework;
+pub mod i18n;
 mod portal;
 mod quarter;
 mod reports;
@@ -26,10 +27,13 @@ mod workplan;
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::error::AppError;
+use actix_web::HttpMessage;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::dev::Payload;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, ContentType};
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use handlebars::Handlebars;
 use serde_json::{Value, json};
@@ -42,6 +46,29 @@ pub const SESSION_COOKIE: &str = "rbm_session";
 /// The sign-in form's CSRF cookie (before there is a session to derive a token from).
 pub const SIGN_IN_COOKIE: &str = "rbm_signin";
 
+/// The language chosen before signing in (and kept after signing out).
+pub const LANG_COOKIE: &str = "rbm_lang";
+
+/// The languages the pages can be shown in (`i18n/web/<lang>.ftl` in the templates folder).
+pub fn languages() -> Vec<String> {
+    i18n::languages()
+}
+
+/// The language of a request without a signed-in user: the `rbm_lang` cookie, else the
+/// browser's `Accept-Language`, else English.
+fn request_lang(req: &HttpRequest) -> String {
+    req.cookie(LANG_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|l| i18n::is_available(l))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(i18n::from_accept_language)
+        })
+        .unwrap_or_else(|| i18n::DEFAULT.to_string())
+}
+
 /// The largest form accepted (a quarter's entry form with every indicator's comment).
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
@@ -53,6 +80,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/sign-in", web::get().to(session::sign_in_page))
         .route("/sign-in", web::post().to(session::sign_in))
         .route("/sign-out", web::post().to(session::sign_out))
+        .route("/language", web::post().to(session::set_language))
         .route("/assets/{name}", web::get().to(asset))
         .route("/projects/{project}", web::get().to(dashboard::dashboard))
         .route("/projects/{project}/progress", web::get().to(entry::current))
@@ -71,6 +99,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/indicators/{id}", web::get().to(framework::edit_indicator))
         .route("/projects/{project}/indicators/{id}", web::post().to(framework::update_indicator))
         .route("/projects/{project}/indicators/{id}/targets", web::post().to(framework::save_targets))
+        // Deleting from the results framework: a confirmation page, then the form's POST.
+        .route("/projects/{project}/results/{id}/delete", web::get().to(framework::confirm_delete_result))
+        .route("/projects/{project}/results/{id}/delete", web::post().to(framework::delete_result))
+        .route("/projects/{project}/indicators/{id}/delete", web::get().to(framework::confirm_delete_indicator))
+        .route("/projects/{project}/indicators/{id}/delete", web::post().to(framework::delete_indicator))
+        .route(
+            "/projects/{project}/indicators/{ind}/targets/{id}/delete",
+            web::get().to(framework::confirm_delete_target),
+        )
+        .route("/projects/{project}/indicators/{ind}/targets/{id}/delete", web::post().to(framework::delete_target))
         .route("/projects/{project}/reports", web::get().to(reports::page))
         .route("/projects/{project}/reports", web::post().to(reports::generate))
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
@@ -120,16 +158,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 const CSS: &str = include_str!("../../assets/web/app.css");
 const JS: &str = include_str!("../../assets/web/app.js");
 
-async fn asset(path: web::Path<String>) -> HttpResponse {
+async fn asset(path: web::Path<String>) -> Result<HttpResponse, WebError> {
     let (body, kind) = match path.as_str() {
         "app.css" => (CSS, "text/css; charset=utf-8"),
         "app.js" => (JS, "text/javascript; charset=utf-8"),
-        _ => return page_error(StatusCode::NOT_FOUND, "Page not found", "There is no such file.", None),
+        _ => return Err(WebError::NotFound),
     };
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, kind))
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(body)
+        .body(body))
 }
 
 fn templates() -> &'static Handlebars<'static> {
@@ -137,6 +175,7 @@ fn templates() -> &'static Handlebars<'static> {
     T.get_or_init(|| {
         let mut h = Handlebars::new();
         h.set_strict_mode(true);
+        i18n::register(&mut h);
         for (name, text) in [
             ("layout", include_str!("../../assets/web/templates/layout.hbs")),
             ("sign_in", include_str!("../../assets/web/templates/sign_in.hbs")),
@@ -165,6 +204,7 @@ fn templates() -> &'static Handlebars<'static> {
             ("expenditures", include_str!("../../assets/web/templates/expenditures.hbs")),
             ("receipts", include_str!("../../assets/web/templates/receipts.hbs")),
             ("rates", include_str!("../../assets/web/templates/rates.hbs")),
+            ("confirm_delete", include_str!("../../assets/web/templates/confirm_delete.hbs")),
         ] {
             h.register_template_string(name, text).unwrap_or_else(|e| panic!("template {name}: {e}"));
         }
@@ -184,16 +224,30 @@ fn templates() -> &'static Handlebars<'static> {
     })
 }
 
-/// Renders a page: its template inside the layout. `user` is the signed-in caller, if any.
+/// Renders a page: its template inside the layout, in the signed-in caller's language
+/// (English without one; [`render_in`] for pages before signing in).
 fn render(template: &str, title: &str, user: Option<&WebUser>, data: &Value) -> String {
+    let lang = user.map_or(i18n::DEFAULT, |u| u.lang.as_str());
+    render_in(lang, "/", template, title, user, data)
+}
+
+/// Renders a page in `lang`; `here` is where the language switch comes back to.
+fn render_in(lang: &str, here: &str, template: &str, title: &str, user: Option<&WebUser>, data: &Value) -> String {
     let t = templates();
-    let body = t.render(template, data).unwrap_or_else(|e| panic!("template {template}: {e}"));
-    let layout = json!({
-        "title": title,
-        "body": body,
-        "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf(), "is_admin": u.principal.is_admin})),
-    });
-    t.render("layout", &layout).unwrap_or_else(|e| panic!("layout: {e}"))
+    let lang = i18n::catalogue(lang).lang.clone();
+    i18n::with_lang(&lang, || {
+        let body = t.render(template, data).unwrap_or_else(|e| panic!("template {template}: {e}"));
+        let here = user.map_or(here, |u| u.here.as_str());
+        let layout = json!({
+            "title": title,
+            "body": body,
+            "lang": lang,
+            "here": here,
+            "languages": i18n::choices().into_iter().map(|(tag, name)| json!({"tag": tag, "name": name, "current": tag == lang})).collect::<Vec<_>>(),
+            "user": user.map(|u| json!({"email": u.principal.email, "csrf": u.csrf(), "is_admin": u.principal.is_admin})),
+        });
+        t.render("layout", &layout).unwrap_or_else(|e| panic!("layout: {e}"))
+    })
 }
 
 fn html(status: StatusCode, body: String) -> HttpResponse {
@@ -209,8 +263,44 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-fn page_error(status: StatusCode, title: &str, message: &str, user: Option<&WebUser>) -> HttpResponse {
-    html(status, render("error", title, user, &json!({"title": title, "message": message})))
+/// An error page in `lang` (without the signed-in header: the error may be that there is no user).
+fn page_error(lang: &str, status: StatusCode, title: &str, message: &str) -> HttpResponse {
+    html(status, render_in(lang, "/", "error", title, None, &json!({"title": title, "message": message})))
+}
+
+/// The language of the page a request asked for, kept on the request by [`WebUser`] so that
+/// an error answered later (a handler's `?`) is written in it.
+#[derive(Clone)]
+struct PageLang(String);
+
+/// Middleware: a page's error (a [`WebError`]) answered in the page's language: the signed-in
+/// user's choice when the request got that far, else the `rbm_lang` cookie or the browser's
+/// `Accept-Language`. `ResponseError::error_response` has no request, so it writes English
+/// and this writes the page again in another language. The API's answers are untouched.
+pub async fn errors_in_page_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    // (The request is read from the response: a clone held across routing would stop it.)
+    let res = next.call(req).await?;
+    let request = res.request();
+    let lang = || {
+        // (The borrow of the extensions ends before `request_lang` reads the cookies.)
+        let chosen = request.extensions().get::<PageLang>().map(|l| l.0.clone());
+        chosen.unwrap_or_else(|| request_lang(request))
+    };
+    let Some(again) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<WebError>())
+        .filter(|e| !matches!(e, WebError::SignIn(_)))
+        .map(|e| (e, lang()))
+        .filter(|(_, lang)| lang != i18n::DEFAULT)
+        .map(|(e, lang)| e.response_in(&lang))
+    else {
+        return Ok(res.map_into_left_body());
+    };
+    Ok(res.into_response(again).map_into_right_body())
 }
 
 /// 303 See Other to a page (after a POST, or to the sign-in page).
@@ -254,6 +344,10 @@ fn same_origin(req: &HttpRequest) -> Result<(), WebError> {
 pub struct WebUser {
     pub principal: Principal,
     secret: String,
+    /// The page's language: the one the user chose, else the request's (cookie, browser).
+    pub lang: String,
+    /// This page's path and query (where the language switch comes back to).
+    here: String,
 }
 
 impl WebUser {
@@ -288,11 +382,17 @@ impl FromRequest for WebUser {
         } else {
             "/".into()
         };
+        let fallback = request_lang(req);
+        let request = req.clone();
         Box::pin(async move {
             let db = db.ok_or_else(|| WebError::App(AppError::Internal("database missing from app data".into())))?;
             let Some(secret) = secret.filter(|s| !s.is_empty()) else { return Err(WebError::SignIn(next)) };
-            match crate::services::session::principal(&db, &secret).await? {
-                Some(principal) => Ok(WebUser { principal, secret }),
+            match crate::services::session::web_principal(&db, &secret).await? {
+                Some((principal, chosen)) => {
+                    let lang = chosen.filter(|l| i18n::is_available(l)).unwrap_or(fallback);
+                    request.extensions_mut().insert(PageLang(lang.clone()));
+                    Ok(WebUser { principal, secret, lang, here: next })
+                }
                 None => Err(WebError::SignIn(next)),
             }
         })
@@ -304,6 +404,8 @@ impl FromRequest for WebUser {
 pub enum WebError {
     SignIn(String),
     Csrf,
+    /// An asset that does not exist.
+    NotFound,
     App(AppError),
 }
 
@@ -318,6 +420,7 @@ impl std::fmt::Display for WebError {
         match self {
             WebError::SignIn(_) => f.write_str("sign in first"),
             WebError::Csrf => f.write_str("cross-site form refused"),
+            WebError::NotFound => f.write_str("no such page"),
             WebError::App(e) => write!(f, "{e}"),
         }
     }
@@ -333,11 +436,21 @@ impl ResponseError for WebError {
         match self {
             WebError::SignIn(_) => StatusCode::SEE_OTHER,
             WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::App(e) => e.status_code(),
         }
     }
 
+    /// In English; [`errors_in_page_language`] writes it again in the page's language.
     fn error_response(&self) -> HttpResponse {
+        self.response_in(i18n::DEFAULT)
+    }
+}
+
+impl WebError {
+    /// The error page in `lang` (the messages of the API's problems stay English).
+    fn response_in(&self, lang: &str) -> HttpResponse {
+        let c = i18n::catalogue(lang);
         match self {
             WebError::SignIn(next) => {
                 let next = local_path(next);
@@ -348,22 +461,19 @@ impl ResponseError for WebError {
                 };
                 see_other(&to)
             }
-            WebError::Csrf => page_error(
-                StatusCode::FORBIDDEN,
-                "Form refused",
-                "This form was not sent from one of rbm's own pages, so it was refused. \
-                 Go back to the page, reload it and send the form again.",
-                None,
-            ),
+            WebError::Csrf => {
+                page_error(lang, StatusCode::FORBIDDEN, &c.tr("error-form-refused"), &c.tr("error-form-refused-text"))
+            }
+            WebError::NotFound => {
+                page_error(lang, StatusCode::NOT_FOUND, &c.tr("error-not-found"), &c.tr("error-no-such-file"))
+            }
             WebError::App(e) => {
                 let status = e.status_code();
                 let (title, message) = match status.as_u16() {
-                    404 => {
-                        ("Page not found", "There is no such page, or you have no role on this project.".to_string())
-                    }
-                    403 => ("Not allowed", format!("Your role does not allow this: {e}")),
+                    404 => ("error-not-found", c.tr("error-not-found-text")),
+                    403 => ("error-not-allowed", c.t("error-not-allowed-text", &[("reason", e.to_string().into())])),
                     400 | 422 => (
-                        "Something is wrong with the request",
+                        "error-bad-request",
                         match e {
                             AppError::Validation(errs) => {
                                 errs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")
@@ -371,14 +481,17 @@ impl ResponseError for WebError {
                             other => other.to_string(),
                         },
                     ),
-                    429 => ("Too many attempts", e.to_string()),
-                    409 | 412 => ("The data changed", e.to_string()),
+                    429 => ("error-too-many", e.to_string()),
+                    409 | 412 => ("error-data-changed", e.to_string()),
                     _ => {
-                        log::error!("{e}");
-                        ("Sorry, there is a problem with the service", "Try again later.".to_string())
+                        // Logged once, when written in English (every error is).
+                        if lang == i18n::DEFAULT {
+                            log::error!("{e}");
+                        }
+                        ("error-service", c.tr("error-try-later"))
                     }
                 };
-                page_error(status, title, &message, None)
+                page_error(lang, status, &c.tr(title), &message)
             }
         }
     }
@@ -438,6 +551,7 @@ mod tests {
             "expenditures",
             "receipts",
             "rates",
+            "confirm_delete",
         ] {
             assert!(t.has_template(name), "{name}");
         }

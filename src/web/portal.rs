@@ -21,6 +21,7 @@ pub async fn donor_page(
     quarter: Option<&str>,
 ) -> Result<HttpResponse, WebError> {
     let d = uc::donor_view(db, &user.principal, key, quarter, thresholds).await?;
+    let c = super::i18n::catalogue(&user.lang);
     let p = &d.project;
     let quarters: Vec<_> =
         d.quarters.iter().rev().map(|q| json!({"value": q.to_string(), "selected": *q == d.quarter})).collect();
@@ -28,8 +29,8 @@ pub async fn donor_page(
         .reports
         .iter()
         .map(|r| {
-            let mut row = report_row(&p.code, r, false, None);
-            row["template"] = json!(template_label(&r.template));
+            let mut row = report_row(&c, &p.code, r, false, None);
+            row["template"] = json!(template_label(&c, &r.template));
             row
         })
         .collect();
@@ -39,13 +40,13 @@ pub async fn donor_page(
         "award_id": p.award_id,
         "country": p.country,
         "partner": p.implementing_partner,
-        "dates": format!("{} to {}", p.start_date, p.end_date),
-        "status": p.status.replace('_', " "),
+        "dates": c.t("date-range", &[("from", c.day(p.start_date).into()), ("to", c.day(p.end_date).into())]),
+        "status": c.tr(&format!("project-{}", p.status)),
         "quarter": d.quarter.to_string(),
         "quarters": quarters,
         "year": d.quarter.year,
         "reports": reports,
-        "glance": status_view(&d.progress, d.quarter.year),
+        "glance": status_view(&c, &d.progress, d.quarter.year),
     });
     Ok(html(StatusCode::OK, render("donor", &p.code, Some(user), &data)))
 }

@@ -2,6 +2,7 @@
 //! risk updates (read from the form; shown filled from the store, or from what was posted
 //! after an error, each error next to its field).
 
+use super::i18n::Catalogue;
 use crate::domain::FieldError;
 use crate::domain::monitoring::{ActivityStatus, RiskStatus, risk_level};
 use crate::services::quarter::{ActivityEntry, QuarterTexts, RiskEntry};
@@ -17,29 +18,40 @@ pub fn is_mine(field: &str) -> bool {
         || field.starts_with("risks.")
 }
 
-fn status_label(s: &str) -> &str {
-    match s {
-        "not_started" => "Not started",
-        "on_track" => "On track",
-        "delayed" => "Delayed",
-        "completed" => "Completed",
-        "cancelled" => "Cancelled",
-        "open" => "Open",
-        "monitoring" => "Monitoring",
-        "closed" => "Closed",
-        other => other,
-    }
+/// The word of an activity's or a risk's status (`state-<code>`), the code when there is none.
+fn status_label(c: &Catalogue, s: &str) -> String {
+    let key = format!("state-{s}");
+    let w = c.tr(&key);
+    if w == key { s.to_string() } else { w }
 }
-
-const LIKELIHOOD: [&str; 5] = ["1 rare", "2 unlikely", "3 possible", "4 likely", "5 almost certain"];
-const IMPACT: [&str; 5] = ["1 minimal", "2 minor", "3 moderate", "4 major", "5 extreme"];
 
 fn text(form: &HashMap<String, String>, name: &str) -> Option<String> {
     form.get(name).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn progress_text(p: &ActivityProgress) -> String {
-    format!("{} · {} % complete ({})", status_label(&p.status), p.percent_complete, p.period)
+fn progress_text(c: &Catalogue, p: &ActivityProgress) -> String {
+    c.t(
+        "activity-progress",
+        &[
+            ("status", status_label(c, &p.status).into()),
+            ("percent", p.percent_complete.to_string().into()),
+            ("period", p.period.clone().into()),
+        ],
+    )
+}
+
+/// "likelihood 3 x impact 4 = 12 (substantial)" in the page's language.
+fn rating(c: &Catalogue, likelihood: i32, impact: i32) -> String {
+    let level = risk_level(likelihood, impact);
+    c.t(
+        "risk-rating",
+        &[
+            ("likelihood", likelihood.to_string().into()),
+            ("impact", impact.to_string().into()),
+            ("score", (likelihood * impact).to_string().into()),
+            ("level", c.tr(&format!("risk-level-{}", level.as_str())).into()),
+        ],
+    )
 }
 
 /// Reads what was entered or changed: a new activity report when anything was given, a
@@ -47,6 +59,7 @@ fn progress_text(p: &ActivityProgress) -> String {
 /// note was written or the rating or status changed. A number that is not one is an error
 /// here (the rest are the API's rules, checked by the use case).
 pub fn read(
+    c: &Catalogue,
     texts: &QuarterTexts,
     form: &HashMap<String, String>,
     errs: &mut Vec<FieldError>,
@@ -70,20 +83,20 @@ pub fn read(
         let at = |f: &str| format!("activities.{id}.{f}");
         let parsed_status = status.as_deref().and_then(ActivityStatus::parse);
         if parsed_status.is_none() {
-            errs.push(FieldError::new(at("status"), "Choose how the activity stands"));
+            errs.push(FieldError::new(at("status"), c.tr("choose-activity-status")));
         }
         let percent_complete = match (&percent, parsed_status) {
             (Some(p), _) => match p.trim_end_matches('%').trim().parse::<i32>() {
                 Ok(v) => Some(v),
                 Err(_) => {
-                    errs.push(FieldError::new(at("percent_complete"), "Enter a whole number from 0 to 100"));
+                    errs.push(FieldError::new(at("percent_complete"), c.tr("enter-whole-percent")));
                     None
                 }
             },
             (None, Some(ActivityStatus::NotStarted)) => Some(0),
             (None, Some(ActivityStatus::Completed)) => Some(100),
             (None, _) => {
-                errs.push(FieldError::new(at("percent_complete"), "Enter how far the activity is, from 0 to 100 %"));
+                errs.push(FieldError::new(at("percent_complete"), c.tr("enter-how-far")));
                 None
             }
         };
@@ -122,9 +135,13 @@ pub fn read(
 
     let mut risks = vec![];
     for r in &texts.risks {
-        if r.updates.iter().any(|u| u.period == texts.quarter.to_string()) {
-            continue;
-        }
+        // The quarter's saved review is what the form starts from (and what "unchanged" means);
+        // without one, the risk's current rating and no note.
+        let saved = r.updates.iter().find(|u| u.period == texts.quarter.to_string());
+        let (was_note, was_l, was_i, was_s) = match saved {
+            Some(u) => (Some(u.note.clone()), u.likelihood, u.impact, u.status.clone()),
+            None => (None, r.likelihood, r.impact, r.status.clone()),
+        };
         let id = r.id;
         let note = text(form, &format!("r_note_{id}"));
         let number = |name: String, current: i32| -> Option<i32> {
@@ -133,24 +150,23 @@ pub fn read(
                 Some(v) => v.parse().ok(),
             }
         };
-        let likelihood = number(format!("r_l_{id}"), r.likelihood);
-        let impact = number(format!("r_i_{id}"), r.impact);
-        let status = text(form, &format!("r_s_{id}")).unwrap_or_else(|| r.status.clone());
-        let touched =
-            note.is_some() || likelihood != Some(r.likelihood) || impact != Some(r.impact) || status != r.status;
+        let likelihood = number(format!("r_l_{id}"), was_l);
+        let impact = number(format!("r_i_{id}"), was_i);
+        let status = text(form, &format!("r_s_{id}")).unwrap_or_else(|| was_s.clone());
+        let touched = note != was_note || likelihood != Some(was_l) || impact != Some(was_i) || status != was_s;
         if !touched {
             continue;
         }
         let at = |f: &str| format!("risks.{id}.{f}");
         let parsed_status = RiskStatus::parse(&status);
         if parsed_status.is_none() {
-            errs.push(FieldError::new(at("status"), "Choose the risk's status"));
+            errs.push(FieldError::new(at("status"), c.tr("choose-risk-status")));
         }
         if likelihood.is_none() {
-            errs.push(FieldError::new(at("likelihood"), "Choose a likelihood from 1 to 5"));
+            errs.push(FieldError::new(at("likelihood"), c.tr("choose-likelihood")));
         }
         if impact.is_none() {
-            errs.push(FieldError::new(at("impact"), "Choose an impact from 1 to 5"));
+            errs.push(FieldError::new(at("impact"), c.tr("choose-impact")));
         }
         if let (Some(status), Some(likelihood), Some(impact)) = (parsed_status, likelihood, impact) {
             risks.push(RiskEntry {
@@ -169,38 +185,42 @@ pub fn read(
 }
 
 /// The page's words for the API's terse "must not be empty" on these parts.
-fn friendly(field: &str, message: &str) -> String {
+fn friendly(c: &Catalogue, field: &str, message: &str) -> String {
     if message != "must not be empty" {
         return message.to_string();
     }
     if field.ends_with(".note") {
-        "Write what changed: a new rating or status needs a note".into()
+        c.tr("write-risk-note")
     } else if field == "narrative.summary" {
-        "Write a summary of the quarter: it is needed once any part of the narrative is written".into()
+        c.tr("write-summary")
     } else {
-        "Enter some text".into()
+        c.tr("enter-some-text")
     }
 }
 
 /// The messages of the errors of a field (joined).
-fn error_of(errors: &[FieldError], name: &str) -> Option<String> {
-    let m: Vec<String> = errors.iter().filter(|e| e.field == name).map(|e| friendly(&e.field, &e.message)).collect();
+fn error_of(c: &Catalogue, errors: &[FieldError], name: &str) -> Option<String> {
+    let m: Vec<String> = errors.iter().filter(|e| e.field == name).map(|e| friendly(c, &e.field, &e.message)).collect();
     (!m.is_empty()).then(|| m.join("; "))
 }
 
-fn options(all: &[&str], chosen: &str, blank: Option<&str>) -> Vec<Value> {
+fn options(c: &Catalogue, all: &[&str], chosen: &str, blank: Option<String>) -> Vec<Value> {
     let mut out: Vec<Value> =
         blank.map(|b| json!({"value": "", "label": b, "selected": chosen.is_empty()})).into_iter().collect();
-    out.extend(all.iter().map(|v| json!({"value": v, "label": status_label(v), "selected": *v == chosen})));
+    out.extend(all.iter().map(|v| json!({"value": v, "label": status_label(c, v), "selected": *v == chosen})));
     out
 }
 
-fn scale(labels: &[&str; 5], chosen: &str) -> Vec<Value> {
-    (1..=5).map(|n| json!({"value": n, "label": labels[n as usize - 1], "selected": chosen == n.to_string()})).collect()
+/// The 1-5 choices of a likelihood or an impact (`likelihood-3`: "3 possible").
+fn scale(c: &Catalogue, what: &str, chosen: &str) -> Vec<Value> {
+    (1..=5)
+        .map(|n| json!({"value": n, "label": c.tr(&format!("{what}-{n}")), "selected": chosen == n.to_string()}))
+        .collect()
 }
 
 /// The data of the three parts, and their entries in the error summary (`href`, `message`).
 pub fn view(
+    c: &Catalogue,
     texts: &QuarterTexts,
     posted: &HashMap<String, String>,
     errors: &[FieldError],
@@ -219,11 +239,11 @@ pub fn view(
         .map(|line| {
             let id = line.activity.id;
             let cur = line.current.as_ref();
-            let err = |f: &str| error_of(errors, &format!("activities.{id}.{f}"));
-            let general = error_of(errors, &format!("activities.{id}"))
+            let err = |f: &str| error_of(c, errors, &format!("activities.{id}.{f}"));
+            let general = error_of(c, errors, &format!("activities.{id}"))
                 .into_iter()
-                .chain(error_of(errors, &format!("activities.{id}.version")))
-                .chain(error_of(errors, &format!("activities.{id}.result_id")))
+                .chain(error_of(c, errors, &format!("activities.{id}.version")))
+                .chain(error_of(c, errors, &format!("activities.{id}.result_id")))
                 .collect::<Vec<_>>();
             for e in errors.iter().filter(|e| e.field.starts_with(&format!("activities.{id}"))) {
                 let anchor = match e.field.rsplit('.').next() {
@@ -232,7 +252,7 @@ pub fn view(
                     Some("status") => format!("a-s-{id}"),
                     _ => format!("act-{id}"),
                 };
-                summary.push(json!({"href": format!("#{anchor}"), "message": format!("Activity {}: {}", line.activity.code, friendly(&e.field, &e.message))}));
+                summary.push(json!({"href": format!("#{anchor}"), "message": c.t("summary-activity", &[("code", line.activity.code.clone().into()), ("message", friendly(c, &e.field, &e.message).into())])}));
             }
             let status = value_of(&format!("a_s_{id}"), cur.map(|p| p.status.clone()));
             json!({
@@ -240,11 +260,11 @@ pub fn view(
                 "anchor": format!("act-{id}"),
                 "code": line.activity.code,
                 "title": line.activity.title,
-                "last": line.last.as_ref().map(progress_text),
-                "shown": cur.map(progress_text),
+                "last": line.last.as_ref().map(|p| progress_text(c, p)),
+                "shown": cur.map(|p| progress_text(c, p)),
                 "shown_narrative": cur.and_then(|p| p.narrative.clone()),
                 "version": if from_form { posted.get(&format!("a_ver_{id}")).cloned() } else { cur.map(|p| p.version.to_string()) },
-                "statuses": options(&statuses, &status, Some("Not reported")),
+                "statuses": options(c, &statuses, &status, Some(c.tr("not-reported-choice"))),
                 "percent": value_of(&format!("a_p_{id}"), cur.map(|p| p.percent_complete.to_string())),
                 "narrative": value_of(&format!("a_n_{id}"), cur.and_then(|p| p.narrative.clone())),
                 "status_error": err("status"),
@@ -258,18 +278,30 @@ pub fn view(
 
     let n = texts.narrative.as_ref();
     let narrative_fields = [
-        ("summary", "n_summary", "n-summary", "Summary of the quarter", n.map(|n| n.summary.clone())),
-        ("challenges", "n_challenges", "n-challenges", "Challenges", n.and_then(|n| n.challenges.clone())),
-        ("lessons_learned", "n_lessons", "n-lessons", "Lessons learned", n.and_then(|n| n.lessons_learned.clone())),
-        ("next_quarter", "n_next", "n-next", "Plans for the next quarter", n.and_then(|n| n.next_quarter.clone())),
+        ("summary", "n_summary", "n-summary", c.tr("narrative-summary"), n.map(|n| n.summary.clone())),
+        (
+            "challenges",
+            "n_challenges",
+            "n-challenges",
+            c.tr("narrative-challenges"),
+            n.and_then(|n| n.challenges.clone()),
+        ),
+        (
+            "lessons_learned",
+            "n_lessons",
+            "n-lessons",
+            c.tr("narrative-lessons"),
+            n.and_then(|n| n.lessons_learned.clone()),
+        ),
+        ("next_quarter", "n_next", "n-next", c.tr("narrative-next"), n.and_then(|n| n.next_quarter.clone())),
     ];
     let mut narrative = vec![];
     for (field, name, anchor, label, stored) in narrative_fields {
-        let error = error_of(errors, &format!("narrative.{field}"));
+        let error = error_of(c, errors, &format!("narrative.{field}"));
         if let Some(m) = &error {
-            summary.push(
-                json!({"href": format!("#{anchor}"), "message": format!("Narrative, {}: {m}", label.to_lowercase())}),
-            );
+            let message = c
+                .t("summary-narrative-field", &[("field", label.to_lowercase().into()), ("message", m.clone().into())]);
+            summary.push(json!({"href": format!("#{anchor}"), "message": message}));
         }
         narrative.push(json!({
             "name": name,
@@ -287,7 +319,8 @@ pub fn view(
         .map(|e| e.message.clone())
         .collect();
     for m in &narrative_general {
-        summary.push(json!({"href": "#narrative", "message": format!("Narrative: {m}")}));
+        summary
+            .push(json!({"href": "#narrative", "message": c.t("summary-narrative", &[("message", m.clone().into())])}));
     }
 
     let risk_statuses: Vec<&str> = RiskStatus::ALL.iter().map(|s| s.as_str()).collect();
@@ -297,7 +330,7 @@ pub fn view(
         .map(|r| {
             let id = r.id;
             let this = r.updates.iter().find(|u| u.period == q);
-            let err = |f: &str| error_of(errors, &format!("risks.{id}.{f}"));
+            let err = |f: &str| error_of(c, errors, &format!("risks.{id}.{f}"));
             for e in errors.iter().filter(|e| e.field == format!("risks.{id}") || e.field.starts_with(&format!("risks.{id}."))) {
                 let anchor = match e.field.rsplit('.').next() {
                     Some("likelihood") => format!("r-l-{id}"),
@@ -306,30 +339,29 @@ pub fn view(
                     Some("note") => format!("r-note-{id}"),
                     _ => format!("risk-{id}"),
                 };
-                summary.push(json!({"href": format!("#{anchor}"), "message": format!("Risk {}: {}", r.code, friendly(&e.field, &e.message))}));
+                summary.push(json!({"href": format!("#{anchor}"), "message": c.t("summary-risk", &[("code", r.code.clone().into()), ("message", friendly(c, &e.field, &e.message).into())])}));
             }
-            let general: Vec<String> = [err("period"), error_of(errors, &format!("risks.{id}"))].into_iter().flatten().collect();
-            let l = value_of(&format!("r_l_{id}"), Some(r.likelihood.to_string()));
-            let i = value_of(&format!("r_i_{id}"), Some(r.impact.to_string()));
-            let s = value_of(&format!("r_s_{id}"), Some(r.status.clone()));
+            let general: Vec<String> = [err("period"), error_of(c, errors, &format!("risks.{id}"))].into_iter().flatten().collect();
+            let l = value_of(&format!("r_l_{id}"), Some(this.map_or(r.likelihood, |u| u.likelihood).to_string()));
+            let i = value_of(&format!("r_i_{id}"), Some(this.map_or(r.impact, |u| u.impact).to_string()));
+            let s = value_of(&format!("r_s_{id}"), Some(this.map_or(&r.status, |u| &u.status).clone()));
             json!({
                 "id": id,
                 "anchor": format!("risk-{id}"),
                 "code": r.code,
                 "description": r.description,
-                "rating": format!("likelihood {} x impact {} = {} ({})", r.likelihood, r.impact, r.likelihood * r.impact, r.level.as_str()),
-                "status": status_label(&r.status),
+                "rating": rating(c, r.likelihood, r.impact),
+                "status": status_label(c, &r.status),
                 "mitigation": r.mitigation,
                 "last": r.updates.iter().filter(|u| u.period < q).max_by(|a, b| a.period.cmp(&b.period)).map(|u| format!("{}: {}", u.period, u.note)),
                 "quarter_update": this.map(|u| json!({
                     "note": u.note,
-                    "rating": format!("likelihood {} x impact {} = {} ({}), {}", u.likelihood, u.impact, u.likelihood * u.impact,
-                        risk_level(u.likelihood, u.impact).as_str(), status_label(&u.status).to_lowercase()),
+                    "rating": format!("{}, {}", rating(c, u.likelihood, u.impact), status_label(c, &u.status).to_lowercase()),
                 })),
-                "note": value_of(&format!("r_note_{id}"), None),
-                "likelihoods": scale(&LIKELIHOOD, &l),
-                "impacts": scale(&IMPACT, &i),
-                "statuses": options(&risk_statuses, &s, None),
+                "note": value_of(&format!("r_note_{id}"), this.map(|u| u.note.clone())),
+                "likelihoods": scale(c, "likelihood", &l),
+                "impacts": scale(c, "impact", &i),
+                "statuses": options(c, &risk_statuses, &s, None),
                 "note_error": err("note"),
                 "likelihood_error": err("likelihood"),
                 "impact_error": err("impact"),

@@ -3,6 +3,7 @@
 //! the donors; the list of stored reports with their SHA-256. The same use cases as the
 //! API's `/reports` endpoints ([`crate::services::reports`]).
 
+use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
 use crate::domain::FieldError;
@@ -20,32 +21,25 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+/// The catalogue's word for `<prefix>-<code>`, the code itself when there is none (a
+/// template or a report language added without a word for it).
+fn label(c: &Catalogue, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}-{code}");
+    let w = c.tr(&key);
+    if w == key { code.to_string() } else { w }
+}
+
 /// What people call a template.
-pub fn template_label(name: &str) -> String {
-    match name {
-        "undp-quarterly" => "UNDP quarterly progress report".into(),
-        "undp-cdr" => "UNDP Combined Delivery Report (CDR)".into(),
-        "eu-interim" => "EU interim report (narrative and financial)".into(),
-        "iptt" => "Indicator Performance Tracking Table (IPTT)".into(),
-        other => other.into(),
-    }
+pub fn template_label(c: &Catalogue, name: &str) -> String {
+    label(c, "template", name)
 }
 
-fn language_label(lang: &str) -> String {
-    match lang {
-        "en" => "English".into(),
-        "ru" => "Russian (Русский)".into(),
-        other => other.into(),
-    }
+fn language_label(c: &Catalogue, lang: &str) -> String {
+    label(c, "report-lang", lang)
 }
 
-fn format_label(f: &str) -> &str {
-    match f {
-        "pdf" => "PDF",
-        "xlsx" => "Excel (XLSX)",
-        "html" => "Web page (HTML)",
-        other => other,
-    }
+fn format_label(c: &Catalogue, f: &str) -> String {
+    label(c, "format", f)
 }
 
 /// The choices made on the form (as typed, so an error brings them back).
@@ -70,13 +64,13 @@ impl Choice {
     }
 
     /// The API's request: `2025-Q3`, `2025`, or a range `2025-Q1..2025-Q3` (also `2025-Q1 to 2025-Q3`).
-    fn request(&self, errors: &mut Vec<FieldError>) -> ReportRequest {
+    fn request(&self, c: &Catalogue, errors: &mut Vec<FieldError>) -> ReportRequest {
         let period = self.period.trim();
         let range = period.split_once("..").or_else(|| period.split_once(" to ")).or_else(|| period.split_once('–'));
         let (period, from, to) = match range {
             Some((f, t)) => (None, Some(f.trim().to_string()), Some(t.trim().to_string())),
             None if period.is_empty() => {
-                errors.push(FieldError::new("period", "Enter a period, like 2025-Q3, 2025 or 2025-Q1..2025-Q3"));
+                errors.push(FieldError::new("period", c.tr("enter-a-period")));
                 (None, None, None)
             }
             None => (Some(period.to_string()), None, None),
@@ -86,12 +80,12 @@ impl Choice {
             "xlsx" => Format::Xlsx,
             "html" => Format::Html,
             _ => {
-                errors.push(FieldError::new("format", "Choose a format"));
+                errors.push(FieldError::new("format", c.tr("choose-a-format")));
                 Format::Pdf
             }
         };
         if self.template.is_empty() {
-            errors.push(FieldError::new("template", "Choose a template"));
+            errors.push(FieldError::new("template", c.tr("choose-a-template")));
         }
         ReportRequest {
             template: self.template.clone(),
@@ -129,40 +123,36 @@ fn form_field(field: &str) -> &'static str {
 }
 
 /// The use case's refusal as form errors; other errors go on as they are.
-fn as_form_errors(e: AppError) -> Result<Vec<FieldError>, WebError> {
+fn as_form_errors(c: &Catalogue, e: AppError) -> Result<Vec<FieldError>, WebError> {
     match e {
         AppError::Validation(errs) => Ok(errs),
         AppError::Conflict { message, field } if field.as_deref() == Some("draft") => {
             // The API's wording names its JSON field; the page names its checkbox.
             let what = message.split(". Approve it").next().unwrap_or(&message).to_string();
-            Ok(vec![FieldError::new(
-                "draft",
-                format!(
-                    "{what}. Approve it first, or tick “Include unapproved data” for a draft (watermarked, never issued)"
-                ),
-            )])
+            Ok(vec![FieldError::new("draft", format!("{what}. {}", c.tr("approve-first-or-draft")))])
         }
         other => Err(other.into()),
     }
 }
 
-fn when(t: &chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+fn when(c: &Catalogue, t: &chrono::NaiveDateTime) -> String {
+    format!("{} {} UTC", c.day(t.date()), t.format("%H:%M"))
 }
 
-pub(super) fn report_row(code: &str, r: &ReportMeta, may_issue: bool, highlight: Option<i64>) -> Value {
+pub(super) fn report_row(c: &Catalogue, code: &str, r: &ReportMeta, may_issue: bool, highlight: Option<i64>) -> Value {
+    let kb = i18n::number(&c.locale, (r.size_bytes as f64 / 1024.0).max(0.1).round().max(1.0));
     json!({
         "id": r.id,
-        "template": template_label(&r.template),
+        "template": template_label(c, &r.template),
         "period": r.period,
-        "format": format_label(&r.format),
+        "format": format_label(c, &r.format),
         "file_name": crate::reports::safe_file_name(&r.file_name),
         "href": format!("/projects/{}/reports/{}/file", format::url_encode(code), r.id),
         "issue_action": format!("/projects/{}/reports/{}/issue", format::url_encode(code), r.id),
-        "size": format!("{} KB", format::num((r.size_bytes as f64 / 1024.0).max(0.1).round().max(1.0))),
+        "size": c.t("size-kb", &[("n", kb.into())]),
         "sha256": r.sha256,
-        "generated_at": when(&r.generated_at),
-        "issued_at": r.issued_at.as_ref().map(when),
+        "generated_at": when(c, &r.generated_at),
+        "issued_at": r.issued_at.as_ref().map(|t| when(c, t)),
         "draft": r.draft,
         "may_issue": may_issue && !r.draft && r.issued_at.is_none(),
         "highlight": highlight == Some(r.id),
@@ -181,6 +171,7 @@ fn view(
     preview: Option<String>,
     highlight: Option<i64>,
 ) -> Value {
+    let c = i18n::catalogue(&user.lang);
     let (names, languages) = uc::choices(templates);
     let may_generate = uc::may_generate(&user.principal, project.id);
     let may_issue = user.principal.may(project.id, Action::Manage);
@@ -211,15 +202,15 @@ fn view(
     let code = &project.code;
     let formats: Vec<Value> = ["pdf", "xlsx", "html"]
         .iter()
-        .map(|f| json!({"value": f, "label": format_label(f), "checked": *f == choice.format}))
+        .map(|f| json!({"value": f, "label": format_label(&c, f), "checked": *f == choice.format}))
         .collect();
     json!({
         "code": code,
         "title": project.title,
         "csrf": user.csrf(),
         "may_generate": may_generate,
-        "templates": names.iter().map(|n| json!({"value": n, "label": template_label(n), "selected": *n == choice.template})).collect::<Vec<_>>(),
-        "languages": languages.iter().map(|l| json!({"value": l, "label": language_label(l), "selected": *l == choice.lang})).collect::<Vec<_>>(),
+        "templates": names.iter().map(|n| json!({"value": n, "label": template_label(&c, n), "selected": *n == choice.template})).collect::<Vec<_>>(),
+        "languages": languages.iter().map(|l| json!({"value": l, "label": language_label(&c, l), "selected": *l == choice.lang})).collect::<Vec<_>>(),
         "formats": formats,
         "period": choice.period,
         "suggestions": suggestions,
@@ -232,7 +223,7 @@ fn view(
         "errors": summary,
         "notice": notice,
         "preview": preview,
-        "reports": reports.iter().map(|r| report_row(code, r, may_issue, highlight)).collect::<Vec<_>>(),
+        "reports": reports.iter().map(|r| report_row(&c, code, r, may_issue, highlight)).collect::<Vec<_>>(),
         "has_reports": !reports.is_empty(),
         "may_issue": may_issue,
     })
@@ -245,8 +236,9 @@ fn last_quarter(project: &Project) -> crate::domain::period::Quarter {
     today.prev().clamp(Quarter::of(project.start_date), Quarter::of(project.end_date))
 }
 
-fn page_title(code: &str, error: bool) -> String {
-    format!("{}Reports – {code}", if error { "Error: " } else { "" })
+fn page_title(c: &Catalogue, code: &str, error: bool) -> String {
+    let t = format!("{} – {code}", c.tr("reports"));
+    if error { format!("{}: {t}", c.tr("error")) } else { t }
 }
 
 /// The reports page is for the project's team; donors find the reports issued to them on
@@ -275,14 +267,14 @@ pub async fn page(
     let (project, reports) = uc::project_reports(&db, &user.principal, &path.into_inner()).await?;
     require_team(&user, &project)?;
     let find = |id: Option<i64>| id.and_then(|id| reports.iter().find(|r| r.id == id));
+    let c = i18n::catalogue(&user.lang);
     let notice = match (find(query.generated), find(query.issued)) {
-        (Some(r), _) => Some(format!(
-            "Generated and stored: {} (SHA-256 {}). Download it from the list below.",
-            crate::reports::safe_file_name(&r.file_name),
-            r.sha256
+        (Some(r), _) => Some(c.t(
+            "report-generated-notice",
+            &[("file", crate::reports::safe_file_name(&r.file_name).into()), ("sha", r.sha256.clone().into())],
         )),
         (None, Some(r)) => {
-            Some(format!("Issued {} to the project's donors.", crate::reports::safe_file_name(&r.file_name)))
+            Some(c.t("report-issued-notice", &[("file", crate::reports::safe_file_name(&r.file_name).into())]))
         }
         _ => None,
     };
@@ -290,12 +282,17 @@ pub async fn page(
         template: "undp-quarterly".into(),
         period: last_quarter(&project).to_string(),
         format: "pdf".into(),
-        lang: crate::reports::i18n::DEFAULT_LANG.into(),
+        // The page's language when the reports have it too.
+        lang: if uc::choices(&templates).1.contains(&user.lang) {
+            user.lang.clone()
+        } else {
+            crate::reports::i18n::DEFAULT_LANG.into()
+        },
         draft: None,
     };
     let highlight = query.generated.or(query.issued);
     let body = view(&user, &templates, &project, &reports, &choice, &[], notice, None, highlight);
-    Ok(html(StatusCode::OK, render("reports", &page_title(&project.code, false), Some(&user), &body)))
+    Ok(html(StatusCode::OK, render("reports", &page_title(&c, &project.code, false), Some(&user), &body)))
 }
 
 #[derive(Deserialize)]
@@ -322,8 +319,9 @@ pub async fn generate(
     let form = form.into_inner();
     user.check_form(&req, form.csrf.as_deref())?;
     let key = path.into_inner();
+    let c = i18n::catalogue(&user.lang);
     let mut errors = vec![];
-    let request = form.choice.request(&mut errors);
+    let request = form.choice.request(&c, &mut errors);
     let mut preview = None;
     if errors.is_empty() {
         let t = templates.clone().into_inner();
@@ -336,7 +334,7 @@ pub async fn generate(
                         form.choice.preview_query()
                     ))
                 }
-                Err(e) => errors = as_form_errors(e)?,
+                Err(e) => errors = as_form_errors(&c, e)?,
             }
         } else {
             match uc::generate(&db, &user.principal, t, **thresholds, &key, request).await {
@@ -347,7 +345,7 @@ pub async fn generate(
                         meta.id
                     )));
                 }
-                Err(e) => errors = as_form_errors(e)?,
+                Err(e) => errors = as_form_errors(&c, e)?,
             }
         }
     }
@@ -358,7 +356,7 @@ pub async fn generate(
     }
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let body = view(&user, &templates, &project, &reports, &form.choice, &errors, None, preview, None);
-    Ok(html(status, render("reports", &page_title(&project.code, !errors.is_empty()), Some(&user), &body)))
+    Ok(html(status, render("reports", &page_title(&c, &project.code, !errors.is_empty()), Some(&user), &body)))
 }
 
 /// `GET /projects/{project}/reports/preview?template=&period=&lang=[&draft=1]`: the report
@@ -375,7 +373,7 @@ pub async fn preview(
     let mut choice = query.into_inner();
     choice.format = "html".into();
     let mut errors = vec![];
-    let request = choice.request(&mut errors);
+    let request = choice.request(&i18n::catalogue(&user.lang), &mut errors);
     if let Some(e) = errors.into_iter().next() {
         return Err(AppError::Validation(vec![e]).into());
     }
@@ -449,15 +447,15 @@ mod tests {
     #[test]
     fn a_period_is_a_quarter_a_year_or_a_range() {
         let mut errs = vec![];
-        let r = choice("2025-Q3").request(&mut errs);
+        let r = choice("2025-Q3").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!((r.period.as_deref(), r.from, r.to), (Some("2025-Q3"), None, None));
-        let r = choice(" 2025-Q1..2025-Q3 ").request(&mut errs);
+        let r = choice(" 2025-Q1..2025-Q3 ").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!((r.period, r.from.as_deref(), r.to.as_deref()), (None, Some("2025-Q1"), Some("2025-Q3")));
-        let r = choice("2025-Q1 to 2025-Q3").request(&mut errs);
+        let r = choice("2025-Q1 to 2025-Q3").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!(r.to.as_deref(), Some("2025-Q3"));
         assert!(errs.is_empty());
         assert_eq!((r.format, r.lang.as_deref(), r.draft), (Format::Xlsx, Some("ru"), false));
-        choice("").request(&mut errs);
+        choice("").request(&i18n::catalogue("en"), &mut errs);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "period");
     }

@@ -1,8 +1,8 @@
 //! Signing in and out.
 
 use super::{
-    SESSION_COOKIE, SIGN_IN_COOKIE, WebError, WebUser, constant_time_eq, cookie, html, local_path, render, same_origin,
-    see_other,
+    LANG_COOKIE, SESSION_COOKIE, SIGN_IN_COOKIE, WebError, WebUser, constant_time_eq, cookie, csrf_for, html, i18n,
+    local_path, render_in, request_lang, same_origin, see_other,
 };
 use crate::auth::Login;
 use crate::db::Db;
@@ -41,8 +41,12 @@ fn sign_in_form(
         "email_error": error_of("email"),
         "password_error": error_of("password"),
     });
-    let title = if errors.is_empty() { "Sign in" } else { "Error: Sign in" };
-    let mut res = html(status, render("sign_in", title, None, &data));
+    let lang = request_lang(req);
+    let c = i18n::catalogue(&lang);
+    let title = if errors.is_empty() { c.tr("sign-in") } else { format!("{}: {}", c.tr("error"), c.tr("sign-in")) };
+    let here =
+        if next == "/" { "/sign-in".to_string() } else { format!("/sign-in?next={}", super::format::url_encode(next)) };
+    let mut res = html(status, render_in(&lang, &here, "sign_in", &title, None, &data));
     let _ = res.add_cookie(&cookie(req, SIGN_IN_COOKIE, token, 3600));
     res
 }
@@ -89,14 +93,15 @@ pub async fn sign_in(
     }
     let next = local_path(&form.next).to_string();
     let email = form.email.trim().to_string();
+    let c = i18n::catalogue(&request_lang(&req));
     let mut errors = vec![];
     if email.is_empty() {
-        errors.push(("email", "Enter your email address".to_string()));
+        errors.push(("email", c.tr("sign-in-email-missing")));
     } else if !email.contains('@') {
-        errors.push(("email", "Enter an email address like name@example.org".to_string()));
+        errors.push(("email", c.tr("sign-in-email-invalid")));
     }
     if form.password.is_empty() {
-        errors.push(("password", "Enter your password".to_string()));
+        errors.push(("password", c.tr("sign-in-password-missing")));
     }
     if !errors.is_empty() {
         return Ok(sign_in_form(&req, StatusCode::UNPROCESSABLE_ENTITY, &email, &next, &errors));
@@ -110,13 +115,9 @@ pub async fn sign_in(
             let _ = res.add_removal_cookie(&cookie(&req, SIGN_IN_COOKIE, String::new(), 0));
             Ok(res)
         }
-        Err(AppError::Unauthorized(_)) => Ok(sign_in_form(
-            &req,
-            StatusCode::UNAUTHORIZED,
-            &email,
-            &next,
-            &[("password", "The email address or the password is not right".into())],
-        )),
+        Err(AppError::Unauthorized(_)) => {
+            Ok(sign_in_form(&req, StatusCode::UNAUTHORIZED, &email, &next, &[("password", c.tr("sign-in-wrong"))]))
+        }
         Err(AppError::TooManyRequests { retry_after_secs }) => {
             let minutes = retry_after_secs.div_ceil(60);
             Ok(sign_in_form(
@@ -124,7 +125,7 @@ pub async fn sign_in(
                 StatusCode::TOO_MANY_REQUESTS,
                 &email,
                 &next,
-                &[("password", format!("Too many failed attempts: try again in {minutes} minutes"))],
+                &[("password", c.t("sign-in-too-many", &[("minutes", (minutes as f64).into())]))],
             ))
         }
         Err(e) => Err(e.into()),
@@ -148,5 +149,47 @@ pub async fn sign_out(
     crate::services::session::sign_out(&db, &user.principal).await?;
     let mut res = see_other("/sign-in");
     let _ = res.add_removal_cookie(&cookie(&req, SESSION_COOKIE, String::new(), 0));
+    // The sign-in page stays in the user's language.
+    let _ = res.add_cookie(&cookie(&req, LANG_COOKIE, user.lang.clone(), LANG_COOKIE_SECS));
+    Ok(res)
+}
+
+/// The language cookie lasts a year.
+const LANG_COOKIE_SECS: i64 = 365 * 24 * 3600;
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf: Option<String>,
+}
+
+/// `POST /language`: the switch in the header. Signed in, the choice is remembered for the
+/// user (`services::session::set_lang`, as `PATCH /api/v1/auth/me`); always in the `rbm_lang`
+/// cookie too, for the pages before signing in. Goes back to the page it came from.
+pub async fn set_language(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    form: web::Form<LanguageForm>,
+) -> Result<HttpResponse, WebError> {
+    same_origin(&req)?;
+    let form = form.into_inner();
+    if !i18n::is_available(&form.lang) {
+        return Err(AppError::field("lang", format!("unknown language `{}`", form.lang)).into());
+    }
+    if let Some(secret) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()).filter(|s| !s.is_empty())
+        && let Some(who) = crate::services::session::principal(&db, &secret).await?
+    {
+        let sent = form.csrf.as_deref().unwrap_or_default();
+        if !constant_time_eq(sent.as_bytes(), csrf_for(&secret).as_bytes()) {
+            return Err(WebError::Csrf);
+        }
+        crate::services::session::set_lang(&db, &who, &form.lang).await?;
+    }
+    let mut res = see_other(local_path(&form.next));
+    let _ = res.add_cookie(&cookie(&req, LANG_COOKIE, form.lang, LANG_COOKIE_SECS));
     Ok(res)
 }

@@ -20,6 +20,7 @@ mod finance_filters;
 mod funding;
 mod iati;
 mod issues;
+mod lang;
 mod platform;
 mod progress;
 mod projects;

@@ -419,6 +419,26 @@ async fn activity_progress_narratives_and_risks(backend: Backend) {
     assert_eq!((status, r["likelihood"].as_i64(), r["status"].as_str()), (201, Some(2), Some("monitoring")), "{r}");
     assert_eq!(r["updates"].as_array().unwrap().len(), 1);
     assert_eq!(send(&app, c, "POST", &format!("/api/v1/risks/{}/updates", r["id"]), upd).await.0, 409);
+
+    // The quarter's review is corrected with PUT (200), or added by it for a new quarter (201).
+    let put = format!("/api/v1/risks/{}/updates/2025-Q2", r["id"]);
+    let fix = json!({"note": "Retention bonus paid", "likelihood": 1, "impact": 3, "status": "open"});
+    let (status, r2) = send(&app, c, "PUT", &put, fix.clone()).await;
+    assert_eq!((status, r2["likelihood"].as_i64(), r2["status"].as_str()), (200, Some(1), Some("open")), "{r2}");
+    let ups = r2["updates"].as_array().unwrap();
+    assert_eq!((ups.len(), ups[0]["note"].as_str()), (1, Some("Retention bonus paid")), "{r2}");
+    let (status, r3) = send(&app, c, "PUT", &format!("/api/v1/risks/{}/updates/2025-Q3", r["id"]), fix.clone()).await;
+    assert_eq!((status, r3["updates"].as_array().unwrap().len()), (201, 2), "{r3}");
+    // An earlier quarter's correction leaves the current rating (the latest review's) alone.
+    let old = json!({"note": "Re-rated", "likelihood": 5, "impact": 5, "status": "open"});
+    let (status, r4) = send(&app, c, "PUT", &put, old).await;
+    assert_eq!((status, r4["likelihood"].as_i64(), r4["updates"][0]["likelihood"].as_i64()), (200, Some(1), Some(5)));
+    let (status, p) =
+        send(&app, c, "PUT", &put, json!({"note": " ", "likelihood": 6, "impact": 1, "status": "open"})).await;
+    assert_eq!(status, 422, "{p}");
+    assert!(fields(&p).contains(&"likelihood".to_string()) && fields(&p).contains(&"note".to_string()), "{p}");
+    let (status, p) = send(&app, c, "PUT", &format!("/api/v1/risks/{}/updates/1999-Q1", r["id"]), fix).await;
+    assert_eq!(status, 422, "{p}");
 }
 
 crate::on_both_backends!(

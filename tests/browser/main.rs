@@ -38,6 +38,8 @@ const ADMIN: (&str, &str) = ("admin@rbm.example", "demo-admin-2025");
 const LAPTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
 
+mod i18n;
+
 /// One browser at a time: two cores are shared with the rest of the test run.
 static BROWSER_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -1076,18 +1078,36 @@ async fn a_coordinator_reports_activities_narrative_and_risks_on_the_entry_page(
     let (_, audit) = app.get("/api/v1/projects/UZB-PSD/audit?entity=narrative").await;
     assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "create"), "{audit}");
 
-    // Back from the store: the values, the quarter's risk update read-only; a change of the
-    // activity's text saves against the version read.
+    // Back from the store: the values, the quarter's risk update filled in and editable; a
+    // change of the activity's text saves against the version read, and a change of the risk
+    // update replaces the quarter's update (`PUT /risks/{id}/updates/{period}`), no second one.
     assert_eq!(value(&b, &format!("#a-p-{aid}")).await, "100");
     assert_eq!(value(&b, "#n-summary").await, "Training of PSC staff continued; two districts connected");
-    assert!(text(&b, &format!("#risk-{rid}")).await.contains("The new regulation was postponed to autumn"));
-    assert!(b.client.find_all(Locator::Css(&format!("#r-note-{rid}"))).await.unwrap().is_empty());
+    assert_eq!(value(&b, &format!("#r-note-{rid}")).await, "The new regulation was postponed to autumn");
+    assert_eq!(value(&b, &format!("#r-l-{rid}")).await, new_likelihood);
     fill(&b, &format!("#a-n-{aid}"), "Trainers certified; the last cohort graduated in June").await;
+    fill(&b, &format!("#r-note-{rid}"), "The regulation is now expected in October").await;
+    select(&b, &format!("#r-s-{rid}"), "monitoring").await;
     submit(&b, "#save").await;
-    assert!(text(&b, ".notice").await.contains("Saved"));
-    let (ap, _, _) = saved_parts(&app, rid).await;
+    assert!(text(&b, ".notice").await.contains("Saved"), "{}", body(&b).await);
+    let (ap, _, u) = saved_parts(&app, rid).await;
     assert_eq!(ap[0]["narrative"], "Trainers certified; the last cohort graduated in June");
     assert_eq!(ap[0]["version"], 2);
+    let u = u.expect("the risk update is still there");
+    assert_eq!(
+        (u["note"].as_str(), u["status"].as_str()),
+        (Some("The regulation is now expected in October"), Some("monitoring"))
+    );
+    let (_, r) = app.get(&format!("/api/v1/risks/{rid}")).await;
+    let q2: Vec<&Value> = r["updates"].as_array().unwrap().iter().filter(|u| u["period"] == "2026-Q2").collect();
+    assert_eq!(q2.len(), 1, "one update for the quarter: {r}");
+    assert_eq!(value(&b, &format!("#r-note-{rid}")).await, "The regulation is now expected in October");
+    // Emptying the saved note is refused next to the field, nothing changes.
+    fill(&b, &format!("#r-note-{rid}"), "").await;
+    submit(&b, "#save").await;
+    assert!(!text(&b, &format!("#r-note-{rid}-error")).await.is_empty());
+    let (_, _, u) = saved_parts(&app, rid).await;
+    assert_eq!(u.unwrap()["note"], "The regulation is now expected in October");
     screenshot(&b, backend, "entry-parts-laptop", LAPTOP, Some("#activities"), false).await;
     sign_out(&b).await;
 

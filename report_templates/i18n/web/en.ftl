@@ -1,0 +1,447 @@
+# rbm web pages: English. One file per language; a translator adds uz.ftl or kk.ftl beside it
+# (no recompiling): the language appears in the switch. A key missing in a language is
+# shown in English. Number and date formats and the status words come from ../<lang>.ftl.
+
+language-name = English
+language = Language
+
+## Layout
+skip-to-main = Skip to main content
+breadcrumb = Breadcrumb
+brand-name = Results-based monitoring
+account = Account
+projects = Projects
+sign-out = Sign out
+footer = rbm · results-based monitoring and donor reporting
+error = Error
+there-is-a-problem = There is a problem
+go-to-projects = Go to your projects
+
+## Sign in
+sign-in = Sign in
+sign-in-lead = Sign in with the email address and password your administrator gave you.
+email-address = Email address
+password = Password
+sign-in-email-missing = Enter your email address
+sign-in-email-invalid = Enter an email address like name@example.org
+sign-in-password-missing = Enter your password
+sign-in-wrong = The email address or the password is not right
+sign-in-too-many = Too many failed attempts: try again in { $minutes } minutes
+
+## Projects and dashboard
+your-projects = Your projects
+your-role = Your role
+country = Country
+dates = Dates
+date-range = { $from } to { $to }
+status = Status
+no-projects = You have no role on any project yet. Ask an administrator to add you to your project.
+role-admin = Administrator
+role-coordinator = Coordinator
+role-manager = Manager
+role-finance = Finance
+role-donor = Donor
+project-pipeline = pipeline
+project-active = active
+project-operationally_closed = operationally closed
+project-financially_closed = financially closed
+dashboard-title = { $code } dashboard
+quarter = Quarter
+show = Show
+dashboard-lead = You are { $role } on this project. Figures are approved data of { $year } up to { $quarter }.
+enter-progress-for = Enter progress for { $quarter }
+approval-queue = Approval queue
+results-framework = Results framework
+reports = Reports
+award = Award
+implementing-partner = Implementing partner
+ledger-currency = Ledger currency
+waiting-for-you = Waiting for you
+drafts-to-submit = Drafts to submit ({ $n })
+nothing-to-submit = Nothing to submit.
+missing-for = Missing for { $quarter } ({ $n })
+nothing-missing = Every indicator with a target has an actual.
+actuals-to-approve = Actuals to approve ({ $n })
+nothing-to-approve = Nothing waits for approval.
+open-findings = Open finance findings ({ $n })
+findings-lead = The finance checks of the work plans, expenditure and contributions: { $summary }.
+findings-summary = { $errors ->
+    [one] 1 error
+   *[other] { $errors } errors
+}, { $warnings ->
+    [one] 1 warning
+   *[other] { $warnings } warnings
+}{ $infos ->
+    [0] {""}
+   *[other] , { $infos } not checked
+}
+findings-more = And { $n } more
+no-findings = None: the work plans, expenditure and contributions agree.
+severity-error = Error
+severity-warning = Warning
+severity-info = Not checked
+delivery-in = Delivery in { $year }
+budget = Budget
+spent = spent
+delivery = delivery
+output = Output
+expenditure = Expenditure
+other = Other
+no-budget = No work plan budget for { $year }.
+delivery-caption = Budget of the { $year } work plan and expenditure to date, by output, in { $currency }; delivery = expenditure / budget.
+actual-draft = Draft
+actual-submitted = Submitted
+actual-approved = Approved
+actual-returned = Returned
+
+## Indicators at a glance (dashboard and donor portal)
+glance-heading = Indicators at a glance
+glance-table-caption = Indicators, their actual, target and status
+indicator = Indicator
+actual = Actual
+target-of-year = Target { $year }
+percent-of-target = % of target
+glance-actual-note = Actual: the sum of { $year } up to { $quarter } for indicators that add up over quarters; the latest value for the others.
+no-indicators = This project has no indicators yet.
+progress-caption = Approved actuals from { $from } to { $to }, as % of the { $year } target (the life-of-project target where there is no yearly one). The colour is the status, which compares with the target prorated to the quarters elapsed.
+chart-percent-title = Percent of target per indicator
+chart-hundred = 100 % of target
+chart-delivery-title = Budget and expenditure by output
+
+## Results framework
+framework-lead = Impact, outcomes, outputs, activity results and activities, with each result's indicators, baselines and targets.
+add-a-result = Add a result
+framework-empty = The framework is empty.
+assumptions = Assumptions
+edit = Edit
+delete = Delete
+add-below = Add a result below
+add-an-indicator = Add an indicator
+indicators-of = Indicators of { $code }
+baseline = Baseline
+targets = Targets
+by = By
+no-targets = none
+life-of-project = Life of project
+saved-result = Saved result { $code }.
+saved-indicator = Saved indicator { $code }.
+saved-targets = Saved { $n ->
+    [one] 1 target
+   *[other] { $n } targets
+} of indicator { $code }.
+deleted = Deleted { $what }.
+level-impact = Impact
+level-outcome = Outcome
+level-output = Output
+level-activity_result = Activity result
+level-activity = Activity
+measure-number = Number
+measure-percentage = Percentage (numerator / denominator)
+measure-yes_no = Yes / no
+measure-qualitative = Text (qualitative)
+
+## Quarterly progress entry
+optional = optional
+progress-crumb = Progress { $quarter }
+entry-title = Progress { $quarter } – { $code }
+entry-nothing-saved = Nothing was saved. Correct the fields below and save again.
+entry-heading = Progress for { $quarter }
+entry-read-only = You can read this quarter's entries; the project's coordinators enter and submit them.
+entry-lead = Enter each indicator's actual for { $quarter }, then the activities, the narrative and the risk updates further down.
+save-as-draft = Save as draft
+entry-lead-draft = keeps your work;
+save-and-submit = Save and submit the quarter
+entry-lead-submit = also sends every draft actual of { $quarter } to the manager.
+entry-submitted = The quarter is submitted: { $n ->
+    [one] 1 actual
+   *[other] { $n } actuals
+} went to the manager for approval.
+entry-saved = Saved { $n ->
+    [one] 1 entry
+   *[other] { $n } entries
+}. Actuals stay drafts until the quarter is submitted.
+parts-of-page = Parts of this page
+part-indicators = Indicators
+part-activities = Activities
+part-narrative = Narrative
+part-risks = Risks
+result = Result
+target-label = Target { $label }
+target-lop = Target Life of project
+last-value = Last value
+none-yet = none yet
+last-in = { $value } in { $period } ({ $status })
+not-entered = Not entered
+returned-by-manager = Returned by the manager:
+reopened-by-manager = Reopened by the manager:
+actual-for = Actual for { $quarter }
+numerator = Numerator
+denominator = Denominator
+percent-of = { $percent } % ({ $numerator } of { $denominator })
+achieved-in = Achieved in { $quarter }?
+what-was-achieved = What was achieved in { $quarter }
+by-dimension = By { $name }
+comment = Comment
+evidence-link = Evidence link
+evidence = Evidence
+actual-in = Actual { $quarter }
+enter-a-number = Enter a number, like 12 or 12.5
+unit-measure-number = number
+unit-measure-percentage = percentage
+unit-measure-yes_no = yes / no
+unit-measure-qualitative = text
+activities-in = Activities in { $quarter }
+activities-lead = How each activity of the work plan stands at the end of the quarter. Leave an activity on
+not-reported-choice = Not reported
+activities-lead-skip = {" "}to skip it.
+before-quarter = Before { $quarter }:
+nothing-reported = nothing reported
+percent-complete = % complete
+activity-progress = { $status } · { $percent } % complete ({ $period })
+what-was-done = What was done
+not-reported = not reported
+no-activities = The results framework has no activities.
+narrative-of = Narrative of { $quarter }
+narrative-lead = The text the quarterly report quotes. The summary is needed once anything is written.
+no-narrative = No narrative yet.
+narrative-summary = Summary of the quarter
+narrative-challenges = Challenges
+narrative-lessons = Lessons learned
+narrative-next = Plans for the next quarter
+risk-updates-for = Risk updates for { $quarter }
+risks-lead = Review each risk that is not closed: a note on what changed, and its rating and status now. A risk left as it is gets no update.
+risk-now = Now:
+last-update = last update
+risk-saved-for = Saved for { $quarter }; change it below.
+what-changed-in = What changed in { $quarter }
+likelihood = Likelihood
+impact = Impact
+update-for = Update for { $quarter }
+rated = Rated
+no-update-for = No update for { $quarter }.
+no-open-risks = The risk log has no open risk.
+risk-rating = likelihood { $likelihood } x impact { $impact } = { $score } ({ $level })
+risk-level-low = low
+risk-level-moderate = moderate
+risk-level-substantial = substantial
+risk-level-high = high
+likelihood-1 = 1 rare
+likelihood-2 = 2 unlikely
+likelihood-3 = 3 possible
+likelihood-4 = 4 likely
+likelihood-5 = 5 almost certain
+impact-1 = 1 minimal
+impact-2 = 2 minor
+impact-3 = 3 moderate
+impact-4 = 4 major
+impact-5 = 5 extreme
+state-not_started = Not started
+state-on_track = On track
+state-delayed = Delayed
+state-completed = Completed
+state-cancelled = Cancelled
+state-open = Open
+state-monitoring = Monitoring
+state-closed = Closed
+summary-activity = Activity { $code }: { $message }
+summary-narrative-field = Narrative, { $field }: { $message }
+summary-narrative = Narrative: { $message }
+summary-risk = Risk { $code }: { $message }
+choose-activity-status = Choose how the activity stands
+enter-whole-percent = Enter a whole number from 0 to 100
+enter-how-far = Enter how far the activity is, from 0 to 100 %
+choose-risk-status = Choose the risk's status
+choose-likelihood = Choose a likelihood from 1 to 5
+choose-impact = Choose an impact from 1 to 5
+write-risk-note = Write what changed: a new rating or status needs a note
+write-summary = Write a summary of the quarter: it is needed once any part of the narrative is written
+enter-some-text = Enter some text
+
+## Approvals
+page-date-format = %Y-%m-%d
+approvals = Approvals
+submitted-actuals = Submitted actuals
+select = Select
+target = Target
+quarter-before = Quarter before
+comment-and-evidence = Comment and evidence
+select-actual = Select { $code } { $period }
+evidence-word = evidence
+reason = Reason
+needed-to-return = needed to return
+approve-selected = Approve selected
+approve-all = Approve all ({ $n })
+return-selected = Return selected
+reopen-heading = Reopen an approved actual
+reopen-lead = An approved actual is locked. Reopening it makes it a draft again, so the coordinator can correct it and submit it again; until it is approved again it is left out of the approved figures and reports. Your reason is kept in the audit trail.
+approved-in = Approved in
+which-actual = Which actual of { $quarter }?
+approved-on = approved
+no-approved-in = No approved actual in { $quarter }.
+why-reopen = Why reopen it
+reopen = Reopen
+none-approved-yet = No actual is approved yet.
+lop = LOP
+approved-n = Approved { $n ->
+    [one] 1 actual
+   *[other] { $n } actuals
+}.
+returned-n = Returned { $n ->
+    [one] 1 actual
+   *[other] { $n } actuals
+} to the coordinator.
+reopened-notice = Reopened: the actual is a draft again, out of the approved figures until it is submitted and approved again.
+select-at-least-one = Select at least one actual
+say-why-return = Say why you return them, so the coordinator knows what to fix
+someone-else-acted = Someone else acted on these actuals first: the list below is current.
+choose-to-reopen = Choose the approved actual to reopen
+say-why-reopen = Say why you reopen it, so the coordinator knows what to correct
+someone-else-acted-one = Someone else acted on this actual first: the list below is current.
+
+## Reports
+template-undp-quarterly = UNDP quarterly progress report
+template-undp-cdr = UNDP Combined Delivery Report (CDR)
+template-eu-interim = EU interim report (narrative and financial)
+template-iptt = Indicator Performance Tracking Table (IPTT)
+report-lang-en = English
+report-lang-ru = Russian (Русский)
+format-pdf = PDF
+format-xlsx = Excel (XLSX)
+format-html = Web page (HTML)
+enter-a-period = Enter a period, like 2025-Q3, 2025 or 2025-Q1..2025-Q3
+choose-a-format = Choose a format
+choose-a-template = Choose a template
+approve-first-or-draft = Approve it first, or tick “Include unapproved data” for a draft (watermarked, never issued)
+size-kb = { $n } KB
+report-generated-notice = Generated and stored: { $file } (SHA-256 { $sha }). Download it from the list below.
+report-issued-notice = Issued { $file } to the project's donors.
+nothing-stored = Nothing was stored. Correct the choices below and try again.
+make-a-report = Make a report
+make-a-report-lead = Choose what to report on, look at the preview, then generate it: the file is stored with its SHA-256 and cannot change afterwards.
+template = Template
+period = Period
+period-hint = A quarter (2025-Q3), a year (2025) or a range of quarters (2025-Q1..2025-Q3)
+format = Format
+include-unapproved = Include unapproved data
+draft-hint = A draft: every page is watermarked “DRAFT” and it can never be issued to donors.
+preview = Preview
+generate-and-store = Generate and store
+preview-lead = The report as a web page, from today's data. Nothing is stored until you generate it.
+open-preview = Open the preview on its own
+preview-of-report = Preview of the report
+stored-reports = Stored reports
+stored-lead = Newest first. The SHA-256 identifies a file's exact bytes: a donor can check the file they received against it.
+stored-caption = Stored reports, newest first
+report = Report
+generated = Generated
+issued-to-donors = Issued to donors
+issue = Issue
+issued = Issued
+never-draft = never (draft)
+not-yet = not yet
+no-reports-yet = No report has been generated for this project yet.
+
+## Donor portal
+results-up-to = Results up to
+donor-lead = A project you fund. Its results are the figures the project's manager approved ({ $year } up to { $quarter }), and its reports are those issued to you.
+reports-issued-to-you = Reports issued to you
+issued-on = issued
+no-report-issued = No report has been issued to you yet.
+project = Project
+
+## Error pages
+error-form-refused = Form refused
+error-form-refused-text = This form was not sent from one of rbm's own pages, so it was refused. Go back to the page, reload it and send the form again.
+error-not-found = Page not found
+error-no-such-file = There is no such file.
+error-not-found-text = There is no such page, or you have no role on this project.
+error-not-allowed = Not allowed
+error-not-allowed-text = Your role does not allow this: { $reason }
+error-bad-request = Something is wrong with the request
+error-too-many = Too many attempts
+error-data-changed = The data changed
+error-service = Sorry, there is a problem with the service
+error-try-later = Try again later.
+
+## Result and indicator forms, deleting
+field-parent = Sits under
+field-level = Level
+field-code = Code
+field-title = Title
+field-description = Description
+field-assumptions = Assumptions
+field-result = Measures the result
+field-unit = Unit
+field-measure = Measure
+field-direction = Direction
+field-accumulation = Over quarters
+field-baseline_value = Baseline value
+field-baseline_year = Baseline year
+field-baseline_note = Baseline note
+field-means_of_verification = Means of verification
+field-disaggregations = Disaggregations
+hint-parent = The result this one contributes to; none for the impact
+hint-result-code = Its place in the tree, like 1.2.3 (letters, digits, . - _)
+hint-assumptions = Conditions outside the project's control (the EU logframe shows them)
+hint-indicator-code = Like OP1.2 (letters, digits, . - _)
+hint-unit = What is counted, like persons or %
+hint-means = Where the figures come from
+hint-disaggregations = One per line: the dimension, a colon, its values separated by commas (sex: women, men)
+nothing-top = Nothing (top of the tree)
+choose-a-result = Choose a result
+direction-increase = Increase (more is better)
+direction-decrease = Decrease (less is better)
+accumulation-sum = Sum of the quarters
+accumulation-latest = Latest value
+enter-the = Enter the { $field }
+edit-result = Edit result { $code }
+edit-result-title = Edit result
+save-the-result = Save the result
+add-the-result = Add the result
+edit-indicator = Edit indicator { $code }
+edit-indicator-title = Edit indicator
+save-the-indicator = Save the indicator
+add-the-indicator = Add the indicator
+someone-changed-it = Someone changed it while you were editing: open it again to see their version.
+choose-a-result-from-list = Choose a result from the list
+choose-a-level = Choose a level
+choose-the-result = Choose the result the indicator measures
+choose-one-from-list = Choose one from the list
+enter-a-year = Enter a year, like 2024
+dims-no-colon = Write each dimension as “name: value, value”; “{ $line }” has no colon
+summary-target = Target: { $message }
+cancel = Cancel
+targets-lead = A target per quarter (2025-Q3), year (2025) or for the life of the project (LOP).
+targets-lead-text = A text indicator's target is its description.
+targets-lead-value = The value is required; the description is optional.
+targets-caption = Targets of the indicator
+value = Value
+value-for = Value for { $period }
+description-for = Description for { $period }
+the-target-for = the target for { $period }
+new-target-period = New target: period
+new-target-placeholder = 2026 or 2026-Q3 or LOP
+save-the-targets = Save the targets
+delete-result = Delete result { $code }
+delete-indicator = Delete indicator { $code }
+delete-target = Delete a target of indicator { $code }
+level-is = Level: { $level }
+targets-deleted-with-it = Its { $n } target(s) are deleted with it.
+cannot-be-deleted = It cannot be deleted
+cannot-be-undone = Deleting cannot be undone
+audit-keeps = (the audit trail keeps what it was).
+yes-delete = Yes, delete it
+go-back = Go back
+no-keep = No, keep it
+
+## The entry page's live sum (app.js): %s is the sum, %t the value
+js-sum = Sum: %s
+js-sum-ok = Sum: %s – adds up
+js-sum-off = Sum: %s – does not add up to the value %t
+js-sum-bad = Sum: not every entry is a number
+
+# Links to the part-2 pages (their own words are not in the catalogues yet).
+nav-finance = Finance
+nav-work-plan = Work plan and budget
+nav-finance-checks = Finance checks
+nav-administration = Administration

@@ -1,0 +1,453 @@
+//! The part-1 gaps and languages: deleting from the results framework, and the pages in
+//! English and Russian.
+
+use super::*;
+
+/// An indicator of the project that has actuals (the API refuses to delete it).
+async fn indicator_with_actuals(app: &TestApp, project: &str) -> i64 {
+    let (_, all) = app.get(&format!("/api/v1/projects/{project}/actuals")).await;
+    all.as_array().and_then(|a| a.first()).expect("demo: actuals")["indicator_id"].as_i64().unwrap()
+}
+
+async fn a_coordinator_deletes_from_the_results_framework(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let (_, tree) = app.get("/api/v1/projects/UZB-PSD/results").await;
+    let output = first_of_level(&tree["results"], "output").expect("demo: an output");
+    let oid = output["id"].as_i64().unwrap();
+    // A result with an indicator and a target, made through the API.
+    let (s, r) = app
+        .post(
+            "/api/v1/projects/UZB-PSD/results",
+            &json!({"parent_id": oid, "level": "activity_result", "code": "9.9", "title": "Short-lived result"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let rid = r["id"].as_i64().unwrap();
+    let (s, i) = app
+        .post(
+            "/api/v1/projects/UZB-PSD/indicators",
+            &json!({"result_id": rid, "code": "DEL1", "title": "Short-lived indicator", "unit": "persons",
+                "measure": "number", "direction": "increase", "accumulation": "sum"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{i}");
+    let iid = i["id"].as_i64().unwrap();
+    let (s, t) = app.post(&format!("/api/v1/indicators/{iid}/targets"), &json!({"period": "LOP", "value": 40})).await;
+    assert_eq!(s, 201, "{t}");
+    let tid = t["id"].as_i64().unwrap();
+
+    sign_in(&b, &app, COORDINATOR).await;
+    // The output has children: refused with the API's reason, nothing deleted.
+    go(&b, &app, "/projects/UZB-PSD/results").await;
+    click(&b, &format!("a[href='/projects/UZB-PSD/results/{oid}/delete']")).await;
+    assert!(text(&b, "h1").await.starts_with("Delete result"));
+    submit(&b, "#confirm-delete").await;
+    let refused = text(&b, "#delete-refused").await;
+    assert!(refused.contains("still has") && refused.contains("delete them first"), "{refused}");
+    assert_eq!(app.get(&format!("/api/v1/results/{oid}")).await.0, 200);
+    screenshot(&b, backend, "framework-delete-refused-phone", PHONE, None, false).await;
+
+    // An indicator with actuals likewise.
+    let with_actuals = indicator_with_actuals(&app, "UZB-PSD").await;
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{with_actuals}/delete")).await;
+    submit(&b, "#confirm-delete").await;
+    assert!(text(&b, "#delete-refused").await.contains("actuals: delete them first"));
+    assert_eq!(app.get(&format!("/api/v1/indicators/{with_actuals}")).await.0, 200);
+
+    // The target, from the indicator's page: confirm, then it is gone.
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{iid}")).await;
+    click(&b, &format!("a[href='/projects/UZB-PSD/indicators/{iid}/targets/{tid}/delete']")).await;
+    assert!(text(&b, "#doomed").await.contains("40"));
+    screenshot(&b, backend, "framework-delete-confirm-laptop", LAPTOP, None, false).await;
+    // "No, keep it" keeps it.
+    click(&b, "a.button.secondary").await;
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{iid}")).await;
+    assert_eq!(ind["targets"].as_array().unwrap().len(), 1, "{ind}");
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{iid}/targets/{tid}/delete")).await;
+    submit(&b, "#confirm-delete").await;
+    assert_eq!(path_of(&b).await, format!("/projects/UZB-PSD/indicators/{iid}?deleted=target"));
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{iid}")).await;
+    assert!(ind["targets"].as_array().unwrap().is_empty(), "{ind}");
+
+    // The result still has its indicator: refused; the indicator goes, then the result.
+    go(&b, &app, &format!("/projects/UZB-PSD/results/{rid}/delete")).await;
+    submit(&b, "#confirm-delete").await;
+    assert!(text(&b, "#delete-refused").await.contains("1 indicators"));
+    go(&b, &app, "/projects/UZB-PSD/results").await;
+    click(&b, &format!("a[href='/projects/UZB-PSD/indicators/{iid}/delete']")).await;
+    submit(&b, "#confirm-delete").await;
+    assert!(text(&b, ".notice").await.contains("DEL1"));
+    assert_eq!(app.get(&format!("/api/v1/indicators/{iid}")).await.0, 404);
+    click(&b, &format!("a[href='/projects/UZB-PSD/results/{rid}/delete']")).await;
+    submit(&b, "#confirm-delete").await;
+    assert!(text(&b, ".notice").await.contains("Deleted 9.9 Short-lived result"));
+    assert_eq!(app.get(&format!("/api/v1/results/{rid}")).await.0, 404);
+    // The same audit entries as through the API.
+    let (_, audit) = app.get("/api/v1/projects/UZB-PSD/audit?entity=result").await;
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "delete" && e["entity_id"] == rid), "{audit}");
+    sign_out(&b).await;
+
+    // A manager reads the framework but may not delete.
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/results").await;
+    assert!(b.client.find_all(Locator::Css("a[href$='/delete']")).await.unwrap().is_empty());
+    go(&b, &app, &format!("/projects/UZB-PSD/results/{oid}/delete")).await;
+    assert!(b.client.find_all(Locator::Css("#confirm-delete")).await.unwrap().is_empty());
+    b.close().await;
+}
+
+/// Whether a text has Cyrillic letters.
+fn has_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
+}
+
+async fn html_lang(b: &Browser) -> String {
+    b.client.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap().unwrap_or_default()
+}
+
+async fn a_manager_switches_to_russian_and_it_is_remembered(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    // English by default (the browser asks for English); the switch offers Russian.
+    go(&b, &app, "/sign-in").await;
+    assert_eq!(html_lang(&b).await, "en");
+    assert_eq!(text(&b, "#lang-ru").await, "Русский");
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    assert_eq!(html_lang(&b).await, "en");
+    assert!(text(&b, "h2#status-h").await.contains("Indicators at a glance"));
+
+    // Switch: back on the same page, in Russian.
+    submit(&b, "#lang-ru").await;
+    assert_eq!(path_of(&b).await, "/projects/KAZ-HUB");
+    assert_eq!(html_lang(&b).await, "ru");
+    let glance = text(&b, "h2#status-h").await;
+    assert_eq!(glance, "Индикаторы: общая картина");
+    let page = body(&b).await;
+    for label in ["Рамка результатов", "Бюджет", "Проекты", "Выйти", "Квартал", "Ждёт вас"]
+    {
+        assert!(page.to_lowercase().contains(&label.to_lowercase()), "{label} in {page}");
+    }
+    for english in ["Indicators at a glance", "Waiting for you", "Sign out", "Delivery in", "Award", "Approval queue"] {
+        assert!(!page.contains(english), "{english} left in English: {page}");
+    }
+    // The page's own words (not the finance checks' messages, which are the API's and English).
+    let delivery = text(&b, "section[aria-labelledby='delivery-h']").await;
+    for english in ["Budget", "budget", "spent", "Output", "Other"] {
+        assert!(!delivery.contains(english), "{english} left in English: {delivery}");
+    }
+    // Russian numbers: a no-break space between thousands (the award's money, the budget).
+    let delivery = text(&b, "#delivery-h").await;
+    assert!(has_cyrillic(&delivery), "{delivery}");
+    let figures = text(&b, "section[aria-labelledby='delivery-h'] p").await;
+    // (WebDriver reads the no-break space as a space.) "USD 233 333", "освоение 16,3 %".
+    let c: Vec<char> = figures.replace('\u{a0}', " ").chars().collect();
+    let between = |sep: char| c.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == sep && w[2].is_ascii_digit());
+    assert!(between(' '), "thousands grouped with a space: {figures:?}");
+    assert!(between(','), "a decimal comma: {figures:?}");
+    assert!(
+        !c.windows(5).any(|w| w[0].is_ascii_digit() && w[1] == ',' && w[2..].iter().all(|d| d.is_ascii_digit())),
+        "no English grouping: {figures}"
+    );
+    // Dates as the reports write them in Russian: 31.12.2027.
+    let facts = text(&b, "section[aria-labelledby='award-h']").await;
+    assert!(
+        facts.split_whitespace().any(|w| w.len() == 10 && w.as_bytes()[2] == b'.' && w.as_bytes()[5] == b'.'),
+        "{facts}"
+    );
+    screenshot(&b, backend, "ru-dashboard-laptop", LAPTOP, None, true).await;
+    screenshot(&b, backend, "ru-dashboard-phone", PHONE, None, false).await;
+    go(&b, &app, "/projects/KAZ-HUB/results").await;
+    assert!(text(&b, "h1").await.starts_with("Рамка результатов"));
+    let tag = text(&b, ".level-tag").await;
+    assert!(has_cyrillic(&tag), "{tag}");
+    screenshot(&b, backend, "ru-framework-phone", PHONE, None, false).await;
+    go(&b, &app, "/").await;
+    assert!(text(&b, "h1").await.contains("Ваши проекты"));
+    screenshot(&b, backend, "ru-projects-phone", PHONE, None, false).await;
+
+    // Remembered for the user: the API shows it; after signing out and in again, with the
+    // browser's language cookie gone, the pages are still Russian.
+    let token = app.login("manager@rbm.example", "demo-manager-2025").await;
+    let (_, me) = app.request_as(Some(&token), "GET", "/api/v1/auth/me", None).await;
+    assert_eq!(me["lang"], "ru");
+    sign_out(&b).await;
+    assert_eq!(html_lang(&b).await, "ru", "the sign-in page stays in the user's language");
+    assert_eq!(text(&b, "h1").await, "Войти");
+    screenshot(&b, backend, "ru-sign-in-phone", PHONE, None, false).await;
+    b.client.delete_cookie("rbm_lang").await.unwrap();
+    go(&b, &app, "/sign-in").await;
+    assert_eq!(html_lang(&b).await, "en");
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    assert_eq!(html_lang(&b).await, "ru");
+    assert_eq!(text(&b, "h2#status-h").await, "Индикаторы: общая картина");
+
+    // A sign-in error is in the page's language.
+    sign_out(&b).await;
+    fill(&b, "#email", "manager@rbm.example").await;
+    submit(&b, "#sign-in").await;
+    assert_eq!(text(&b, "#password-error").await.replace('\n', " "), "Ошибка: Введите пароль");
+    // Back to English with the switch.
+    submit(&b, "#lang-en").await;
+    assert_eq!(html_lang(&b).await, "en");
+    assert_eq!(text(&b, "h1").await, "Sign in");
+    b.close().await;
+}
+
+/// Every part-1 page fits a phone (390 px): the page itself never scrolls sideways (wide
+/// tables scroll inside their own box), in English and in Russian (longer words).
+async fn part_one_pages_fit_a_phone(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+    sign_in(&b, &app, COORDINATOR).await;
+    b.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    let pages = [
+        "/".to_string(),
+        "/projects/UZB-PSD".into(),
+        "/projects/UZB-PSD/progress/2026-Q2".into(),
+        "/projects/UZB-PSD/approvals".into(),
+        "/projects/UZB-PSD/results".into(),
+        format!("/projects/UZB-PSD/indicators/{op2}"),
+        "/projects/UZB-PSD/results/new".into(),
+        "/projects/UZB-PSD/reports".into(),
+    ];
+    let mut wide = vec![];
+    for lang in ["en", "ru"] {
+        let token = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+        let body = json!({ "lang": lang }).to_string();
+        assert_eq!(app.request_as(Some(&token), "PATCH", "/api/v1/auth/me", Some(&body)).await.0, 200);
+        for p in &pages {
+            go(&b, &app, p).await;
+            let w = b
+                .client
+                .execute("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]", vec![])
+                .await
+                .unwrap();
+            let (scroll, client) = (w[0].as_u64().unwrap(), w[1].as_u64().unwrap());
+            if scroll > client {
+                let who = b.client.execute("return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !e.closest('.table-scroll')).slice(0, 4).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join(' | ')", vec![]).await.unwrap();
+                wide.push(format!("{lang} {p}: {scroll} > {client} ({who})"));
+            }
+        }
+    }
+    b.client.set_window_size(LAPTOP.0, LAPTOP.1).await.unwrap();
+    assert!(wide.is_empty(), "pages wider than a phone: {wide:?}");
+    b.close().await;
+}
+
+/// Chooses a user's language through the API (`PATCH /auth/me`), as the switch would.
+async fn choose_lang(app: &TestApp, (email, password): (&str, &str), lang: &str) {
+    let token = app.login(email, password).await;
+    let body = json!({ "lang": lang }).to_string();
+    assert_eq!(app.request_as(Some(&token), "PATCH", "/api/v1/auth/me", Some(&body)).await.0, 200);
+}
+
+/// The page is Russian: `lang="ru"`, Cyrillic in its heading (`css`), and none of the page's
+/// own English words (the data, e.g. indicator titles, may be English).
+async fn is_russian_at(b: &Browser, css: &str, english: &[&str]) -> String {
+    assert_eq!(html_lang(b).await, "ru");
+    let heading = text(b, css).await;
+    assert!(has_cyrillic(&heading), "{heading}");
+    let page = body(b).await;
+    for word in english {
+        assert!(!page.contains(word), "“{word}” left in English: {page}");
+    }
+    page
+}
+
+async fn is_russian(b: &Browser, english: &[&str]) -> String {
+    is_russian_at(b, "h1", english).await
+}
+
+async fn russian_entry_approvals_reports_forms_and_errors(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+    for who in [COORDINATOR, MANAGER, DONOR] {
+        choose_lang(&app, who, "ru").await;
+    }
+
+    // The entry page: every heading, label and button in Russian.
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/UZB-PSD/progress/2026-Q2").await;
+    let page = is_russian(
+        &b,
+        &[
+            "Progress for",
+            "Save as draft",
+            "Save and submit",
+            "Activities in",
+            "Narrative of",
+            "Risk updates for",
+            "Last value",
+            "Baseline",
+            "Evidence link",
+            "Comment",
+            "What changed in",
+            "Likelihood",
+            "Not reported",
+            "Summary of the quarter",
+            "Parts of this page",
+            "none yet",
+            "complete (",
+        ],
+    )
+    .await;
+    for label in ["Ход реализации за 2026-Q2", "Сохранить черновик", "Исходное значение", "Вероятность", "Мероприятия"]
+    {
+        assert!(page.contains(label), "{label} in {page}");
+    }
+    assert_eq!(text(&b, "#submit-quarter").await, "Сохранить и отправить квартал");
+    screenshot(&b, backend, "ru-entry-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "ru-entry-phone", PHONE, None, false).await;
+    screenshot(&b, backend, "ru-entry-risks-laptop", LAPTOP, Some("#risks"), false).await;
+    // A number that is not one: the page's own message, in Russian, by the field.
+    fill(&b, &format!("#v-{op2}"), "много").await;
+    submit(&b, "#save").await;
+    assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
+    let err = text(&b, &format!("#v-{op2}-error")).await;
+    assert!(err.contains("Ошибка:") && err.contains("Введите число, например 12 или 12,5"), "{err}");
+    // Russian numbers typed with a decimal comma (and a space between thousands).
+    fill(&b, &format!("#v-{op2}"), "1 234,5").await;
+    fill(&b, &format!("#d-{op2}-0-0"), "1000,5").await;
+    fill(&b, &format!("#d-{op2}-0-1"), "234").await;
+    let sum = text(&b, &format!("#d-{op2}-0 .dim-sum")).await;
+    assert_eq!(sum, "Сумма: 1234,5 – сходится");
+    submit(&b, "#submit-quarter").await;
+    let notice = text(&b, ".notice").await;
+    assert!(notice.starts_with("Квартал отправлен"), "{notice}");
+    let saved = actuals(&app, "UZB-PSD", "2026-Q2").await;
+    assert_eq!(saved[0]["value"], 1234.5);
+    assert_eq!(saved[0]["disaggregations"], json!({"sex": {"women": 1000.5, "men": 234.0}}));
+    let shown = text(&b, &format!("#ind-{op2} .shown")).await.replace('\u{a0}', " ");
+    assert_eq!(shown, "1 234,5");
+
+    // The result form: labels, hints, buttons and the page's validation message.
+    go(&b, &app, "/projects/UZB-PSD/results/new").await;
+    is_russian(&b, &["Sits under", "Its place in the tree", "Add the result", "Cancel", "(optional)", "Level"]).await;
+    submit(&b, "#save").await;
+    let summary = text(&b, ".error-summary").await;
+    // The page's words (the API's own rule about codes stays English, named by its Russian label).
+    assert!(summary.contains("Заполните поле «Название»") && summary.contains("Код: "), "{summary}");
+    // The indicator form with its targets.
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{op2}")).await;
+    is_russian(
+        &b,
+        &["Measures the result", "Baseline value", "Means of verification", "Save the targets", "New target", "Cancel"],
+    )
+    .await;
+    assert_eq!(text(&b, "#targets-h").await, "Целевые значения");
+    // The delete confirmation.
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{op2}")).await;
+    let tid = ind["targets"][0]["id"].as_i64().expect("demo: OP2 has a target");
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{op2}/targets/{tid}/delete")).await;
+    is_russian(&b, &["Delete a target", "Yes, delete it", "No, keep it", "cannot be undone", "Life of project"]).await;
+    assert_eq!(text(&b, "#confirm-delete").await, "Да, удалить");
+    // An error page in the user's language (the handler's error has no user: the request's page does).
+    go(&b, &app, "/projects/NO-SUCH-PROJECT/approvals").await;
+    is_russian(&b, &["Page not found", "There is no such page", "Go to your projects"]).await;
+    assert_eq!(text(&b, "h1").await, "Страница не найдена");
+    go(&b, &app, "/").await;
+    sign_out(&b).await;
+
+    // The approval queue: the Russian number, buttons and the page's messages.
+    sign_in(&b, &app, MANAGER).await;
+    go(&b, &app, "/projects/UZB-PSD/approvals").await;
+    let page = is_russian(
+        &b,
+        &[
+            "Approval queue",
+            "Approve selected",
+            "Approve all",
+            "Return selected",
+            "Quarter before",
+            "Comment and evidence",
+            "Reopen an approved actual",
+            "Why reopen",
+            "Reason",
+        ],
+    )
+    .await;
+    assert!(page.replace('\u{a0}', " ").contains("1 234,5"), "{page}");
+    assert_eq!(text(&b, "#approve").await, "Утвердить выбранные");
+    assert_eq!(text(&b, "#return").await, "Вернуть выбранные на доработку");
+    screenshot(&b, backend, "ru-approvals-laptop", LAPTOP, None, false).await;
+    screenshot(&b, backend, "ru-approvals-phone", PHONE, None, false).await;
+    submit(&b, "#return").await;
+    assert!(text(&b, "#reason-error").await.contains("Укажите причину возврата"));
+    let id = saved[0]["id"].as_i64().unwrap();
+    click(&b, &format!("#sel-{id}")).await;
+    submit(&b, "#approve").await;
+    assert_eq!(text(&b, ".notice").await, "Утверждено фактических значений: 1.");
+
+    // The reports page.
+    go(&b, &app, "/projects/UZB-PSD/reports").await;
+    is_russian(
+        &b,
+        &[
+            "Make a report",
+            "Template",
+            "Include unapproved data",
+            "Generate and store",
+            "Stored reports",
+            "UNDP quarterly progress report",
+            "Web page",
+        ],
+    )
+    .await;
+    assert_eq!(text(&b, "#generate").await, "Сформировать и сохранить");
+    fill(&b, "#period", "").await;
+    submit(&b, "#generate").await;
+    assert!(text(&b, "#period-error").await.contains("Укажите период"));
+    select(&b, "#template", "undp-quarterly").await;
+    fill(&b, "#period", "2025-Q3").await;
+    click(&b, "#format-pdf").await;
+    select(&b, "#lang", "ru").await;
+    submit(&b, "#generate").await;
+    let notice = text(&b, ".notice").await;
+    assert!(notice.starts_with("Отчёт сформирован и сохранён"), "{notice}");
+    let stored = text(&b, "#stored").await;
+    assert!(stored.contains("КБ") && !stored.contains("not yet"), "{stored}");
+    // Dates as 31.12.2026 in Russian.
+    assert!(
+        stored.split_whitespace().any(|w| w.len() == 10 && w.as_bytes()[2] == b'.' && w.as_bytes()[5] == b'.'),
+        "{stored}"
+    );
+    screenshot(&b, backend, "ru-reports-laptop", LAPTOP, None, true).await;
+    screenshot(&b, backend, "ru-reports-phone", PHONE, None, false).await;
+    let report = reports_of(&app, "UZB-PSD").await[0]["id"].clone();
+    submit(&b, &format!("#issue-{report}")).await;
+    sign_out(&b).await;
+
+    // The donor portal's own words.
+    sign_in(&b, &app, DONOR).await;
+    go(&b, &app, "/projects/UZB-PSD").await;
+    let page = is_russian_at(
+        &b,
+        "#issued-h",
+        &["Reports issued to you", "Results up to", "A project you fund", "Implementing partner", "issued "],
+    )
+    .await;
+    assert!(page.contains("Отчёты, переданные вам"), "{page}");
+    screenshot(&b, backend, "ru-donor-phone", PHONE, None, false).await;
+    b.close().await;
+
+    // Before signing in, an error page follows the language cookie.
+    let b = Browser::start().await.expect("browser");
+    go(&b, &app, "/sign-in").await;
+    submit(&b, "#lang-ru").await;
+    go(&b, &app, "/assets/no-such-file.css").await;
+    assert_eq!(html_lang(&b).await, "ru");
+    assert_eq!(text(&b, "h1").await, "Страница не найдена");
+    b.close().await;
+}
+
+on_both_backends!(
+    russian_entry_approvals_reports_forms_and_errors,
+    part_one_pages_fit_a_phone,
+    a_coordinator_deletes_from_the_results_framework,
+    a_manager_switches_to_russian_and_it_is_remembered
+);
