@@ -3,6 +3,7 @@
 //! their explanations. Figures are the API's (`/finance/summary`, `/finance/checks`), through
 //! the same use cases ([`crate::services::finance`]).
 
+use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, charts, format, html, render, see_other};
 use crate::db::Db;
 use crate::domain::FieldError;
@@ -33,6 +34,24 @@ pub fn money_exact(minor: i128, currency: &str) -> String {
     format!("{currency} {sign}{grouped}.{:02}", abs % 100)
 }
 
+/// [`money_exact`] with the separators of the page's language (`USD 1 234,56` in Russian).
+fn money_in(l: &crate::reports::document::Locale, minor: i128, currency: &str) -> String {
+    money_exact(minor, currency)
+        .chars()
+        .map(|ch| match ch {
+            ',' => l.group.clone(),
+            '.' => l.decimal.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// A delivery rate (`45.30 %`) with the decimal separator of the page's language; "–" when
+/// there is nothing budgeted.
+fn rate_in(l: &crate::reports::document::Locale, bp: Option<i64>) -> String {
+    bp.map(|bp| format_bp(bp).replace('.', &l.decimal)).unwrap_or_else(|| "–".into())
+}
+
 /// Donors see the donor portal only; everyone else on the project reads the finance pages.
 fn refuse_donors(user: &WebUser, project_id: i64) -> Result<(), WebError> {
     if crate::services::portal::is_donor(&user.principal, project_id) {
@@ -44,7 +63,8 @@ fn refuse_donors(user: &WebUser, project_id: i64) -> Result<(), WebError> {
 /// One table of the finance page: its rows, and a total row that is the sum of the rows shown
 /// (expenditure on lines a revision removed is a row of its own, so every table adds up to
 /// the project total).
-fn table(id: &str, title: &str, first: &str, rows: &[FinanceRow], unplanned: i64, cur: &str) -> Value {
+fn table(c: &Catalogue, id: &str, rows: &[FinanceRow], unplanned: i64, cur: &str) -> Value {
+    let l = &c.locale;
     let mut sum = (0i128, 0i128);
     let mut out: Vec<Value> = rows
         .iter()
@@ -54,10 +74,10 @@ fn table(id: &str, title: &str, first: &str, rows: &[FinanceRow], unplanned: i64
             json!({
                 "key": if r.key == "-" { String::new() } else { r.key.clone() },
                 "label": r.label,
-                "budget": money_exact(r.budget_minor.into(), cur),
-                "spent": money_exact(r.expenditure_minor.into(), cur),
-                "balance": money_exact(r.balance_minor.into(), cur),
-                "rate": r.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+                "budget": money_in(l, r.budget_minor.into(), cur),
+                "spent": money_in(l, r.expenditure_minor.into(), cur),
+                "balance": money_in(l, r.balance_minor.into(), cur),
+                "rate": rate_in(l, r.delivery_rate_bp),
                 "bp": r.delivery_rate_bp.unwrap_or(0).clamp(0, 10_000) / 100,
             })
         })
@@ -66,39 +86,45 @@ fn table(id: &str, title: &str, first: &str, rows: &[FinanceRow], unplanned: i64
         sum.1 += i128::from(unplanned);
         out.push(json!({
             "key": "",
-            "label": "Expenditure on lines a later revision removed",
-            "budget": money_exact(0, cur),
-            "spent": money_exact(unplanned.into(), cur),
-            "balance": money_exact((-unplanned).into(), cur),
+            "label": c.tr("finance-unplanned"),
+            "budget": money_in(l, 0, cur),
+            "spent": money_in(l, unplanned.into(), cur),
+            "balance": money_in(l, (-unplanned).into(), cur),
             "rate": "–",
             "bp": 0,
         }));
     }
     let rate = match (i64::try_from(sum.0), i64::try_from(sum.1)) {
-        (Ok(b), Ok(e)) => Tally { budget_minor: b, expenditure_minor: e }.delivery_rate_bp().map(format_bp),
+        (Ok(b), Ok(e)) => Tally { budget_minor: b, expenditure_minor: e }.delivery_rate_bp(),
         _ => None,
     };
     json!({
         "id": id,
-        "title": title,
-        "first": first,
+        "title": c.tr(&format!("finance-{id}")),
+        "first": c.tr(&format!("finance-{id}-first")),
         "rows": out,
         "empty": rows.is_empty() && unplanned == 0,
-        "total_budget": money_exact(sum.0, cur),
-        "total_spent": money_exact(sum.1, cur),
-        "total_balance": money_exact(sum.0 - sum.1, cur),
-        "total_rate": rate.unwrap_or_else(|| "–".into()),
+        "total_budget": money_in(l, sum.0, cur),
+        "total_spent": money_in(l, sum.1, cur),
+        "total_balance": money_in(l, sum.0 - sum.1, cur),
+        "total_rate": rate_in(l, rate),
     })
 }
 
 /// The periods of the chooser: the life of project, each year, each quarter.
-fn periods(s: &FinanceSummary, project: &crate::store::projects::Project) -> Value {
+fn periods(c: &Catalogue, s: &FinanceSummary, project: &crate::store::projects::Project) -> Value {
     let quarters = crate::services::dashboard::quarters(project);
     let mut years: Vec<i32> = quarters.iter().map(|q| q.year).collect();
     years.dedup();
     let opt = |v: String, label: String| json!({"value": v, "label": label, "selected": v == s.period});
     json!({
-        "lop": opt("LOP".into(), format!("Life of project ({} to {})", project.start_date, project.end_date)),
+        "lop": opt(
+            "LOP".into(),
+            c.t(
+                "finance-lop-option",
+                &[("from", c.day(project.start_date).into()), ("to", c.day(project.end_date).into())],
+            ),
+        ),
         "years": years.iter().map(|y| opt(y.to_string(), y.to_string())).collect::<Vec<_>>(),
         "quarters": quarters.iter().map(|q| opt(q.to_string(), q.to_string())).collect::<Vec<_>>(),
     })
@@ -128,64 +154,71 @@ pub async fn page(
     };
     let project = crate::services::dashboard::project(&db, &user.principal, &key).await?.0;
     refuse_donors(&user, project.id)?;
+    let c = i18n::catalogue(&user.lang);
+    let l = &c.locale;
     let cur = &s.currency;
     let un = s.unplanned_expenditure_minor;
     let period_label = match s.period.as_str() {
-        "LOP" => "the life of the project".to_string(),
+        "LOP" => c.tr("finance-the-lop"),
         p => p.to_string(),
     };
+    let (from, to) = (c.day(s.from), c.day(s.to));
     let caption = |what: &str| {
-        format!("Budget and expenditure by {what}, {} to {}, in {cur}; delivery = expenditure / budget.", s.from, s.to)
+        c.t(
+            &format!("finance-caption-{what}"),
+            &[("from", from.clone().into()), ("to", to.clone().into()), ("currency", cur.clone().into())],
+        )
     };
     let contributions: Vec<Value> = s
         .contributions
         .iter()
-        .map(|c| {
+        .map(|k| {
             json!({
-                "source": c.source_code,
-                "committed": money_exact(c.committed_minor.into(), &c.committed_currency),
-                "committed_ledger": c.committed_ledger_minor.map(|m| money_exact(m.into(), cur)),
-                "received": money_exact(c.received_minor.into(), cur),
-                "programmed": money_exact(c.programmed_minor.into(), cur),
-                "spent": money_exact(c.expenditure_minor.into(), cur),
+                "source": k.source_code,
+                "committed": money_in(l, k.committed_minor.into(), &k.committed_currency),
+                "committed_ledger": k.committed_ledger_minor.map(|m| money_in(l, m.into(), cur)),
+                "received": money_in(l, k.received_minor.into(), cur),
+                "programmed": money_in(l, k.programmed_minor.into(), cur),
+                "spent": money_in(l, k.expenditure_minor.into(), cur),
             })
         })
         .collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    // This page's words are English for now (not yet in the web catalogues): its charts too.
-    let english = super::i18n::catalogue("en");
     let data = json!({
         "code": project.code,
         "title": project.title,
         "currency": cur,
         "period": s.period,
         "period_label": period_label,
-        "from": s.from.to_string(),
-        "to": s.to.to_string(),
-        "periods": periods(&s, &project),
+        "from": from,
+        "to": to,
+        "periods": periods(&c, &s, &project),
         "asked": asked,
         "error": error.as_ref().map(|e| e.message.clone()),
-        "total_budget": money_exact(s.total.budget_minor.into(), cur),
-        "total_spent": money_exact(s.total.expenditure_minor.into(), cur),
-        "total_balance": money_exact(s.total.balance_minor.into(), cur),
-        "total_rate": s.total.delivery_rate.clone().unwrap_or_else(|| "–".into()),
-        "output_chart": charts::titled_delivery_chart(&english, "fo", "Budget and expenditure by output", &s.by_output, cur, &caption("output")),
+        "total_budget": money_in(l, s.total.budget_minor.into(), cur),
+        "total_spent": money_in(l, s.total.expenditure_minor.into(), cur),
+        "total_balance": money_in(l, s.total.balance_minor.into(), cur),
+        "total_rate": rate_in(l, s.total.delivery_rate_bp),
+        "output_chart": charts::titled_delivery_chart(&c, "fo", &c.tr("finance-chart-output"), &s.by_output, cur, &caption("output")),
         "output_caption": caption("output"),
-        "source_chart": charts::titled_delivery_chart(&english, "fs", "Budget and expenditure by funding source", &s.by_funding_source, cur, &caption("funding source")),
-        "source_caption": caption("funding source"),
+        "source_chart": charts::titled_delivery_chart(&c, "fs", &c.tr("finance-chart-source"), &s.by_funding_source, cur, &caption("source")),
+        "source_caption": caption("source"),
         "tables": [
-            table("by-output", "By output", "Output", &s.by_output, un, cur),
-            table("by-activity", "By activity", "Activity", &s.by_activity, un, cur),
-            table("by-source", "By funding source", "Funding source", &s.by_funding_source, un, cur),
-            table("by-account", "By budget account", "Account", &s.by_account, un, cur),
-            table("by-heading", "By EU budget heading", "EU heading", &s.by_eu_heading, un, cur),
+            table(&c, "by-output", &s.by_output, un, cur),
+            table(&c, "by-activity", &s.by_activity, un, cur),
+            table(&c, "by-source", &s.by_funding_source, un, cur),
+            table(&c, "by-account", &s.by_account, un, cur),
+            table(&c, "by-heading", &s.by_eu_heading, un, cur),
         ],
         "contributions": contributions,
         "has_contributions": !s.contributions.is_empty(),
         "plans": s.work_plans.iter().map(|p| json!({"year": p.year, "revision": p.revision, "status": p.status})).collect::<Vec<_>>(),
         "may_check": crate::services::findings::acts_on_findings(&user.principal, project.id),
     });
-    let title = format!("{}Finance – {}", if error.is_some() { "Error: " } else { "" }, project.code);
+    let title = c.t(
+        if error.is_some() { "finance-title-error" } else { "finance-title" },
+        &[("code", project.code.clone().into())],
+    );
     Ok(html(status, render("finance", &title, Some(&user), &data)))
 }
 

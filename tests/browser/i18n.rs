@@ -445,7 +445,44 @@ async fn russian_entry_approvals_reports_forms_and_errors(backend: Backend) {
     b.close().await;
 }
 
+/// The part-2 pages in Russian: the finance staff's pages, with Russian numbers.
+async fn russian_finance_and_work_plan_pages(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    choose_lang(&app, FINANCE, "ru").await;
+    sign_in(&b, &app, FINANCE).await;
+
+    // The finance view: headings, tables and charts in Russian, money with Russian separators.
+    go(&b, &app, "/projects/KAZ-HUB/finance").await;
+    let page = is_russian(
+        &b,
+        &[
+            "Budget and expenditure",
+            "By output",
+            "By funding source",
+            "By budget account",
+            "Nothing budgeted",
+            "Work plans counted",
+            "Delivery",
+            "Balance",
+        ],
+    )
+    .await;
+    assert!(text(&b, "h1").await.starts_with("Бюджет и расходы"));
+    for label in ["Итого", "По источникам финансирования", "По бюджетным счетам", "Освоение", "весь срок проекта"]
+    {
+        assert!(page.contains(label), "{label} in {page}");
+    }
+    let total = text(&b, "#total-budget").await.replace('\u{a0}', " ");
+    assert!(total.contains(',') && !total.contains('.'), "Russian money: {total}");
+    let chart = text(&b, "#chart-output-h").await;
+    assert_eq!(chart, "По результатам");
+    screenshot(&b, backend, "ru-finance-laptop", LAPTOP, None, false).await;
+    b.close().await;
+}
+
 on_both_backends!(
+    russian_finance_and_work_plan_pages,
     russian_entry_approvals_reports_forms_and_errors,
     part_one_pages_fit_a_phone,
     a_coordinator_deletes_from_the_results_framework,

@@ -445,3 +445,44 @@ nav-finance = Finance
 nav-work-plan = Work plan and budget
 nav-finance-checks = Finance checks
 nav-administration = Administration
+
+## The finance view (finance.hbs, src/web/finance.rs)
+finance-title = Finance – { $code }
+finance-title-error = Error: Finance – { $code }
+finance-heading = Budget and expenditure
+finance-years = Years
+finance-quarters = Quarters
+finance-lop-option = Life of project ({ $from } to { $to })
+finance-the-lop = the life of the project
+finance-lead-before = Budget of the work plans and expenditure for
+finance-lead-after = ({ $from } to { $to }), in { $currency }. Delivery is expenditure divided by budget.
+finance-total = Total
+finance-balance = Balance
+finance-delivery = Delivery
+finance-plans-counted = Work plans counted:
+finance-plan-counted = { $year } (revision { $revision }, { $status })
+finance-no-plan = No work plan yet.
+finance-by-output = By output
+finance-by-output-first = Output
+finance-by-activity = By activity
+finance-by-activity-first = Activity
+finance-by-source = By funding source
+finance-by-source-first = Funding source
+finance-by-account = By budget account
+finance-by-account-first = Account
+finance-by-heading = By EU budget heading
+finance-by-heading-first = EU heading
+finance-chart-output = Budget and expenditure by output
+finance-chart-source = Budget and expenditure by funding source
+finance-caption-output = Budget and expenditure by output, { $from } to { $to }, in { $currency }; delivery = expenditure / budget.
+finance-caption-source = Budget and expenditure by funding source, { $from } to { $to }, in { $currency }; delivery = expenditure / budget.
+finance-nothing = Nothing budgeted or spent in this period.
+finance-table-caption = { $title }, in { $currency }
+finance-unplanned = Expenditure on lines a later revision removed
+finance-contributions = Contributions
+finance-contributions-caption = Contributions: committed for the whole project; received, programmed and spent in the period
+finance-source = Source
+finance-committed = Committed
+finance-received = Received
+finance-programmed = Programmed
+finance-spent = Spent

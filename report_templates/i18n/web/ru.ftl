@@ -423,3 +423,47 @@ nav-finance = Финансы
 nav-work-plan = Рабочий план и бюджет
 nav-finance-checks = Финансовые проверки
 nav-administration = Администрирование
+
+## Финансовый обзор (finance.hbs, src/web/finance.rs)
+finance-title = Финансы – { $code }
+finance-title-error = Ошибка: Финансы – { $code }
+finance-heading = Бюджет и расходы
+finance-years = Годы
+finance-quarters = Кварталы
+finance-lop-option = Весь срок проекта (с { $from } по { $to })
+finance-the-lop = весь срок проекта
+finance-lead-before = Бюджет рабочих планов и расходы за
+finance-lead-after = (с { $from } по { $to }), в { $currency }. Освоение – это расходы, делённые на бюджет.
+finance-total = Итого
+finance-balance = Остаток
+finance-delivery = Освоение
+finance-plans-counted = Учтённые рабочие планы:
+finance-plan-counted = { $year } (редакция { $revision }, { $status })
+finance-no-plan = Рабочего плана пока нет.
+finance-by-output = По результатам
+finance-by-output-first = Результат
+finance-by-activity = По мероприятиям
+finance-by-activity-first = Мероприятие
+finance-by-source = По источникам финансирования
+finance-by-source-first = Источник финансирования
+finance-by-account = По бюджетным счетам
+finance-by-account-first = Бюджетный счёт
+finance-by-heading = По статьям бюджета ЕС
+finance-by-heading-first = Статья ЕС
+finance-chart-output = Бюджет и расходы по результатам
+finance-chart-source = Бюджет и расходы по источникам финансирования
+finance-caption-output = Бюджет и расходы по результатам, с { $from } по { $to }, в { $currency }; освоение = расходы / бюджет.
+finance-caption-source = Бюджет и расходы по источникам финансирования, с { $from } по { $to }, в { $currency }; освоение = расходы / бюджет.
+finance-nothing = В этом периоде ничего не заложено в бюджет и не израсходовано.
+finance-table-caption = { $title }, в { $currency }
+finance-unplanned = Расходы по строкам, удалённым более поздней редакцией
+finance-contributions = Взносы
+finance-contributions-caption = Взносы: обязательства на весь проект; получено, запрограммировано и израсходовано за период
+finance-source = Источник
+finance-committed = Обязательства
+finance-received = Получено
+finance-programmed = Запрограммировано
+finance-spent = Израсходовано
+wp-status-draft = черновик
+wp-status-approved = утверждён
+wp-status-superseded = заменён
