@@ -222,42 +222,45 @@ pub async fn page(
     Ok(html(status, render("finance", &title, Some(&user), &data)))
 }
 
-fn severity_view(s: Severity) -> (&'static str, &'static str) {
-    match s {
-        Severity::Error => ("Error", "off-track"),
-        Severity::Warning => ("Warning", "needs-attention"),
-        Severity::Info => ("Not checked", "no-data"),
-    }
+fn severity_view(c: &Catalogue, s: Severity) -> (String, &'static str) {
+    let (key, class) = match s {
+        Severity::Error => ("checks-severity-error", "off-track"),
+        Severity::Warning => ("checks-severity-warning", "needs-attention"),
+        Severity::Info => ("checks-severity-info", "no-data"),
+    };
+    (c.tr(key), class)
 }
 
 /// What the checks page shows of a finding, with links to the lines concerned.
 fn finding_view(
+    c: &Catalogue,
     f: &Finding,
     code: &str,
     years: &std::collections::HashMap<i64, i32>,
     plan_years: &std::collections::HashMap<i64, i32>,
     form: Option<(&str, &str, Option<&str>)>,
 ) -> Value {
-    let (label, class) = severity_view(f.severity);
+    let (label, class) = severity_view(c, f.severity);
+    let line = |id: &i64| c.t("checks-line", &[("id", id.to_string().into())]);
     let lines: Vec<Value> = f
         .line_ids
         .iter()
         .map(|id| match years.get(id) {
             Some(y) => {
-                json!({"text": format!("line {id}"), "href": format!("/projects/{code}/work-plans/{y}#line-{id}")})
+                json!({"text": line(id), "href": format!("/projects/{code}/work-plans/{y}#line-{id}")})
             }
-            None => json!({"text": format!("line {id}"), "href": null}),
+            None => json!({"text": line(id), "href": null}),
         })
         .collect();
     let spent: Vec<Value> = f
         .expenditure_ids
         .iter()
-        .map(|id| json!({"text": format!("expenditure {id}"), "href": format!("/projects/{code}/expenditures#expenditure-{id}")}))
+        .map(|id| json!({"text": c.t("checks-expenditure-n", &[("id", id.to_string().into())]), "href": format!("/projects/{code}/expenditures#expenditure-{id}")}))
         .collect();
     let plan = f
         .work_plan_id
         .and_then(|id| plan_years.get(&id))
-        .map(|y| json!({"text": format!("the {y} work plan"), "href": format!("/projects/{code}/work-plans/{y}")}));
+        .map(|y| json!({"text": c.t("checks-the-plan", &[("year", y.to_string().into())]), "href": format!("/projects/{code}/work-plans/{y}")}));
     // The reason typed, and its error, when this finding's form comes back.
     let (reason, error) = match form {
         Some((k, r, e)) if k == f.key => (r.to_string(), e.map(str::to_string)),
@@ -278,7 +281,7 @@ fn finding_view(
         "explanation": f.explanation.as_ref().map(|e| json!({
             "reason": e.reason,
             "by": e.explained_by,
-            "at": e.explained_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            "at": format!("{} {}", c.day(e.explained_at.date()), e.explained_at.format("%H:%M UTC")),
         })),
         "reason": reason,
         "reason_error": error,
@@ -286,38 +289,39 @@ fn finding_view(
 }
 
 fn checks_view(
+    c: &Catalogue,
     user: &WebUser,
-    c: &FinanceChecks,
+    fc: &FinanceChecks,
     years: &std::collections::HashMap<i64, i32>,
     may_explain: bool,
     form: Option<(&str, &str, Option<&str>)>,
     notice: Option<String>,
 ) -> Value {
-    let plan_years: std::collections::HashMap<i64, i32> = c.work_plans.iter().map(|p| (p.id, p.year)).collect();
-    let open: Vec<Value> = c
+    let plan_years: std::collections::HashMap<i64, i32> = fc.work_plans.iter().map(|p| (p.id, p.year)).collect();
+    let open: Vec<Value> = fc
         .findings
         .iter()
         .filter(|f| f.explanation.is_none())
-        .map(|f| finding_view(f, &c.project_code, years, &plan_years, form))
+        .map(|f| finding_view(c, f, &fc.project_code, years, &plan_years, form))
         .collect();
-    let explained: Vec<Value> = c
+    let explained: Vec<Value> = fc
         .findings
         .iter()
         .filter(|f| f.explanation.is_some())
-        .map(|f| finding_view(f, &c.project_code, years, &plan_years, form))
+        .map(|f| finding_view(c, f, &fc.project_code, years, &plan_years, form))
         .collect();
     let errors: Vec<Value> = match form {
         Some((k, _, Some(e))) => vec![json!({"href": format!("#reason-{k}"), "message": e})],
         _ => vec![],
     };
     json!({
-        "code": c.project_code,
-        "currency": c.currency,
-        "year": c.year,
-        "plans": c.work_plans.iter().map(|p| json!({"year": p.year, "revision": p.revision, "status": p.status})).collect::<Vec<_>>(),
-        "n_errors": c.errors,
-        "n_warnings": c.warnings,
-        "n_infos": c.infos,
+        "code": fc.project_code,
+        "currency": fc.currency,
+        "year": fc.year,
+        "plans": fc.work_plans.iter().map(|p| json!({"year": p.year, "revision": p.revision, "status": p.status})).collect::<Vec<_>>(),
+        "n_errors": fc.errors,
+        "n_warnings": fc.warnings,
+        "n_infos": fc.infos,
         "n_open": open.len(),
         "n_explained": explained.len(),
         "open": open,
@@ -355,12 +359,11 @@ pub async fn checks_page(
 ) -> Result<HttpResponse, WebError> {
     let key = path.into_inner();
     let (c, years, may) = checks_page_data(&db, &user, &key).await?;
-    let notice = query.explained.as_ref().map(|_| "Explained: the finding no longer counts as open.".to_string());
-    let data = checks_view(&user, &c, &years, may, None, notice);
-    Ok(html(
-        StatusCode::OK,
-        render("finance_checks", &format!("Finance checks – {}", c.project_code), Some(&user), &data),
-    ))
+    let cat = i18n::catalogue(&user.lang);
+    let notice = query.explained.as_ref().map(|_| cat.tr("checks-notice-explained"));
+    let data = checks_view(&cat, &user, &c, &years, may, None, notice);
+    let title = cat.t("checks-title", &[("code", c.project_code.clone().into())]);
+    Ok(html(StatusCode::OK, render("finance_checks", &title, Some(&user), &data)))
 }
 
 #[derive(Deserialize)]
@@ -383,6 +386,7 @@ pub async fn explain(
     let form = form.into_inner();
     user.check_form(&req, form.csrf.as_deref())?;
     let (key, finding) = path.into_inner();
+    let cat = i18n::catalogue(&user.lang);
     let error: FieldError =
         match uc::explain(&db, &user.principal, &key, &finding, ExplanationInput { reason: form.reason.clone() }).await
         {
@@ -395,23 +399,15 @@ pub async fn explain(
                 )));
             }
             Err(AppError::Validation(errs)) => {
-                errs.into_iter().next().unwrap_or_else(|| FieldError::new("reason", "Say why"))
+                errs.into_iter().next().unwrap_or_else(|| FieldError::new("reason", cat.tr("checks-say-why-short")))
             }
-            Err(AppError::NotFound(m)) if m.starts_with("finding") => FieldError::new(
-                "reason",
-                "The checks no longer find this finding (its lines or expenditure changed): the list below is current.",
-            ),
+            Err(AppError::NotFound(m)) if m.starts_with("finding") => FieldError::new("reason", cat.tr("checks-gone")),
             Err(e) => return Err(e.into()),
         };
-    let message = if error.field == "reason" && form.reason.trim().is_empty() {
-        "Say why this finding is acceptable, so that others can see it in the audit trail".to_string()
-    } else {
-        error.message
-    };
+    let message =
+        if error.field == "reason" && form.reason.trim().is_empty() { cat.tr("checks-say-why") } else { error.message };
     let (c, years, may) = checks_page_data(&db, &user, &key).await?;
-    let data = checks_view(&user, &c, &years, may, Some((&finding, &form.reason, Some(&message))), None);
-    Ok(html(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        render("finance_checks", &format!("Error: Finance checks – {}", c.project_code), Some(&user), &data),
-    ))
+    let data = checks_view(&cat, &user, &c, &years, may, Some((&finding, &form.reason, Some(&message))), None);
+    let title = cat.t("checks-title-error", &[("code", c.project_code.clone().into())]);
+    Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("finance_checks", &title, Some(&user), &data)))
 }

@@ -478,6 +478,23 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     let chart = text(&b, "#chart-output-h").await;
     assert_eq!(chart, "По результатам");
     screenshot(&b, backend, "ru-finance-laptop", LAPTOP, None, false).await;
+
+    // The finance checks: the page's words in Russian, and its own message by the field.
+    let (_, checks) = app.get("/api/v1/projects/KAZ-HUB/finance/checks").await;
+    let key = checks["findings"][0]["key"].as_str().expect("demo: a finding").to_string();
+    go(&b, &app, "/projects/KAZ-HUB/finance/checks").await;
+    let page = is_russian(
+        &b,
+        &["Finance checks", "Open findings", "Why is this acceptable", "Mark as explained", "Budget lines:", " open"],
+    )
+    .await;
+    assert!(page.contains("Открытые замечания"), "{page}");
+    assert!(text(&b, "#open-count").await.starts_with("открыто: "));
+    submit(&b, &format!("#finding-{key} .explain-button")).await;
+    assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
+    let err = text(&b, &format!("#reason-{key}-error")).await;
+    assert!(err.contains("Ошибка:") && err.contains("Укажите, почему"), "{err}");
+    screenshot(&b, backend, "ru-finance-checks-laptop", LAPTOP, None, false).await;
     b.close().await;
 }
 
