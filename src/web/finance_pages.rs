@@ -2,6 +2,7 @@
 //! forms of finance officers, through the API's use cases ([`crate::services::workplan`]).
 //! Every converted figure shows the amount as spent, the rate it used and the result.
 
+use super::i18n::{self, Catalogue};
 use super::workplan::{amount, parse_amount};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
@@ -30,12 +31,18 @@ fn rate_text(r: &Option<RateUsed>) -> Option<String> {
     r.as_ref().map(|r| format!("{} {} ({})", r.pair, r.rate, r.month))
 }
 
-fn date(s: Option<String>, field: &str, label: &str, errs: &mut Vec<(String, String)>) -> Option<NaiveDate> {
+fn date(
+    c: &Catalogue,
+    s: Option<String>,
+    field: &str,
+    label: &str,
+    errs: &mut Vec<(String, String)>,
+) -> Option<NaiveDate> {
     let s = s?;
     match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            errs.push((field.into(), format!("{label}: enter a date like 2013-03-20")));
+            errs.push((field.into(), c.t("fin-date-like", &[("label", label.to_string().into())])));
             None
         }
     }
@@ -54,14 +61,49 @@ fn refusal(e: AppError, rename: &dyn Fn(&str) -> String) -> Result<Vec<(String, 
     }
 }
 
-fn errors_json(errs: &[(String, String)], labels: &[(&str, &str)], fallback: &str) -> (Value, Value) {
+/// An amount as the page's language writes it (`1 234,56` in Russian).
+fn localised(c: &Catalogue, english: &str) -> String {
+    english
+        .chars()
+        .map(|ch| match ch {
+            ',' => c.locale.group.clone(),
+            '.' => c.locale.decimal.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// An amount typed in a language with a decimal comma (`10 000,50`) as [`parse_amount`] reads it.
+fn typed_amount(c: &Catalogue, s: &str) -> String {
+    if c.locale.decimal == "," {
+        s.chars().filter(|ch| !ch.is_whitespace() && *ch != '.').map(|ch| if ch == ',' { '.' } else { ch }).collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// The form's labels in the page's language (`<prefix>-<field>` keys).
+fn labels_in(c: &Catalogue, prefix: &str, labels: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    labels.iter().map(|(f, _)| (*f, c.tr(&format!("{prefix}-{f}")))).collect()
+}
+
+fn english_labels(labels: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    labels.iter().map(|(f, l)| (*f, l.to_string())).collect()
+}
+
+fn errors_json(
+    c: &Catalogue,
+    errs: &[(String, String)],
+    labels: &[(&'static str, String)],
+    fallback: &str,
+) -> (Value, Value) {
     // Every field has its entry (the templates run in strict mode).
     let mut by_field: serde_json::Map<String, Value> = labels.iter().map(|(n, _)| (n.to_string(), json!(""))).collect();
     let mut summary = vec![];
     for (f, m) in errs {
-        let label = labels.iter().find(|(n, _)| n == f).map(|(_, l)| *l);
+        let label = labels.iter().find(|(n, _)| n == f).map(|(_, l)| l.as_str());
         let m = if m == "must not be empty" {
-            format!("Enter the {}", label.unwrap_or("value").to_lowercase())
+            c.t("fin-enter-the", &[("label", label.unwrap_or("value").to_lowercase().into())])
         } else {
             m.clone()
         };
@@ -100,7 +142,7 @@ const EXPENDITURE_LABELS: [(&str, &str); 6] = [
     ("description", "Description"),
 ];
 
-fn line_label(b: &BookableLine) -> String {
+fn line_label(c: &Catalogue, b: &BookableLine) -> String {
     let l = &b.line;
     format!(
         "{} · {} · {} · {} {} ({})",
@@ -109,7 +151,7 @@ fn line_label(b: &BookableLine) -> String {
         l.source_code,
         l.account_code,
         l.description,
-        amount(l.amount_minor, &l.currency)
+        localised(c, &amount(l.amount_minor, &l.currency))
     )
 }
 
@@ -121,17 +163,18 @@ async fn expenditures_page(
     posted: Option<&HashMap<String, String>>,
     errs: &[(String, String)],
 ) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
     let mut filter_errors = vec![];
     let period = opt(&q.period);
     if let Some(p) = &period
         && p.parse::<crate::domain::period::Period>().is_err()
     {
-        filter_errors.push(("period".to_string(), "Period: a quarter (2013-Q1), a year (2013) or LOP".to_string()));
+        filter_errors.push(("period".to_string(), c.tr("exp-filter-period-error")));
     }
     let filter = ExpenditureFilter {
         period: period.filter(|_| filter_errors.is_empty()),
-        from: date(opt(&q.from), "from", "From", &mut filter_errors),
-        to: date(opt(&q.to), "to", "To", &mut filter_errors),
+        from: date(&c, opt(&q.from), "from", &c.tr("exp-from"), &mut filter_errors),
+        to: date(&c, opt(&q.to), "to", &c.tr("exp-to"), &mut filter_errors),
         budget_line_id: opt(&q.line).and_then(|s| s.parse().ok()),
         activity: opt(&q.activity),
         funding_source_id: opt(&q.source).and_then(|s| s.parse().ok()),
@@ -150,15 +193,15 @@ async fn expenditures_page(
             let line = names.get(&e.budget_line_id);
             json!({
                 "id": e.id,
-                "date": e.spent_on.to_string(),
+                "date": c.day(e.spent_on),
                 "quarter": e.quarter,
                 "activity": line.and_then(|b| b.line.activity_code.clone()),
                 "line": line.map(|b| format!("{} {} · {}", b.line.account_code, b.line.description, b.line.source_code)),
                 "reference": e.reference,
                 "description": e.description,
-                "original": format!("{} {}", amount(e.amount_minor, &e.currency), e.currency),
-                "rate": rate_text(&e.exchange_rate),
-                "converted": amount(e.ledger_amount_minor, &e.ledger_currency),
+                "original": format!("{} {}", localised(&c, &amount(e.amount_minor, &e.currency)), e.currency),
+                "rate": rate_text(&e.exchange_rate).map(|r| localised(&c, &r)),
+                "converted": localised(&c, &amount(e.ledger_amount_minor, &e.ledger_currency)),
                 "saved": q.saved == Some(e.id),
             })
         })
@@ -173,17 +216,18 @@ async fn expenditures_page(
     let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
     let chosen_line =
         posted.and_then(|p| p.get("budget_line_id").cloned()).or_else(|| opt(&q.line)).unwrap_or_default();
-    let (field_errors, mut summary) = errors_json(errs, &EXPENDITURE_LABELS, "expenditure-form");
+    let (field_errors, mut summary) =
+        errors_json(&c, errs, &labels_in(&c, "exp-label", &EXPENDITURE_LABELS), "expenditure-form");
     if let Value::Array(s) = &mut summary {
         s.extend(filter_errors.iter().map(|(f, m)| json!({"href": format!("#filter-{f}"), "message": m})));
     }
     let saved = view.saved.as_ref().map(|e| {
         json!({
-            "original": format!("{} {}", amount(e.amount_minor, &e.currency), e.currency),
-            "rate": rate_text(&e.exchange_rate),
-            "converted": format!("{} {}", amount(e.ledger_amount_minor, &e.ledger_currency), e.ledger_currency),
+            "original": format!("{} {}", localised(&c, &amount(e.amount_minor, &e.currency)), e.currency),
+            "rate": rate_text(&e.exchange_rate).map(|r| localised(&c, &r)),
+            "converted": format!("{} {}", localised(&c, &amount(e.ledger_amount_minor, &e.ledger_currency)), e.ledger_currency),
             "reference": e.reference,
-            "line": names.get(&e.budget_line_id).map(|b| line_label(b)),
+            "line": names.get(&e.budget_line_id).map(|b| line_label(&c, b)),
         })
     });
     let code = &view.project.code;
@@ -193,7 +237,7 @@ async fn expenditures_page(
         "ledger": ledger,
         "rows": rows,
         "count": view.expenditures.len(),
-        "total": amount(total as i64, &ledger),
+        "total": localised(&c, &amount(total as i64, &ledger)),
         "saved": saved,
         "may_edit": view.may_edit,
         "csrf": user.csrf(),
@@ -204,12 +248,12 @@ async fn expenditures_page(
             "from": q.from.clone().unwrap_or_default(),
             "to": q.to.clone().unwrap_or_default(),
             "currency": q.currency.clone().unwrap_or_default(),
-            "lines": view.lines.iter().map(|b| json!({"value": b.line.id, "label": line_label(b), "selected": opt(&q.line) == Some(b.line.id.to_string())})).collect::<Vec<_>>(),
+            "lines": view.lines.iter().map(|b| json!({"value": b.line.id, "label": line_label(&c, b), "selected": opt(&q.line) == Some(b.line.id.to_string())})).collect::<Vec<_>>(),
             "activities": activities.iter().map(|a| json!({"value": a, "selected": opt(&q.activity).as_deref() == Some(a.as_str())})).collect::<Vec<_>>(),
             "sources": sources.iter().map(|(id, c)| json!({"value": id, "label": c, "selected": opt(&q.source) == Some(id.to_string())})).collect::<Vec<_>>(),
         },
         "form": {
-            "lines": view.lines.iter().filter(|b| b.approved).map(|b| json!({"value": b.line.id, "label": line_label(b), "selected": chosen_line == b.line.id.to_string()})).collect::<Vec<_>>(),
+            "lines": view.lines.iter().filter(|b| b.approved).map(|b| json!({"value": b.line.id, "label": line_label(&c, b), "selected": chosen_line == b.line.id.to_string()})).collect::<Vec<_>>(),
             "spent_on": pick("spent_on"),
             "amount": pick("amount"),
             "currency": posted.map(|_| pick("currency")).unwrap_or_else(|| ledger.clone()),
@@ -219,7 +263,7 @@ async fn expenditures_page(
         "work_plans": format!("/projects/{}/work-plans", format::url_encode(code)),
     });
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(html(status, render("expenditures", &format!("Expenditures – {code}"), Some(user), &data)))
+    Ok(html(status, render("expenditures", &c.t("exp-title", &[("code", code.clone().into())]), Some(user), &data)))
 }
 
 /// `GET /projects/{project}/expenditures[?period=&from=&to=&line=&activity=&source=&currency=]`.
@@ -242,20 +286,22 @@ pub async fn add_expenditure(
 ) -> Result<HttpResponse, WebError> {
     let key = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
     let mut errs = vec![];
     let line = text(&form, "budget_line_id").and_then(|s| s.parse::<i64>().ok());
     if line.is_none() {
-        errs.push(("budget_line_id".to_string(), "Choose the budget line".to_string()));
+        errs.push(("budget_line_id".to_string(), c.tr("exp-choose-line")));
     }
     let spent_on = match text(&form, "spent_on") {
         None => {
-            errs.push(("spent_on".into(), "Enter the date".into()));
+            errs.push(("spent_on".into(), c.tr("exp-enter-date")));
             None
         }
-        s => date(s, "spent_on", "Date", &mut errs),
+        s => date(&c, s, "spent_on", &c.tr("exp-label-spent_on"), &mut errs),
     };
     let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
-    let amount_minor = match parse_amount(form.get("amount").map(String::as_str).unwrap_or(""), &currency) {
+    let typed = typed_amount(&c, form.get("amount").map(String::as_str).unwrap_or(""));
+    let amount_minor = match parse_amount(&typed, &currency) {
         Ok(v) => Some(v),
         Err(m) => {
             errs.push(("amount".into(), m));
@@ -335,7 +381,8 @@ async fn receipts_page(
         .collect();
     let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
     let source = pick("funding_source_id");
-    let (field_errors, summary) = errors_json(errs, &RECEIPT_LABELS, "receipt-form");
+    let (field_errors, summary) =
+        errors_json(&i18n::catalogue(i18n::DEFAULT), errs, &english_labels(&RECEIPT_LABELS), "receipt-form");
     let data = json!({
         "code": view.project.code,
         "title": view.project.title,
@@ -389,7 +436,7 @@ pub async fn add_receipt(
             errs.push(("received_on".into(), "Enter the date received".into()));
             None
         }
-        s => date(s, "received_on", "Date received", &mut errs),
+        s => date(&i18n::catalogue(i18n::DEFAULT), s, "received_on", "Date received", &mut errs),
     };
     let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
     let amount_minor = parse_amount(form.get("amount").map(String::as_str).unwrap_or(""), &currency)
@@ -454,7 +501,8 @@ async fn rates_page(
         Some((None, _)) => None,
         None => q.edit.filter(|_| may_edit),
     };
-    let (field_errors, summary) = errors_json(errs, &RATE_LABELS, "rate-form");
+    let (field_errors, summary) =
+        errors_json(&i18n::catalogue(i18n::DEFAULT), errs, &english_labels(&RATE_LABELS), "rate-form");
     let value = |r: &ExchangeRate, name: &str| -> String {
         match failed {
             Some((Some(id), p)) if id == r.id => p.get(name).cloned().unwrap_or_default(),
@@ -505,8 +553,8 @@ async fn rates_page(
         "csrf": user.csrf(),
         "currency": q.currency.clone().unwrap_or_default(),
         "errors": summary,
-        "field_errors": if posted_new.is_some() { field_errors.clone() } else { errors_json(&[], &RATE_LABELS, "").0 },
-        "row_errors": if edit.is_some() && failed.is_some() { field_errors } else { errors_json(&[], &RATE_LABELS, "").0 },
+        "field_errors": if posted_new.is_some() { field_errors.clone() } else { errors_json(&i18n::catalogue(i18n::DEFAULT), &[], &english_labels(&RATE_LABELS), "").0 },
+        "row_errors": if edit.is_some() && failed.is_some() { field_errors } else { errors_json(&i18n::catalogue(i18n::DEFAULT), &[], &english_labels(&RATE_LABELS), "").0 },
         "form": {
             "base_currency": pick("base_currency", "USD"),
             "quote_currency": pick("quote_currency", ""),

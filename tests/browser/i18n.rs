@@ -495,6 +495,31 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     let err = text(&b, &format!("#reason-{key}-error")).await;
     assert!(err.contains("Ошибка:") && err.contains("Укажите, почему"), "{err}");
     screenshot(&b, backend, "ru-finance-checks-laptop", LAPTOP, None, false).await;
+
+    // The expenditures: Russian words, and an amount typed with a decimal comma is read as such.
+    let (_, spent) = app.get("/api/v1/projects/KAZ-HUB/expenditures").await;
+    let line = spent[0]["budget_line_id"].as_i64().expect("demo: an expenditure");
+    go(&b, &app, "/projects/KAZ-HUB/expenditures").await;
+    is_russian(&b, &["Expenditures", "Record an expenditure", "Budget line", "Amount as spent", "Rate used", "Filter"])
+        .await;
+    submit(&b, "#record").await;
+    assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
+    assert!(text(&b, "#budget-line-id-error").await.contains("Выберите бюджетную строку"));
+    select(&b, "#budget-line-id", &line.to_string()).await;
+    b.client
+        .execute("document.getElementById('spent-on').value = arguments[0]", vec![json!("2013-03-10")])
+        .await
+        .unwrap();
+    fill(&b, "#amount", "1 234,50").await;
+    fill(&b, "#currency", "USD").await;
+    fill(&b, "#reference", "RU-2013-1").await;
+    submit(&b, "#record").await;
+    assert!(path_of(&b).await.contains("saved="), "{}", body(&b).await);
+    assert_eq!(text(&b, "#saved-converted").await.replace('\u{a0}', " "), "1 234,50 USD");
+    let (_, after) = app.get("/api/v1/projects/KAZ-HUB/expenditures").await;
+    let mine = after.as_array().unwrap().iter().find(|e| e["reference"] == "RU-2013-1").expect("recorded").clone();
+    assert_eq!(mine["amount_minor"], 123_450);
+    screenshot(&b, backend, "ru-expenditures-laptop", LAPTOP, None, false).await;
     b.close().await;
 }
 
