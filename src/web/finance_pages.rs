@@ -360,6 +360,7 @@ async fn receipts_page(
     posted: Option<&HashMap<String, String>>,
     errs: &[(String, String)],
 ) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
     let view = uc::receipts(db, &user.principal, key).await?;
     let ledger = view.project.currency.clone();
     let codes: HashMap<i64, &str> = view.sources.iter().map(|s| (s.id, s.code.as_str())).collect();
@@ -369,26 +370,25 @@ async fn receipts_page(
         .iter()
         .map(|r| {
             json!({
-                "date": r.received_on.to_string(),
+                "date": c.day(r.received_on),
                 "source": codes.get(&r.funding_source_id).copied().unwrap_or("?"),
                 "reference": r.reference,
-                "original": format!("{} {}", amount(r.amount_minor, &r.currency), r.currency),
-                "rate": rate_text(&r.exchange_rate),
-                "converted": amount(r.ledger_amount_minor, &r.ledger_currency),
+                "original": format!("{} {}", localised(&c, &amount(r.amount_minor, &r.currency)), r.currency),
+                "rate": rate_text(&r.exchange_rate).map(|x| localised(&c, &x)),
+                "converted": localised(&c, &amount(r.ledger_amount_minor, &r.ledger_currency)),
                 "saved": saved == Some(r.id),
             })
         })
         .collect();
     let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
     let source = pick("funding_source_id");
-    let (field_errors, summary) =
-        errors_json(&i18n::catalogue(i18n::DEFAULT), errs, &english_labels(&RECEIPT_LABELS), "receipt-form");
+    let (field_errors, summary) = errors_json(&c, errs, &labels_in(&c, "rec-label", &RECEIPT_LABELS), "receipt-form");
     let data = json!({
         "code": view.project.code,
         "title": view.project.title,
         "ledger": ledger,
         "rows": rows,
-        "total": amount(total as i64, &ledger),
+        "total": localised(&c, &amount(total as i64, &ledger)),
         "may_edit": view.may_edit,
         "csrf": user.csrf(),
         "errors": summary,
@@ -403,7 +403,10 @@ async fn receipts_page(
         },
     });
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(html(status, render("receipts", &format!("Receipts – {}", view.project.code), Some(user), &data)))
+    Ok(html(
+        status,
+        render("receipts", &c.t("rec-title", &[("code", view.project.code.clone().into())]), Some(user), &data),
+    ))
 }
 
 /// `GET /projects/{project}/receipts`.
@@ -426,20 +429,21 @@ pub async fn add_receipt(
 ) -> Result<HttpResponse, WebError> {
     let key = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
     let mut errs = vec![];
     let source = text(&form, "funding_source_id").and_then(|s| s.parse::<i64>().ok());
     if source.is_none() {
-        errs.push(("funding_source_id".to_string(), "Choose the funding source".to_string()));
+        errs.push(("funding_source_id".to_string(), c.tr("rec-choose-source")));
     }
     let received_on = match text(&form, "received_on") {
         None => {
-            errs.push(("received_on".into(), "Enter the date received".into()));
+            errs.push(("received_on".into(), c.tr("rec-enter-date")));
             None
         }
-        s => date(&i18n::catalogue(i18n::DEFAULT), s, "received_on", "Date received", &mut errs),
+        s => date(&c, s, "received_on", &c.tr("rec-label-received_on"), &mut errs),
     };
     let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
-    let amount_minor = parse_amount(form.get("amount").map(String::as_str).unwrap_or(""), &currency)
+    let amount_minor = parse_amount(&typed_amount(&c, form.get("amount").map(String::as_str).unwrap_or("")), &currency)
         .map_err(|m| errs.push(("amount".into(), m)))
         .ok();
     if errs.is_empty() {

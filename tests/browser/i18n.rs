@@ -520,6 +520,18 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     let mine = after.as_array().unwrap().iter().find(|e| e["reference"] == "RU-2013-1").expect("recorded").clone();
     assert_eq!(mine["amount_minor"], 123_450);
     screenshot(&b, backend, "ru-expenditures-laptop", LAPTOP, None, false).await;
+
+    // The receipts: Russian words, its own message by the field.
+    go(&b, &app, "/projects/KAZ-HUB/receipts").await;
+    is_russian(
+        &b,
+        &["Receipts of contributions", "Record funds received", "Date received", "Total received", "Rate used"],
+    )
+    .await;
+    submit(&b, "#record").await;
+    assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
+    assert!(text(&b, "#funding-source-id-error").await.contains("Выберите источник финансирования"));
+    screenshot(&b, backend, "ru-receipts-laptop", LAPTOP, None, false).await;
     b.close().await;
 }
 

@@ -553,3 +553,23 @@ exp-choose-line = Choose the budget line
 exp-enter-date = Enter the date
 fin-date-like = { $label }: enter a date like 2013-03-20
 fin-enter-the = Enter the { $label }
+
+## The receipts (receipts.hbs)
+rec-title = Receipts – { $code }
+rec-crumb = Receipts
+rec-heading = Receipts of contributions
+rec-saved = The receipt is recorded (marked below).
+rec-record-h = Record funds received
+rec-label-funding_source_id = Funding source
+rec-label-received_on = Date received
+rec-label-amount = Amount
+rec-label-currency = Currency
+rec-label-reference = Reference
+rec-choose-contributor = Choose a contributor
+rec-record-button = Record the receipt
+rec-caption = Receipts by date
+rec-amount-received = Amount received
+rec-none = No receipts yet.
+rec-total = Total received
+rec-choose-source = Choose the funding source
+rec-enter-date = Enter the date received

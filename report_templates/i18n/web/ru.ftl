@@ -534,3 +534,23 @@ exp-choose-line = Выберите бюджетную строку
 exp-enter-date = Введите дату
 fin-date-like = { $label }: введите дату вида 2013-03-20
 fin-enter-the = Заполните поле «{ $label }»
+
+## Поступления (receipts.hbs)
+rec-title = Поступления – { $code }
+rec-crumb = Поступления
+rec-heading = Поступления взносов
+rec-saved = Поступление записано (отмечено ниже).
+rec-record-h = Записать полученные средства
+rec-label-funding_source_id = Источник финансирования
+rec-label-received_on = Дата получения
+rec-label-amount = Сумма
+rec-label-currency = Валюта
+rec-label-reference = Номер документа
+rec-choose-contributor = Выберите донора
+rec-record-button = Записать поступление
+rec-caption = Поступления по датам
+rec-amount-received = Полученная сумма
+rec-none = Поступлений пока нет.
+rec-total = Всего получено
+rec-choose-source = Выберите источник финансирования
+rec-enter-date = Введите дату получения
