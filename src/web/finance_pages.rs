@@ -87,10 +87,6 @@ fn labels_in(c: &Catalogue, prefix: &str, labels: &[(&'static str, &str)]) -> Ve
     labels.iter().map(|(f, _)| (*f, c.tr(&format!("{prefix}-{f}")))).collect()
 }
 
-fn english_labels(labels: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
-    labels.iter().map(|(f, l)| (*f, l.to_string())).collect()
-}
-
 fn errors_json(
     c: &Catalogue,
     errs: &[(String, String)],
@@ -498,6 +494,7 @@ async fn rates_page(
     failed: Option<(Option<i64>, &HashMap<String, String>)>,
     errs: &[(String, String)],
 ) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
     let filter = RateFilter { currency: opt(&q.currency).map(|c| c.to_ascii_uppercase()), from: None, to: None };
     let uc::RatesView { rates, used_by, may_edit } = uc::rates(db, &user.principal, filter).await?;
     let edit = match failed {
@@ -505,13 +502,12 @@ async fn rates_page(
         Some((None, _)) => None,
         None => q.edit.filter(|_| may_edit),
     };
-    let (field_errors, summary) =
-        errors_json(&i18n::catalogue(i18n::DEFAULT), errs, &english_labels(&RATE_LABELS), "rate-form");
+    let (field_errors, summary) = errors_json(&c, errs, &labels_in(&c, "rates-label", &RATE_LABELS), "rate-form");
     let value = |r: &ExchangeRate, name: &str| -> String {
         match failed {
             Some((Some(id), p)) if id == r.id => p.get(name).cloned().unwrap_or_default(),
             _ => match name {
-                "rate" => r.rate.clone(),
+                "rate" => r.rate.replace('.', &c.locale.decimal),
                 "source" => r.source.clone().unwrap_or_default(),
                 _ => String::new(),
             },
@@ -527,7 +523,7 @@ async fn rates_page(
                 "base": r.base_currency,
                 "quote": r.quote_currency,
                 "month": r.month,
-                "rate": r.rate,
+                "rate": r.rate.replace('.', &c.locale.decimal),
                 "source": r.source,
                 "version": r.version,
                 "editing": editing,
@@ -538,7 +534,7 @@ async fn rates_page(
                 "used_by": used_by.get(&r.id).map(|all| all.iter().map(|u| json!({
                     "label": format!("{} {} {}", u.project_code, u.template, u.period),
                     "href": format!("/projects/{}/reports", format::url_encode(&u.project_code)),
-                    "state": if u.issued { "issued" } else if u.draft { "draft" } else { "stored" },
+                    "state": c.tr(if u.issued { "rates-issued" } else if u.draft { "rates-draft" } else { "rates-stored" }),
                     "through": u.through.join(", "),
                 })).collect::<Vec<_>>()).unwrap_or_default(),
             })
@@ -557,8 +553,8 @@ async fn rates_page(
         "csrf": user.csrf(),
         "currency": q.currency.clone().unwrap_or_default(),
         "errors": summary,
-        "field_errors": if posted_new.is_some() { field_errors.clone() } else { errors_json(&i18n::catalogue(i18n::DEFAULT), &[], &english_labels(&RATE_LABELS), "").0 },
-        "row_errors": if edit.is_some() && failed.is_some() { field_errors } else { errors_json(&i18n::catalogue(i18n::DEFAULT), &[], &english_labels(&RATE_LABELS), "").0 },
+        "field_errors": if posted_new.is_some() { field_errors.clone() } else { errors_json(&c, &[], &labels_in(&c, "rates-label", &RATE_LABELS), "").0 },
+        "row_errors": if edit.is_some() && failed.is_some() { field_errors } else { errors_json(&c, &[], &labels_in(&c, "rates-label", &RATE_LABELS), "").0 },
         "form": {
             "base_currency": pick("base_currency", "USD"),
             "quote_currency": pick("quote_currency", ""),
@@ -568,7 +564,7 @@ async fn rates_page(
         },
     });
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(html(status, render("rates", "Exchange rates", Some(user), &data)))
+    Ok(html(status, render("rates", &c.tr("rates-heading"), Some(user), &data)))
 }
 
 /// `GET /exchange-rates[?currency=KZT][&edit=id]`: the monthly rates of every pair.
@@ -576,12 +572,17 @@ pub async fn rates(db: web::Data<Db>, user: WebUser, query: web::Query<RateQuery
     rates_page(&db, &user, &query, None, &[]).await
 }
 
-fn rate_input(form: &HashMap<String, String>) -> ExchangeRateInput {
+/// The form's rate, typed with the decimal separator of the page's language (`150,65`), as the
+/// API reads it (`150.65`).
+fn rate_input(user: &WebUser, form: &HashMap<String, String>) -> ExchangeRateInput {
+    let c = i18n::catalogue(&user.lang);
+    let rate = text(form, "rate").unwrap_or_default();
+    let rate = if c.locale.decimal == "," { typed_amount(&c, &rate) } else { rate };
     ExchangeRateInput {
         base_currency: text(form, "base_currency").unwrap_or_default().to_ascii_uppercase(),
         quote_currency: text(form, "quote_currency").unwrap_or_default().to_ascii_uppercase(),
         month: text(form, "month").unwrap_or_default(),
-        rate: text(form, "rate").unwrap_or_default(),
+        rate,
         source: text(form, "source"),
         version: form.get("version").and_then(|v| v.trim().parse().ok()),
     }
@@ -595,7 +596,7 @@ pub async fn add_rate(
     form: FormData,
 ) -> Result<HttpResponse, WebError> {
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    match uc::add_rate(&db, &user.principal, rate_input(&form)).await {
+    match uc::add_rate(&db, &user.principal, rate_input(&user, &form)).await {
         Ok(r) => Ok(see_other(&format!("/exchange-rates?saved={}#rate-{}", r.id, r.id))),
         Err(e) => {
             let errs = refusal(e, &|f| f.to_string())?;
@@ -614,7 +615,7 @@ pub async fn update_rate(
 ) -> Result<HttpResponse, WebError> {
     let id = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    match uc::update_rate(&db, &user.principal, id, rate_input(&form)).await {
+    match uc::update_rate(&db, &user.principal, id, rate_input(&user, &form)).await {
         Ok(r) => Ok(see_other(&format!("/exchange-rates?saved={}#rate-{}", r.id, r.id))),
         Err(e) => {
             let errs = refusal(e, &|f| f.to_string())?;

@@ -532,6 +532,21 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
     assert!(text(&b, "#funding-source-id-error").await.contains("Выберите источник финансирования"));
     screenshot(&b, backend, "ru-receipts-laptop", LAPTOP, None, false).await;
+
+    // The exchange rates: Russian words, a rate shown and typed with a decimal comma.
+    go(&b, &app, "/exchange-rates").await;
+    let page =
+        is_russian(&b, &["Exchange rates", "Enter a month's rate", "Quote currency", "Used by stored reports"]).await;
+    assert!(page.contains("Валюта котировки"), "{page}");
+    fill(&b, "#quote-currency", "KGS").await;
+    fill(&b, "#month", "2013-04").await;
+    fill(&b, "#rate", "48,25").await;
+    submit(&b, "#add-rate").await;
+    assert!(path_of(&b).await.contains("saved="), "{}", body(&b).await);
+    assert!(text(&b, ".row-saved").await.contains("48,25"));
+    let (_, rates) = app.get("/api/v1/exchange-rates?currency=KGS").await;
+    assert!(rates.to_string().contains("48.25"), "{rates}");
+    screenshot(&b, backend, "ru-rates-laptop", LAPTOP, None, false).await;
     b.close().await;
 }
 
