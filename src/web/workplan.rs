@@ -498,7 +498,24 @@ fn page(
 
 /// `GET /projects/{project}/work-plans`: the plans by year (the dashboard links here).
 pub async fn index(db: web::Data<Db>, user: WebUser, path: web::Path<String>) -> Result<HttpResponse, WebError> {
+    let c = super::i18n::catalogue(&user.lang);
     let (project, plans) = uc::list(&db, &user.principal, &path.into_inner()).await?;
+    // A plan's status word in the page's language (English keeps its own words).
+    let status_in = |code: &str| {
+        let key = format!("wps-status-{code}");
+        let w = c.tr(&key);
+        if w == key { status_label(code).to_string() } else { w }
+    };
+    let amount_in = |minor: i64, currency: &str| -> String {
+        amount(minor, currency)
+            .chars()
+            .map(|ch| match ch {
+                ',' => c.locale.group.clone(),
+                '.' => c.locale.decimal.clone(),
+                other => other.to_string(),
+            })
+            .collect()
+    };
     let first = project.start_date.format("%Y").to_string().parse::<i32>().unwrap_or(2000);
     let last = project.end_date.format("%Y").to_string().parse::<i32>().unwrap_or(first);
     let years: Vec<Value> = (first..=last)
@@ -506,13 +523,16 @@ pub async fn index(db: web::Data<Db>, user: WebUser, path: web::Path<String>) ->
             let of_year: Vec<Value> = plans
                 .iter()
                 .filter(|p| p.plan.year == y)
-                .map(|p| json!({"revision": p.plan.revision, "status": status_label(&p.plan.status), "class": p.plan.status, "total": amount(p.total_minor, &p.plan.currency), "lines": p.line_count}))
+                .map(|p| json!({"revision": p.plan.revision, "status": status_in(&p.plan.status), "class": p.plan.status, "total": amount_in(p.total_minor, &p.plan.currency), "lines": p.line_count}))
                 .collect();
             json!({"year": y, "href": base(&project.code, y), "plans": of_year})
         })
         .collect();
     let data = json!({"code": project.code, "title": project.title, "years": years});
-    Ok(html(StatusCode::OK, render("workplans", &format!("Work plans – {}", project.code), Some(&user), &data)))
+    Ok(html(
+        StatusCode::OK,
+        render("workplans", &c.t("wps-title", &[("code", project.code.clone().into())]), Some(&user), &data),
+    ))
 }
 
 /// `GET /projects/{project}/work-plans/{year}[?revision=N][&edit=line]`.

@@ -547,6 +547,12 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     let (_, rates) = app.get("/api/v1/exchange-rates?currency=KGS").await;
     assert!(rates.to_string().contains("48.25"), "{rates}");
     screenshot(&b, backend, "ru-rates-laptop", LAPTOP, None, false).await;
+
+    // The work plans by year.
+    go(&b, &app, "/projects/KAZ-HUB/work-plans").await;
+    let page = is_russian(&b, &["Work plans and budget", "Revisions", "Revision 1", "Approved", " lines, "]).await;
+    assert!(page.contains("Редакция 1") && page.contains("Утверждён"), "{page}");
+    screenshot(&b, backend, "ru-workplans-laptop", LAPTOP, None, false).await;
     b.close().await;
 }
 

@@ -599,3 +599,12 @@ rates-none-used = none
 rates-issued = issued
 rates-draft = draft
 rates-stored = stored
+
+## The work plans by year (workplans.hbs)
+wps-title = Work plans – { $code }
+wps-heading = Work plans and budget
+wps-year = Year
+wps-revisions = Revisions
+wps-revision = Revision { $n }
+wps-lines = { $n } lines, { $total }
+wps-no-plan = No plan yet

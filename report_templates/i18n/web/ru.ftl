@@ -580,3 +580,15 @@ rates-none-used = нигде
 rates-issued = выпущен
 rates-draft = черновик
 rates-stored = сохранён
+
+## Рабочие планы по годам (workplans.hbs)
+wps-title = Рабочие планы – { $code }
+wps-heading = Рабочие планы и бюджет
+wps-year = Год
+wps-revisions = Редакции
+wps-revision = Редакция { $n }
+wps-lines = строк: { $n }, { $total }
+wps-no-plan = Плана пока нет
+wps-status-draft = Черновик
+wps-status-approved = Утверждён
+wps-status-superseded = Заменён
