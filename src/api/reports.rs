@@ -61,11 +61,8 @@ pub async fn preview(
 ) -> Result<HttpResponse, AppError> {
     let html = uc::preview(&db, &auth, templates.into_inner(), **thresholds, &path.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
-        ))
+        .content_type(crate::reports::Format::Html.content_type())
+        .insert_header(("Content-Security-Policy", uc::PREVIEW_CSP))
         .body(html))
 }
 

@@ -53,6 +53,11 @@ pub async fn generate(
     .await
 }
 
+/// The Content-Security-Policy of a preview, wherever it is served (the API and the reports
+/// page): no scripts, nothing fetched, framed by rbm's own pages only.
+pub const PREVIEW_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox";
+
 /// The report as HTML, nothing stored: the preview of what [`generate`] would store (the
 /// same data, template, language and rules; the format asked for is ignored).
 pub async fn preview(

@@ -384,10 +384,7 @@ pub async fn preview(
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Frame-Options", "SAMEORIGIN"))
         .insert_header(("Referrer-Policy", "same-origin"))
-        .insert_header((
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox",
-        ))
+        .insert_header(("Content-Security-Policy", uc::PREVIEW_CSP))
         .body(bytes))
 }
 

@@ -40,7 +40,6 @@ async fn the_readme_walkthrough_runs_as_written(backend: Backend) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "the walkthrough failed:\n{stdout}\n{stderr}");
-    eprintln!("{stdout}");
 
     // What the README says the reader sees.
     assert!(stdout.contains("422\n"), "the split that does not add up is refused: {stdout}");
