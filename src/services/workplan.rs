@@ -289,6 +289,60 @@ pub async fn add_expenditure(
     db.tx(move |c| add_expenditure_in(c, &who, &key, &input)).await
 }
 
+/// The project's expenditures by the API's filter (`GET /projects/{p}/expenditures`).
+pub async fn list_expenditures(
+    db: &Db,
+    who: &Principal,
+    key: &str,
+    f: ExpenditureFilter,
+) -> Result<Vec<Expenditure>, AppError> {
+    let (who, key) = (who.clone(), key.to_string());
+    db.tx(move |c| {
+        let p = project_for(c, &who, &key, Action::Read)?;
+        expenditures::list(c, &p, &f)
+    })
+    .await
+}
+
+/// One expenditure, with the project it is booked on (read access).
+pub async fn expenditure(db: &Db, who: &Principal, id: i64) -> Result<(Project, Expenditure), AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let e = expenditures::get(c, id)?;
+        who.require(e.project_id, Action::Read)?;
+        Ok((projects::get(c, e.project_id)?, e))
+    })
+    .await
+}
+
+/// Corrects an expenditure (`input.version`: the one read, else 412); converted again at
+/// the month's rate.
+pub async fn update_expenditure(
+    db: &Db,
+    who: &Principal,
+    id: i64,
+    input: ExpenditureInput,
+) -> Result<Expenditure, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let project_id = expenditures::get(c, id)?.project_id;
+        let p = projects::get(c, project_id)?;
+        who.require(p.id, Action::EditFinance)?;
+        expenditures::update(c, &who.actor(), &p, id, &input)
+    })
+    .await
+}
+
+/// Deletes an expenditure.
+pub async fn delete_expenditure(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(expenditures::get(c, id)?.project_id, Action::EditFinance)?;
+        expenditures::delete(c, &who.actor(), id)
+    })
+    .await
+}
+
 /// What the receipts page shows.
 #[derive(Debug, Clone)]
 pub struct ReceiptView {
@@ -326,6 +380,49 @@ pub fn add_receipt_in(
 pub async fn add_receipt(db: &Db, who: &Principal, key: &str, input: ReceiptInput) -> Result<Receipt, AppError> {
     let (who, key) = (who.clone(), key.to_string());
     db.tx(move |c| add_receipt_in(c, &who, &key, &input)).await
+}
+
+/// The project's receipts, by date (`GET /projects/{p}/receipts`).
+pub async fn list_receipts(db: &Db, who: &Principal, key: &str) -> Result<Vec<Receipt>, AppError> {
+    let (who, key) = (who.clone(), key.to_string());
+    db.tx(move |c| {
+        let p = project_for(c, &who, &key, Action::Read)?;
+        expenditures::list_receipts(c, p.id)
+    })
+    .await
+}
+
+/// One receipt, with its project (read access).
+pub async fn receipt(db: &Db, who: &Principal, id: i64) -> Result<(Project, Receipt), AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let r = expenditures::get_receipt(c, id)?;
+        who.require(r.project_id, Action::Read)?;
+        Ok((projects::get(c, r.project_id)?, r))
+    })
+    .await
+}
+
+/// Corrects a receipt (`input.version`: the one read, else 412).
+pub async fn update_receipt(db: &Db, who: &Principal, id: i64, input: ReceiptInput) -> Result<Receipt, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let project_id = expenditures::get_receipt(c, id)?.project_id;
+        let p = projects::get(c, project_id)?;
+        who.require(p.id, Action::EditFinance)?;
+        expenditures::update_receipt(c, &who.actor(), &p, id, &input)
+    })
+    .await
+}
+
+/// Deletes a receipt.
+pub async fn delete_receipt(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(expenditures::get_receipt(c, id)?.project_id, Action::EditFinance)?;
+        expenditures::delete_receipt(c, &who.actor(), id)
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------

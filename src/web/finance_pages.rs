@@ -3,7 +3,7 @@
 //! Every converted figure shows the amount as spent, the rate it used and the result.
 
 use super::i18n::{self, Catalogue};
-use super::workplan::{amount, parse_amount};
+use super::workplan::{amount, amount_input, localised, parse_amount_in, typed_amount};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
 use crate::error::AppError;
@@ -49,36 +49,14 @@ fn date(
 }
 
 /// A refused save on the form: each message by its field; other failures go on as they are.
-fn refusal(e: AppError, rename: &dyn Fn(&str) -> String) -> Result<Vec<(String, String)>, WebError> {
+fn refusal(c: &Catalogue, e: AppError, rename: &dyn Fn(&str) -> String) -> Result<Vec<(String, String)>, WebError> {
     match e {
         AppError::Validation(errs) => Ok(errs.into_iter().map(|e| (rename(&e.field), e.message)).collect()),
         AppError::Conflict { message, field } => Ok(vec![(rename(&field.unwrap_or_default()), message)]),
-        AppError::PreconditionFailed(m) => Ok(vec![(
-            String::new(),
-            format!("{m}. Someone changed it meanwhile: reload the page to see their version."),
-        )]),
+        AppError::PreconditionFailed(m) => {
+            Ok(vec![(String::new(), c.t("fin-changed-meanwhile", &[("message", m.into())]))])
+        }
         other => Err(other.into()),
-    }
-}
-
-/// An amount as the page's language writes it (`1 234,56` in Russian).
-fn localised(c: &Catalogue, english: &str) -> String {
-    english
-        .chars()
-        .map(|ch| match ch {
-            ',' => c.locale.group.clone(),
-            '.' => c.locale.decimal.clone(),
-            other => other.to_string(),
-        })
-        .collect()
-}
-
-/// An amount typed in a language with a decimal comma (`10 000,50`) as [`parse_amount`] reads it.
-fn typed_amount(c: &Catalogue, s: &str) -> String {
-    if c.locale.decimal == "," {
-        s.chars().filter(|ch| !ch.is_whitespace() && *ch != '.').map(|ch| if ch == ',' { '.' } else { ch }).collect()
-    } else {
-        s.to_string()
     }
 }
 
@@ -127,6 +105,11 @@ pub struct ExpenditureQuery {
     source: Option<String>,
     currency: Option<String>,
     saved: Option<i64>,
+    /// The expenditure whose form is open (finance officers).
+    edit: Option<i64>,
+    /// `1` after a correction (the notice says so), after a deletion.
+    corrected: Option<u8>,
+    deleted: Option<u8>,
 }
 
 const EXPENDITURE_LABELS: [(&str, &str); 6] = [
@@ -179,7 +162,16 @@ async fn expenditures_page(
         offset: None,
     };
     let view = uc::expenditures(db, &user.principal, key, filter, q.saved).await?;
+    let editing = match q.edit.filter(|_| view.may_edit) {
+        Some(id) => Some(
+            Some(uc::expenditure(db, &user.principal, id).await?.1)
+                .filter(|e| e.project_id == view.project.id)
+                .ok_or_else(|| AppError::NotFound(format!("expenditure {id}")))?,
+        ),
+        None => None,
+    };
     let ledger = view.project.currency.clone();
+    let p = format::url_encode(&view.project.code);
     let names: HashMap<i64, &BookableLine> = view.lines.iter().map(|b| (b.line.id, b)).collect();
     let total: i128 = view.expenditures.iter().map(|e| i128::from(e.ledger_amount_minor)).sum();
     let rows: Vec<Value> = view
@@ -199,6 +191,8 @@ async fn expenditures_page(
                 "rate": rate_text(&e.exchange_rate).map(|r| localised(&c, &r)),
                 "converted": localised(&c, &amount(e.ledger_amount_minor, &e.ledger_currency)),
                 "saved": q.saved == Some(e.id),
+                "edit": view.may_edit.then(|| format!("/projects/{p}/expenditures?edit={}#expenditure-form", e.id)),
+                "delete": view.may_edit.then(|| format!("/projects/{p}/expenditures/{}/delete", e.id)),
             })
         })
         .collect();
@@ -209,9 +203,28 @@ async fn expenditures_page(
         view.lines.iter().map(|b| (b.line.funding_source_id, b.line.source_code.clone())).collect();
     sources.sort_by(|a, b| a.1.cmp(&b.1));
     sources.dedup();
-    let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
-    let chosen_line =
-        posted.and_then(|p| p.get("budget_line_id").cloned()).or_else(|| opt(&q.line)).unwrap_or_default();
+    // The form shows what was posted, else the expenditure being corrected, else nothing.
+    let of_row = |name: &str| -> Option<String> {
+        let e = editing.as_ref()?;
+        Some(match name {
+            "budget_line_id" => e.budget_line_id.to_string(),
+            "spent_on" => e.spent_on.to_string(),
+            "amount" => amount_input(&c, e.amount_minor, &e.currency),
+            "currency" => e.currency.clone(),
+            "reference" => e.reference.clone(),
+            "description" => e.description.clone().unwrap_or_default(),
+            "version" => e.version.to_string(),
+            _ => String::new(),
+        })
+    };
+    let pick = |name: &str| match posted {
+        Some(p) => p.get(name).cloned().unwrap_or_default(),
+        None => of_row(name).unwrap_or_default(),
+    };
+    let chosen_line = match posted {
+        Some(p) => p.get("budget_line_id").cloned().unwrap_or_default(),
+        None => of_row("budget_line_id").or_else(|| opt(&q.line)).unwrap_or_default(),
+    };
     let (field_errors, mut summary) =
         errors_json(&c, errs, &labels_in(&c, "exp-label", &EXPENDITURE_LABELS), "expenditure-form");
     if let Value::Array(s) = &mut summary {
@@ -249,13 +262,21 @@ async fn expenditures_page(
             "sources": sources.iter().map(|(id, c)| json!({"value": id, "label": c, "selected": opt(&q.source) == Some(id.to_string())})).collect::<Vec<_>>(),
         },
         "form": {
-            "lines": view.lines.iter().filter(|b| b.approved).map(|b| json!({"value": b.line.id, "label": line_label(&c, b), "selected": chosen_line == b.line.id.to_string()})).collect::<Vec<_>>(),
+            "lines": view.lines.iter().filter(|b| b.approved || chosen_line == b.line.id.to_string()).map(|b| json!({"value": b.line.id, "label": line_label(&c, b), "selected": chosen_line == b.line.id.to_string()})).collect::<Vec<_>>(),
             "spent_on": pick("spent_on"),
             "amount": pick("amount"),
-            "currency": posted.map(|_| pick("currency")).unwrap_or_else(|| ledger.clone()),
+            "currency": if posted.is_some() || editing.is_some() { pick("currency") } else { ledger.clone() },
             "reference": pick("reference"),
             "description": pick("description"),
+            "version": pick("version"),
         },
+        "editing": editing.as_ref().map(|e| json!({
+            "reference": e.reference,
+            "action": format!("/projects/{p}/expenditures/{}", e.id),
+            "cancel": format!("/projects/{p}/expenditures#expenditure-{}", e.id),
+        })),
+        "corrected": q.corrected.is_some(),
+        "deleted": q.deleted.is_some(),
         "work_plans": format!("/projects/{}/work-plans", format::url_encode(code)),
     });
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -272,6 +293,50 @@ pub async fn expenditures(
     expenditures_page(&db, &user, &path.into_inner(), &query, None, &[]).await
 }
 
+/// Reads the expenditure form into the API's input; the errors of what could not be read.
+fn expenditure_input(
+    c: &Catalogue,
+    form: &HashMap<String, String>,
+) -> (Option<ExpenditureInput>, Vec<(String, String)>) {
+    let mut errs = vec![];
+    let line = text(form, "budget_line_id").and_then(|s| s.parse::<i64>().ok());
+    if line.is_none() {
+        errs.push(("budget_line_id".to_string(), c.tr("exp-choose-line")));
+    }
+    let spent_on = match text(form, "spent_on") {
+        None => {
+            errs.push(("spent_on".into(), c.tr("exp-enter-date")));
+            None
+        }
+        s => date(c, s, "spent_on", &c.tr("exp-label-spent_on"), &mut errs),
+    };
+    let currency = text(form, "currency").unwrap_or_default().to_ascii_uppercase();
+    let amount_minor = parse_amount_in(c, form.get("amount").map(String::as_str).unwrap_or(""), &currency)
+        .map_err(|m| errs.push(("amount".into(), m)))
+        .ok();
+    let input = match (line, spent_on, amount_minor) {
+        (Some(budget_line_id), Some(spent_on), Some(amount_minor)) if errs.is_empty() => Some(ExpenditureInput {
+            budget_line_id,
+            spent_on,
+            amount_minor,
+            currency,
+            reference: form.get("reference").cloned().unwrap_or_default(),
+            description: text(form, "description"),
+            version: form.get("version").and_then(|v| v.trim().parse().ok()),
+        }),
+        _ => None,
+    };
+    (input, errs)
+}
+
+/// The API's field names onto the expenditure form's.
+fn expenditure_field(f: &str) -> String {
+    match f {
+        "amount_minor" => "amount".into(),
+        other => other.split(['.', '[']).next().unwrap_or_default().to_string(),
+    }
+}
+
 /// `POST /projects/{project}/expenditures`: records one; the page then shows its rate.
 pub async fn add_expenditure(
     db: web::Data<Db>,
@@ -283,37 +348,9 @@ pub async fn add_expenditure(
     let key = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
     let c = i18n::catalogue(&user.lang);
-    let mut errs = vec![];
-    let line = text(&form, "budget_line_id").and_then(|s| s.parse::<i64>().ok());
-    if line.is_none() {
-        errs.push(("budget_line_id".to_string(), c.tr("exp-choose-line")));
-    }
-    let spent_on = match text(&form, "spent_on") {
-        None => {
-            errs.push(("spent_on".into(), c.tr("exp-enter-date")));
-            None
-        }
-        s => date(&c, s, "spent_on", &c.tr("exp-label-spent_on"), &mut errs),
-    };
-    let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
-    let typed = typed_amount(&c, form.get("amount").map(String::as_str).unwrap_or(""));
-    let amount_minor = match parse_amount(&typed, &currency) {
-        Ok(v) => Some(v),
-        Err(m) => {
-            errs.push(("amount".into(), m));
-            None
-        }
-    };
-    if errs.is_empty() {
-        let input = ExpenditureInput {
-            budget_line_id: line.unwrap_or_default(),
-            spent_on: spent_on.expect("checked"),
-            amount_minor: amount_minor.unwrap_or_default(),
-            currency,
-            reference: form.get("reference").cloned().unwrap_or_default(),
-            description: text(&form, "description"),
-            version: None,
-        };
+    let (input, mut errs) = expenditure_input(&c, &form);
+    if let Some(input) = input {
+        let input = ExpenditureInput { version: None, ..input };
         match uc::add_expenditure(&db, &user.principal, &key, input).await {
             Ok(e) => {
                 return Ok(see_other(&format!(
@@ -322,15 +359,123 @@ pub async fn add_expenditure(
                     e.id
                 )));
             }
-            Err(e) => {
-                errs = refusal(e, &|f| match f {
-                    "amount_minor" => "amount".into(),
-                    other => other.split(['.', '[']).next().unwrap_or_default().to_string(),
-                })?
-            }
+            Err(e) => errs = refusal(&c, e, &expenditure_field)?,
         }
     }
     expenditures_page(&db, &user, &key, &ExpenditureQuery::default(), Some(&form), &errs).await
+}
+
+/// `POST /projects/{project}/expenditures/{id}`: corrects one (converted again at the month's
+/// rate); a refusal comes back on the form, filled as sent.
+pub async fn update_expenditure(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
+    let (input, mut errs) = expenditure_input(&c, &form);
+    if let Some(input) = input {
+        match uc::update_expenditure(&db, &user.principal, id, input).await {
+            Ok(e) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/expenditures?saved={}&corrected=1#saved",
+                    format::url_encode(&key),
+                    e.id
+                )));
+            }
+            Err(e) => errs = refusal(&c, e, &expenditure_field)?,
+        }
+    }
+    let q = ExpenditureQuery { edit: Some(id), ..Default::default() };
+    expenditures_page(&db, &user, &key, &q, Some(&form), &errs).await
+}
+
+/// What a confirmation page asks to delete.
+struct Doomed {
+    heading: String,
+    what: String,
+    detail: Option<String>,
+    action: String,
+    back: String,
+    crumb: Value,
+}
+
+fn confirm_page(user: &WebUser, code: &str, d: &Doomed, error: Option<String>) -> HttpResponse {
+    let status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
+    let data = json!({
+        "code": code,
+        "heading": d.heading,
+        "what": d.what,
+        "detail": d.detail,
+        "action": d.action,
+        "back": d.back,
+        "crumb": d.crumb,
+        "csrf": user.csrf(),
+        "error": error,
+    });
+    html(status, render("confirm_delete", &format!("{} – {code}", d.heading), Some(user), &data))
+}
+
+/// The expenditure of the page's project (another project's is not found here), for
+/// someone who may delete it.
+async fn doomed_expenditure(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(String, Doomed), WebError> {
+    let c = i18n::catalogue(&user.lang);
+    let (project, e) = uc::expenditure(db, &user.principal, id).await?;
+    if project.code != key && project.id.to_string() != key {
+        return Err(AppError::NotFound(format!("expenditure {id}")).into());
+    }
+    user.principal.require(project.id, crate::domain::access::Action::EditFinance)?;
+    let p = format::url_encode(&project.code);
+    let d = Doomed {
+        heading: c.t("exp-delete-h", &[("reference", e.reference.clone().into())]),
+        what: format!(
+            "{} · {} · {} {} = {} {}",
+            c.day(e.spent_on),
+            e.reference,
+            localised(&c, &amount(e.amount_minor, &e.currency)),
+            e.currency,
+            localised(&c, &amount(e.ledger_amount_minor, &e.ledger_currency)),
+            e.ledger_currency
+        ),
+        detail: e.description.clone(),
+        action: format!("/projects/{p}/expenditures/{id}/delete"),
+        back: format!("/projects/{p}/expenditures#expenditure-{id}"),
+        crumb: json!({"href": format!("/projects/{p}/expenditures"), "label": c.tr("exp-heading")}),
+    };
+    Ok((project.code, d))
+}
+
+/// `GET /projects/{project}/expenditures/{id}/delete`: asks before deleting (no JavaScript).
+pub async fn confirm_delete_expenditure(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    let (code, d) = doomed_expenditure(&db, &user, &key, id).await?;
+    Ok(confirm_page(&user, &code, &d, None))
+}
+
+/// `POST /projects/{project}/expenditures/{id}/delete`.
+pub async fn delete_expenditure(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let (code, d) = doomed_expenditure(&db, &user, &key, id).await?;
+    match uc::delete_expenditure(&db, &user.principal, id).await {
+        Ok(()) => Ok(see_other(&format!("/projects/{}/expenditures?deleted=1", format::url_encode(&code)))),
+        Err(AppError::Conflict { message, .. }) => Ok(confirm_page(&user, &code, &d, Some(message))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- receipts ----------------------------------------------------------------------------
@@ -343,21 +488,37 @@ const RECEIPT_LABELS: [(&str, &str); 5] = [
     ("reference", "Reference"),
 ];
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
+#[derive(Deserialize, Default)]
+pub struct ReceiptQuery {
     saved: Option<i64>,
+    /// The receipt whose form is open (finance officers).
+    edit: Option<i64>,
+    corrected: Option<u8>,
+    deleted: Option<u8>,
 }
 
 async fn receipts_page(
     db: &Db,
     user: &WebUser,
     key: &str,
-    saved: Option<i64>,
+    q: &ReceiptQuery,
     posted: Option<&HashMap<String, String>>,
     errs: &[(String, String)],
 ) -> Result<HttpResponse, WebError> {
     let c = i18n::catalogue(&user.lang);
     let view = uc::receipts(db, &user.principal, key).await?;
+    let editing = match q.edit.filter(|_| view.may_edit) {
+        Some(id) => Some(
+            view.receipts
+                .iter()
+                .find(|r| r.id == id)
+                .cloned()
+                .ok_or_else(|| AppError::NotFound(format!("receipt {id}")))?,
+        ),
+        None => None,
+    };
+    let p = format::url_encode(&view.project.code);
+    let saved = q.saved;
     let ledger = view.project.currency.clone();
     let codes: HashMap<i64, &str> = view.sources.iter().map(|s| (s.id, s.code.as_str())).collect();
     let total: i128 = view.receipts.iter().map(|r| i128::from(r.ledger_amount_minor)).sum();
@@ -373,10 +534,29 @@ async fn receipts_page(
                 "rate": rate_text(&r.exchange_rate).map(|x| localised(&c, &x)),
                 "converted": localised(&c, &amount(r.ledger_amount_minor, &r.ledger_currency)),
                 "saved": saved == Some(r.id),
+                "id": r.id,
+                "edit": view.may_edit.then(|| format!("/projects/{p}/receipts?edit={}#receipt-form", r.id)),
+                "delete": view.may_edit.then(|| format!("/projects/{p}/receipts/{}/delete", r.id)),
             })
         })
         .collect();
-    let pick = |name: &str| posted.and_then(|p| p.get(name).cloned()).unwrap_or_default();
+    // The form shows what was posted, else the receipt being corrected, else nothing.
+    let of_row = |name: &str| -> Option<String> {
+        let r = editing.as_ref()?;
+        Some(match name {
+            "funding_source_id" => r.funding_source_id.to_string(),
+            "received_on" => r.received_on.to_string(),
+            "amount" => amount_input(&c, r.amount_minor, &r.currency),
+            "currency" => r.currency.clone(),
+            "reference" => r.reference.clone(),
+            "version" => r.version.to_string(),
+            _ => String::new(),
+        })
+    };
+    let pick = |name: &str| match posted {
+        Some(p) => p.get(name).cloned().unwrap_or_default(),
+        None => of_row(name).unwrap_or_default(),
+    };
     let source = pick("funding_source_id");
     let (field_errors, summary) = errors_json(&c, errs, &labels_in(&c, "rec-label", &RECEIPT_LABELS), "receipt-form");
     let data = json!({
@@ -390,12 +570,20 @@ async fn receipts_page(
         "errors": summary,
         "field_errors": field_errors,
         "saved": saved.is_some(),
+        "corrected": q.corrected.is_some(),
+        "deleted": q.deleted.is_some(),
+        "editing": editing.as_ref().map(|r| json!({
+            "reference": r.reference,
+            "action": format!("/projects/{p}/receipts/{}", r.id),
+            "cancel": format!("/projects/{p}/receipts#receipt-{}", r.id),
+        })),
         "form": {
             "sources": view.sources.iter().map(|s| json!({"value": s.id, "label": format!("{} {}", s.code, s.name), "selected": source == s.id.to_string()})).collect::<Vec<_>>(),
             "received_on": pick("received_on"),
             "amount": pick("amount"),
-            "currency": posted.map(|_| pick("currency")).unwrap_or_else(|| ledger.clone()),
+            "currency": if posted.is_some() || editing.is_some() { pick("currency") } else { ledger.clone() },
             "reference": pick("reference"),
+            "version": pick("version"),
         },
     });
     let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -410,9 +598,49 @@ pub async fn receipts(
     db: web::Data<Db>,
     user: WebUser,
     path: web::Path<String>,
-    query: web::Query<SavedQuery>,
+    query: web::Query<ReceiptQuery>,
 ) -> Result<HttpResponse, WebError> {
-    receipts_page(&db, &user, &path.into_inner(), query.saved, None, &[]).await
+    receipts_page(&db, &user, &path.into_inner(), &query, None, &[]).await
+}
+
+/// Reads the receipt form into the API's input; the errors of what could not be read.
+fn receipt_input(c: &Catalogue, form: &HashMap<String, String>) -> (Option<ReceiptInput>, Vec<(String, String)>) {
+    let mut errs = vec![];
+    let source = text(form, "funding_source_id").and_then(|s| s.parse::<i64>().ok());
+    if source.is_none() {
+        errs.push(("funding_source_id".to_string(), c.tr("rec-choose-source")));
+    }
+    let received_on = match text(form, "received_on") {
+        None => {
+            errs.push(("received_on".into(), c.tr("rec-enter-date")));
+            None
+        }
+        s => date(c, s, "received_on", &c.tr("rec-label-received_on"), &mut errs),
+    };
+    let currency = text(form, "currency").unwrap_or_default().to_ascii_uppercase();
+    let amount_minor = parse_amount_in(c, form.get("amount").map(String::as_str).unwrap_or(""), &currency)
+        .map_err(|m| errs.push(("amount".into(), m)))
+        .ok();
+    let input = match (source, received_on, amount_minor) {
+        (Some(funding_source_id), Some(received_on), Some(amount_minor)) if errs.is_empty() => Some(ReceiptInput {
+            funding_source_id,
+            received_on,
+            amount_minor,
+            currency,
+            reference: form.get("reference").cloned().unwrap_or_default(),
+            version: form.get("version").and_then(|v| v.trim().parse().ok()),
+        }),
+        _ => None,
+    };
+    (input, errs)
+}
+
+/// The API's field names onto the receipt form's.
+fn receipt_field(f: &str) -> String {
+    match f {
+        "amount_minor" => "amount".into(),
+        other => other.to_string(),
+    }
 }
 
 /// `POST /projects/{project}/receipts`.
@@ -426,31 +654,9 @@ pub async fn add_receipt(
     let key = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
     let c = i18n::catalogue(&user.lang);
-    let mut errs = vec![];
-    let source = text(&form, "funding_source_id").and_then(|s| s.parse::<i64>().ok());
-    if source.is_none() {
-        errs.push(("funding_source_id".to_string(), c.tr("rec-choose-source")));
-    }
-    let received_on = match text(&form, "received_on") {
-        None => {
-            errs.push(("received_on".into(), c.tr("rec-enter-date")));
-            None
-        }
-        s => date(&c, s, "received_on", &c.tr("rec-label-received_on"), &mut errs),
-    };
-    let currency = text(&form, "currency").unwrap_or_default().to_ascii_uppercase();
-    let amount_minor = parse_amount(&typed_amount(&c, form.get("amount").map(String::as_str).unwrap_or("")), &currency)
-        .map_err(|m| errs.push(("amount".into(), m)))
-        .ok();
-    if errs.is_empty() {
-        let input = ReceiptInput {
-            funding_source_id: source.unwrap_or_default(),
-            received_on: received_on.expect("checked"),
-            amount_minor: amount_minor.unwrap_or_default(),
-            currency,
-            reference: form.get("reference").cloned().unwrap_or_default(),
-            version: None,
-        };
+    let (input, mut errs) = receipt_input(&c, &form);
+    if let Some(input) = input {
+        let input = ReceiptInput { version: None, ..input };
         match uc::add_receipt(&db, &user.principal, &key, input).await {
             Ok(r) => {
                 return Ok(see_other(&format!(
@@ -459,15 +665,96 @@ pub async fn add_receipt(
                     r.id
                 )));
             }
-            Err(e) => {
-                errs = refusal(e, &|f| match f {
-                    "amount_minor" => "amount".into(),
-                    other => other.to_string(),
-                })?
-            }
+            Err(e) => errs = refusal(&c, e, &receipt_field)?,
         }
     }
-    receipts_page(&db, &user, &key, None, Some(&form), &errs).await
+    receipts_page(&db, &user, &key, &ReceiptQuery::default(), Some(&form), &errs).await
+}
+
+/// `POST /projects/{project}/receipts/{id}`: corrects a receipt; a refusal comes back on the
+/// form, filled as sent.
+pub async fn update_receipt(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
+    let (input, mut errs) = receipt_input(&c, &form);
+    if let Some(input) = input {
+        match uc::update_receipt(&db, &user.principal, id, input).await {
+            Ok(r) => {
+                return Ok(see_other(&format!(
+                    "/projects/{}/receipts?saved={}&corrected=1#receipt-table",
+                    format::url_encode(&key),
+                    r.id
+                )));
+            }
+            Err(e) => errs = refusal(&c, e, &receipt_field)?,
+        }
+    }
+    let q = ReceiptQuery { edit: Some(id), ..Default::default() };
+    receipts_page(&db, &user, &key, &q, Some(&form), &errs).await
+}
+
+/// The receipt of the page's project, for someone who may delete it.
+async fn doomed_receipt(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(String, Doomed), WebError> {
+    let c = i18n::catalogue(&user.lang);
+    let (project, r) = uc::receipt(db, &user.principal, id).await?;
+    if project.code != key && project.id.to_string() != key {
+        return Err(AppError::NotFound(format!("receipt {id}")).into());
+    }
+    user.principal.require(project.id, crate::domain::access::Action::EditFinance)?;
+    let p = format::url_encode(&project.code);
+    let d = Doomed {
+        heading: c.t("rec-delete-h", &[("reference", r.reference.clone().into())]),
+        what: format!(
+            "{} · {} · {} {} = {} {}",
+            c.day(r.received_on),
+            r.reference,
+            localised(&c, &amount(r.amount_minor, &r.currency)),
+            r.currency,
+            localised(&c, &amount(r.ledger_amount_minor, &r.ledger_currency)),
+            r.ledger_currency
+        ),
+        detail: None,
+        action: format!("/projects/{p}/receipts/{id}/delete"),
+        back: format!("/projects/{p}/receipts#receipt-{id}"),
+        crumb: json!({"href": format!("/projects/{p}/receipts"), "label": c.tr("rec-crumb")}),
+    };
+    Ok((project.code, d))
+}
+
+/// `GET /projects/{project}/receipts/{id}/delete`: asks before deleting (no JavaScript).
+pub async fn confirm_delete_receipt(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    let (code, d) = doomed_receipt(&db, &user, &key, id).await?;
+    Ok(confirm_page(&user, &code, &d, None))
+}
+
+/// `POST /projects/{project}/receipts/{id}/delete`.
+pub async fn delete_receipt(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    user.check_form(&req, form.get("csrf").map(String::as_str))?;
+    let (code, d) = doomed_receipt(&db, &user, &key, id).await?;
+    match uc::delete_receipt(&db, &user.principal, id).await {
+        Ok(()) => Ok(see_other(&format!("/projects/{}/receipts?deleted=1", format::url_encode(&code)))),
+        Err(AppError::Conflict { message, .. }) => Ok(confirm_page(&user, &code, &d, Some(message))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- exchange rates ----------------------------------------------------------------------
@@ -599,7 +886,7 @@ pub async fn add_rate(
     match uc::add_rate(&db, &user.principal, rate_input(&user, &form)).await {
         Ok(r) => Ok(see_other(&format!("/exchange-rates?saved={}#rate-{}", r.id, r.id))),
         Err(e) => {
-            let errs = refusal(e, &|f| f.to_string())?;
+            let errs = refusal(&i18n::catalogue(&user.lang), e, &|f| f.to_string())?;
             rates_page(&db, &user, &RateQuery::default(), Some((None, &form)), &errs).await
         }
     }
@@ -618,7 +905,7 @@ pub async fn update_rate(
     match uc::update_rate(&db, &user.principal, id, rate_input(&user, &form)).await {
         Ok(r) => Ok(see_other(&format!("/exchange-rates?saved={}#rate-{}", r.id, r.id))),
         Err(e) => {
-            let errs = refusal(e, &|f| f.to_string())?;
+            let errs = refusal(&i18n::catalogue(&user.lang), e, &|f| f.to_string())?;
             rates_page(&db, &user, &RateQuery::default(), Some((Some(id), &form)), &errs).await
         }
     }

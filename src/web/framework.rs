@@ -956,6 +956,8 @@ fn confirm_page(user: &WebUser, key: &str, d: &Doomed, error: Option<String>) ->
         "detail": d.detail,
         "action": d.action,
         "back": d.back,
+        // The breadcrumb's parent page: the results framework (the template's default).
+        "crumb": null,
         "csrf": user.csrf(),
         "error": error,
     });

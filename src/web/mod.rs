@@ -150,6 +150,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/expenditures", web::post().to(finance_pages::add_expenditure))
         .route("/projects/{project}/receipts", web::get().to(finance_pages::receipts))
         .route("/projects/{project}/receipts", web::post().to(finance_pages::add_receipt))
+        .route("/projects/{project}/expenditures/{id}", web::post().to(finance_pages::update_expenditure))
+        .route("/projects/{project}/expenditures/{id}/delete", web::get().to(finance_pages::confirm_delete_expenditure))
+        .route("/projects/{project}/expenditures/{id}/delete", web::post().to(finance_pages::delete_expenditure))
+        .route("/projects/{project}/receipts/{id}", web::post().to(finance_pages::update_receipt))
+        .route("/projects/{project}/receipts/{id}/delete", web::get().to(finance_pages::confirm_delete_receipt))
+        .route("/projects/{project}/receipts/{id}/delete", web::post().to(finance_pages::delete_receipt))
         .route("/exchange-rates", web::get().to(finance_pages::rates))
         .route("/exchange-rates", web::post().to(finance_pages::add_rate))
         .route("/exchange-rates/{id}", web::post().to(finance_pages::update_rate));

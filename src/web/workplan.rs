@@ -9,6 +9,7 @@
 //! Board's approval; an approved plan is read-only and changes through a revision, shown
 //! beside the revision before it with the differences marked.
 
+use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
 use crate::domain::money::{format_minor, minor_unit_exponent};
@@ -19,6 +20,7 @@ use crate::store::finance::FinanceRow;
 use crate::store::workplans::{ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, RevisionInput, WorkPlanInput};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use fluent_bundle::FluentValue;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -33,54 +35,112 @@ pub(super) fn amount(minor: i64, currency: &str) -> String {
     format_minor(minor, exponent(currency))
 }
 
-/// An amount as typed back into an input: `23500.00` (no grouping).
-fn amount_input(minor: i64, currency: &str) -> String {
-    format_minor(minor, exponent(currency)).replace(',', "")
+/// An amount as typed back into an input: `23500.00` (no grouping; `23500,00` in Russian).
+pub(super) fn amount_input(c: &Catalogue, minor: i64, currency: &str) -> String {
+    format_minor(minor, exponent(currency)).replace(',', "").replace('.', &c.locale.decimal)
 }
 
-/// Reads an amount typed as people write it (`10 000`, `10,000.50`, `10000`) into minor
-/// units of the currency; the message says what is wrong.
-pub(super) fn parse_amount(s: &str, currency: &str) -> Result<i64, String> {
+/// Why a typed amount cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum AmountProblem {
+    Missing,
+    Negative,
+    Malformed,
+    TooManyDecimals(u32),
+    TooLarge(String),
+}
+
+impl AmountProblem {
+    /// The message in the page's language (`awp-amount-*` keys).
+    pub(super) fn message(&self, c: &Catalogue, currency: &str) -> String {
+        let cur = || ("currency", FluentValue::from(currency.to_string()));
+        match self {
+            AmountProblem::Missing => c.t("awp-amount-missing", &[cur()]),
+            AmountProblem::Negative => c.tr("awp-amount-negative"),
+            AmountProblem::Malformed => c.t("awp-amount-bad", &[cur()]),
+            AmountProblem::TooManyDecimals(d) => {
+                c.t("awp-amount-decimals", &[cur(), ("decimals", FluentValue::from(d.to_string()))])
+            }
+            AmountProblem::TooLarge(p) => c.t("awp-amount-too-large", &[("problem", FluentValue::from(p.clone()))]),
+        }
+    }
+}
+
+/// Reads an amount typed as people write it in English (`10 000`, `10,000.50`, `10000`) into
+/// minor units of the currency.
+fn read_amount(s: &str, currency: &str) -> Result<i64, AmountProblem> {
     let exp = exponent(currency);
     let clean: String = s.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{a0}').collect();
-    let bad = || format!("Enter an amount in {currency}, like 10 000 or 10 000.50");
     if clean.is_empty() {
-        return Err(format!("Enter the amount in {currency}"));
+        return Err(AmountProblem::Missing);
     }
     if clean.starts_with('-') {
-        return Err("The amount must not be negative".into());
+        return Err(AmountProblem::Negative);
     }
     let (int, frac) = clean.split_once('.').unwrap_or((&clean, ""));
     if int.is_empty() && frac.is_empty()
         || !int.bytes().all(|b| b.is_ascii_digit())
         || !frac.bytes().all(|b| b.is_ascii_digit())
     {
-        return Err(bad());
+        return Err(AmountProblem::Malformed);
     }
     if frac.len() > exp as usize {
-        return Err(format!("{currency} amounts have at most {exp} decimals"));
+        return Err(AmountProblem::TooManyDecimals(exp));
     }
-    let major: i128 = if int.is_empty() { 0 } else { int.parse().map_err(|_| bad())? };
-    let mut minor_part: i128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+    let major: i128 = if int.is_empty() { 0 } else { int.parse().map_err(|_| AmountProblem::Malformed)? };
+    let mut minor_part: i128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| AmountProblem::Malformed)? };
     minor_part *= 10i128.pow(exp - frac.len() as u32);
-    let total = major.checked_mul(10i128.pow(exp)).and_then(|m| m.checked_add(minor_part)).ok_or_else(bad)?;
+    let total =
+        major.checked_mul(10i128.pow(exp)).and_then(|m| m.checked_add(minor_part)).ok_or(AmountProblem::Malformed)?;
     if let Some(p) = crate::domain::money::amount_problem(total) {
-        return Err(format!("The amount is too large ({p})"));
+        return Err(AmountProblem::TooLarge(p.to_string()));
     }
     Ok(total as i64)
+}
+
+/// Reads an amount typed in the page's language (`1 234,50` in Russian, `1,234.50` in
+/// English); the message is in that language.
+pub(super) fn parse_amount_in(c: &Catalogue, s: &str, currency: &str) -> Result<i64, String> {
+    read_amount(&typed_amount(c, s), currency).map_err(|p| p.message(c, currency))
+}
+
+/// An amount typed in a language with a decimal comma (`10 000,50`) as [`read_amount`] reads
+/// it (`10000.50`). Without a comma the text is left alone, so `1234.50` is not read as
+/// `123450`.
+pub(super) fn typed_amount(c: &Catalogue, s: &str) -> String {
+    if c.locale.decimal == "," && s.contains(',') {
+        s.chars().filter(|ch| !ch.is_whitespace() && *ch != '.').map(|ch| if ch == ',' { '.' } else { ch }).collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// An amount as the page's language writes it (`1 234,56` in Russian).
+pub(super) fn localised(c: &Catalogue, english: &str) -> String {
+    english
+        .chars()
+        .map(|ch| match ch {
+            ',' => c.locale.group.clone(),
+            '.' => c.locale.decimal.clone(),
+            other => other.to_string(),
+        })
+        .collect()
 }
 
 fn base(code: &str, year: i32) -> String {
     format!("/projects/{}/work-plans/{year}", format::url_encode(code))
 }
 
-fn status_label(s: &str) -> &str {
-    match s {
-        "draft" => "Draft",
-        "approved" => "Approved",
-        "superseded" => "Superseded",
-        other => other,
-    }
+/// A plan's status word in the page's language (an unknown status as it is).
+fn status_label(c: &Catalogue, s: &str) -> String {
+    let key = format!("awp-status-{s}");
+    let w = c.tr(&key);
+    if w == key { s.to_string() } else { w }
+}
+
+/// An argument of a catalogue message.
+fn arg(name: &'static str, v: impl ToString) -> (&'static str, FluentValue<'static>) {
+    (name, FluentValue::from(v.to_string()))
 }
 
 /// What a failed save of a line brings back: the row (`add-{activity}` / `line-{id}`), the
@@ -91,16 +151,13 @@ struct Failed {
     errors: Vec<(String, String)>,
 }
 
-const LINE_FIELDS: [(&str, &str); 8] = [
-    ("funding_source_id", "Funding source"),
-    ("account_code", "Budget account"),
-    ("description", "Description"),
-    ("amount", "Amount"),
-    ("q1", "Q1 amount"),
-    ("q2", "Q2 amount"),
-    ("q3", "Q3 amount"),
-    ("q4", "Q4 amount"),
-];
+/// The line form's fields (their labels: `awp-field-<name>`).
+const LINE_FIELDS: [&str; 8] = ["funding_source_id", "account_code", "description", "amount", "q1", "q2", "q3", "q4"];
+
+/// A line field's label in the page's language; none for what is not a field of the form.
+fn field_label(c: &Catalogue, name: &str) -> Option<String> {
+    LINE_FIELDS.contains(&name).then(|| c.tr(&format!("awp-field-{name}")))
+}
 
 fn error_for(errors: &[(String, String)], name: &str) -> Option<String> {
     let m: Vec<&str> = errors.iter().filter(|(f, _)| f == name).map(|(_, m)| m.as_str()).collect();
@@ -109,6 +166,7 @@ fn error_for(errors: &[(String, String)], name: &str) -> Option<String> {
 
 /// The input cells of a line's row in form mode. `form`: the form the inputs belong to.
 fn line_form_cells(
+    c: &Catalogue,
     view: &PlanView,
     form: &str,
     values: &HashMap<String, String>,
@@ -117,7 +175,7 @@ fn line_form_cells(
 ) -> Value {
     let cell = |name: &str| -> Value {
         let id = format!("{form}-{}", name.replace('_', "-"));
-        let label = LINE_FIELDS.iter().find(|(n, _)| *n == name).map(|(_, l)| *l).unwrap_or(name);
+        let label = field_label(c, name).unwrap_or_else(|| name.to_string());
         let error = error_for(errors, name);
         json!({
             "id": id,
@@ -141,17 +199,17 @@ fn line_form_cells(
     })
 }
 
-fn line_values(l: &BudgetLine) -> HashMap<String, String> {
+fn line_values(c: &Catalogue, l: &BudgetLine) -> HashMap<String, String> {
     let mut v = HashMap::from([
         ("funding_source_id".to_string(), l.funding_source_id.to_string()),
         ("account_code".to_string(), l.account_code.clone()),
         ("description".to_string(), l.description.clone()),
-        ("amount".to_string(), amount_input(l.amount_minor, &l.currency)),
+        ("amount".to_string(), amount_input(c, l.amount_minor, &l.currency)),
         ("version".to_string(), l.version.to_string()),
     ]);
     if let Some(p) = l.phasing {
         for (i, q) in ["q1", "q2", "q3", "q4"].iter().enumerate() {
-            v.insert(q.to_string(), amount_input(p[i], &l.currency));
+            v.insert(q.to_string(), amount_input(c, p[i], &l.currency));
         }
     }
     v
@@ -172,12 +230,12 @@ fn output_of(results: &HashMap<i64, (Option<i64>, String, String, String)>, mut 
 /// Expenditure against budget (`spent 1,492.93 of 23,500.00 (6.35 %)` in the template);
 /// `counted`: the revision the finance views count (the approved one while a draft revision is
 /// shown), named when it is not the one shown.
-fn delivery_text(row: Option<&FinanceRow>, currency: &str, counted: Option<i32>) -> Option<Value> {
+fn delivery_text(c: &Catalogue, row: Option<&FinanceRow>, currency: &str, counted: Option<i32>) -> Option<Value> {
     row.map(|r| {
         json!({
-            "spent": amount(r.expenditure_minor, currency),
-            "budget": amount(r.budget_minor, currency),
-            "rate": r.delivery_rate.clone().unwrap_or_else(|| "–".into()),
+            "spent": localised(c, &amount(r.expenditure_minor, currency)),
+            "budget": localised(c, &amount(r.budget_minor, currency)),
+            "rate": r.delivery_rate.as_deref().map(|d| localised(c, d)).unwrap_or_else(|| "–".into()),
             "counted": counted,
         })
     })
@@ -203,6 +261,8 @@ fn plan_data(
     failed: Option<&Failed>,
     other: &[(String, String)],
 ) -> Value {
+    let c = i18n::catalogue(&user.lang);
+    let c = c.as_ref();
     let code = &view.project.code;
     let base = base(code, view.year);
     let Some(plan) = view.plan.as_ref() else {
@@ -218,6 +278,8 @@ fn plan_data(
         });
     };
     let cur = &plan.plan.currency;
+    // Amounts as the page's language writes them.
+    let amount = |minor: i64, currency: &str| localised(c, &amount(minor, currency));
     let draft = plan.plan.status == "draft";
     let editing = draft && view.may_edit;
     let results: HashMap<i64, (Option<i64>, String, String, String)> =
@@ -259,7 +321,7 @@ fn plan_data(
                     || old.account_code != l.account_code
                     || old.funding_source_id != l.funding_source_id =>
             {
-                ("row-changed", format!("was {}", amount(old.amount_minor, cur)))
+                ("row-changed", c.t("awp-was", &[arg("amount", amount(old.amount_minor, cur))]))
             }
             Some(_) => ("", String::new()),
         });
@@ -275,7 +337,7 @@ fn plan_data(
         let form = in_form.then(|| {
             let (values, errors) = match failed {
                 Some(f) if f.row == key => (f.values.clone(), f.errors.clone()),
-                _ => (line_values(l), vec![]),
+                _ => (line_values(c, l), vec![]),
             };
             forms.push(json!({
                 "id": format!("form-{key}"),
@@ -286,7 +348,7 @@ fn plan_data(
                     {"name": "version", "value": values.get("version").cloned().unwrap_or_default()},
                 ],
             }));
-            line_form_cells(view, &key, &values, &errors, true)
+            line_form_cells(c, view, &key, &values, &errors, true)
         });
         rows.push(json!({
             "is_line": true,
@@ -325,7 +387,7 @@ fn plan_data(
         rows.push(json!({
             "is_add": true,
             "key": key,
-            "form": line_form_cells(view, &key, &values, &errors, focus),
+            "form": line_form_cells(c, view, &key, &values, &errors, focus),
             "cancel": format!("{base}#{key}"),
         }));
     };
@@ -334,7 +396,7 @@ fn plan_data(
         let (ocode, otitle) = out
             .and_then(|o| results.get(&o))
             .map(|(_, _, c, t)| (c.clone(), t.clone()))
-            .unwrap_or_else(|| ("–".into(), "Activities outside an output".into()));
+            .unwrap_or_else(|| ("–".into(), c.tr("awp-outside-output")));
         rows.push(json!({"is_output": true, "code": ocode, "title": otitle}));
         let mut output_sum: i128 = 0;
         for &i in acts {
@@ -356,25 +418,25 @@ fn plan_data(
             }
             rows.push(json!({
                 "is_total": true,
-                "label": format!("Total of activity {}", a.code),
+                "label": c.t("awp-total-activity", &[arg("code", &a.code)]),
                 "id": format!("total-{}", a.code),
                 "amount": amount(sum as i64, cur),
-                "delivery": delivery_text(by_activity.get(a.code.as_str()).copied(), cur, counted),
+                "delivery": delivery_text(c, by_activity.get(a.code.as_str()).copied(), cur, counted),
             }));
         }
         rows.push(json!({
             "is_total": true,
             "is_output_total": true,
-            "label": format!("Total of output {ocode}"),
+            "label": c.t("awp-total-output", &[arg("code", &ocode)]),
             "id": format!("output-total-{ocode}"),
             "amount": amount(output_sum as i64, cur),
-            "delivery": delivery_text(by_output.get(ocode.as_str()).copied(), cur, counted),
+            "delivery": delivery_text(c, by_output.get(ocode.as_str()).copied(), cur, counted),
         }));
         output_totals.push(json!({"code": ocode, "amount": amount(output_sum as i64, cur)}));
     }
     let plan_level: Vec<&BudgetLine> = plan.lines.iter().filter(|l| l.activity_id.is_none()).collect();
     if !plan_level.is_empty() || editing {
-        rows.push(json!({"is_output": true, "code": "", "title": "Plan-level lines (e.g. GMS)"}));
+        rows.push(json!({"is_output": true, "code": "", "title": c.tr("awp-plan-level")}));
         let sum: i128 = plan_level.iter().map(|l| i128::from(l.amount_minor)).sum();
         for l in &plan_level {
             line_row(l, None, &mut rows, &mut forms);
@@ -382,7 +444,7 @@ fn plan_data(
         if editing {
             add_row(None, &mut rows, &mut forms);
         }
-        rows.push(json!({"is_total": true, "label": "Total of plan-level lines", "id": "total-plan-level", "amount": amount(sum as i64, cur), "delivery": null}));
+        rows.push(json!({"is_total": true, "label": c.tr("awp-total-plan-level"), "id": "total-plan-level", "amount": amount(sum as i64, cur), "delivery": null}));
     }
     let removed: Vec<Value> = match (&view.previous, &before) {
         (Some(prev), Some(_)) => {
@@ -398,7 +460,7 @@ fn plan_data(
     let mut summary: Vec<Value> = vec![];
     if let Some(f) = failed {
         for (field, m) in &f.errors {
-            let label = LINE_FIELDS.iter().find(|(n, _)| n == field).map(|(_, l)| *l);
+            let label = field_label(c, field);
             let href = match label {
                 Some(_) => format!("#{}-{}", f.row, field.replace('_', "-")),
                 None => format!("#{}", f.row),
@@ -425,12 +487,12 @@ fn plan_data(
         .map(|r| {
             json!({
                 "revision": r.plan.revision,
-                "status": status_label(&r.plan.status),
+                "status": status_label(c, &r.plan.status),
                 "class": r.plan.status,
                 "href": format!("{base}?revision={}", r.plan.revision),
                 "current": r.plan.id == plan.plan.id,
                 "total": amount(r.total_minor, cur),
-                "approved_on": r.plan.approved_on.map(|d| d.to_string()),
+                "approved_on": r.plan.approved_on.map(|d| c.day(d)),
                 "reason": r.plan.revision_reason,
             })
         })
@@ -444,11 +506,11 @@ fn plan_data(
         "plan": {
             "id": plan.plan.id,
             "revision": plan.plan.revision,
-            "status": status_label(&plan.plan.status),
+            "status": status_label(c, &plan.plan.status),
             "class": plan.plan.status,
             "title": plan.plan.title,
             "currency": cur,
-            "approved_on": plan.plan.approved_on.map(|d| d.to_string()),
+            "approved_on": plan.plan.approved_on.map(|d| c.day(d)),
             "version": plan.plan.version,
             "reason": plan.plan.revision_reason,
             "document_total": plan.plan.document_total_minor.map(|t| amount(t, cur)),
@@ -458,6 +520,8 @@ fn plan_data(
         "revisions": revisions,
         "multiple_revisions": view.revisions.len() > 1,
         "rows": rows,
+        // The quarters' short names (a phone shows a line's marks and phasing by them).
+        "quarters": (1..=4).map(|n| c.t("awp-q", &[("n", FluentValue::from(n))])).collect::<Vec<_>>(),
         "forms": forms,
         "editing": editing,
         "may_edit": view.may_edit,
@@ -470,7 +534,7 @@ fn plan_data(
         })).collect::<Vec<_>>(),
         "output_totals": output_totals,
         "total": amount(plan.totals.total_minor, cur),
-        "delivery_total": delivery_text(Some(&view.delivery.total), cur, counted),
+        "delivery_total": delivery_text(c, Some(&view.delivery.total), cur, counted),
         "may_approve": draft && view.may_approve,
         "may_revise": plan.plan.status == "approved" && view.may_edit && !has_draft,
         "activity_choices": activity_choices,
@@ -492,7 +556,8 @@ fn page(
 ) -> HttpResponse {
     let status = if failed.is_some() || !other.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let data = plan_data(user, view, q, failed, other);
-    let title = format!("Work plan {} – {}", view.year, view.project.code);
+    let c = i18n::catalogue(&user.lang);
+    let title = c.t("awp-title", &[arg("year", view.year), arg("code", &view.project.code)]);
     html(status, render("workplan", &title, Some(user), &data))
 }
 
@@ -504,7 +569,7 @@ pub async fn index(db: web::Data<Db>, user: WebUser, path: web::Path<String>) ->
     let status_in = |code: &str| {
         let key = format!("wps-status-{code}");
         let w = c.tr(&key);
-        if w == key { status_label(code).to_string() } else { w }
+        if w == key { status_label(&c, code) } else { w }
     };
     let amount_in = |minor: i64, currency: &str| -> String {
         amount(minor, currency)
@@ -563,29 +628,32 @@ fn line_field(api: &str) -> String {
 }
 
 /// What a refused save says on the form; other failures go on as they are.
-fn refusal(e: AppError, rename: fn(&str) -> String) -> Result<Vec<(String, String)>, WebError> {
+fn refusal(c: &Catalogue, e: AppError, rename: fn(&str) -> String) -> Result<Vec<(String, String)>, WebError> {
     match e {
         AppError::Validation(errs) => Ok(errs.into_iter().map(|e| (rename(&e.field), e.message)).collect()),
         AppError::Conflict { message, field } => Ok(vec![(rename(&field.unwrap_or_default()), message)]),
-        AppError::PreconditionFailed(m) => Ok(vec![(
-            String::new(),
-            format!("{m}. Someone changed it while you were editing: reload the page to see their version."),
-        )]),
+        AppError::PreconditionFailed(m) => {
+            Ok(vec![(String::new(), c.t("awp-changed-meanwhile", &[arg("message", m)]))])
+        }
         other => Err(other.into()),
     }
 }
 
 /// Reads a line's form into the API's input; the errors of what could not be read.
-fn line_input(form: &HashMap<String, String>, currency: &str) -> (BudgetLineInput, Vec<(String, String)>) {
+fn line_input(
+    c: &Catalogue,
+    form: &HashMap<String, String>,
+    currency: &str,
+) -> (BudgetLineInput, Vec<(String, String)>) {
     let mut errs = vec![];
     let source = match form.get("funding_source_id").and_then(|s| s.trim().parse::<i64>().ok()) {
         Some(s) => s,
         None => {
-            errs.push(("funding_source_id".to_string(), "Choose the funding source".to_string()));
+            errs.push(("funding_source_id".to_string(), c.tr("awp-choose-source")));
             0
         }
     };
-    let amount_minor = match parse_amount(form.get("amount").map(String::as_str).unwrap_or(""), currency) {
+    let amount_minor = match parse_amount_in(c, form.get("amount").map(String::as_str).unwrap_or(""), currency) {
         Ok(v) => v,
         Err(m) => {
             errs.push(("amount".into(), m));
@@ -598,7 +666,7 @@ fn line_input(form: &HashMap<String, String>, currency: &str) -> (BudgetLineInpu
     } else {
         let mut p = [0i64; 4];
         for (i, q) in qs.iter().enumerate() {
-            match q.as_deref().map(|s| parse_amount(s, currency)).unwrap_or(Ok(0)) {
+            match q.as_deref().map(|s| parse_amount_in(c, s, currency)).unwrap_or(Ok(0)) {
                 Ok(v) => p[i] = v,
                 Err(m) => errs.push((format!("q{}", i + 1), m)),
             }
@@ -619,13 +687,13 @@ fn line_input(form: &HashMap<String, String>, currency: &str) -> (BudgetLineInpu
 }
 
 /// The API's terse "must not be empty" in the form's words.
-fn humane(errors: Vec<(String, String)>) -> Vec<(String, String)> {
+fn humane(c: &Catalogue, errors: Vec<(String, String)>) -> Vec<(String, String)> {
     errors
         .into_iter()
         .map(|(f, m)| {
             let m = match (f.as_str(), m.as_str()) {
-                ("description", "must not be empty") => "Enter the description".to_string(),
-                ("account_code", "must not be empty") => "Enter the budget account".to_string(),
+                ("description", "must not be empty") => c.tr("awp-enter-description"),
+                ("account_code", "must not be empty") => c.tr("awp-enter-account"),
                 _ => m,
             };
             (f, m)
@@ -647,7 +715,8 @@ async fn save_line(
     user.check_form(req, form.get("csrf").map(String::as_str))?;
     let view = uc::plan_view(db, &user.principal, key, year, None).await?;
     let plan = view.plan.as_ref().ok_or_else(|| AppError::NotFound(format!("the {year} work plan")))?;
-    let (input, mut errs) = line_input(&form, &plan.plan.currency);
+    let c = i18n::catalogue(&user.lang);
+    let (input, mut errs) = line_input(&c, &form, &plan.plan.currency);
     let row = match (line, input.activity_id) {
         (Some(id), _) => format!("line-{id}"),
         (None, Some(a)) => format!("add-{a}"),
@@ -668,10 +737,10 @@ async fn save_line(
                 };
                 return Ok(see_other(&next));
             }
-            Err(e) => errs = refusal(e, line_field)?,
+            Err(e) => errs = refusal(&c, e, line_field)?,
         }
     }
-    let failed = Failed { row, values: form, errors: humane(errs) };
+    let failed = Failed { row, values: form, errors: humane(&c, errs) };
     Ok(page(user, &view, &PlanQuery::default(), Some(&failed), &[]))
 }
 
@@ -712,7 +781,7 @@ pub async fn delete_line(
     match uc::delete_line(&db, &user.principal, id).await {
         Ok(()) => Ok(see_other(&format!("{}?notice=deleted", base(&key, year)))),
         Err(e) => {
-            let errs = refusal(e, |_| String::new())?;
+            let errs = refusal(&i18n::catalogue(&user.lang), e, |_| String::new())?;
             let view = uc::plan_view(&db, &user.principal, &key, year, None).await?;
             Ok(page(&user, &view, &PlanQuery::default(), None, &errs))
         }
@@ -746,7 +815,7 @@ pub async fn create(
     match uc::create_plan(&db, &user.principal, &key, input).await {
         Ok(_) => Ok(see_other(&format!("{}?notice=created", base(&key, year)))),
         Err(e) => {
-            let errs = refusal(e, |_| "create".into())?;
+            let errs = refusal(&i18n::catalogue(&user.lang), e, |_| "create".into())?;
             plan_refused(&db, &user, &key, year, errs).await
         }
     }
@@ -767,8 +836,8 @@ pub async fn add_activity(
     user.check_form(&req, get("csrf").as_deref())?;
     let plan_id = get("plan_id").and_then(|s| s.parse().ok()).unwrap_or(0);
     let Some(result_id) = get("result_id").and_then(|s| s.parse().ok()) else {
-        return plan_refused(&db, &user, &key, year, vec![("activity-result".into(), "Choose the activity".into())])
-            .await;
+        let message = i18n::catalogue(&user.lang).tr("awp-choose-activity");
+        return plan_refused(&db, &user, &key, year, vec![("activity-result".into(), message)]).await;
     };
     let input = ActivityInput {
         result_id,
@@ -779,7 +848,7 @@ pub async fn add_activity(
     match uc::add_activity(&db, &user.principal, plan_id, input).await {
         Ok(a) => Ok(see_other(&format!("{}?notice=activity&focus=add-{}#add-{}", base(&key, year), a.id, a.id))),
         Err(e) => {
-            let errs = refusal(e, |f| match f {
+            let errs = refusal(&i18n::catalogue(&user.lang), e, |f| match f {
                 "responsible_party" => "activity-party".into(),
                 _ => "activity-result".into(),
             })?;
@@ -799,22 +868,20 @@ pub async fn approve(
     let (key, year) = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
     let plan_id = form.get("plan_id").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let Some(date) = text(&form, "approved_on").and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-    else {
-        return plan_refused(
-            &db,
-            &user,
-            &key,
-            year,
-            vec![("approved-on".into(), "Enter the date of the Project Board, like 2013-02-08".into())],
-        )
-        .await;
+    let c = i18n::catalogue(&user.lang);
+    // A browser without a date picker sends what was typed: the ISO date or the Russian `08.02.2013`.
+    let Some(date) = text(&form, "approved_on").and_then(|d| {
+        chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(&d, "%d.%m.%Y"))
+            .ok()
+    }) else {
+        return plan_refused(&db, &user, &key, year, vec![("approved-on".into(), c.tr("awp-enter-board-date"))]).await;
     };
     let input = ApproveInput { approved_on: date, version: form.get("version").and_then(|v| v.parse().ok()) };
     match uc::approve(&db, &user.principal, plan_id, input).await {
         Ok(_) => Ok(see_other(&format!("{}?notice=approved", base(&key, year)))),
         Err(e) => {
-            let errs = refusal(e, |_| "approved-on".into())?;
+            let errs = refusal(&c, e, |_| "approved-on".into())?;
             plan_refused(&db, &user, &key, year, errs).await
         }
     }
@@ -835,9 +902,10 @@ pub async fn revise(
     match uc::revise(&db, &user.principal, plan_id, input).await {
         Ok(_) => Ok(see_other(&format!("{}?notice=revision", base(&key, year)))),
         Err(e) => {
-            let errs = refusal(e, |_| "revision-reason".into())?
+            let c = i18n::catalogue(&user.lang);
+            let errs = refusal(&c, e, |_| "revision-reason".into())?
                 .into_iter()
-                .map(|(f, m)| (f, if m == "must not be empty" { "Enter why the plan is revised".into() } else { m }))
+                .map(|(f, m)| (f, if m == "must not be empty" { c.tr("awp-enter-reason") } else { m }))
                 .collect();
             plan_refused(&db, &user, &key, year, errs).await
         }
@@ -850,16 +918,40 @@ mod tests {
 
     #[test]
     fn amounts_are_read_as_people_write_them() {
-        assert_eq!(parse_amount("10 000", "USD"), Ok(1_000_000));
-        assert_eq!(parse_amount("10,000.5", "USD"), Ok(1_000_050));
-        assert_eq!(parse_amount("0.05", "USD"), Ok(5));
-        assert_eq!(parse_amount("225 000", "KZT"), Ok(22_500_000));
-        assert_eq!(parse_amount("1000", "JPY"), Ok(1000));
-        assert!(parse_amount("1.5", "JPY").is_err());
-        assert!(parse_amount("12abc", "USD").is_err());
-        assert!(parse_amount("-5", "USD").is_err());
-        assert!(parse_amount("", "USD").is_err());
-        assert!(parse_amount(".", "USD").is_err());
-        assert!(parse_amount("99999999999999999999999", "USD").is_err());
+        assert_eq!(read_amount("10 000", "USD"), Ok(1_000_000));
+        assert_eq!(read_amount("10,000.5", "USD"), Ok(1_000_050));
+        assert_eq!(read_amount("0.05", "USD"), Ok(5));
+        assert_eq!(read_amount("225 000", "KZT"), Ok(22_500_000));
+        assert_eq!(read_amount("1000", "JPY"), Ok(1000));
+        assert!(read_amount("1.5", "JPY").is_err());
+        assert!(read_amount("12abc", "USD").is_err());
+        assert!(read_amount("-5", "USD").is_err());
+        assert!(read_amount("", "USD").is_err());
+        assert!(read_amount(".", "USD").is_err());
+        assert!(read_amount("99999999999999999999999", "USD").is_err());
+    }
+
+    #[test]
+    fn amounts_are_read_and_written_in_the_pages_language() {
+        let (ru, en) = (i18n::catalogue("ru"), i18n::catalogue("en"));
+        assert_eq!(parse_amount_in(&ru, "1 234,50", "USD"), Ok(123_450));
+        assert_eq!(parse_amount_in(&ru, "1\u{a0}234,5", "USD"), Ok(123_450));
+        // Without a comma a dot stays the decimal point (never a hundredfold amount).
+        assert_eq!(parse_amount_in(&ru, "1234.50", "USD"), Ok(123_450));
+        assert_eq!(parse_amount_in(&en, "1,234.50", "USD"), Ok(123_450));
+        assert_eq!(
+            parse_amount_in(&en, "4 000 USD", "USD").unwrap_err(),
+            "Enter an amount in USD, like 10 000 or 10 000.50"
+        );
+        assert_eq!(
+            parse_amount_in(&ru, "4 000 USD", "USD").unwrap_err(),
+            "Введите сумму в USD, например 10 000 или 10 000,50"
+        );
+        assert_eq!(parse_amount_in(&en, "1.555", "USD").unwrap_err(), "USD amounts have at most 2 decimals");
+        assert_eq!(localised(&ru, &amount(2_350_000, "USD")), "23\u{a0}500,00");
+        assert_eq!(localised(&en, &amount(2_350_000, "USD")), "23,500.00");
+        assert_eq!(amount_input(&ru, 2_350_000, "USD"), "23500,00");
+        assert_eq!(status_label(&ru, "approved"), "Утверждён");
+        assert_eq!(status_label(&en, "approved"), "Approved");
     }
 }

@@ -327,8 +327,281 @@ async fn receipts_and_exchange_rates_are_entered_and_corrected(backend: Backend)
     b.close().await;
 }
 
+/// Minor units as a Russian page writes them: `1 234,50` (no-break spaces read as spaces).
+fn ru_amount(minor: i64) -> String {
+    let whole = (minor / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(ch);
+    }
+    format!("{grouped},{:02}", minor % 100)
+}
+
+/// Whether the page fits the window (no sideways scrolling), and the window is a phone's.
+async fn fits_a_phone(b: &Browser) -> (u64, u64) {
+    let w = b
+        .client
+        .execute("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]", vec![])
+        .await
+        .unwrap();
+    (w[0].as_u64().unwrap(), w[1].as_u64().unwrap())
+}
+
+/// Whether an element is shown and lies inside the window's width.
+async fn shown_in_window(b: &Browser, css: &str) -> bool {
+    let script = format!(
+        "var e = document.querySelector({}); if (!e) return false; var r = e.getBoundingClientRect(); \
+         return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth;",
+        json!(css)
+    );
+    b.client.execute(&script, vec![]).await.unwrap() == json!(true)
+}
+
+/// The work plan of a year in Russian (words, column heads, totals the Russian way, an amount
+/// typed with a decimal comma) and on a phone (cards, no sideways scrolling, still editable).
+async fn the_work_plan_in_russian_and_on_a_phone(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let token = app.login(FINANCE.0, FINANCE.1).await;
+    let lang = |l: &str| json!({ "lang": l }).to_string();
+    assert_eq!(app.request_as(Some(&token), "PATCH", "/api/v1/auth/me", Some(&lang("ru"))).await.0, 200);
+    sign_in(&b, &app, FINANCE).await;
+    go(&b, &app, "/projects/KAZ-HUB/work-plans/2014").await;
+    let h1 = text(&b, "h1").await;
+    assert!(h1.starts_with("Рабочий план и бюджет на 2014 год"), "{h1}");
+    assert_eq!(text(&b, "#plan-status").await, "Утверждён");
+    // Column heads in Russian (read from the DOM: a phone hides them visually).
+    let heads = b
+        .client
+        .execute("return document.querySelector('#awp thead').textContent.replace(/\\s+/g, ' ')", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string();
+    for head in ["Мероприятие", "Сроки", "Ответственная сторона", "Источник финансирования", "Сумма", "1 кв."]
+    {
+        assert!(heads.contains(head), "{head} in {heads}");
+    }
+    for english in ["Activity", "Timeframe", "Responsible", "Funding source", "Amount", "Phasing", "Q1"] {
+        assert!(!heads.contains(english), "{english} left in English: {heads}");
+    }
+    let plan = plan_of(&app, "KAZ-HUB", 2014).await;
+    let total_minor = plan["totals"]["total_minor"].as_i64().unwrap();
+    let total = text(&b, "#plan-total td.amount").await.replace('\u{a0}', " ");
+    assert_eq!(total, ru_amount(total_minor));
+    assert!(total.contains(' ') && total.contains(',') && !total.contains('.'), "{total}");
+    let foot = text(&b, "#awp tfoot").await;
+    assert!(foot.contains("Итого по плану") && foot.contains("Итого по источнику финансирования"), "{foot}");
+    assert!(!foot.contains("Total of") && !foot.contains("spent"), "{foot}");
+    let delivery = text(&b, "#plan-total .delivery").await;
+    assert!(delivery.starts_with("израсходовано "), "{delivery}");
+
+    // A revision, then a line's amount typed the Russian way.
+    fill(&b, "#revision-reason", "Решение Совета").await;
+    submit(&b, "#revise").await;
+    assert_eq!(text(&b, "#plan-status").await, "Черновик");
+    let plan = plan_of(&app, "KAZ-HUB", 2014).await;
+    let line = plan["lines"][0].clone();
+    let id = line["id"].as_i64().unwrap();
+    let was = line["amount_minor"].as_i64().unwrap();
+    click(&b, &format!("#line-{id} a[href*='edit=']")).await;
+    assert_eq!(value(&b, &format!("#line-{id}-amount")).await, ru_amount(was).replace(' ', ""));
+    // A wrong amount: the message in Russian next to the cell, the row still filled.
+    fill(&b, &format!("#line-{id}-amount"), "12,3,4").await;
+    press_enter(&b, &format!("#line-{id}-amount")).await;
+    let err = text(&b, &format!("#line-{id}-amount-error")).await;
+    assert!(err.contains("Ошибка:") && err.contains("Введите сумму в USD"), "{err}");
+    assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
+    assert!(text(&b, ".error-summary").await.contains("Сумма: Введите сумму"));
+    assert_eq!(value(&b, &format!("#line-{id}-amount")).await, "12,3,4");
+    fill(&b, &format!("#line-{id}-amount"), "1 234,50").await;
+    press_enter(&b, &format!("#line-{id}-amount")).await;
+    let plan = plan_of(&app, "KAZ-HUB", 2014).await;
+    let saved = plan["lines"].as_array().unwrap().iter().find(|l| l["id"] == id).expect("the line").clone();
+    assert_eq!(saved["amount_minor"], 123_450, "{saved}");
+    let row = text(&b, &format!("#line-{id}")).await.replace('\u{a0}', " ");
+    assert!(row.contains("1 234,50") && row.contains(&format!("было {}", ru_amount(was))), "{row}");
+    assert!(text(&b, ".notice").await.starts_with("Строка сохранена"));
+    let total = text(&b, "#plan-total td.amount").await.replace('\u{a0}', " ");
+    assert_eq!(total, ru_amount(plan["totals"]["total_minor"].as_i64().unwrap()));
+    let legend = text(&b, ".revisions").await;
+    assert!(legend.contains("Редакция 1") && legend.contains("изменённые"), "{legend}");
+    screenshot(&b, backend, "ru-awp-laptop", LAPTOP, None, true).await;
+
+    // On a phone: cards, no sideways scrolling (in Russian and English), the first line's
+    // amount and the plan's total in the window, and a line still edited in place.
+    b.client.set_window_size(PHONE.0, PHONE.1).await.unwrap();
+    for l in ["ru", "en"] {
+        assert_eq!(app.request_as(Some(&token), "PATCH", "/api/v1/auth/me", Some(&lang(l))).await.0, 200);
+        go(&b, &app, "/projects/KAZ-HUB/work-plans/2014").await;
+        let (scroll, client) = fits_a_phone(&b).await;
+        assert!(client <= PHONE.0 as u64 && scroll <= client, "{l}: the page is {scroll} px wide in {client} px");
+        assert!(shown_in_window(&b, &format!("#line-{id} td.amount")).await, "{l}: the first line's amount");
+        assert!(shown_in_window(&b, "#plan-total td.amount").await, "{l}: the plan's total");
+        assert!(shown_in_window(&b, &format!("#line-{id} a[href*='edit=']")).await, "{l}: the edit link");
+    }
+    click(&b, &format!("#line-{id} a[href*='edit=']")).await;
+    let (scroll, client) = fits_a_phone(&b).await;
+    assert!(scroll <= client, "editing: {scroll} > {client}");
+    assert!(shown_in_window(&b, &format!("#line-{id}-amount")).await);
+    fill(&b, &format!("#line-{id}-amount"), "1300").await;
+    press_enter(&b, &format!("#line-{id}-amount")).await;
+    let plan = plan_of(&app, "KAZ-HUB", 2014).await;
+    let saved = plan["lines"].as_array().unwrap().iter().find(|l| l["id"] == id).expect("the line").clone();
+    assert_eq!(saved["amount_minor"], 130_000, "{saved}");
+    assert!(text(&b, &format!("#line-{id}")).await.contains("1,300.00"));
+    screenshot(&b, backend, "awp-phone-cards", PHONE, Some(&format!("#line-{id}")), false).await;
+    screenshot(&b, backend, "awp-phone-totals", PHONE, Some("#plan-total"), false).await;
+    b.close().await;
+}
+
+/// Minor units as the English pages write them: `1,234.50`.
+fn en_amount(minor: i64) -> String {
+    ru_amount(minor).replace(',', ".").replace(' ', ",")
+}
+
+/// The expenditure input as the API takes it, from what the API answered.
+fn expenditure_body(e: &Value, amount_minor: i64, description: &str) -> Value {
+    json!({"budget_line_id": e["budget_line_id"], "spent_on": e["spent_on"], "amount_minor": amount_minor,
+        "currency": e["currency"], "reference": e["reference"], "description": description, "version": e["version"]})
+}
+
+/// Whether the project KAZ-HUB still has a receipt (the API lists them; it has no GET of one).
+async fn receipt_exists(app: &TestApp, id: i64) -> bool {
+    let (_, all) = app.get("/api/v1/projects/KAZ-HUB/receipts").await;
+    all.as_array().unwrap().iter().any(|r| r["id"] == id)
+}
+
+/// Finance corrects an expenditure and deletes a receipt on the pages (a wrong amount is
+/// refused next to its field with the form kept; a correction made meanwhile by someone else
+/// is not overwritten); the audit trail has both; other roles see no edit or delete.
+async fn finance_corrects_an_expenditure_and_deletes_a_receipt(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let (_, spent) = app.get("/api/v1/projects/KAZ-HUB/expenditures").await;
+    // One spent in another currency than the ledger's (its converted figure uses a rate).
+    let e = spent.as_array().unwrap().iter().find(|e| e["currency"] != e["ledger_currency"]).expect("demo").clone();
+    let id = e["id"].as_i64().unwrap();
+    let (old_minor, old_ledger) = (e["amount_minor"].as_i64().unwrap(), e["ledger_amount_minor"].as_i64().unwrap());
+    let reference = e["reference"].as_str().unwrap().to_string();
+    sign_in(&b, &app, FINANCE).await;
+    go(&b, &app, "/projects/KAZ-HUB/expenditures").await;
+    click(&b, &format!("#expenditure-{id} a[href*='edit=']")).await;
+    assert_eq!(text(&b, "#expenditure-form h2").await, format!("Correct the expenditure {reference}"));
+    assert_eq!(value(&b, "#amount").await, en_amount(old_minor).replace(',', ""));
+    assert_eq!(value(&b, "#reference").await, reference);
+    // A wrong amount: the message next to the field, the form still filled and still a correction.
+    fill(&b, "#amount", "12abc").await;
+    submit(&b, "#save").await;
+    let err = text(&b, "#amount-error").await;
+    assert!(err.contains("Enter an amount in"), "{err}");
+    assert_eq!(value(&b, "#amount").await, "12abc");
+    assert_eq!(value(&b, "#reference").await, reference);
+    assert_eq!(text(&b, "#expenditure-form h2").await, format!("Correct the expenditure {reference}"));
+    screenshot(&b, backend, "expenditure-edit-error-laptop", LAPTOP, Some("#expenditure-form"), false).await;
+    screenshot(&b, backend, "expenditure-edit-error-phone", PHONE, Some("#amount"), false).await;
+    let (_, same) = app.get(&format!("/api/v1/expenditures/{id}")).await;
+    assert_eq!(same["amount_minor"], old_minor, "nothing saved");
+    // Twice the amount: converted again, the page shows the new figure.
+    fill(&b, "#amount", &en_amount(old_minor * 2)).await;
+    submit(&b, "#save").await;
+    assert!(path_of(&b).await.contains(&format!("saved={id}&corrected=1")), "{}", body(&b).await);
+    let (_, after) = app.get(&format!("/api/v1/expenditures/{id}")).await;
+    assert_eq!(after["amount_minor"], old_minor * 2);
+    let new_ledger = after["ledger_amount_minor"].as_i64().unwrap();
+    assert!((new_ledger - 2 * old_ledger).abs() <= 1, "{old_ledger} -> {new_ledger}");
+    let ledger = after["ledger_currency"].as_str().unwrap();
+    assert_eq!(text(&b, "#saved-converted").await, format!("{} {ledger}", en_amount(new_ledger)));
+    assert!(text(&b, "#saved").await.starts_with(&format!("Corrected {reference}")));
+    assert!(text(&b, &format!("#expenditure-{id}")).await.contains(&en_amount(new_ledger)));
+
+    // Someone else corrects it while the form is open: the page does not overwrite theirs.
+    go(&b, &app, &format!("/projects/KAZ-HUB/expenditures?edit={id}")).await;
+    let (status, theirs) =
+        app.put(&format!("/api/v1/expenditures/{id}"), &expenditure_body(&after, old_minor * 2, "Checked")).await;
+    assert_eq!(status, 200, "{theirs}");
+    // The API refuses a stale version with 412.
+    let (status, stale) =
+        app.put(&format!("/api/v1/expenditures/{id}"), &expenditure_body(&after, old_minor, "")).await;
+    assert_eq!(status, 412, "{stale}");
+    fill(&b, "#amount", &en_amount(old_minor)).await;
+    submit(&b, "#save").await;
+    assert!(text(&b, ".error-summary").await.contains("Someone changed it meanwhile: reload the page"));
+    let (_, kept) = app.get(&format!("/api/v1/expenditures/{id}")).await;
+    assert_eq!((kept["amount_minor"].as_i64(), kept["description"].as_str()), (Some(old_minor * 2), Some("Checked")));
+
+    // A receipt deleted after confirming (a page that works without JavaScript).
+    let (_, receipts) = app.get("/api/v1/projects/KAZ-HUB/receipts").await;
+    let r = receipts[0].clone();
+    let rid = r["id"].as_i64().unwrap();
+    go(&b, &app, "/projects/KAZ-HUB/receipts").await;
+    click(&b, &format!("#receipt-{rid} a[href$='/delete']")).await;
+    assert_eq!(text(&b, "h1").await, format!("Delete the receipt {}", r["reference"].as_str().unwrap()));
+    assert!(text(&b, "#doomed").await.contains(r["reference"].as_str().unwrap()));
+    screenshot(&b, backend, "receipt-delete-confirm-phone", PHONE, None, false).await;
+    click(&b, "a.button.secondary").await;
+    assert!(receipt_exists(&app, rid).await, "kept");
+    click(&b, &format!("#receipt-{rid} a[href$='/delete']")).await;
+    submit(&b, "#confirm-delete").await;
+    assert_eq!(path_of(&b).await, "/projects/KAZ-HUB/receipts?deleted=1");
+    assert_eq!(text(&b, "#deleted").await, "The receipt is deleted.");
+    assert!(!receipt_exists(&app, rid).await, "deleted");
+    // The audit trail has the correction and the deletion, as through the API.
+    let (_, audit) = app.get("/api/v1/projects/KAZ-HUB/audit?entity=expenditure").await;
+    assert!(audit.as_array().unwrap().iter().any(|a| a["action"] == "update" && a["entity_id"] == id), "{audit}");
+    let (_, audit) = app.get("/api/v1/projects/KAZ-HUB/audit?entity=receipt").await;
+    assert!(audit.as_array().unwrap().iter().any(|a| a["action"] == "delete" && a["entity_id"] == rid), "{audit}");
+
+    // The same in Russian: the words, an amount with a decimal comma, the confirmation.
+    let token = app.login(FINANCE.0, FINANCE.1).await;
+    let body_ru = json!({ "lang": "ru" }).to_string();
+    assert_eq!(app.request_as(Some(&token), "PATCH", "/api/v1/auth/me", Some(&body_ru)).await.0, 200);
+    go(&b, &app, "/projects/KAZ-HUB/expenditures").await;
+    assert_eq!(text(&b, &format!("#expenditure-{id} a[href*='edit=']")).await, "Изменить");
+    click(&b, &format!("#expenditure-{id} a[href*='edit=']")).await;
+    assert_eq!(text(&b, "#expenditure-form h2").await, format!("Исправить расход {reference}"));
+    fill(&b, "#amount", "1 2,3,4").await;
+    submit(&b, "#save").await;
+    assert!(text(&b, "#amount-error").await.contains("Введите сумму"));
+    fill(&b, "#amount", "1 234,50").await;
+    submit(&b, "#save").await;
+    let (_, ru) = app.get(&format!("/api/v1/expenditures/{id}")).await;
+    assert_eq!(ru["amount_minor"], 123_450);
+    assert!(text(&b, "#saved").await.starts_with("Исправлено"));
+    let other = receipts[1]["id"].as_i64().unwrap();
+    go(&b, &app, &format!("/projects/KAZ-HUB/receipts/{other}/delete")).await;
+    assert!(text(&b, "h1").await.starts_with("Удалить поступление"));
+    submit(&b, "#confirm-delete").await;
+    assert_eq!(text(&b, "#deleted").await, "Поступление удалено.");
+    screenshot(&b, backend, "ru-receipts-deleted-laptop", LAPTOP, None, false).await;
+    sign_out(&b).await;
+
+    // A coordinator reads both lists but neither corrects nor deletes.
+    sign_in(&b, &app, COORDINATOR).await;
+    go(&b, &app, "/projects/KAZ-HUB/expenditures").await;
+    assert!(b.client.find_all(Locator::Css("#expenditure-table a[href*='edit=']")).await.unwrap().is_empty());
+    assert!(b.client.find_all(Locator::Css("#expenditure-table a[href$='/delete']")).await.unwrap().is_empty());
+    go(&b, &app, &format!("/projects/KAZ-HUB/expenditures?edit={id}")).await;
+    assert!(b.client.find_all(Locator::Css("#save")).await.unwrap().is_empty());
+    assert_eq!(
+        status_with_session(&b, &app, "GET", &format!("/projects/KAZ-HUB/expenditures/{id}/delete"), "").await,
+        403
+    );
+    let csrf = value(&b, "form[action='/sign-out'] input[name='csrf']").await;
+    let path = format!("/projects/KAZ-HUB/expenditures/{id}/delete");
+    assert_eq!(status_with_session(&b, &app, "POST", &path, &format!("csrf={csrf}")).await, 403);
+    assert_eq!(app.get(&format!("/api/v1/expenditures/{id}")).await.0, 200);
+    b.close().await;
+}
+
 on_both_backends!(
     finance_enters_the_2013_awp_the_manager_approves_and_an_expenditure_in_kzt_delivers,
     a_revision_shows_what_changed_beside_the_approved_plan,
     receipts_and_exchange_rates_are_entered_and_corrected,
+    the_work_plan_in_russian_and_on_a_phone,
+    finance_corrects_an_expenditure_and_deletes_a_receipt,
 );
