@@ -1,5 +1,6 @@
 //! Work plans, budget lines, expenditures, receipts, exchange rates, the budget-account
-//! catalogue, and the finance views and checks. Thin handlers: one use case, one transaction.
+//! catalogue, and the finance views and checks. Thin handlers: parse, one use case of
+//! [`crate::services`] (one transaction), wrap the answer.
 //!
 //! Who may do what: finance officers keep plans, lines, expenditures and receipts
 //! (`EditFinance`), managers approve plans (`Manage`), every role on the project reads;
@@ -11,20 +12,18 @@ use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::Action;
 use crate::domain::finance_checks::Finding;
 use crate::error::{AppError, Problem};
 use crate::services::{self, workplan};
 use crate::store::accounts::{BudgetAccount, BudgetAccountInput};
-use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
-use crate::store::expenditures::{self, Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
+use crate::store::exchange::{ExchangeRate, ExchangeRateInput, RateFilter};
+use crate::store::expenditures::{Expenditure, ExpenditureFilter, ExpenditureInput, Receipt, ReceiptInput};
 use crate::store::explanations::ExplanationInput;
 use crate::store::finance::{ChecksQuery, FinanceChecks, FinanceSummary, SummaryQuery};
-use crate::store::projects;
 use crate::store::reports::RateReportUse;
 use crate::store::workplans::{
-    self, ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan,
-    WorkPlanHeader, WorkPlanInput, WorkPlanListItem,
+    ActivityInput, ApproveInput, BudgetLine, BudgetLineInput, PlanActivity, RevisionInput, WorkPlan, WorkPlanHeader,
+    WorkPlanInput, WorkPlanListItem,
 };
 use actix_web::{HttpResponse, web};
 
@@ -89,8 +88,7 @@ pub async fn list_rates(
     _auth: Principal,
     query: web::Query<RateFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let f = query.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::list(c, &f)).await?))
+    Ok(HttpResponse::Ok().json(workplan::list_rates(&db, query.into_inner()).await?))
 }
 
 #[utoipa::path(post, operation_id = "createExchangeRate", path = "/api/v1/exchange-rates", tag = "finance", request_body = ExchangeRateInput,
@@ -108,8 +106,7 @@ pub async fn create_rate(
 #[utoipa::path(get, operation_id = "getExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance",
     responses((status = 200, body = ExchangeRate), (status = 404, body = Problem)))]
 pub async fn get_rate(db: web::Data<Db>, _auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    Ok(HttpResponse::Ok().json(db.tx(move |c| exchange::get(c, id)).await?))
+    Ok(HttpResponse::Ok().json(workplan::get_rate(&db, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance", request_body = ExchangeRateInput,
@@ -128,9 +125,7 @@ pub async fn update_rate(
 #[utoipa::path(delete, operation_id = "deleteExchangeRate", path = "/api/v1/exchange-rates/{id}", tag = "finance",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_rate(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    auth.require_catalogue_finance()?;
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| exchange::delete(c, &actor, id)).await?;
+    workplan::delete_rate(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -175,14 +170,7 @@ pub async fn create_plan(
     responses((status = 200, description = "The plan with its activities, lines and totals by source (GMS as it should be)", body = WorkPlan),
         (status = 404, body = Problem)))]
 pub async fn get_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let p = db
-        .tx(move |c| {
-            auth.require(workplans::header(c, id)?.project_id, Action::Read)?;
-            workplans::get(c, id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(p))
+    Ok(HttpResponse::Ok().json(workplan::get_plan(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateWorkPlan", path = "/api/v1/work-plans/{id}", tag = "work plans", request_body = WorkPlanInput,
@@ -195,26 +183,14 @@ pub async fn update_plan(
     path: web::Path<i64>,
     body: Json<WorkPlanInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let p = db
-        .tx(move |c| {
-            auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
-            workplans::update(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(p))
+    Ok(HttpResponse::Ok().json(workplan::update_plan(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteWorkPlan", path = "/api/v1/work-plans/{id}", tag = "work plans",
     responses((status = 204, description = "The draft, its activities and lines"), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 409, description = "Approved plans are never deleted", body = Problem)))]
 pub async fn delete_plan(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
-        workplans::delete(c, &actor, id)
-    })
-    .await?;
+    workplan::delete_plan(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -269,14 +245,7 @@ pub async fn update_activity(
     path: web::Path<i64>,
     body: Json<ActivityInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let a = db
-        .tx(move |c| {
-            auth.require(workplans::get_activity(c, id)?.1.project_id, Action::EditFinance)?;
-            workplans::update_activity(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(a))
+    Ok(HttpResponse::Ok().json(workplan::update_activity(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteWorkPlanActivity", path = "/api/v1/work-plan-activities/{id}", tag = "work plans",
@@ -287,12 +256,7 @@ pub async fn delete_activity(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(workplans::get_activity(c, id)?.1.project_id, Action::EditFinance)?;
-        workplans::delete_activity(c, &actor, id)
-    })
-    .await?;
+    workplan::delete_activity(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -318,15 +282,7 @@ pub async fn add_line(
 #[utoipa::path(get, operation_id = "getBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans",
     responses((status = 200, body = BudgetLine), (status = 404, body = Problem)))]
 pub async fn get_line(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let l = db
-        .tx(move |c| {
-            let (l, plan) = workplans::get_line(c, id)?;
-            auth.require(plan.project_id, Action::Read)?;
-            Ok(l)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(l))
+    Ok(HttpResponse::Ok().json(workplan::get_line(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateBudgetLine", path = "/api/v1/budget-lines/{id}", tag = "work plans", request_body = BudgetLineInput,
@@ -361,14 +317,7 @@ pub async fn list_expenditures(
     path: web::Path<String>,
     query: web::Query<ExpenditureFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, f) = (path.into_inner(), query.into_inner());
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            expenditures::list(c, &p, &f)
-        })
-        .await?;
+    let all = workplan::list_expenditures(&db, &auth, &path.into_inner(), query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all))
 }
 
@@ -397,14 +346,7 @@ pub async fn get_expenditure(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let e = db
-        .tx(move |c| {
-            let e = expenditures::get(c, id)?;
-            auth.require(e.project_id, Action::Read)?;
-            Ok(e)
-        })
-        .await?;
+    let (_, e) = workplan::expenditure(&db, &auth, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(e))
 }
 
@@ -417,15 +359,7 @@ pub async fn update_expenditure(
     path: web::Path<i64>,
     body: Json<ExpenditureInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let e = db
-        .tx(move |c| {
-            let project_id = expenditures::get(c, id)?.project_id;
-            let p = projects::get(c, project_id)?;
-            auth.require(p.id, Action::EditFinance)?;
-            expenditures::update(c, &actor, &p, id, &input)
-        })
-        .await?;
+    let e = workplan::update_expenditure(&db, &auth, path.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(e))
 }
 
@@ -436,12 +370,7 @@ pub async fn delete_expenditure(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(expenditures::get(c, id)?.project_id, Action::EditFinance)?;
-        expenditures::delete(c, &actor, id)
-    })
-    .await?;
+    workplan::delete_expenditure(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -453,14 +382,7 @@ pub async fn list_receipts(
     auth: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            expenditures::list_receipts(c, p.id)
-        })
-        .await?;
+    let all = workplan::list_receipts(&db, &auth, &path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(all))
 }
 
@@ -491,15 +413,7 @@ pub async fn update_receipt(
     path: web::Path<i64>,
     body: Json<ReceiptInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            let project_id = expenditures::get_receipt(c, id)?.project_id;
-            let p = projects::get(c, project_id)?;
-            auth.require(p.id, Action::EditFinance)?;
-            expenditures::update_receipt(c, &actor, &p, id, &input)
-        })
-        .await?;
+    let r = workplan::update_receipt(&db, &auth, path.into_inner(), body.0).await?;
     Ok(HttpResponse::Ok().json(r))
 }
 
@@ -510,12 +424,7 @@ pub async fn delete_receipt(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(expenditures::get_receipt(c, id)?.project_id, Action::EditFinance)?;
-        expenditures::delete_receipt(c, &actor, id)
-    })
-    .await?;
+    workplan::delete_receipt(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 

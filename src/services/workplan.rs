@@ -135,6 +135,72 @@ pub async fn create_plan(
     .await
 }
 
+/// One plan with its activities, lines and totals (read access).
+pub async fn get_plan(db: &Db, who: &Principal, id: i64) -> Result<WorkPlan, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(workplans::header(c, id)?.project_id, Action::Read)?;
+        workplans::get(c, id)
+    })
+    .await
+}
+
+/// Changes a draft plan's title, document total or notes (`input.version`: the one read).
+pub async fn update_plan(db: &Db, who: &Principal, id: i64, input: WorkPlanInput) -> Result<WorkPlanHeader, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+        workplans::update(c, &who.actor(), id, &input)
+    })
+    .await
+}
+
+/// Deletes a draft plan with its activities and lines (approved plans never).
+pub async fn delete_plan(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(workplans::header(c, id)?.project_id, Action::EditFinance)?;
+        workplans::delete(c, &who.actor(), id)
+    })
+    .await
+}
+
+/// Reschedules an activity of a draft plan (quarters, responsible party).
+pub async fn update_activity(
+    db: &Db,
+    who: &Principal,
+    id: i64,
+    input: ActivityInput,
+) -> Result<PlanActivity, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(workplans::get_activity(c, id)?.1.project_id, Action::EditFinance)?;
+        workplans::update_activity(c, &who.actor(), id, &input)
+    })
+    .await
+}
+
+/// Removes an activity (without lines) from a draft plan.
+pub async fn delete_activity(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        who.require(workplans::get_activity(c, id)?.1.project_id, Action::EditFinance)?;
+        workplans::delete_activity(c, &who.actor(), id)
+    })
+    .await
+}
+
+/// One budget line (read access).
+pub async fn get_line(db: &Db, who: &Principal, id: i64) -> Result<BudgetLine, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let (l, plan) = workplans::get_line(c, id)?;
+        who.require(plan.project_id, Action::Read)?;
+        Ok(l)
+    })
+    .await
+}
+
 /// Schedules an activity in a draft plan (finance officers).
 pub async fn add_activity(
     db: &Db,
@@ -445,6 +511,23 @@ pub async fn rates(db: &Db, who: &Principal, f: RateFilter) -> Result<RatesView,
         Ok(RatesView { rates, used_by, may_edit })
     })
     .await
+}
+
+/// The shared monthly rates by the API's filter (every signed-in user reads them).
+pub async fn list_rates(db: &Db, f: RateFilter) -> Result<Vec<ExchangeRate>, AppError> {
+    db.tx(move |c| exchange::list(c, &f)).await
+}
+
+/// One monthly rate.
+pub async fn get_rate(db: &Db, id: i64) -> Result<ExchangeRate, AppError> {
+    db.tx(move |c| exchange::get(c, id)).await
+}
+
+/// Deletes a monthly rate (finance officers and administrators).
+pub async fn delete_rate(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+    who.require_catalogue_finance()?;
+    let actor = who.actor();
+    db.tx(move |c| exchange::delete(c, &actor, id)).await
 }
 
 /// Enters a month's rate (finance officers and administrators).
