@@ -503,7 +503,7 @@ async fn finance_corrects_an_expenditure_and_deletes_a_receipt(backend: Backend)
     assert_eq!(value(&b, "#reference").await, reference);
     assert_eq!(text(&b, "#expenditure-form h2").await, format!("Correct the expenditure {reference}"));
     screenshot(&b, backend, "expenditure-edit-error-laptop", LAPTOP, Some("#expenditure-form"), false).await;
-    screenshot(&b, backend, "expenditure-edit-error-phone", PHONE, Some("#amount"), false).await;
+    screenshot(&b, backend, "expenditure-edit-error-phone", PHONE, Some("label[for='amount']"), false).await;
     let (_, same) = app.get(&format!("/api/v1/expenditures/{id}")).await;
     assert_eq!(same["amount_minor"], old_minor, "nothing saved");
     // Twice the amount: converted again, the page shows the new figure.
