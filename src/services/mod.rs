@@ -15,6 +15,7 @@ pub mod framework;
 pub mod iati;
 pub mod portal;
 pub mod progress;
+pub mod projects;
 pub mod quarter;
 pub mod reports;
 pub mod session;
@@ -26,12 +27,12 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::domain::access::Action;
 use crate::error::AppError;
-use crate::store::projects::{self, Project};
+use crate::store::projects::Project;
 
 /// Finds a project by id or code and checks that the caller may do `action` on it
 /// (no role on it: 404, as if it did not exist; a role without the right: 403).
 pub fn project_for(conn: &mut DbConnection, who: &Principal, key: &str, action: Action) -> Result<Project, AppError> {
-    let p = projects::find(conn, key)?;
+    let p = crate::store::projects::find(conn, key)?;
     who.require(p.id, action)?;
     Ok(p)
 }
