@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod finance;
 pub mod findings;
 pub mod framework;
+pub mod funding;
 pub mod iati;
 pub mod portal;
 pub mod progress;
