@@ -14,6 +14,7 @@ pub mod findings;
 pub mod framework;
 pub mod funding;
 pub mod iati;
+pub mod issues;
 pub mod portal;
 pub mod progress;
 pub mod projects;
