@@ -15,6 +15,7 @@ pub mod framework;
 pub mod funding;
 pub mod iati;
 pub mod issues;
+pub mod monitoring;
 pub mod portal;
 pub mod progress;
 pub mod projects;
