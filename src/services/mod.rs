@@ -22,6 +22,7 @@ pub mod projects;
 pub mod quarter;
 pub mod reports;
 pub mod session;
+pub mod tokens;
 pub mod workflow;
 pub mod workplan;
 pub mod workplan_io;
