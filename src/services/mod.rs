@@ -2,8 +2,7 @@
 //! checks the one access policy ([`crate::domain::access`]), runs one transaction through
 //! [`crate::db::Db`], lets the store write the audit entry, and returns domain values.
 //!
-//! The web pages call these; the JSON API handlers will move onto them too (today they
-//! call the same store functions with the same checks).
+//! The web pages and the JSON API handlers call these and nothing below them.
 //!
 //! [`Principal`]: crate::auth::Principal
 
