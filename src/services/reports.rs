@@ -16,9 +16,9 @@ use crate::store::reports::{self as stored, ReportMeta};
 use std::sync::Arc;
 
 /// Donors see issued reports only; everyone else on the project sees all (the policy's
-/// `ReadUnissuedReports`; call it once the caller may read the project).
+/// `ReadUnissuedReports`). False for someone without a role on the project, who sees nothing.
 pub fn donor_only(who: &Principal, project_id: i64) -> bool {
-    !who.may(project_id, Action::ReadUnissuedReports)
+    who.may(project_id, Action::Read) && !who.may(project_id, Action::ReadUnissuedReports)
 }
 
 /// Whether the caller may generate (and preview) a project's reports: its coordinators and
