@@ -6,7 +6,7 @@ mod login;
 pub use login::{Attempt, HashPermit, HashPool, Login, LoginLimiter, LoginPolicy};
 
 use crate::db::Db;
-use crate::domain::access::{Action, Role, allows};
+use crate::domain::access::{Action, GlobalAction, Role, allows, allows_global};
 use crate::error::AppError;
 use crate::store::audit::Actor;
 use actix_web::dev::Payload;
@@ -83,7 +83,10 @@ impl Principal {
         match self.roles.get(&project_id) {
             None => Err(AppError::NotFound("the resource".into())),
             Some(role) if allows(*role, action) => Ok(()),
-            Some(role) => Err(AppError::Forbidden(format!("a {role} may not do this on this project"))),
+            Some(role) => Err(AppError::Forbidden(match action.refusal() {
+                Some(why) => why.to_string(),
+                None => format!("a {role} may not do this on this project"),
+            })),
         }
     }
 
@@ -92,16 +95,33 @@ impl Principal {
         self.is_admin || self.roles.get(&project_id).is_some_and(|r| allows(*r, action))
     }
 
-    pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.is_admin { Ok(()) } else { Err(AppError::Forbidden("only an administrator may do this".into())) }
+    /// May the caller do `action` outside any one project (the policy's [`allows_global`])?
+    /// 403 with the action's own message when not.
+    pub fn require_global(&self, action: GlobalAction) -> Result<(), AppError> {
+        if self.may_global(action) { Ok(()) } else { Err(AppError::Forbidden(action.refusal().into())) }
     }
 
-    /// Funding sources are a catalogue shared by projects: admins and finance officers keep it.
+    /// Whether the caller may do `action` outside any one project (no error).
+    pub fn may_global(&self, action: GlobalAction) -> bool {
+        self.is_admin || allows_global(self.roles.values().copied(), action)
+    }
+
+    /// [`GlobalAction::Administer`].
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        self.require_global(GlobalAction::Administer)
+    }
+
+    /// Funding sources or exchange rates, for the callers that still check both with this one
+    /// method: the policy of [`GlobalAction::KeepCatalogues`] (the same roles as
+    /// [`GlobalAction::KeepExchangeRates`]) with a message true of either. New code says which
+    /// with [`Principal::require_global`], whose refusal names it alone.
     pub fn require_catalogue_finance(&self) -> Result<(), AppError> {
-        if self.is_admin || self.roles.values().any(|r| *r == Role::Finance) {
+        if self.may_global(GlobalAction::KeepCatalogues) {
             Ok(())
         } else {
-            Err(AppError::Forbidden("only finance officers and administrators keep funding sources".into()))
+            Err(AppError::Forbidden(
+                "only finance officers and administrators keep funding sources and exchange rates".into(),
+            ))
         }
     }
 

@@ -1,18 +1,19 @@
-//! `/api/v1/auth`: log in for a session token, manage personal API tokens, who am I.
+//! `/api/v1/auth`: log in for a session token, manage personal API tokens, who am I: thin
+//! handlers over [`crate::services::session`] and [`crate::services::tokens`].
 
 use super::{created, no_content};
 use crate::api::json::{Json, JsonBytes};
-use crate::auth::{self, Login, Principal};
+use crate::auth::{Login, Principal};
 use crate::db::Db;
 use crate::domain::access::Role;
 use crate::error::{AppError, Problem};
 use crate::services::session::{self, Door};
-use crate::store::users::{self, ApiToken};
+use crate::services::tokens;
+use crate::store::users::ApiToken;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
 
 /// How long a login session lasts.
 pub const SESSION_HOURS: i64 = 12;
@@ -64,8 +65,7 @@ pub async fn login(
 #[utoipa::path(post, operation_id = "logout", path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204, description = "The token of this request is revoked"), (status = 401, body = Problem)))]
 pub async fn logout(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
-    let actor = auth.actor();
-    db.tx(move |c| users::revoke_token(c, &actor, auth.user_id, auth.token_id)).await?;
+    session::sign_out(&db, &auth).await?;
     Ok(no_content())
 }
 
@@ -91,25 +91,18 @@ pub struct Me {
 #[utoipa::path(get, operation_id = "getCurrentUser", path = "/api/v1/auth/me", tag = "auth",
     responses((status = 200, body = Me), (status = 401, body = Problem)))]
 pub async fn me(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
-    let ids: Vec<i64> = auth.roles.keys().copied().collect();
-    let codes = db.tx(move |c| users::project_codes(c, &ids)).await?;
-    let mut projects: Vec<ProjectRole> = auth
-        .roles
-        .iter()
-        .map(|(id, role)| ProjectRole {
-            project_id: *id,
-            project_code: codes.get(id).cloned().unwrap_or_default(),
-            role: *role,
-        })
+    let account = tokens::account(&db, &auth).await?;
+    let projects = account
+        .projects
+        .into_iter()
+        .map(|p| ProjectRole { project_id: p.project_id, project_code: p.project_code, role: p.role })
         .collect();
-    projects.sort_by(|a, b| a.project_code.cmp(&b.project_code));
-    let lang = crate::services::session::lang(&db, &auth).await?;
     Ok(HttpResponse::Ok().json(Me {
         user_id: auth.user_id,
         email: auth.email,
         is_admin: auth.is_admin,
         projects,
-        lang,
+        lang: account.lang,
     }))
 }
 
@@ -127,23 +120,11 @@ pub struct MeInput {
         (status = 422, description = "A language the pages do not have", body = Problem)))]
 /// Sets the caller's language for the web pages (the same use case as the pages' switch).
 pub async fn update_me(db: web::Data<Db>, auth: Principal, body: Json<MeInput>) -> Result<HttpResponse, AppError> {
-    crate::services::session::set_lang(&db, &auth, &body.0.lang).await?;
+    session::set_lang(&db, &auth, &body.0.lang).await?;
     me(db, auth).await
 }
 
-#[derive(Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TokenInput {
-    /// What the token is for, e.g. "monthly export script".
-    #[validate(length(min = 1, max = 100, message = "between 1 and 100 characters"))]
-    #[schema(min_length = 1, max_length = 100)]
-    pub name: String,
-    /// Days until it expires (1-365, default 90).
-    #[validate(range(min = 1, max = 365, message = "between 1 and 365 days"))]
-    #[schema(minimum = 1, maximum = 365)]
-    #[serde(default)]
-    pub expires_in_days: Option<i64>,
-}
+pub use crate::services::tokens::TokenInput;
 
 #[utoipa::path(post, operation_id = "createApiToken", path = "/api/v1/auth/tokens", tag = "auth", request_body = TokenInput,
     responses((status = 201, description = "The token, shown once", body = TokenIssued), (status = 401, body = Problem),
@@ -153,18 +134,10 @@ pub async fn create_token(
     auth: Principal,
     body: Json<TokenInput>,
 ) -> Result<HttpResponse, AppError> {
-    let input = body.0;
-    crate::store::check(&input, vec![])?;
-    let token = auth::new_token();
-    let hash = auth::token_hash(&token);
-    let expires = crate::store::now() + Duration::days(input.expires_in_days.unwrap_or(90));
-    let (actor, user_id) = (auth.actor(), auth.user_id);
-    let t = db
-        .tx(move |c| users::create_token(c, &actor, user_id, input.name.trim(), "personal", &hash, Some(expires)))
-        .await?;
+    let t = tokens::create(&db, &auth, body.0).await?;
     Ok(created(
-        &format!("/api/v1/auth/tokens/{}", t.id),
-        &TokenIssued { token, token_id: t.id, expires_at: t.expires_at },
+        &format!("/api/v1/auth/tokens/{}", t.stored.id),
+        &TokenIssued { token: t.token, token_id: t.stored.id, expires_at: t.stored.expires_at },
     ))
 }
 
@@ -172,14 +145,12 @@ pub async fn create_token(
     responses((status = 200, description = "Your live personal tokens (never the secrets)", body = [ApiToken]),
         (status = 401, body = Problem)))]
 pub async fn list_tokens(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
-    let user_id = auth.user_id;
-    Ok(HttpResponse::Ok().json(db.tx(move |c| users::list_tokens(c, user_id)).await?))
+    Ok(HttpResponse::Ok().json(tokens::list(&db, &auth).await?))
 }
 
 #[utoipa::path(delete, operation_id = "revokeApiToken", path = "/api/v1/auth/tokens/{id}", tag = "auth",
     responses((status = 204, description = "Revoked"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub async fn revoke_token(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor, user_id) = (path.into_inner(), auth.actor(), auth.user_id);
-    db.tx(move |c| users::revoke_token(c, &actor, user_id, id)).await?;
+    tokens::revoke(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }

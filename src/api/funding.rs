@@ -1,15 +1,15 @@
-//! Funding sources (`/api/v1/funding-sources`) and project contributions.
+//! Funding sources (`/api/v1/funding-sources`) and project contributions: thin handlers over
+//! [`crate::services::admin`] and [`crate::services::funding`].
 
 use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
 use crate::services;
-use crate::store::agreements::{self, AgreementBudget, AgreementBudgetInput};
-use crate::store::funding::{self, Contribution, ContributionInput, FundingSource, FundingSourceInput};
-use crate::store::projects;
+use crate::services::funding as uc;
+use crate::store::agreements::{AgreementBudget, AgreementBudgetInput};
+use crate::store::funding::{Contribution, ContributionInput, FundingSource, FundingSourceInput};
 use actix_web::{HttpResponse, web};
 
 #[utoipa::path(get, operation_id = "listFundingSources", path = "/api/v1/funding-sources", tag = "funding",
@@ -64,15 +64,7 @@ pub async fn list_contributions(
     auth: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            funding::list_contributions(c, p.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(all))
+    Ok(HttpResponse::Ok().json(uc::contributions(&db, &auth, &path.into_inner()).await?))
 }
 
 #[utoipa::path(post, operation_id = "createContribution", path = "/api/v1/projects/{project}/contributions", tag = "funding", request_body = ContributionInput,
@@ -85,15 +77,8 @@ pub async fn create_contribution(
     path: web::Path<String>,
     body: Json<ContributionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let created_c = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditFinance)?;
-            funding::create_contribution(c, &actor, p.id, &input)
-        })
-        .await?;
-    Ok(created(&format!("/api/v1/contributions/{}", created_c.id), &created_c))
+    let k = uc::create_contribution(&db, &auth, &path.into_inner(), body.0).await?;
+    Ok(created(&format!("/api/v1/contributions/{}", k.id), &k))
 }
 
 #[utoipa::path(get, operation_id = "getContribution", path = "/api/v1/contributions/{id}", tag = "funding",
@@ -103,15 +88,7 @@ pub async fn get_contribution(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let found = db
-        .tx(move |c| {
-            let k = funding::get_contribution(c, id)?;
-            auth.require(k.project_id, Action::Read)?;
-            Ok(k)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(found))
+    Ok(HttpResponse::Ok().json(uc::contribution(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateContribution", path = "/api/v1/contributions/{id}", tag = "funding", request_body = ContributionInput,
@@ -123,14 +100,7 @@ pub async fn update_contribution(
     path: web::Path<i64>,
     body: Json<ContributionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let updated = db
-        .tx(move |c| {
-            auth.require(funding::get_contribution(c, id)?.project_id, Action::EditFinance)?;
-            funding::update_contribution(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(HttpResponse::Ok().json(uc::update_contribution(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteContribution", path = "/api/v1/contributions/{id}", tag = "funding",
@@ -140,12 +110,7 @@ pub async fn delete_contribution(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(funding::get_contribution(c, id)?.project_id, Action::EditFinance)?;
-        funding::delete_contribution(c, &actor, id)
-    })
-    .await?;
+    uc::delete_contribution(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -161,14 +126,7 @@ pub async fn get_contribution_budget(
     auth: Principal,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let budget = db
-        .tx(move |c| {
-            auth.require(funding::get_contribution(c, id)?.project_id, Action::Read)?;
-            agreements::get(c, id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(budget))
+    Ok(HttpResponse::Ok().json(uc::budget(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/contributions/{id}/budget", tag = "funding", operation_id = "replaceContributionBudget",
@@ -186,12 +144,5 @@ pub async fn replace_contribution_budget(
     path: web::Path<i64>,
     body: Json<AgreementBudgetInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let budget = db
-        .tx(move |c| {
-            auth.require(funding::get_contribution(c, id)?.project_id, Action::EditFinance)?;
-            agreements::replace(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(budget))
+    Ok(HttpResponse::Ok().json(uc::replace_budget(&db, &auth, path.into_inner(), body.0).await?))
 }

@@ -1,14 +1,14 @@
 //! The issue log beside the risk log: `GET/POST /projects/{project}/issues`,
-//! `GET/PUT/DELETE /issues/{id}`. Kept by coordinators (as the risk log), read by every role.
+//! `GET/PUT/DELETE /issues/{id}`. Kept by coordinators (as the risk log), read by every role: thin handlers over
+//! [`crate::services::issues`].
 
 use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
-use crate::store::issues::{self, Issue, IssueInput};
-use crate::store::projects;
+use crate::services::issues as uc;
+use crate::store::issues::{Issue, IssueInput};
 use actix_web::{HttpResponse, web};
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/issues", tag = "progress", operation_id = "listIssues",
@@ -19,15 +19,7 @@ pub async fn list_issues(
     auth: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let out = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            issues::list(c, p.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(uc::list(&db, &auth, &path.into_inner()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/issues", tag = "progress", operation_id = "createIssue",
@@ -42,29 +34,14 @@ pub async fn create_issue(
     path: web::Path<String>,
     body: Json<IssueInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let issue = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditResults)?;
-            issues::create(c, &actor, p.id, &input)
-        })
-        .await?;
+    let issue = uc::create(&db, &auth, &path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/issues/{}", issue.id), &issue))
 }
 
 #[utoipa::path(get, path = "/api/v1/issues/{id}", tag = "progress", operation_id = "getIssue",
     responses((status = 200, body = Issue), (status = 404, body = Problem)))]
 pub async fn get_issue(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let issue = db
-        .tx(move |c| {
-            let issue = issues::get(c, id)?;
-            auth.require(issue.project_id, Action::Read)?;
-            Ok(issue)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(issue))
+    Ok(HttpResponse::Ok().json(uc::get(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/issues/{id}", tag = "progress", operation_id = "updateIssue",
@@ -77,24 +54,12 @@ pub async fn update_issue(
     path: web::Path<i64>,
     body: Json<IssueInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let issue = db
-        .tx(move |c| {
-            auth.require(issues::get(c, id)?.project_id, Action::EditResults)?;
-            issues::update(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(issue))
+    Ok(HttpResponse::Ok().json(uc::update(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/issues/{id}", tag = "progress", operation_id = "deleteIssue",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_issue(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(issues::get(c, id)?.project_id, Action::EditResults)?;
-        issues::delete(c, &actor, id)
-    })
-    .await?;
+    uc::delete(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }

@@ -1,22 +1,23 @@
 //! Progress entry and computed progress: actuals and their workflow, quarter submission,
-//! activity progress, narratives, risks, and `GET /projects/{project}/progress`.
+//! activity progress, narratives, risks, and `GET /projects/{project}/progress`: thin handlers
+//! over [`crate::services::progress`], [`crate::services::workflow`],
+//! [`crate::services::monitoring`] and [`crate::services::quarter`].
 
 use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::Action;
-use crate::domain::progress::{ActualStatus, Thresholds, Transition};
+use crate::domain::progress::{Thresholds, Transition};
 use crate::error::{AppError, Problem};
-use crate::services::progress::QuarterDecision;
+use crate::services::monitoring;
+use crate::services::progress::{self as uc, QuarterDecision};
 use crate::store::monitoring::{
-    self, ActivityProgress, ActivityProgressInput, ActivityProgressLine, Narrative, NarrativeInput, Risk, RiskInput,
+    ActivityProgress, ActivityProgressInput, ActivityProgressLine, Narrative, NarrativeInput, Risk, RiskInput,
     RiskUpdateInput,
 };
 use crate::store::progress::{
-    self, Actual, ActualFilter, ActualInput, ProgressQuery, ProjectProgress, QuarterSubmission, TransitionInput,
+    Actual, ActualFilter, ActualInput, ProgressQuery, ProjectProgress, QuarterSubmission, TransitionInput,
 };
-use crate::store::{indicators, projects};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -33,18 +34,7 @@ pub async fn project_progress(
     path: web::Path<String>,
     query: web::Query<ProgressQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, query, thresholds) = (path.into_inner(), query.into_inner(), **thresholds);
-    let report = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            let window = query.window_in(&p)?;
-            if query.include_unapproved && !auth.may(p.id, Action::PreviewUnapproved) {
-                return Err(AppError::Forbidden("only coordinators and managers preview unapproved data".into()));
-            }
-            progress::project_progress(c, &p, window, query.include_unapproved, thresholds)
-        })
-        .await?;
+    let report = uc::project_progress(&db, &auth, &path.into_inner(), query.into_inner(), **thresholds).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -57,22 +47,7 @@ pub async fn list_actuals(
     path: web::Path<String>,
     query: web::Query<ActualFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, filter) = (path.into_inner(), query.into_inner());
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            if auth.may(p.id, Action::PreviewUnapproved) {
-                return progress::list(c, p.id, &filter);
-            }
-            // Approved actuals only: asking for drafts finds none.
-            if filter.status.is_some_and(|s| s != ActualStatus::Approved) {
-                return Ok(vec![]);
-            }
-            progress::list(c, p.id, &ActualFilter { status: Some(ActualStatus::Approved), ..filter.clone() })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(all))
+    Ok(HttpResponse::Ok().json(uc::actuals(&db, &auth, &path.into_inner(), query.into_inner()).await?))
 }
 
 #[utoipa::path(post, operation_id = "createActual", path = "/api/v1/indicators/{id}/actuals", tag = "progress", request_body = ActualInput,
@@ -85,31 +60,14 @@ pub async fn create_actual(
     path: web::Path<i64>,
     body: Json<ActualInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let a = db
-        .tx(move |c| {
-            auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
-            progress::create(c, &actor, id, &input)
-        })
-        .await?;
+    let a = uc::create_actual(&db, &auth, path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/actuals/{}", a.id), &a))
 }
 
 #[utoipa::path(get, operation_id = "getActual", path = "/api/v1/actuals/{id}", tag = "progress",
     responses((status = 200, body = Actual), (status = 404, body = Problem)))]
 pub async fn get_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let a = db
-        .tx(move |c| {
-            let a = progress::get(c, id)?;
-            auth.require(a.project_id, Action::Read)?;
-            if a.status != ActualStatus::Approved.as_str() && !auth.may(a.project_id, Action::PreviewUnapproved) {
-                return Err(AppError::NotFound("the actual".into()));
-            }
-            Ok(a)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(a))
+    Ok(HttpResponse::Ok().json(uc::actual(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateActual", path = "/api/v1/actuals/{id}", tag = "progress", request_body = ActualInput,
@@ -122,26 +80,14 @@ pub async fn update_actual(
     path: web::Path<i64>,
     body: Json<ActualInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let a = db
-        .tx(move |c| {
-            auth.require(progress::get(c, id)?.project_id, Action::EditResults)?;
-            progress::update(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(a))
+    Ok(HttpResponse::Ok().json(uc::update_actual(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteActual", path = "/api/v1/actuals/{id}", tag = "progress",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Submitted or approved", body = Problem)))]
 pub async fn delete_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(progress::get(c, id)?.project_id, Action::EditResults)?;
-        progress::delete(c, &actor, id)
-    })
-    .await?;
+    uc::delete_actual(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -217,15 +163,8 @@ pub async fn submit_quarter(
     auth: Principal,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let ((key, period), actor) = (path.into_inner(), auth.actor());
-    let out = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditResults)?;
-            progress::submit_quarter(c, &actor, &p, &period)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    let (key, period) = path.into_inner();
+    Ok(HttpResponse::Ok().json(uc::submit_quarter(&db, &auth, &key, &period).await?))
 }
 
 #[utoipa::path(put, operation_id = "setActivityProgress", path = "/api/v1/results/{id}/progress/{period}", tag = "progress", request_body = ActivityProgressInput,
@@ -238,14 +177,8 @@ pub async fn put_activity_progress(
     path: web::Path<(i64, String)>,
     body: Json<ActivityProgressInput>,
 ) -> Result<HttpResponse, AppError> {
-    let ((id, period), input, actor) = (path.into_inner(), body.0, auth.actor());
-    let out = db
-        .tx(move |c| {
-            auth.require(crate::store::results::get(c, id)?.project_id, Action::EditResults)?;
-            monitoring::put_activity_progress(c, &actor, id, &period, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    let (id, period) = path.into_inner();
+    Ok(HttpResponse::Ok().json(monitoring::put_activity_progress(&db, &auth, id, &period, body.0).await?))
 }
 
 /// Optional quarter filter.
@@ -267,15 +200,7 @@ pub async fn list_activity_progress(
     query: web::Query<PeriodFilter>,
 ) -> Result<HttpResponse, AppError> {
     let (key, period) = (path.into_inner(), query.into_inner().period);
-    let out = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            let q = period.as_deref().map(|s| monitoring::project_quarter(&p, s)).transpose()?;
-            monitoring::list_activity_progress(c, p.id, q)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(monitoring::activity_progress(&db, &auth, &key, period.as_deref()).await?))
 }
 
 #[utoipa::path(get, operation_id = "listProjectNarratives", path = "/api/v1/projects/{project}/narratives", tag = "progress",
@@ -286,15 +211,7 @@ pub async fn list_narratives(
     auth: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let out = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            monitoring::list_narratives(c, p.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(monitoring::narratives(&db, &auth, &path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "setNarrative", path = "/api/v1/projects/{project}/narratives/{period}", tag = "progress", request_body = NarrativeInput,
@@ -307,30 +224,15 @@ pub async fn put_narrative(
     path: web::Path<(String, String)>,
     body: Json<NarrativeInput>,
 ) -> Result<HttpResponse, AppError> {
-    let ((key, period), input, actor) = (path.into_inner(), body.0, auth.actor());
-    let out = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditResults)?;
-            monitoring::put_narrative(c, &actor, &p, &period, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    let (key, period) = path.into_inner();
+    Ok(HttpResponse::Ok().json(monitoring::put_narrative(&db, &auth, &key, &period, body.0).await?))
 }
 
 #[utoipa::path(get, operation_id = "listProjectRisks", path = "/api/v1/projects/{project}/risks", tag = "progress",
     params(("project" = String, Path, description = "Project id or code")),
     responses((status = 200, body = [Risk]), (status = 404, body = Problem)))]
 pub async fn list_risks(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let out = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            monitoring::list_risks(c, p.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(monitoring::risks(&db, &auth, &path.into_inner()).await?))
 }
 
 #[utoipa::path(post, operation_id = "createRisk", path = "/api/v1/projects/{project}/risks", tag = "progress", request_body = RiskInput,
@@ -343,29 +245,14 @@ pub async fn create_risk(
     path: web::Path<String>,
     body: Json<RiskInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditResults)?;
-            monitoring::create_risk(c, &actor, p.id, &input)
-        })
-        .await?;
+    let r = monitoring::create_risk(&db, &auth, &path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
 }
 
 #[utoipa::path(get, operation_id = "getRisk", path = "/api/v1/risks/{id}", tag = "progress",
     responses((status = 200, body = Risk), (status = 404, body = Problem)))]
 pub async fn get_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let r = db
-        .tx(move |c| {
-            let r = monitoring::get_risk(c, id)?;
-            auth.require(r.project_id, Action::Read)?;
-            Ok(r)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(r))
+    Ok(HttpResponse::Ok().json(monitoring::risk(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateRisk", path = "/api/v1/risks/{id}", tag = "progress", request_body = RiskInput,
@@ -377,25 +264,13 @@ pub async fn update_risk(
     path: web::Path<i64>,
     body: Json<RiskInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            auth.require(monitoring::get_risk(c, id)?.project_id, Action::EditResults)?;
-            monitoring::update_risk(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(r))
+    Ok(HttpResponse::Ok().json(monitoring::update_risk(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteRisk", path = "/api/v1/risks/{id}", tag = "progress",
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn delete_risk(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let (id, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        auth.require(monitoring::get_risk(c, id)?.project_id, Action::EditResults)?;
-        monitoring::delete_risk(c, &actor, id)
-    })
-    .await?;
+    monitoring::delete_risk(&db, &auth, path.into_inner()).await?;
     Ok(no_content())
 }
 
@@ -409,13 +284,7 @@ pub async fn add_risk_update(
     path: web::Path<i64>,
     body: Json<RiskUpdateInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            auth.require(monitoring::get_risk(c, id)?.project_id, Action::EditResults)?;
-            monitoring::add_risk_update(c, &actor, id, &input)
-        })
-        .await?;
+    let r = monitoring::add_risk_update(&db, &auth, path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/risks/{}", r.id), &r))
 }
 
@@ -476,6 +345,5 @@ pub async fn decide_quarter(
     body: Json<QuarterDecision>,
 ) -> Result<HttpResponse, AppError> {
     let (key, period) = path.into_inner();
-    let out = crate::services::progress::decide_quarter(&db, &auth, &key, &period, body.0).await?;
-    Ok(HttpResponse::Ok().json(out))
+    Ok(HttpResponse::Ok().json(uc::decide_quarter(&db, &auth, &key, &period, body.0).await?))
 }

@@ -1,23 +1,19 @@
-//! `/api/v1/projects`: thin handlers over [`crate::store::projects`].
+//! `/api/v1/projects`: thin handlers over [`crate::services::projects`].
 
 use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
-use crate::store::projects::{self, Project, ProjectInput};
+use crate::services::projects as uc;
+use crate::store::projects::{Project, ProjectInput};
 use actix_web::{HttpResponse, web};
 
 #[utoipa::path(get, operation_id = "listProjects", path = "/api/v1/projects", tag = "projects",
     responses((status = 200, description = "The projects the caller has a role on (all for admins), by code", body = [Project]),
         (status = 401, body = Problem)))]
 pub async fn list(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, AppError> {
-    let mut all = db.tx(projects::list).await?;
-    if let Some(visible) = auth.visible_projects() {
-        all.retain(|p| visible.contains(&p.id));
-    }
-    Ok(HttpResponse::Ok().json(all))
+    Ok(HttpResponse::Ok().json(uc::list(&db, &auth).await?))
 }
 
 #[utoipa::path(post, operation_id = "createProject", path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
@@ -28,9 +24,7 @@ pub async fn list(db: web::Data<Db>, auth: Principal) -> Result<HttpResponse, Ap
         (status = 409, description = "Duplicate code", body = Problem),
         (status = 422, description = "A rule failed; `errors` names each field", body = Problem)))]
 pub async fn create(db: web::Data<Db>, auth: Principal, body: Json<ProjectInput>) -> Result<HttpResponse, AppError> {
-    auth.require_admin()?;
-    let (input, actor) = (body.0, auth.actor());
-    let p = db.tx(move |c| projects::create(c, &actor, &input)).await?;
+    let p = uc::create(&db, &auth, body.0).await?;
     Ok(created(&format!("/api/v1/projects/{}", p.id), &p))
 }
 
@@ -38,15 +32,7 @@ pub async fn create(db: web::Data<Db>, auth: Principal, body: Json<ProjectInput>
     params(("project" = String, Path, description = "Project id or code, e.g. `KAZ-HUB`")),
     responses((status = 200, body = Project), (status = 404, body = Problem)))]
 pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let p = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            Ok(p)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(p))
+    Ok(HttpResponse::Ok().json(uc::get(&db, &auth, &path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateProject", path = "/api/v1/projects/{project}", tag = "projects", request_body = ProjectInput,
@@ -64,15 +50,7 @@ pub async fn update(
     path: web::Path<String>,
     body: Json<ProjectInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let p = db
-        .tx(move |c| {
-            let id = projects::find(c, &key)?.id;
-            auth.require(id, Action::Manage)?;
-            projects::update(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(p))
+    Ok(HttpResponse::Ok().json(uc::update(&db, &auth, &path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteProject", path = "/api/v1/projects/{project}", tag = "projects",
@@ -80,13 +58,6 @@ pub async fn update(
     responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, description = "Still has results or contributions", body = Problem)))]
 pub async fn delete(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let (key, actor) = (path.into_inner(), auth.actor());
-    db.tx(move |c| {
-        let id = projects::find(c, &key)?.id;
-        auth.require(id, Action::Read)?;
-        auth.require_admin()?;
-        projects::delete(c, &actor, id)
-    })
-    .await?;
+    uc::delete(&db, &auth, &path.into_inner()).await?;
     Ok(no_content())
 }

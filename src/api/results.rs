@@ -1,15 +1,14 @@
-//! The results framework (`/projects/{project}/results`, `/results/{id}`), indicators and targets.
+//! The results framework (`/projects/{project}/results`, `/results/{id}`), indicators and targets:
+//! thin handlers over [`crate::services::framework`].
 
 use super::{created, no_content};
 use crate::api::json::Json;
 use crate::auth::Principal;
 use crate::db::Db;
-use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
 use crate::services::framework::{self, Deletable};
-use crate::store::indicators::{self, Indicator, IndicatorInput, Target, TargetInput};
-use crate::store::projects;
-use crate::store::results::{self, ResultInput, ResultNode, ResultTreeNode};
+use crate::store::indicators::{Indicator, IndicatorInput, Target, TargetInput};
+use crate::store::results::{ResultInput, ResultNode, ResultTreeNode};
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -29,15 +28,8 @@ pub struct ResultsTree {
     responses((status = 200, description = "The nested results tree with indicators and targets", body = ResultsTree),
         (status = 404, body = Problem)))]
 pub async fn tree(db: web::Data<Db>, auth: Principal, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let t = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            Ok(ResultsTree { project_id: p.id, project_code: p.code, results: results::tree(c, p.id)? })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(t))
+    let f = framework::framework(&db, &auth, &path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(ResultsTree { project_id: f.project.id, project_code: f.project.code, results: f.tree }))
 }
 
 #[utoipa::path(post, operation_id = "createResult", path = "/api/v1/projects/{project}/results", tag = "results", request_body = ResultInput,
@@ -50,29 +42,14 @@ pub async fn create(
     path: web::Path<String>,
     body: Json<ResultInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditResults)?;
-            results::create(c, &actor, p.id, &input)
-        })
-        .await?;
+    let r = framework::save_result(&db, &auth, &path.into_inner(), None, body.0).await?;
     Ok(created(&format!("/api/v1/results/{}", r.id), &r))
 }
 
 #[utoipa::path(get, operation_id = "getResult", path = "/api/v1/results/{id}", tag = "results",
     responses((status = 200, body = ResultNode), (status = 404, body = Problem)))]
 pub async fn get(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let r = db
-        .tx(move |c| {
-            let r = results::get(c, id)?;
-            auth.require(r.project_id, Action::Read)?;
-            Ok(r)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(r))
+    Ok(HttpResponse::Ok().json(framework::result(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateResult", path = "/api/v1/results/{id}", tag = "results", request_body = ResultInput,
@@ -84,14 +61,7 @@ pub async fn update(
     path: web::Path<i64>,
     body: Json<ResultInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let r = db
-        .tx(move |c| {
-            auth.require(results::get(c, id)?.project_id, Action::EditResults)?;
-            results::update(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(r))
+    Ok(HttpResponse::Ok().json(framework::update_result(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteResult", path = "/api/v1/results/{id}", tag = "results",
@@ -109,15 +79,7 @@ pub async fn list_indicators(
     auth: Principal,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let key = path.into_inner();
-    let all = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::Read)?;
-            indicators::list(c, p.id)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(all))
+    Ok(HttpResponse::Ok().json(framework::indicators(&db, &auth, &path.into_inner()).await?))
 }
 
 #[utoipa::path(post, operation_id = "createIndicator", path = "/api/v1/projects/{project}/indicators", tag = "indicators", request_body = IndicatorInput,
@@ -130,29 +92,14 @@ pub async fn create_indicator(
     path: web::Path<String>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (key, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let i = db
-        .tx(move |c| {
-            let p = projects::find(c, &key)?;
-            auth.require(p.id, Action::EditResults)?;
-            indicators::create(c, &actor, p.id, &input)
-        })
-        .await?;
+    let i = framework::save_indicator(&db, &auth, &path.into_inner(), None, body.0).await?;
     Ok(created(&format!("/api/v1/indicators/{}", i.id), &i))
 }
 
 #[utoipa::path(get, operation_id = "getIndicator", path = "/api/v1/indicators/{id}", tag = "indicators",
     responses((status = 200, body = Indicator), (status = 404, body = Problem)))]
 pub async fn get_indicator(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let i = db
-        .tx(move |c| {
-            let i = indicators::get(c, id)?;
-            auth.require(i.project_id, Action::Read)?;
-            Ok(i)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(i))
+    Ok(HttpResponse::Ok().json(framework::indicator(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(put, operation_id = "updateIndicator", path = "/api/v1/indicators/{id}", tag = "indicators", request_body = IndicatorInput,
@@ -164,14 +111,7 @@ pub async fn update_indicator(
     path: web::Path<i64>,
     body: Json<IndicatorInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let i = db
-        .tx(move |c| {
-            auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
-            indicators::update(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(i))
+    Ok(HttpResponse::Ok().json(framework::update_indicator(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteIndicator", path = "/api/v1/indicators/{id}", tag = "indicators",
@@ -189,15 +129,7 @@ pub async fn delete_indicator(
 #[utoipa::path(get, operation_id = "listIndicatorTargets", path = "/api/v1/indicators/{id}/targets", tag = "indicators",
     responses((status = 200, body = [Target]), (status = 404, body = Problem)))]
 pub async fn list_targets(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let ts = db
-        .tx(move |c| {
-            let i = indicators::get(c, id)?;
-            auth.require(i.project_id, Action::Read)?;
-            Ok(i.targets)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(ts))
+    Ok(HttpResponse::Ok().json(framework::targets(&db, &auth, path.into_inner()).await?))
 }
 
 #[utoipa::path(post, operation_id = "createTarget", path = "/api/v1/indicators/{id}/targets", tag = "indicators", request_body = TargetInput,
@@ -210,13 +142,7 @@ pub async fn create_target(
     path: web::Path<i64>,
     body: Json<TargetInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let t = db
-        .tx(move |c| {
-            auth.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
-            indicators::create_target(c, &actor, id, &input)
-        })
-        .await?;
+    let t = framework::create_target(&db, &auth, path.into_inner(), body.0).await?;
     Ok(created(&format!("/api/v1/targets/{}", t.id), &t))
 }
 
@@ -229,15 +155,7 @@ pub async fn update_target(
     path: web::Path<i64>,
     body: Json<TargetInput>,
 ) -> Result<HttpResponse, AppError> {
-    let (id, input, actor) = (path.into_inner(), body.0, auth.actor());
-    let t = db
-        .tx(move |c| {
-            let indicator_id = indicators::get_target(c, id)?.indicator_id;
-            auth.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
-            indicators::update_target(c, &actor, id, &input)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(t))
+    Ok(HttpResponse::Ok().json(framework::update_target(&db, &auth, path.into_inner(), body.0).await?))
 }
 
 #[utoipa::path(delete, operation_id = "deleteTarget", path = "/api/v1/targets/{id}", tag = "indicators",

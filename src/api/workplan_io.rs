@@ -1,12 +1,10 @@
 //! A work plan to and from Excel: `GET /projects/{p}/workplans/{year}/export.xlsx` and
 //! `POST /projects/{p}/workplans/{year}/import` (the workbook's bytes as the body; a dry run
-//! unless `?apply=true`). The use cases are `services::workplan_io`.
+//! unless `?apply=true`): thin handlers over `services::workplan_io`.
 
 use crate::auth::Principal;
 use crate::awp::{MAX_WORKBOOK_BYTES, XLSX_CONTENT_TYPE};
 use crate::db::Db;
-use crate::domain::FieldError;
-use crate::domain::access::Action;
 use crate::error::{AppError, Problem};
 use crate::services::workplan_io::{self, ImportReport};
 use actix_web::dev::Payload;
@@ -53,7 +51,7 @@ pub async fn export(
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let ((key, year), revision) = (path.into_inner(), query.revision);
-    let file = db.tx(move |c| workplan_io::export(c, &auth, &key, year, revision)).await?;
+    let file = workplan_io::export_workbook(&db, &auth, &key, year, revision).await?;
     Ok(HttpResponse::Ok()
         .content_type(XLSX_CONTENT_TYPE)
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{}\"", file.file_name)))
@@ -81,47 +79,11 @@ pub async fn import(
     body: WorkbookBody,
 ) -> Result<HttpResponse, AppError> {
     let ((key, year), apply) = (path.into_inner(), query.apply.unwrap_or(false));
-    let actor = auth.actor();
-    let body = std::sync::Arc::new(body.0);
-    let report = db
-        .tx(move |c| {
-            // Who may import is checked before anything about the body is said.
-            crate::services::project_for(c, &auth, &key, Action::EditFinance)?;
-            let bytes = body.as_ref().as_ref().map_err(BodyProblem::error)?;
-            workplan_io::import(c, &auth, &actor, &key, year, bytes, apply)
-        })
-        .await?;
+    let report = workplan_io::import_workbook(&db, &auth, &key, year, body.0, apply).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// Why a workbook body could not be taken (answered after the access check).
-#[derive(Debug, Clone)]
-pub enum BodyProblem {
-    TooLarge,
-    MediaType(String),
-    Timeout(u64),
-    Unreadable(String),
-}
-
-impl BodyProblem {
-    fn error(&self) -> AppError {
-        match self {
-            BodyProblem::TooLarge => AppError::Validation(vec![FieldError::new(
-                "file",
-                format!(
-                    "the workbook is over {} MB: at most {} MB is imported",
-                    MAX_WORKBOOK_BYTES >> 20,
-                    MAX_WORKBOOK_BYTES >> 20
-                ),
-            )]),
-            BodyProblem::MediaType(sent) => AppError::UnsupportedMediaType(format!(
-                "send the workbook as `Content-Type: {XLSX_CONTENT_TYPE}` (or application/octet-stream), not `{sent}`"
-            )),
-            BodyProblem::Timeout(s) => AppError::RequestTimeout(*s),
-            BodyProblem::Unreadable(e) => AppError::BadRequest(format!("could not read the request body: {e}")),
-        }
-    }
-}
+pub use crate::services::workplan_io::BodyProblem;
 
 /// The body of an import: the workbook's bytes, or why they could not be taken. Never fails
 /// as an extractor, so that a caller without the right hears 403/404 first.

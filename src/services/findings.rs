@@ -12,7 +12,7 @@ use crate::store::finance::{self, ChecksQuery, FinanceChecks};
 /// Whether the caller acts on a project's finance findings: its finance officers (who keep
 /// the figures) and managers (who approve the plans and issue the reports).
 pub fn acts_on_findings(who: &Principal, project_id: i64) -> bool {
-    who.may(project_id, Action::EditFinance) || who.may(project_id, Action::Manage)
+    who.may(project_id, Action::ActOnFindings)
 }
 
 /// The findings of a project's finance checks over every work plan year (errors first), or

@@ -10,7 +10,7 @@ use crate::db::Db;
 use crate::domain::FieldError;
 use crate::domain::access::Action;
 use crate::error::AppError;
-use crate::store::indicators::{self, Indicator, IndicatorInput, TargetInput};
+use crate::store::indicators::{self, Indicator, IndicatorInput, Target, TargetInput};
 use crate::store::projects::Project;
 use crate::store::results::{self, ResultInput, ResultNode, ResultTreeNode};
 
@@ -188,6 +188,89 @@ pub async fn save_targets(
             return Err(AppError::Validation(errors));
         }
         Ok(saved)
+    })
+    .await
+}
+
+/// One result (anyone on its project).
+pub async fn result(db: &Db, who: &Principal, id: i64) -> Result<ResultNode, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let r = results::get(c, id)?;
+        who.require(r.project_id, Action::Read)?;
+        Ok(r)
+    })
+    .await
+}
+
+/// Changes a result found by its id alone (`input.version`: the one read). Coordinators.
+pub async fn update_result(db: &Db, who: &Principal, id: i64, input: ResultInput) -> Result<ResultNode, AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        who.require(results::get(c, id)?.project_id, Action::EditResults)?;
+        results::update(c, &actor, id, &input)
+    })
+    .await
+}
+
+/// A project's indicators with their targets (anyone on it).
+pub async fn indicators(db: &Db, who: &Principal, key: &str) -> Result<Vec<Indicator>, AppError> {
+    let (who, key) = (who.clone(), key.to_string());
+    db.tx(move |c| {
+        let p = project_for(c, &who, &key, Action::Read)?;
+        indicators::list(c, p.id)
+    })
+    .await
+}
+
+/// One indicator with its targets (anyone on its project).
+pub async fn indicator(db: &Db, who: &Principal, id: i64) -> Result<Indicator, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let i = indicators::get(c, id)?;
+        who.require(i.project_id, Action::Read)?;
+        Ok(i)
+    })
+    .await
+}
+
+/// Changes an indicator found by its id alone (`input.version`: the one read). Coordinators.
+pub async fn update_indicator(db: &Db, who: &Principal, id: i64, input: IndicatorInput) -> Result<Indicator, AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        who.require(indicators::get(c, id)?.project_id, Action::EditResults)?;
+        indicators::update(c, &actor, id, &input)
+    })
+    .await
+}
+
+/// An indicator's targets (anyone on its project).
+pub async fn targets(db: &Db, who: &Principal, indicator_id: i64) -> Result<Vec<Target>, AppError> {
+    Ok(indicator(db, who, indicator_id).await?.targets)
+}
+
+/// Adds a target to an indicator. Coordinators.
+pub async fn create_target(
+    db: &Db,
+    who: &Principal,
+    indicator_id: i64,
+    input: TargetInput,
+) -> Result<Target, AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        who.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
+        indicators::create_target(c, &actor, indicator_id, &input)
+    })
+    .await
+}
+
+/// Changes a target found by its id alone (`input.version`: the one read). Coordinators.
+pub async fn update_target(db: &Db, who: &Principal, id: i64, input: TargetInput) -> Result<Target, AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        let indicator_id = indicators::get_target(c, id)?.indicator_id;
+        who.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
+        indicators::update_target(c, &actor, id, &input)
     })
     .await
 }

@@ -2,8 +2,7 @@
 //! checks the one access policy ([`crate::domain::access`]), runs one transaction through
 //! [`crate::db::Db`], lets the store write the audit entry, and returns domain values.
 //!
-//! The web pages call these; the JSON API handlers will move onto them too (today they
-//! call the same store functions with the same checks).
+//! The web pages and the JSON API handlers call these and nothing below them.
 //!
 //! [`Principal`]: crate::auth::Principal
 
@@ -12,12 +11,17 @@ pub mod dashboard;
 pub mod finance;
 pub mod findings;
 pub mod framework;
+pub mod funding;
 pub mod iati;
+pub mod issues;
+pub mod monitoring;
 pub mod portal;
 pub mod progress;
+pub mod projects;
 pub mod quarter;
 pub mod reports;
 pub mod session;
+pub mod tokens;
 pub mod workflow;
 pub mod workplan;
 pub mod workplan_io;
@@ -26,12 +30,12 @@ use crate::auth::Principal;
 use crate::db::DbConnection;
 use crate::domain::access::Action;
 use crate::error::AppError;
-use crate::store::projects::{self, Project};
+use crate::store::projects::Project;
 
 /// Finds a project by id or code and checks that the caller may do `action` on it
 /// (no role on it: 404, as if it did not exist; a role without the right: 403).
 pub fn project_for(conn: &mut DbConnection, who: &Principal, key: &str, action: Action) -> Result<Project, AppError> {
-    let p = projects::find(conn, key)?;
+    let p = crate::store::projects::find(conn, key)?;
     who.require(p.id, action)?;
     Ok(p)
 }

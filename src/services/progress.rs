@@ -1,6 +1,8 @@
-//! Quarterly progress entry and its approval: the use cases behind the entry page and the
-//! approval queue. Same store functions, access rule (`EditResults` to enter and submit,
-//! `Manage` to approve or return) and audit entries as the `/actuals` endpoints.
+//! Progress: the computed progress of a project, actuals (entered, read, changed, deleted),
+//! quarterly entry and its approval. The use cases behind `/projects/{p}/progress`, the
+//! `/actuals` endpoints, the quarter's submission and decision, the entry page and the
+//! approval queue. Coordinators enter and submit (`EditResults`), managers approve or return
+//! (`Manage`); only they see progress before it is approved (`PreviewUnapproved`).
 
 use super::{dashboard, project_for, sees_unapproved};
 use crate::auth::Principal;
@@ -8,13 +10,113 @@ use crate::db::{Db, DbConnection};
 use crate::domain::FieldError;
 use crate::domain::access::Action;
 use crate::domain::period::Quarter;
-use crate::domain::progress::{ActualStatus, Decision, Transition};
+use crate::domain::progress::{ActualStatus, Decision, Thresholds, Transition};
 use crate::error::AppError;
 use crate::store::indicators::{self, Indicator, Target};
-use crate::store::progress::{self, Actual, ActualFilter, ActualInput, QuarterSubmission, TransitionInput};
+use crate::store::progress::{
+    self, Actual, ActualFilter, ActualInput, ProgressQuery, ProjectProgress, QuarterSubmission, TransitionInput,
+};
 use crate::store::projects::Project;
 use crate::store::results;
 use std::collections::HashMap;
+
+/// A project's progress per indicator over a window (`query`): approved actuals, or with the
+/// unapproved ones too for those who may preview them (403 for the others).
+pub async fn project_progress(
+    db: &Db,
+    who: &Principal,
+    key: &str,
+    query: ProgressQuery,
+    thresholds: Thresholds,
+) -> Result<ProjectProgress, AppError> {
+    let (who, key) = (who.clone(), key.to_string());
+    db.tx(move |c| {
+        let p = project_for(c, &who, &key, Action::Read)?;
+        let window = query.window_in(&p)?;
+        if query.include_unapproved {
+            who.require(p.id, Action::PreviewUnapproved)?;
+        }
+        progress::project_progress(c, &p, window, query.include_unapproved, thresholds)
+    })
+    .await
+}
+
+/// A project's actuals: all of them for those who preview unapproved progress; approved ones
+/// only for everyone else (asking them for drafts finds none).
+pub async fn actuals(db: &Db, who: &Principal, key: &str, filter: ActualFilter) -> Result<Vec<Actual>, AppError> {
+    let (who, key) = (who.clone(), key.to_string());
+    db.tx(move |c| {
+        let p = project_for(c, &who, &key, Action::Read)?;
+        if sees_unapproved(&who, p.id) {
+            return progress::list(c, p.id, &filter);
+        }
+        if filter.status.is_some_and(|s| s != ActualStatus::Approved) {
+            return Ok(vec![]);
+        }
+        progress::list(c, p.id, &ActualFilter { status: Some(ActualStatus::Approved), ..filter.clone() })
+    })
+    .await
+}
+
+/// Enters an indicator's actual for a quarter, as a draft. Coordinators.
+pub async fn create_actual(
+    db: &Db,
+    who: &Principal,
+    indicator_id: i64,
+    input: ActualInput,
+) -> Result<Actual, AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        who.require(indicators::get(c, indicator_id)?.project_id, Action::EditResults)?;
+        progress::create(c, &actor, indicator_id, &input)
+    })
+    .await
+}
+
+/// One actual; one not approved yet is not found for those who see approved progress only.
+pub async fn actual(db: &Db, who: &Principal, id: i64) -> Result<Actual, AppError> {
+    let who = who.clone();
+    db.tx(move |c| {
+        let a = progress::get(c, id)?;
+        who.require(a.project_id, Action::Read)?;
+        if a.status != ActualStatus::Approved.as_str() && !sees_unapproved(&who, a.project_id) {
+            return Err(AppError::NotFound("the actual".into()));
+        }
+        Ok(a)
+    })
+    .await
+}
+
+/// Changes a draft or returned actual (`input.version`: the one read). Coordinators.
+pub async fn update_actual(db: &Db, who: &Principal, id: i64, input: ActualInput) -> Result<Actual, AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        who.require(progress::get(c, id)?.project_id, Action::EditResults)?;
+        progress::update(c, &actor, id, &input)
+    })
+    .await
+}
+
+/// Deletes a draft or returned actual. Coordinators.
+pub async fn delete_actual(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+    let (who, actor) = (who.clone(), who.actor());
+    db.tx(move |c| {
+        who.require(progress::get(c, id)?.project_id, Action::EditResults)?;
+        progress::delete(c, &actor, id)
+    })
+    .await
+}
+
+/// Submits a quarter's draft and returned actuals to the managers; says what is missing.
+/// Coordinators.
+pub async fn submit_quarter(db: &Db, who: &Principal, key: &str, period: &str) -> Result<QuarterSubmission, AppError> {
+    let (who, key, period, actor) = (who.clone(), key.to_string(), period.to_string(), who.actor());
+    db.tx(move |c| {
+        let p = project_for(c, &who, &key, Action::EditResults)?;
+        progress::submit_quarter(c, &actor, &p, &period)
+    })
+    .await
+}
 
 /// The targets an entry is read against.
 #[derive(Debug, Clone, Default)]

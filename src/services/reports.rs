@@ -6,7 +6,7 @@
 use super::project_for;
 use crate::auth::Principal;
 use crate::db::{Db, DbConnection};
-use crate::domain::access::{Action, Role};
+use crate::domain::access::Action;
 use crate::domain::progress::Thresholds;
 use crate::error::AppError;
 use crate::reports::templates::Templates;
@@ -15,23 +15,16 @@ use crate::store::projects::Project;
 use crate::store::reports::{self as stored, ReportMeta};
 use std::sync::Arc;
 
-/// Donors see issued reports only; everyone else on the project sees all.
+/// Donors see issued reports only; everyone else on the project sees all (the policy's
+/// `ReadUnissuedReports`). False for someone without a role on the project, who sees nothing.
 pub fn donor_only(who: &Principal, project_id: i64) -> bool {
-    !who.is_admin && who.roles.get(&project_id) == Some(&Role::Donor)
+    who.may(project_id, Action::Read) && !who.may(project_id, Action::ReadUnissuedReports)
 }
 
 /// Whether the caller may generate (and preview) a project's reports: its coordinators and
 /// managers (and administrators).
 pub fn may_generate(who: &Principal, project_id: i64) -> bool {
-    who.may(project_id, Action::EditResults) || who.may(project_id, Action::Manage)
-}
-
-fn require_generate(who: &Principal, project: &Project) -> Result<(), AppError> {
-    who.require(project.id, Action::Read)?;
-    if !may_generate(who, project.id) {
-        return Err(AppError::Forbidden("coordinators and managers generate reports".into()));
-    }
-    Ok(())
+    who.may(project_id, Action::GenerateReport)
 }
 
 /// Generates a report and stores it (one snapshot of the data, off the HTTP workers: on
@@ -46,8 +39,7 @@ pub async fn generate(
 ) -> Result<ReportMeta, AppError> {
     let (who, key, actor) = (who.clone(), key.to_string(), who.actor());
     db.tx_snapshot(move |c| {
-        let p = crate::store::projects::find(c, &key)?;
-        require_generate(&who, &p)?;
+        let p = project_for(c, &who, &key, Action::GenerateReport)?;
         reports::generate(c, &actor, &templates, &p, &req, thresholds, &who.email)
     })
     .await
@@ -71,8 +63,7 @@ pub async fn preview(
     let (who, key) = (who.clone(), key.to_string());
     let doc = db
         .tx_snapshot(move |c| {
-            let p = crate::store::projects::find(c, &key)?;
-            require_generate(&who, &p)?;
+            let p = project_for(c, &who, &key, Action::GenerateReport)?;
             reports::build_document(c, &templates, &p, &req, thresholds, &who.email)
         })
         .await?;

@@ -173,12 +173,6 @@ async fn lookup(db: &Db, token: &str, with_lang: bool) -> Result<Option<(Princip
     Ok(Some((principal, lang)))
 }
 
-/// The caller's language for the web pages, or `None` when not chosen yet (`GET /auth/me`).
-pub async fn lang(db: &Db, who: &Principal) -> Result<Option<String>, AppError> {
-    let id = who.user_id;
-    db.tx(move |c| users::lang_of(c, id)).await
-}
-
 /// Remembers the caller's language for the web pages: the switch in the pages' header and
 /// `PATCH /auth/me`. A language the pages do not have is a 422 naming `lang`.
 pub async fn set_lang(db: &Db, who: &Principal, lang: &str) -> Result<(), AppError> {

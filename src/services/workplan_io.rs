@@ -12,7 +12,7 @@
 use super::project_for;
 use crate::auth::Principal;
 use crate::awp::import::{ChangeAction, Changes, Reading, WorkbookProblem};
-use crate::awp::{self, AwpData};
+use crate::awp::{self, AwpData, MAX_WORKBOOK_BYTES, XLSX_CONTENT_TYPE};
 use crate::db::{Db, DbConnection};
 use crate::domain::FieldError;
 use crate::domain::access::Action;
@@ -389,6 +389,68 @@ fn report(
             by_funding_source: group(by_source),
         },
     }
+}
+
+/// The AWP workbook of a year, in one transaction (the API's export).
+pub async fn export_workbook(
+    db: &Db,
+    who: &Principal,
+    key: &str,
+    year: i32,
+    revision: Option<i32>,
+) -> Result<ExportFile, AppError> {
+    let (who, key) = (who.clone(), key.to_string());
+    db.tx(move |c| export(c, &who, &key, year, revision)).await
+}
+
+/// Why a workbook sent could not be taken (told after the access check, see
+/// [`import_workbook`]).
+#[derive(Debug, Clone)]
+pub enum BodyProblem {
+    TooLarge,
+    MediaType(String),
+    Timeout(u64),
+    Unreadable(String),
+}
+
+impl BodyProblem {
+    pub fn error(&self) -> AppError {
+        match self {
+            BodyProblem::TooLarge => AppError::Validation(vec![FieldError::new(
+                "file",
+                format!(
+                    "the workbook is over {} MB: at most {} MB is imported",
+                    MAX_WORKBOOK_BYTES >> 20,
+                    MAX_WORKBOOK_BYTES >> 20
+                ),
+            )]),
+            BodyProblem::MediaType(sent) => AppError::UnsupportedMediaType(format!(
+                "send the workbook as `Content-Type: {XLSX_CONTENT_TYPE}` (or application/octet-stream), not `{sent}`"
+            )),
+            BodyProblem::Timeout(s) => AppError::RequestTimeout(*s),
+            BodyProblem::Unreadable(e) => AppError::BadRequest(format!("could not read the request body: {e}")),
+        }
+    }
+}
+
+/// Reads a workbook sent to the API and, with `apply`, performs it ([`import`]), in one
+/// transaction. Who may import is checked before anything about the body is said: a caller
+/// without the right hears 403/404, not why the bytes could not be taken.
+pub async fn import_workbook(
+    db: &Db,
+    who: &Principal,
+    key: &str,
+    year: i32,
+    body: Result<Vec<u8>, BodyProblem>,
+    apply: bool,
+) -> Result<ImportReport, AppError> {
+    let (who, key, actor) = (who.clone(), key.to_string(), who.actor());
+    db.tx(move |c| {
+        project_for(c, &who, &key, Action::EditFinance)?;
+        let bytes = body.as_ref().map_err(BodyProblem::error)?;
+        import(c, &who, &actor, &key, year, bytes, apply)
+    })
+    .await
 }
 
 /// `POST /projects/{p}/workplans/{year}/import[?apply=true]`: see the module documentation.

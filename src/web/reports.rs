@@ -351,9 +351,7 @@ pub async fn generate(
     }
     let (project, reports) = uc::project_reports(&db, &user.principal, &key).await?;
     require_team(&user, &project)?;
-    if !uc::may_generate(&user.principal, project.id) {
-        return Err(AppError::Forbidden("coordinators and managers generate reports".into()).into());
-    }
+    user.principal.require(project.id, Action::GenerateReport)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let body = view(&user, &templates, &project, &reports, &form.choice, &errors, None, preview, None);
     Ok(html(status, render("reports", &page_title(&c, &project.code, !errors.is_empty()), Some(&user), &body)))

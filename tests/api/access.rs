@@ -709,6 +709,39 @@ async fn donors_read_approved_actuals_only(backend: Backend) {
     assert_eq!(app.request_as(Some(&donor), "GET", preview, None).await.0, 403);
 }
 
+/// Every refusal is a row of the one policy and says what was refused, in its own words: an
+/// exchange rate refused is not "funding sources" (it was), a report refused speaks of reports.
+async fn each_refusal_says_what_was_refused(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
+    let finance = app.login("finance@rbm.example", "demo-finance-2025").await;
+    let donor = app.login("donor.eu@rbm.example", "demo-donor-2025").await;
+    let refused = |(status, p): (u16, Value)| {
+        assert_eq!(status, 403, "{p}");
+        p["detail"].as_str().unwrap().to_string()
+    };
+    let rate = json!({"base_currency": "USD", "quote_currency": "CHF", "month": "2099-01", "rate": "0.9"}).to_string();
+    let why = refused(app.request_as(Some(&coordinator), "POST", "/api/v1/exchange-rates", Some(&rate)).await);
+    assert!(why.contains("exchange rates"), "{why}");
+    let source = json!({"code": "FSX", "name": "x", "kind": "other"}).to_string();
+    let why = refused(app.request_as(Some(&coordinator), "POST", "/api/v1/funding-sources", Some(&source)).await);
+    assert!(why.contains("funding sources"), "{why}");
+    // Finance officers keep both (the policy's finance role on any project).
+    assert_eq!(app.request_as(Some(&finance), "POST", "/api/v1/exchange-rates", Some(&rate)).await.0, 201);
+
+    let report = json!({"template": "iptt", "period": "2025-Q3", "format": "html"}).to_string();
+    for path in ["/api/v1/projects/UZB-PSD/reports", "/api/v1/projects/UZB-PSD/reports/preview"] {
+        let why = refused(app.request_as(Some(&finance), "POST", path, Some(&report)).await);
+        assert!(why.contains("coordinators and managers generate reports"), "{path}: {why}");
+    }
+    let preview = "/api/v1/projects/UZB-PSD/progress?period=2026-Q1&include_unapproved=true";
+    let why = refused(app.request_as(Some(&donor), "GET", preview, None).await);
+    assert!(why.contains("only coordinators and managers preview unapproved data"), "{why}");
+    let project = crate::helpers::project_body("NEW-REFUSED").to_string();
+    let why = refused(app.request_as(Some(&coordinator), "POST", "/api/v1/projects", Some(&project)).await);
+    assert!(why.contains("administrator"), "{why}");
+}
+
 async fn the_audit_trail_records_who_what_and_before_after(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else { return };
     let coordinator = app.login("coordinator@rbm.example", "demo-coordinator-2025").await;
@@ -758,5 +791,6 @@ crate::on_both_backends!(
     failed_logins_are_rate_limited,
     every_endpoint_checks_the_role,
     donors_read_approved_actuals_only,
+    each_refusal_says_what_was_refused,
     the_audit_trail_records_who_what_and_before_after,
 );
