@@ -103,7 +103,7 @@ pub async fn get_actual(db: web::Data<Db>, auth: Principal, path: web::Path<i64>
         .tx(move |c| {
             let a = progress::get(c, id)?;
             auth.require(a.project_id, Action::Read)?;
-            if a.status != ActualStatus::Approved.as_str() && !auth.may(a.project_id, Action::PreviewUnapproved) {
+            if a.status != ActualStatus::Approved && !auth.may(a.project_id, Action::PreviewUnapproved) {
                 return Err(AppError::NotFound("the actual".into()));
             }
             Ok(a)
