@@ -57,7 +57,9 @@ fn build_plan(db: &Db) -> Result<(), AppError> {
             },
         )?;
         let mut activities = vec![];
-        for r in results::list(c, project.id)?.into_iter().filter(|r| r.level == "activity") {
+        for r in
+            results::list(c, project.id)?.into_iter().filter(|r| r.level == rbm::domain::results::ResultLevel::Activity)
+        {
             let input = ActivityInput {
                 result_id: r.id,
                 quarters: vec![1, 2],

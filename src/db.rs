@@ -227,7 +227,7 @@ impl Db {
             };
             // Callers cached before a change to users, memberships or tokens committed are
             // looked up again (see `services::session::principal`).
-            crate::services::session::after_transaction();
+            after_transaction();
             match outcome {
                 Err(AppError::Db(e)) if is_retryable(&e) && started.elapsed() < RETRY_FOR => {
                     attempt += 1;
@@ -350,5 +350,36 @@ mod tests {
         assert_eq!(redact_url("postgres://rbm:s3cret@db/rbm"), "postgres://rbm:***@db/rbm");
         assert_eq!(redact_url("postgres://rbm@db/rbm"), "postgres://rbm@db/rbm");
         assert_eq!(redact_url("rbm.db"), "rbm.db");
+    }
+}
+
+/// Bumped by every store function that changes who may do what (users, memberships, tokens):
+/// callers cached under an older generation (`services::session`) are looked up again. It
+/// lives here, beside the transaction that ends the change, so the store and the services both
+/// read it without the database layer knowing about either.
+static AUTH_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+std::thread_local! {
+    /// Set by [`auth_changed`] inside a transaction, cleared when it ends.
+    static AUTH_CHANGED_IN_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Says that users, memberships or tokens are being changed (called by the store inside the
+/// transaction). The generation moves now and once more when the transaction ends, so a lookup
+/// that read the old rows while the change was not yet committed is not reused either.
+pub fn auth_changed() {
+    AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    AUTH_CHANGED_IN_TRANSACTION.with(|c| c.set(true));
+}
+
+/// The current generation of who may do what (see [`auth_changed`]).
+pub fn auth_generation() -> u64 {
+    AUTH_GENERATION.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Called by [`Db::run`] when a transaction has ended (committed or not).
+fn after_transaction() {
+    if AUTH_CHANGED_IN_TRANSACTION.with(|c| c.replace(false)) {
+        AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }

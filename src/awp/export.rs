@@ -14,6 +14,8 @@
 //! targets of each project year and of the life of the project.
 
 use super::{AwpData, LineInfo, ResultInfo};
+use crate::domain::indicators::Measure;
+use crate::domain::results::ResultLevel;
 use crate::error::AppError;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeMap;
@@ -204,7 +206,10 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
         lines_of.entry(l.activity_result_id).or_default().push(l);
     }
     for a in activities {
-        let output = d.ancestor(a.result_id, "output").and_then(|o| order.get(&o.id).copied()).unwrap_or(usize::MAX);
+        let output = d
+            .ancestor(a.result_id, crate::domain::results::ResultLevel::Output)
+            .and_then(|o| order.get(&o.id).copied())
+            .unwrap_or(usize::MAX);
         by_output.entry(output).or_default().push(Block {
             activity: Some(a),
             result: d.result(a.result_id),
@@ -217,7 +222,7 @@ fn awp_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), XlsxErr
         let first = row;
         let mut current_ar: Option<i64> = None;
         for b in blocks {
-            let ar = b.result.and_then(|r| d.ancestor(r.id, "activity_result"));
+            let ar = b.result.and_then(|r| d.ancestor(r.id, crate::domain::results::ResultLevel::ActivityResult));
             if let Some(ar) = ar
                 && current_ar != Some(ar.id)
             {
@@ -299,10 +304,12 @@ fn output_text(d: &AwpData, output: usize, label: &str) -> String {
         }
         if let Some(t) = ind.targets.iter().find(|t| t.period == d.year.to_string()) {
             match (t.value, &t.description) {
-                (_, Some(desc)) if ind.measure == "qualitative" => {
+                (_, Some(desc)) if ind.measure == Measure::Qualitative => {
                     text.push_str(&format!("; target {}: {desc}", d.year))
                 }
-                (Some(v), _) => text.push_str(&format!("; target {}: {}", d.year, target_text(&ind.measure, v))),
+                (Some(v), _) => {
+                    text.push_str(&format!("; target {}: {}", d.year, target_text(ind.measure.as_str(), v)))
+                }
                 _ => {}
             }
         }
@@ -440,9 +447,9 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
     let mut row = 4;
     let mut heights = Heights::default();
     let periods: Vec<String> = d.years.iter().map(|y| y.to_string()).chain(["LOP".to_string()]).collect();
-    for r in d.results.iter().filter(|r| r.level != "activity") {
+    for r in d.results.iter().filter(|r| r.level != ResultLevel::Activity) {
         let inds: Vec<_> = d.indicators.iter().filter(|i| i.result_id == r.id).collect();
-        let level = r.level.replace('_', " ");
+        let level = r.level.as_str().replace('_', " ");
         if inds.is_empty() {
             ws.write_string_with_format(row, 0, &level, &f.text)?;
             ws.write_string_with_format(row, 1, format!("{} {}", r.code, r.title), &f.text)?;
@@ -459,7 +466,7 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
             heights.cell(row, &format!("{} {}", r.code, r.title), 44.0);
             ws.write_string_with_format(row, 4, &ind.unit, &f.text)?;
             match ind.baseline_value {
-                Some(b) if ind.measure == "yes_no" => {
+                Some(b) if ind.measure == Measure::YesNo => {
                     ws.write_string_with_format(row, 5, target_text("yes_no", b), &f.text)?;
                 }
                 Some(b) => {
@@ -476,12 +483,12 @@ fn results_sheet(ws: &mut Worksheet, d: &AwpData, f: &Formats) -> Result<(), Xls
             for (i, p) in periods.iter().enumerate() {
                 let col = 7 + i as u16;
                 match ind.targets.iter().find(|t| &t.period == p) {
-                    Some(t) if ind.measure == "qualitative" => {
+                    Some(t) if ind.measure == Measure::Qualitative => {
                         heights.cell(row, t.description.as_deref().unwrap_or_default(), 16.0);
                         ws.write_string_with_format(row, col, t.description.clone().unwrap_or_default(), &f.text)?;
                     }
                     Some(t) => match t.value {
-                        Some(v) if ind.measure == "yes_no" => {
+                        Some(v) if ind.measure == Measure::YesNo => {
                             ws.write_string_with_format(row, col, target_text("yes_no", v), &f.text)?;
                         }
                         Some(v) => {

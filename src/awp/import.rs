@@ -31,6 +31,7 @@ use super::{AwpData, IndicatorInfo, LineInfo, MAX_WORKBOOK_BYTES, amount_text, c
 use crate::domain::FieldError;
 use crate::domain::indicators::{Measure, check_target};
 use crate::domain::money::MAX_AMOUNT_MINOR;
+use crate::domain::results::ResultLevel;
 use crate::error::AppError;
 use calamine::{Data, Range, Reader, Xlsx};
 use serde::Serialize;
@@ -546,7 +547,12 @@ impl Ctx<'_> {
     }
 
     fn children_activities(&self, parent: i64) -> Vec<i64> {
-        self.d.results.iter().filter(|r| r.level == "activity" && r.parent_id == Some(parent)).map(|r| r.id).collect()
+        self.d
+            .results
+            .iter()
+            .filter(|r| r.level == ResultLevel::Activity && r.parent_id == Some(parent))
+            .map(|r| r.id)
+            .collect()
     }
 }
 
@@ -930,8 +936,8 @@ fn activity_cell(g: &Grid, r: u32, act_col: u32, t: &str, cols: &HashMap<Col, u3
     }
     let code_hit = leading_code(t).and_then(|(code, _)| ctx.code_of.get(code.as_str()).copied());
     let is_ar = match code_hit {
-        Some(h) if h.level == "activity_result" => true,
-        Some(h) if h.level == "activity" => false,
+        Some(h) if h.level == ResultLevel::ActivityResult => true,
+        Some(h) if h.level == ResultLevel::Activity => false,
         _ => activity_result_marker(t),
     };
     if is_ar {
@@ -940,11 +946,11 @@ fn activity_cell(g: &Grid, r: u32, act_col: u32, t: &str, cols: &HashMap<Col, u3
             None => (t.to_string(), None),
         };
         st.ar = match code_hit {
-            Some(h) if h.level == "activity_result" => Some(h.id),
-            _ => resolve_by_words(ctx, &ar_text, "activity_result", st.output),
+            Some(h) if h.level == ResultLevel::ActivityResult => Some(h.id),
+            _ => resolve_by_words(ctx, &ar_text, ResultLevel::ActivityResult, st.output),
         };
         if let Some(a) = st.ar {
-            st.output = ctx.d.ancestor(a, "output").map(|o| o.id).or(st.output);
+            st.output = ctx.d.ancestor(a, crate::domain::results::ResultLevel::Output).map(|o| o.id).or(st.output);
         }
         st.open = None;
         st.plan_level = false;
@@ -971,10 +977,10 @@ fn activity_cell(g: &Grid, r: u32, act_col: u32, t: &str, cols: &HashMap<Col, u3
         return;
     }
     st.plan_level = false;
-    let resolved = code_hit.filter(|h| h.level == "activity").map(|h| h.id);
+    let resolved = code_hit.filter(|h| h.level == ResultLevel::Activity).map(|h| h.id);
     if let Some(id) = resolved {
-        st.ar = ctx.d.ancestor(id, "activity_result").map(|a| a.id).or(st.ar);
-        st.output = ctx.d.ancestor(id, "output").map(|a| a.id).or(st.output);
+        st.ar = ctx.d.ancestor(id, crate::domain::results::ResultLevel::ActivityResult).map(|a| a.id).or(st.ar);
+        st.output = ctx.d.ancestor(id, crate::domain::results::ResultLevel::Output).map(|a| a.id).or(st.output);
     }
     st.start(place, r, t.to_string(), resolved, false);
 }
@@ -1155,7 +1161,7 @@ fn resolve_output(ctx: &mut Ctx, text: &str) -> Option<i64> {
         }
         s.to_string()
     };
-    let outputs: Vec<&super::ResultInfo> = ctx.d.results.iter().filter(|r| r.level == "output").collect();
+    let outputs: Vec<&super::ResultInfo> = ctx.d.results.iter().filter(|r| r.level == ResultLevel::Output).collect();
     if let Some((code, _)) = leading_code(&stripped).or_else(|| {
         let num: String = stripped.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
         let num = num.trim_end_matches('.').to_string();
@@ -1168,18 +1174,22 @@ fn resolve_output(ctx: &mut Ctx, text: &str) -> Option<i64> {
     if outputs.len() == 1 {
         return Some(outputs[0].id);
     }
-    resolve_by_words(ctx, text, "output", None)
+    resolve_by_words(ctx, text, ResultLevel::Output, None)
 }
 
 /// The result of `level` whose title is closest to `text`, when it stands out.
-fn resolve_by_words(ctx: &Ctx, text: &str, level: &str, under: Option<i64>) -> Option<i64> {
+fn resolve_by_words(ctx: &Ctx, text: &str, level: ResultLevel, under: Option<i64>) -> Option<i64> {
     let w = words(text);
     let mut scored: Vec<(f64, i64)> = ctx
         .d
         .results
         .iter()
         .filter(|r| r.level == level)
-        .filter(|r| under.is_none_or(|u| ctx.d.ancestor(r.id, "output").is_none_or(|o| o.id == u)))
+        .filter(|r| {
+            under.is_none_or(|u| {
+                ctx.d.ancestor(r.id, crate::domain::results::ResultLevel::Output).is_none_or(|o| o.id == u)
+            })
+        })
         .map(|r| (similarity(&w, &words(&r.title)), r.id))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -1192,7 +1202,8 @@ fn resolve_by_words(ctx: &Ctx, text: &str, level: &str, under: Option<i64>) -> O
 fn resolve_activity(ctx: &mut Ctx, b: &Block) -> Option<i64> {
     let text = action_marker(&b.text).unwrap_or_else(|| b.text.clone());
     let w = words(&text);
-    let candidates: Vec<&super::ResultInfo> = ctx.d.results.iter().filter(|r| r.level == "activity").collect();
+    let candidates: Vec<&super::ResultInfo> =
+        ctx.d.results.iter().filter(|r| r.level == ResultLevel::Activity).collect();
     let score = |scope: &dyn Fn(&super::ResultInfo) -> bool| -> Vec<(f64, i64)> {
         let mut s: Vec<(f64, i64)> =
             candidates.iter().filter(|r| scope(r)).map(|r| (similarity(&w, &words(&r.title)), r.id)).collect();
@@ -1200,8 +1211,11 @@ fn resolve_activity(ctx: &mut Ctx, b: &Block) -> Option<i64> {
         s
     };
     let d = ctx.d;
-    let under_ar =
-        |r: &super::ResultInfo| b.ar.is_some_and(|a| d.ancestor(r.id, "activity_result").is_some_and(|x| x.id == a));
+    let under_ar = |r: &super::ResultInfo| {
+        b.ar.is_some_and(|a| {
+            d.ancestor(r.id, crate::domain::results::ResultLevel::ActivityResult).is_some_and(|x| x.id == a)
+        })
+    };
     let all = |_: &super::ResultInfo| true;
     for scored in [score(&under_ar), score(&all)] {
         if let [(best, id), rest @ ..] = scored.as_slice()
@@ -1338,7 +1352,7 @@ fn yes_no(s: &str) -> Option<f64> {
 
 #[allow(clippy::type_complexity)]
 fn target_cell(cell: &Data, ind: &IndicatorInfo) -> Result<Option<(Option<f64>, Option<String>)>, String> {
-    let measure = Measure::parse(&ind.measure).unwrap_or(Measure::Number);
+    let measure = ind.measure;
     let text = data_text(cell);
     if text.is_empty() {
         return Ok(None);
@@ -1689,7 +1703,7 @@ pub fn compare(reading: &Reading, d: &AwpData, problems: &mut Vec<WorkbookProble
                 ),
             }),
             (Some(s), Some((v, desc))) => {
-                let same = if ind.measure == "qualitative" {
+                let same = if ind.measure == Measure::Qualitative {
                     s.description.as_deref().map(str::trim) == desc.as_deref().map(str::trim)
                 } else {
                     match (s.value, v) {
@@ -1699,7 +1713,8 @@ pub fn compare(reading: &Reading, d: &AwpData, problems: &mut Vec<WorkbookProble
                     }
                 };
                 if !same {
-                    let description = if ind.measure == "qualitative" { desc.clone() } else { s.description.clone() };
+                    let description =
+                        if ind.measure == Measure::Qualitative { desc.clone() } else { s.description.clone() };
                     ch.targets.push(TargetChange {
                         action: ChangeAction::Change,
                         indicator: t.indicator,

@@ -31,7 +31,7 @@ pub struct PlanInfo {
     pub id: i64,
     pub revision: i32,
     /// `draft`, `approved`, `superseded`.
-    pub status: String,
+    pub status: crate::domain::budget::WorkPlanStatus,
 }
 
 /// A result of the framework.
@@ -40,7 +40,7 @@ pub struct ResultInfo {
     pub id: i64,
     pub parent_id: Option<i64>,
     /// `outcome`, `output`, `activity_result`, `activity`, ...
-    pub level: String,
+    pub level: crate::domain::results::ResultLevel,
     pub code: String,
     pub title: String,
 }
@@ -100,7 +100,7 @@ pub struct IndicatorInfo {
     pub title: String,
     pub unit: String,
     /// `number`, `percentage`, `yes_no`, `qualitative`.
-    pub measure: String,
+    pub measure: crate::domain::indicators::Measure,
     pub baseline_value: Option<f64>,
     pub baseline_year: Option<i32>,
     pub baseline_note: Option<String>,
@@ -149,7 +149,7 @@ impl AwpData {
     }
 
     /// The nearest ancestor (or the result itself) of a level.
-    pub fn ancestor(&self, id: i64, level: &str) -> Option<&ResultInfo> {
+    pub fn ancestor(&self, id: i64, level: crate::domain::results::ResultLevel) -> Option<&ResultInfo> {
         let mut cur = self.result(id);
         while let Some(r) = cur {
             if r.level == level {

@@ -30,9 +30,16 @@ impl FieldError {
 }
 
 /// Defines a closed vocabulary stored as TEXT and sent as a snake_case JSON string.
+///
+/// The column mapping is here, once, for every backend (SQLite, PostgreSQL and diesel's
+/// `MultiBackend` over both): a store row declares the field with the vocabulary's type, and a
+/// stored text that is not one of its words (`"aproved"`) is a read error naming the column's
+/// vocabulary, not an `expect` at each use.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:tt),+ $(,)? }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         $(#[$meta])*
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
@@ -54,6 +61,28 @@ macro_rules! vocabulary {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, DB>>::from_sql(bytes)?;
+                $name::parse(&text)
+                    .ok_or_else(|| format!("{:?} is not a {} (stored: {:?})", text, stringify!($name), $name::ALL).into())
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, DB>>::to_sql(self.as_str(), out)
             }
         }
     };
@@ -102,6 +131,30 @@ mod tests {
         }
         assert_eq!(FundingKind::parse("government_cost_sharing"), Some(FundingKind::GovernmentCostSharing));
         assert_eq!(FundingKind::parse("EU"), None);
+    }
+
+    /// A column holds the vocabulary's words: they read back as the type, and a stored word
+    /// that is not one of them is a read error naming the vocabulary (not a panic at a use).
+    #[test]
+    fn vocabulary_columns_read_their_words_and_refuse_others() {
+        use diesel::prelude::*;
+        use diesel::sql_types::Text;
+        let mut c = SqliteConnection::establish(":memory:").unwrap();
+        let read = |c: &mut SqliteConnection, word: &str| {
+            diesel::select(diesel::dsl::sql::<Text>(&format!("'{word}'"))).get_result::<FundingKind>(c)
+        };
+        assert_eq!(read(&mut c, "government_cost_sharing").unwrap(), FundingKind::GovernmentCostSharing);
+        let err = read(&mut c, "EU").unwrap_err();
+        // diesel names the field; the cause below it says what is wrong with the text.
+        let mut chain = vec![err.to_string()];
+        let mut source = std::error::Error::source(&err);
+        while let Some(e) = source {
+            chain.push(e.to_string());
+            source = e.source();
+        }
+        assert!(chain.iter().any(|m| m.contains("\"EU\" is not a FundingKind")), "{chain:?}");
+        let written: String = diesel::select(FundingKind::UndpCore.into_sql::<Text>()).get_result(&mut c).unwrap();
+        assert_eq!(written, "undp_core");
     }
 
     #[test]

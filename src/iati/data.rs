@@ -5,7 +5,7 @@
 use crate::db::DbConnection;
 use crate::domain::FundingKind;
 use crate::domain::budget::WorkPlanStatus;
-use crate::domain::indicators::{Accumulation, Direction, Measure};
+use crate::domain::indicators::{Accumulation, Measure};
 use crate::domain::period::{Period, Quarter};
 use crate::domain::progress::{self, ActualStatus, Definition, Point, Thresholds, Window};
 use crate::error::AppError;
@@ -106,12 +106,7 @@ pub fn gather(conn: &mut DbConnection, project: &Project) -> Result<ActivityData
         .filter_map(|c| {
             seen(c.updated_at);
             let s = sources.get(&c.funding_source_id)?;
-            Some(Funder {
-                source_id: s.id,
-                code: s.code.clone(),
-                name: s.name.clone(),
-                kind: FundingKind::parse(&s.kind).unwrap_or(FundingKind::Other),
-            })
+            Some(Funder { source_id: s.id, code: s.code.clone(), name: s.name.clone(), kind: s.kind })
         })
         .collect();
     funders.sort_by(|a, b| a.code.cmp(&b.code));
@@ -281,13 +276,9 @@ fn indicator_periods(
     pts: &[Point],
     comments: &[Option<String>],
 ) -> IndicatorData {
-    let measure = Measure::parse(&ind.measure).unwrap_or(Measure::Number);
-    let def = Definition {
-        measure,
-        direction: Direction::parse(&ind.direction).unwrap_or(Direction::Increase),
-        accumulation: Accumulation::parse(&ind.accumulation).unwrap_or(Accumulation::Latest),
-        baseline: ind.baseline_value,
-    };
+    let measure = ind.measure;
+    let def =
+        Definition { measure, direction: ind.direction, accumulation: ind.accumulation, baseline: ind.baseline_value };
     let clip = |(s, e): (NaiveDate, NaiveDate)| (s.max(project.start_date), e.min(project.end_date));
     let mut targets: BTreeMap<(i32, u8), (Period, Measured)> = BTreeMap::new();
     for t in &ind.targets {

@@ -17,6 +17,7 @@ pub mod data;
 pub mod writer;
 
 use crate::db::{Db, DbConnection};
+use crate::domain::indicators::Direction;
 use crate::domain::money::minor_unit_exponent;
 use crate::domain::{FieldError, FundingKind, ProjectStatus};
 use crate::error::AppError;
@@ -246,7 +247,7 @@ pub fn render(s: &Settings, d: &ActivityData, now: NaiveDateTime) -> String {
         w.end();
     }
 
-    let status = ProjectStatus::parse(&p.status).unwrap_or(ProjectStatus::Active);
+    let status = p.status;
     w.empty("activity-status", &[("code", code::activity_status(status))]);
     let (start, end) = (p.start_date.to_string(), p.end_date.to_string());
     w.empty("activity-date", &[("type", code::DATE_PLANNED_START), ("iso-date", &start)]);
@@ -274,8 +275,7 @@ pub fn render(s: &Settings, d: &ActivityData, now: NaiveDateTime) -> String {
     transactions(&mut w, s, d, today);
 
     for r in &d.results {
-        let level = crate::domain::results::ResultLevel::parse(&r.node.level)
-            .unwrap_or(crate::domain::results::ResultLevel::Output);
+        let level = r.node.level;
         w.start("result", &[("type", code::result_type(level))]);
         texted(&mut w, "title", &[], &format!("{} {}", r.node.code, r.node.title), &r.node.code);
         if let Some(desc) = r.node.description.as_deref().filter(|t| !clean(t).is_empty()) {
@@ -360,7 +360,7 @@ fn transactions(w: &mut XmlWriter, s: &Settings, d: &ActivityData, today: NaiveD
 fn indicator(w: &mut XmlWriter, p: &Project, d: &IndicatorData) {
     let ind = &d.indicator;
     let measure = code::indicator_measure(d.measure);
-    let ascending = if ind.direction == "decrease" { "false" } else { "true" };
+    let ascending = if ind.direction == Direction::Decrease { "false" } else { "true" };
     w.start("indicator", &[("measure", measure), ("ascending", ascending)]);
     texted(w, "title", &[], &format!("{} {}", ind.code, ind.title), &ind.code);
     let mut about = vec![];

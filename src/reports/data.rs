@@ -4,9 +4,15 @@
 
 use super::cdr::Cdr;
 use crate::db::DbConnection;
+use crate::domain::FundingKind;
+use crate::domain::budget::WorkPlanStatus;
 use crate::domain::budget::{self, Month};
+use crate::domain::indicators::Accumulation;
+use crate::domain::indicators::Measure;
+use crate::domain::monitoring::IssueStatus;
 use crate::domain::period::Quarter;
 use crate::domain::progress::{Thresholds, Window};
+use crate::domain::results::ResultLevel;
 use crate::domain::results::compare_codes;
 use crate::error::AppError;
 use crate::schema::{memberships, users};
@@ -109,7 +115,7 @@ pub struct PeriodInfo {
 pub struct Donor {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: FundingKind,
     pub amount_minor: i64,
     pub currency: String,
     pub agreement_ref: Option<String>,
@@ -157,13 +163,13 @@ pub struct Signatory {
 pub struct RiskLine {
     pub code: String,
     pub description: String,
-    pub category: String,
+    pub category: crate::domain::monitoring::RiskCategory,
     pub likelihood: i32,
     pub impact: i32,
     pub level: &'static str,
     pub mitigation: Option<String>,
     pub owner: Option<String>,
-    pub status: String,
+    pub status: crate::domain::monitoring::RiskStatus,
     /// The quarter of that review (`2025-Q3`, and as year and quarter) and its note.
     pub reviewed: Option<String>,
     pub reviewed_year: Option<i32>,
@@ -175,21 +181,21 @@ pub struct RiskLine {
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueLine {
     pub code: String,
-    pub issue_type: String,
+    pub issue_type: crate::domain::monitoring::IssueType,
     pub description: String,
     pub raised_on: String,
     pub raised_by: Option<String>,
-    pub priority: String,
+    pub priority: crate::domain::monitoring::IssuePriority,
     pub response: Option<String>,
     pub owner: Option<String>,
-    pub status: String,
+    pub status: IssueStatus,
     pub closed_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
     pub code: String,
-    pub level: String,
+    pub level: ResultLevel,
     /// "Impact", "Outcome", "Output", ...
     pub level_label: String,
     pub title: String,
@@ -223,7 +229,7 @@ pub struct ActivityLine {
     pub code: String,
     pub title: String,
     pub parent_code: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<crate::domain::monitoring::ActivityStatus>,
     pub percent_complete: Option<i32>,
     pub narrative: Option<String>,
     /// Work-plan marks Q1..Q4 of the window's last year (empty without a work plan).
@@ -275,10 +281,10 @@ pub struct IpttRow {
     pub title: String,
     pub unit: String,
     pub result_code: String,
-    pub level: String,
-    pub measure: String,
-    pub direction: String,
-    pub accumulation: String,
+    pub level: ResultLevel,
+    pub measure: Measure,
+    pub direction: crate::domain::indicators::Direction,
+    pub accumulation: Accumulation,
     pub decimals: u8,
     pub baseline: Option<f64>,
     pub lop_target: Option<f64>,
@@ -325,14 +331,13 @@ pub struct IpttDisaggregation {
     pub shares: Vec<Option<f64>>,
 }
 
-fn level_label(level: &str) -> String {
+fn level_label(level: ResultLevel) -> String {
     match level {
-        "impact" => "Impact (overall objective)",
-        "outcome" => "Outcome (specific objective)",
-        "output" => "Output",
-        "activity_result" => "Activity result",
-        "activity" => "Activity",
-        other => other,
+        ResultLevel::Impact => "Impact (overall objective)",
+        ResultLevel::Outcome => "Outcome (specific objective)",
+        ResultLevel::Output => "Output",
+        ResultLevel::ActivityResult => "Activity result",
+        ResultLevel::Activity => "Activity",
     }
     .to_string()
 }
@@ -345,7 +350,7 @@ fn yes(v: Option<f64>) -> Option<bool> {
 fn line(p: IndicatorProgress, baseline_note: Option<String>) -> IndicatorLine {
     let whole = |v: Option<f64>| v.is_none_or(|x| x.fract() == 0.0);
     let pr = &p.progress;
-    let decimals = if p.measure == "number"
+    let decimals = if p.measure == Measure::Number
         && whole(pr.baseline)
         && whole(pr.actual_period)
         && whole(pr.actual_cumulative)
@@ -356,7 +361,7 @@ fn line(p: IndicatorProgress, baseline_note: Option<String>) -> IndicatorLine {
         1
     };
     let sex = pr.disaggregation.get("sex");
-    let yes_no = p.measure == "yes_no";
+    let yes_no = p.measure == Measure::YesNo;
     let yn = |v: Option<f64>| if yes_no { yes(v) } else { None };
     IndicatorLine {
         women: sex.and_then(|m| m.get("women").copied()),
@@ -408,8 +413,8 @@ fn risks_at(conn: &mut DbConnection, project: &Project, window: Window) -> Resul
         .map(|r| {
             let review = r.updates.iter().filter(|u| u.period <= end).max_by(|a, b| a.period.cmp(&b.period));
             let (likelihood, impact, status) = match review {
-                Some(u) => (u.likelihood, u.impact, u.status.clone()),
-                None => (r.likelihood, r.impact, r.status.clone()),
+                Some(u) => (u.likelihood, u.impact, u.status),
+                None => (r.likelihood, r.impact, r.status),
             };
             RiskLine {
                 code: r.code,
@@ -439,7 +444,7 @@ fn issues_in(conn: &mut DbConnection, project: &Project, window: Window) -> Resu
         .filter(|i| i.raised_on <= end && i.closed_on.is_none_or(|c| c >= start))
         .map(|i| {
             let closed = i.closed_on.filter(|c| *c <= end);
-            let status = if i.status == "closed" && closed.is_none() { "open".to_string() } else { i.status };
+            let status = if i.status == IssueStatus::Closed && closed.is_none() { IssueStatus::Open } else { i.status };
             IssueLine {
                 code: i.code,
                 issue_type: i.issue_type,
@@ -520,7 +525,7 @@ pub fn gather(
             Some(Donor {
                 code: s.code.clone(),
                 name: s.name.clone(),
-                kind: s.kind.clone(),
+                kind: s.kind,
                 amount_minor: c.amount_minor,
                 currency: c.currency,
                 agreement_ref: c.agreement_ref,
@@ -530,7 +535,7 @@ pub fn gather(
             })
         })
         .collect();
-    let eu_contract = donors.iter().find(|d| d.kind == "eu").and_then(|d| d.agreement_ref.clone());
+    let eu_contract = donors.iter().find(|d| d.kind == FundingKind::Eu).and_then(|d| d.agreement_ref.clone());
     let award_total: i128 = donors.iter().filter_map(|d| d.ledger_minor).map(i128::from).sum();
     let award = Award {
         currency: project.currency.clone(),
@@ -552,8 +557,8 @@ pub fn gather(
                 let node = nodes.iter().find(|n| n.id == l.progress.result_id);
                 sections.push(Section {
                     code: l.progress.result_code.clone(),
-                    level: l.progress.result_level.clone(),
-                    level_label: level_label(&l.progress.result_level),
+                    level: l.progress.result_level,
+                    level_label: level_label(l.progress.result_level),
                     title: l.progress.result_title.clone(),
                     assumptions: node.and_then(|n| n.assumptions.clone()),
                     indicators: vec![l.clone()],
@@ -564,7 +569,7 @@ pub fn gather(
 
     let mut target_groups = TargetGroups::default();
     for l in &lines {
-        if let (true, Some(w), Some(m)) = (l.progress.accumulation == "sum", l.women, l.men) {
+        if let (true, Some(w), Some(m)) = (l.progress.accumulation == Accumulation::Sum, l.women, l.men) {
             target_groups.women += w;
             target_groups.men += m;
         }
@@ -587,7 +592,7 @@ pub fn gather(
         if next.year == last.year { marks.clone() } else { progress::planned_marks(conn, project.id, next.year)? };
     let activities = nodes
         .iter()
-        .filter(|n| n.level == "activity")
+        .filter(|n| n.level == ResultLevel::Activity)
         .map(|n| {
             let p = progress_rows.iter().find(|r| r.progress.result_id == n.id);
             let planned = marks.get(&n.id).map(|m| m.to_vec()).unwrap_or_default();
@@ -595,7 +600,7 @@ pub fn gather(
                 code: n.code.clone(),
                 title: n.title.clone(),
                 parent_code: n.parent_id.and_then(|pid| nodes.iter().find(|x| x.id == pid)).map(|x| x.code.clone()),
-                status: p.map(|r| r.progress.status.clone()),
+                status: p.map(|r| r.progress.status),
                 percent_complete: p.map(|r| r.progress.percent_complete),
                 narrative: p.and_then(|r| r.progress.narrative.clone()),
                 planned_quarters: (1..=4u8).filter(|q| planned.get(usize::from(q - 1)) == Some(&true)).collect(),
@@ -699,8 +704,8 @@ fn build_iptt(
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let yes_no = l.progress.measure == "yes_no";
-            let qualitative = l.progress.measure == "qualitative";
+            let yes_no = l.progress.measure == Measure::YesNo;
+            let qualitative = l.progress.measure == Measure::Qualitative;
             let yn = |v: Option<f64>| if yes_no { yes(v) } else { None };
             let cells: Vec<IpttCell> = per_window
                 .iter()
@@ -767,10 +772,10 @@ fn build_iptt(
                 title: l.progress.title.clone(),
                 unit: l.progress.unit.clone(),
                 result_code: l.progress.result_code.clone(),
-                level: l.progress.result_level.clone(),
-                measure: l.progress.measure.clone(),
-                direction: l.progress.direction.clone(),
-                accumulation: l.progress.accumulation.clone(),
+                level: l.progress.result_level,
+                measure: l.progress.measure,
+                direction: l.progress.direction,
+                accumulation: l.progress.accumulation,
                 decimals: l.decimals,
                 baseline: p.baseline,
                 lop_target: p.target_lop,
@@ -782,7 +787,8 @@ fn build_iptt(
                 baseline_yes: yn(p.baseline),
                 lop_target_yes: yn(p.target_lop),
                 lop_actual_yes: yn(p.actual_cumulative),
-                baseline_aware: !(l.progress.accumulation == "sum" && l.progress.measure == "number"),
+                baseline_aware: !(l.progress.accumulation == Accumulation::Sum
+                    && l.progress.measure == Measure::Number),
                 cells,
                 disaggregation,
             }
@@ -878,7 +884,7 @@ pub struct DeliveryView {
 pub struct PlanLine {
     pub year: i32,
     pub revision: i32,
-    pub status: String,
+    pub status: WorkPlanStatus,
     pub approved_on: Option<String>,
     pub total_minor: i64,
     /// Only an approved plan is a budget; a draft is shown but not counted.
@@ -1032,7 +1038,8 @@ fn gather_finance(
     }
     let totals: HashMap<i64, i64> =
         workplans::list(conn, project.id)?.into_iter().map(|p| (p.plan.id, p.total_minor)).collect();
-    let approved: HashSet<i32> = plans.iter().filter(|p| p.status == "approved").map(|p| p.year).collect();
+    let approved: HashSet<i32> =
+        plans.iter().filter(|p| p.status == WorkPlanStatus::Approved).map(|p| p.year).collect();
     let counted = |period: &str| approved.contains(&year_of(period));
 
     let mut views = Views::default();
@@ -1093,10 +1100,10 @@ fn gather_finance(
         .map(|p| PlanLine {
             year: p.year,
             revision: p.revision,
-            status: p.status.clone(),
+            status: p.status,
             approved_on: p.approved_on.map(|d| d.to_string()),
             total_minor: totals.get(&p.id).copied().unwrap_or_default(),
-            counted: p.status == "approved",
+            counted: p.status == WorkPlanStatus::Approved,
         })
         .collect();
     let total_budget_minor = plan_lines.iter().filter(|p| p.counted).map(|p| i128::from(p.total_minor)).sum::<i128>();
@@ -1110,7 +1117,7 @@ fn gather_finance(
     Ok(Some(Finance {
         currency: project.currency.clone(),
         years: years.join(", "),
-        draft_years: plans.iter().filter(|p| p.status != "approved").map(|p| p.year).collect(),
+        draft_years: plans.iter().filter(|p| p.status != WorkPlanStatus::Approved).map(|p| p.year).collect(),
         plans: plan_lines,
         total_budget_minor: narrow(total_budget_minor)?,
         views,
@@ -1129,10 +1136,11 @@ fn eu_statement(
     by_heading: &[MoneyRow],
 ) -> Result<Option<serde_json::Value>, AppError> {
     let sources = funding::list_sources(conn)?;
-    let eu_source_codes: Vec<String> = sources.iter().filter(|s| s.kind == "eu").map(|s| s.code.clone()).collect();
+    let eu_source_codes: Vec<String> =
+        sources.iter().filter(|s| s.kind == FundingKind::Eu).map(|s| s.code.clone()).collect();
     let has_eu = funding::list_contributions(conn, project.id)?
         .iter()
-        .any(|c| sources.iter().any(|s| s.id == c.funding_source_id && s.kind == "eu"));
+        .any(|c| sources.iter().any(|s| s.id == c.funding_source_id && s.kind == FundingKind::Eu));
     if !has_eu || project.currency == "EUR" {
         return Ok(None);
     }

@@ -32,6 +32,7 @@
 
 use crate::db::DbConnection;
 use crate::domain::FieldError;
+use crate::domain::access::Role;
 use crate::domain::budget::{self, Month, RateUse, convert};
 use crate::domain::eu::{self, ConversionRule, Figures, Statement};
 use crate::domain::progress::Window;
@@ -283,7 +284,7 @@ pub fn gather(
     let sources = funding::list_sources(conn)?;
     let contributions = funding::list_contributions(conn, project.id)?;
     let kind_of: HashMap<i64, (String, String, String)> =
-        sources.iter().map(|s| (s.id, (s.code.clone(), s.name.clone(), s.kind.clone()))).collect();
+        sources.iter().map(|s| (s.id, (s.code.clone(), s.name.clone(), s.kind.as_str().to_string()))).collect();
     let Some(eu_c) = contributions.iter().find(|c| kind_of.get(&c.funding_source_id).is_some_and(|s| s.2 == "eu"))
     else {
         return Ok(None);
@@ -291,7 +292,7 @@ pub fn gather(
     let ledger = project.currency.clone();
     let (period_start, period_end) = (window.from.start(), window.to.end());
     let end_month = Month::of(period_end);
-    let rule = ConversionRule::parse(&eu_c.conversion_rule).unwrap_or(ConversionRule::MonthlyRate);
+    let rule = eu_c.conversion_rule;
     let receipts: Vec<expenditures::Receipt> =
         expenditures::list_receipts(conn, project.id)?.into_iter().filter(|r| r.received_on <= period_end).collect();
     let is_eu = |source: i64| kind_of.get(&source).is_some_and(|s| s.2 == "eu");
@@ -599,7 +600,7 @@ fn names(
 ) -> Result<(String, Vec<String>, Prepared), AppError> {
     let eu_name = kind_of.get(&eu_source).map(|s| s.1.clone()).unwrap_or_default();
     let mut approved = vec![];
-    for m in user_store::list_members(conn, project.id)?.into_iter().filter(|m| m.role == "manager") {
+    for m in user_store::list_members(conn, project.id)?.into_iter().filter(|m| m.role == Role::Manager) {
         let u = user_store::get_user(conn, m.user_id)?;
         if u.active {
             approved.push(u.name);

@@ -116,7 +116,7 @@ pub async fn dashboard(
             let inds = indicators::list(c, project.id)?;
             let code = |id: i64| inds.iter().find(|i| i.id == id).map(|i| i.code.clone()).unwrap_or_default();
             for a in progress::list(c, project.id, &ActualFilter::default())? {
-                let status = ActualStatus::parse(&a.status).unwrap_or(ActualStatus::Draft);
+                let status = a.status;
                 let w = Waiting {
                     actual_id: a.id,
                     indicator_code: code(a.indicator_id),

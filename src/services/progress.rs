@@ -79,7 +79,7 @@ pub async fn actual(db: &Db, who: &Principal, id: i64) -> Result<Actual, AppErro
     db.tx(move |c| {
         let a = progress::get(c, id)?;
         who.require(a.project_id, Action::Read)?;
-        if a.status != ActualStatus::Approved.as_str() && !sees_unapproved(&who, a.project_id) {
+        if a.status != ActualStatus::Approved && !sees_unapproved(&who, a.project_id) {
             return Err(AppError::NotFound("the actual".into()));
         }
         Ok(a)
@@ -339,7 +339,7 @@ pub async fn approval_queue(db: &Db, who: &Principal, key: &str) -> Result<Appro
         let inds: HashMap<i64, Indicator> = indicators::list(c, project.id)?.into_iter().map(|i| (i.id, i)).collect();
         let all = progress::list(c, project.id, &ActualFilter::default())?;
         let mut items = vec![];
-        for a in all.iter().filter(|a| a.status == "submitted") {
+        for a in all.iter().filter(|a| a.status == ActualStatus::Submitted) {
             let Some(ind) = inds.get(&a.indicator_id) else { continue };
             let Ok(q) = a.period.parse::<Quarter>() else { continue };
             let prev = q.prev().to_string();

@@ -10,6 +10,7 @@ use crate::auth::Principal;
 use crate::db::{Db, DbConnection};
 use crate::domain::FieldError;
 use crate::domain::access::Action;
+use crate::domain::monitoring::RiskStatus;
 use crate::domain::period::Quarter;
 use crate::domain::results::ResultLevel;
 use crate::error::AppError;
@@ -53,7 +54,7 @@ pub async fn quarter_texts(db: &Db, who: &Principal, key: &str, quarter: &str) -
         }
         let activities = results::list(c, project.id)?
             .into_iter()
-            .filter(|r| r.level == ResultLevel::Activity.as_str())
+            .filter(|r| r.level == ResultLevel::Activity)
             .map(|activity| {
                 let all = progress_of.remove(&activity.id).unwrap_or_default();
                 let current = all.iter().find(|p| p.period == qs).cloned();
@@ -65,7 +66,7 @@ pub async fn quarter_texts(db: &Db, who: &Principal, key: &str, quarter: &str) -
         let narrative = monitoring::get_narrative(c, project.id, q)?;
         let risks = monitoring::list_risks(c, project.id)?
             .into_iter()
-            .filter(|r| r.status != "closed" || r.updates.iter().any(|u| u.period == qs))
+            .filter(|r| r.status != RiskStatus::Closed || r.updates.iter().any(|u| u.period == qs))
             .collect();
         Ok(QuarterTexts { quarter: q, activities, narrative, risks })
     })

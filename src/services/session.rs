@@ -78,34 +78,9 @@ pub async fn sign_in(
 
 /// How long a looked-up caller is reused without asking the database again. A change to
 /// users, memberships or tokens made through this instance empties the cache at once (see
-/// [`auth_changed`]); one made through another instance on the same database is seen after at
+/// [`crate::db::auth_changed`]); one made through another instance on the same database is seen after at
 /// most this long.
 pub const PRINCIPAL_TTL: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Bumped by every store function that changes who may do what (users, memberships, tokens):
-/// cached callers of an older generation are looked up again.
-static AUTH_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-std::thread_local! {
-    /// Set by [`auth_changed`] inside a transaction, cleared when it ends.
-    static CHANGED_IN_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Says that users, memberships or tokens are being changed (called by the store inside the
-/// transaction): no caller cached before is used again. The generation moves now and once
-/// more when the transaction ends ([`after_transaction`]), so a lookup that read the old rows
-/// while the change was not yet committed is not reused either.
-pub fn auth_changed() {
-    AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    CHANGED_IN_TRANSACTION.with(|c| c.set(true));
-}
-
-/// Called by [`crate::db::Db`] when a transaction has ended (committed or not).
-pub fn after_transaction() {
-    if CHANGED_IN_TRANSACTION.with(|c| c.replace(false)) {
-        AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-}
 
 /// A caller looked up recently: when, under which generation, and until when its token lives.
 struct Cached {
@@ -140,7 +115,7 @@ pub async fn web_principal(db: &Db, token: &str) -> Result<Option<(Principal, Op
 
 async fn lookup(db: &Db, token: &str, with_lang: bool) -> Result<Option<(Principal, Option<String>)>, AppError> {
     let hash = auth::token_hash(token);
-    let generation = AUTH_GENERATION.load(std::sync::atomic::Ordering::SeqCst);
+    let generation = crate::db::auth_generation();
     // The API's callers come from the cache; the pages also read the language, so they ask.
     if !with_lang {
         let map = cache().lock().expect("principal cache");

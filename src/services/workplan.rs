@@ -11,6 +11,7 @@ use super::project_for;
 use crate::auth::Principal;
 use crate::db::{Db, DbConnection};
 use crate::domain::access::Action;
+use crate::domain::budget::WorkPlanStatus;
 use crate::error::AppError;
 use crate::store::accounts::{self, BudgetAccount};
 use crate::store::exchange::{self, ExchangeRate, ExchangeRateInput, RateFilter};
@@ -299,10 +300,10 @@ pub struct ExpenditureView {
 fn plan_lines(c: &mut DbConnection, project_id: i64) -> Result<Vec<BookableLine>, AppError> {
     let mut out = vec![];
     for p in workplans::list(c, project_id)? {
-        if p.plan.status == "draft" {
+        if p.plan.status == WorkPlanStatus::Draft {
             continue;
         }
-        let (year, approved) = (p.plan.year, p.plan.status == "approved");
+        let (year, approved) = (p.plan.year, p.plan.status == WorkPlanStatus::Approved);
         out.extend(workplans::get(c, p.plan.id)?.lines.into_iter().map(|line| BookableLine { line, year, approved }));
     }
     Ok(out)

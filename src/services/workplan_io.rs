@@ -143,8 +143,7 @@ pub fn gather(conn: &mut DbConnection, p: &Project, year: i32, revision: Option<
             .load::<i64>(conn)?
             .into_iter()
             .collect();
-        data.plan =
-            Some(awp::PlanInfo { id: plan.plan.id, revision: plan.plan.revision, status: plan.plan.status.clone() });
+        data.plan = Some(awp::PlanInfo { id: plan.plan.id, revision: plan.plan.revision, status: plan.plan.status });
         data.activities = plan
             .activities
             .iter()
@@ -268,7 +267,7 @@ pub struct ImportReport {
     pub work_plan_id: Option<i64>,
     pub revision: Option<i32>,
     /// `draft`, `approved` or `superseded`; `null` when the year has no plan yet.
-    pub plan_status: Option<String>,
+    pub plan_status: Option<WorkPlanStatus>,
     /// `true` when the changes were made; `false` for a dry run.
     pub applied: bool,
     /// The sheets read: the AWP, and the results framework when the workbook has one.
@@ -334,7 +333,10 @@ fn report(
     for a in &reading.activities {
         let sum: i64 = a.lines.iter().map(|l| l.amount_minor).sum();
         by_activity.push(GroupTotal { key: code(a.result_id), lines: a.lines.len(), amount_minor: sum });
-        let o = d.ancestor(a.result_id, "output").map(|o| o.code.clone()).unwrap_or_else(|| "-".into());
+        let o = d
+            .ancestor(a.result_id, crate::domain::results::ResultLevel::Output)
+            .map(|o| o.code.clone())
+            .unwrap_or_else(|| "-".into());
         let e = by_output.entry(o).or_default();
         e.0 += a.lines.len();
         e.1 += sum;
@@ -356,7 +358,7 @@ fn report(
     };
     let mut notes = reading.notes.clone();
     if let Some(plan) = &d.plan
-        && plan.status != WorkPlanStatus::Draft.as_str()
+        && plan.status != WorkPlanStatus::Draft
     {
         notes.push(WorkbookProblem {
             place: reading.sheets.first().cloned().unwrap_or_default(),
@@ -372,7 +374,7 @@ fn report(
         year: d.year,
         work_plan_id: d.plan.as_ref().map(|p| p.id),
         revision: d.plan.as_ref().map(|p| p.revision),
-        plan_status: d.plan.as_ref().map(|p| p.status.clone()),
+        plan_status: d.plan.as_ref().map(|p| p.status),
         applied: false,
         sheets: reading.sheets.clone(),
         summary,
@@ -480,7 +482,7 @@ pub fn import(
         ));
     }
     if let Some(plan) = &data.plan
-        && plan.status != WorkPlanStatus::Draft.as_str()
+        && plan.status != WorkPlanStatus::Draft
     {
         return Err(AppError::Conflict {
             message: format!(
@@ -507,7 +509,7 @@ pub fn import(
     if answer.work_plan_id.is_none() {
         answer.work_plan_id = Some(plan_id);
         answer.revision = Some(1);
-        answer.plan_status = Some(WorkPlanStatus::Draft.as_str().into());
+        answer.plan_status = Some(WorkPlanStatus::Draft);
     }
     Ok(answer)
 }

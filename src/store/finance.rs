@@ -102,13 +102,12 @@ pub struct PlanRef {
     pub id: i64,
     pub year: i32,
     pub revision: i32,
-    #[schema(value_type = crate::domain::budget::WorkPlanStatus)]
-    pub status: String,
+    pub status: crate::domain::budget::WorkPlanStatus,
 }
 
 impl From<&WorkPlanHeader> for PlanRef {
     fn from(p: &WorkPlanHeader) -> Self {
-        PlanRef { id: p.id, year: p.year, revision: p.revision, status: p.status.clone() }
+        PlanRef { id: p.id, year: p.year, revision: p.revision, status: p.status }
     }
 }
 

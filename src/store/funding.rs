@@ -20,8 +20,7 @@ pub struct FundingSource {
     /// e.g. `EU`, `UNDP`, `RB` (Republic budget).
     pub code: String,
     pub name: String,
-    #[schema(value_type = FundingKind)]
-    pub kind: String,
+    pub kind: crate::domain::FundingKind,
     pub version: i32,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
@@ -164,8 +163,7 @@ pub struct Contribution {
     /// `monthly_rate` (each month's expenditure at the UN operational rate of that month) or
     /// `instalment_rate` (at the weighted average rate of the EU instalments received up to the
     /// end of the reporting period). Used for EU contributions.
-    #[schema(value_type = ConversionRule)]
-    pub conversion_rule: String,
+    pub conversion_rule: crate::domain::eu::ConversionRule,
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -300,10 +298,7 @@ pub fn update_contribution(
     let current = get_contribution(conn, id)?;
     check_version(current.version, sent, "the contribution")?;
     check_contribution(conn, current.project_id, input, Some(id))?;
-    let rule = input
-        .conversion_rule
-        .or_else(|| ConversionRule::parse(&current.conversion_rule))
-        .unwrap_or(ConversionRule::MonthlyRate);
+    let rule = input.conversion_rule.unwrap_or(current.conversion_rule);
     let n = diesel::update(contributions::table.find(id).filter(contributions::version.eq(sent)))
         .set((&ContributionRow::new(input, rule), contributions::version.eq(sent + 1)))
         .execute(conn)?;

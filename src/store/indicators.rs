@@ -26,9 +26,9 @@ struct IndicatorRecord {
     code: String,
     title: String,
     unit: String,
-    measure: String,
-    direction: String,
-    accumulation: String,
+    measure: crate::domain::indicators::Measure,
+    direction: crate::domain::indicators::Direction,
+    accumulation: crate::domain::indicators::Accumulation,
     baseline_value: Option<f64>,
     baseline_year: Option<i32>,
     baseline_note: Option<String>,
@@ -48,12 +48,9 @@ pub struct Indicator {
     pub code: String,
     pub title: String,
     pub unit: String,
-    #[schema(value_type = Measure)]
-    pub measure: String,
-    #[schema(value_type = Direction)]
-    pub direction: String,
-    #[schema(value_type = Accumulation)]
-    pub accumulation: String,
+    pub measure: crate::domain::indicators::Measure,
+    pub direction: crate::domain::indicators::Direction,
+    pub accumulation: crate::domain::indicators::Accumulation,
     pub baseline_value: Option<f64>,
     pub baseline_year: Option<i32>,
     pub baseline_note: Option<String>,
@@ -373,7 +370,7 @@ fn project_dates(conn: &mut DbConnection, project_id: i64) -> Result<(NaiveDate,
 
 /// Validates a target against its indicator and the project's dates; returns the canonical period.
 fn check_target_input(conn: &mut DbConnection, ind: &Indicator, input: &TargetInput) -> Result<String, AppError> {
-    let measure = Measure::parse(&ind.measure).expect("stored measure");
+    let measure = ind.measure;
     let mut errs = check_target(measure, input.value, input.description.as_deref());
     let period = match input.period.parse::<Period>() {
         Ok(p) => {

@@ -24,19 +24,16 @@ pub struct Issue {
     pub project_id: i64,
     /// `I1`, `I2`, ... (unique in the project).
     pub code: String,
-    #[schema(value_type = IssueType)]
-    pub issue_type: String,
+    pub issue_type: crate::domain::monitoring::IssueType,
     pub description: String,
     /// When the issue was identified.
     pub raised_on: NaiveDate,
     pub raised_by: Option<String>,
-    #[schema(value_type = IssuePriority)]
-    pub priority: String,
+    pub priority: crate::domain::monitoring::IssuePriority,
     /// The management response or action taken.
     pub response: Option<String>,
     pub owner: Option<String>,
-    #[schema(value_type = IssueStatus)]
-    pub status: String,
+    pub status: crate::domain::monitoring::IssueStatus,
     /// When a closed issue was closed.
     pub closed_on: Option<NaiveDate>,
     pub version: i32,

@@ -30,8 +30,7 @@ pub struct ActivityProgress {
     /// The activity (a result of level `activity`).
     pub result_id: i64,
     pub period: String,
-    #[schema(value_type = ActivityStatus)]
-    pub status: String,
+    pub status: crate::domain::monitoring::ActivityStatus,
     pub percent_complete: i32,
     pub narrative: Option<String>,
     pub version: i32,
@@ -272,12 +271,12 @@ struct RiskRecord {
     project_id: i64,
     code: String,
     description: String,
-    category: String,
+    category: crate::domain::monitoring::RiskCategory,
     likelihood: i32,
     impact: i32,
     mitigation: Option<String>,
     owner: Option<String>,
-    status: String,
+    status: crate::domain::monitoring::RiskStatus,
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -293,8 +292,7 @@ pub struct RiskUpdate {
     pub note: String,
     pub likelihood: i32,
     pub impact: i32,
-    #[schema(value_type = RiskStatus)]
-    pub status: String,
+    pub status: crate::domain::monitoring::RiskStatus,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
 }
@@ -306,8 +304,7 @@ pub struct Risk {
     pub project_id: i64,
     pub code: String,
     pub description: String,
-    #[schema(value_type = RiskCategory)]
-    pub category: String,
+    pub category: crate::domain::monitoring::RiskCategory,
     /// 1 (rare) to 5 (almost certain).
     pub likelihood: i32,
     /// 1 (minimal) to 5 (extreme).
@@ -316,8 +313,7 @@ pub struct Risk {
     pub level: RiskLevel,
     pub mitigation: Option<String>,
     pub owner: Option<String>,
-    #[schema(value_type = RiskStatus)]
-    pub status: String,
+    pub status: crate::domain::monitoring::RiskStatus,
     pub version: i32,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,

@@ -4,7 +4,6 @@
 use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, now, required_version};
 use crate::db::DbConnection;
-use crate::domain::indicators::{Accumulation, Direction, Measure};
 use crate::domain::period::{Period, Quarter};
 use crate::domain::progress::{
     self, ActualStatus, Definition, Disaggregation, Entry, Point, Progress, Status, Targets, Thresholds, Transition,
@@ -35,7 +34,7 @@ struct ActualRecord {
     disaggregations: String,
     comment: Option<String>,
     evidence_url: Option<String>,
-    status: String,
+    status: crate::domain::progress::ActualStatus,
     status_reason: Option<String>,
     submitted_by: Option<i64>,
     submitted_at: Option<NaiveDateTime>,
@@ -63,8 +62,7 @@ pub struct Actual {
     pub disaggregations: Disaggregation,
     pub comment: Option<String>,
     pub evidence_url: Option<String>,
-    #[schema(value_type = ActualStatus)]
-    pub status: String,
+    pub status: crate::domain::progress::ActualStatus,
     /// Why it was returned or reopened.
     pub status_reason: Option<String>,
     pub submitted_by: Option<i64>,
@@ -110,7 +108,7 @@ impl From<ActualRecord> for Actual {
 
 impl Actual {
     fn status(&self) -> ActualStatus {
-        ActualStatus::parse(&self.status).expect("stored status")
+        self.status
     }
 
     fn entry(&self) -> Entry {
@@ -223,7 +221,7 @@ pub fn list(conn: &mut DbConnection, project_id: i64, f: &ActualFilter) -> Resul
 
 fn validate(conn: &mut DbConnection, ind: &Indicator, input: &ActualInput) -> Result<String, AppError> {
     let project = projects::get(conn, ind.project_id)?;
-    let measure = Measure::parse(&ind.measure).expect("stored measure");
+    let measure = ind.measure;
     let mut errs = progress::check_entry(measure, &ind.disaggregations, &input.entry());
     let period = project.quarter(&input.period).map(|q| q.to_string()).map_err(|e| errs.push(e)).ok();
     check(input, errs)?;
@@ -572,10 +570,10 @@ pub struct IndicatorProgress {
     pub result_id: i64,
     pub result_code: String,
     pub result_title: String,
-    pub result_level: String,
-    pub measure: String,
-    pub direction: String,
-    pub accumulation: String,
+    pub result_level: crate::domain::results::ResultLevel,
+    pub measure: crate::domain::indicators::Measure,
+    pub direction: crate::domain::indicators::Direction,
+    pub accumulation: crate::domain::indicators::Accumulation,
     pub means_of_verification: Option<String>,
     #[serde(flatten)]
     pub progress: Progress,
@@ -602,7 +600,7 @@ pub struct ProgressInputs {
     project: Project,
     span: (Quarter, Quarter),
     indicators: Vec<Indicator>,
-    results: HashMap<i64, (String, String, String)>,
+    results: HashMap<i64, (String, String, crate::domain::results::ResultLevel)>,
     points: HashMap<i64, Vec<Point>>,
     include_unapproved: bool,
 }
@@ -622,7 +620,7 @@ pub fn load_inputs(
     include_unapproved: bool,
 ) -> Result<ProgressInputs, AppError> {
     let indicators = indicators::list(conn, project.id)?;
-    let result_rows: Vec<(i64, String, String, String)> = results::table
+    let result_rows: Vec<(i64, String, String, crate::domain::results::ResultLevel)> = results::table
         .filter(results::project_id.eq(project.id))
         .select((results::id, results::code, results::title, results::level))
         .load(conn)?;
@@ -670,9 +668,9 @@ pub fn compute_window(inputs: &ProgressInputs, window: Window, thresholds: Thres
         .iter()
         .map(|ind| {
             let def = Definition {
-                measure: Measure::parse(&ind.measure).expect("stored measure"),
-                direction: Direction::parse(&ind.direction).expect("stored direction"),
-                accumulation: Accumulation::parse(&ind.accumulation).expect("stored accumulation"),
+                measure: ind.measure,
+                direction: ind.direction,
+                accumulation: ind.accumulation,
                 baseline: ind.baseline_value,
             };
             let targets: Targets = ind
@@ -683,7 +681,10 @@ pub fn compute_window(inputs: &ProgressInputs, window: Window, thresholds: Thres
             let pts = inputs.points.get(&ind.id).unwrap_or(&empty);
             let progress = progress::compute(&def, &targets, pts, window, inputs.span, thresholds);
             let (result_code, result_title, result_level) =
-                inputs.results.get(&ind.result_id).cloned().unwrap_or_default();
+                // An indicator belongs to a result of its project, which `load` read with it.
+                inputs.results.get(&ind.result_id).cloned().unwrap_or_else(|| {
+                    (String::new(), String::new(), crate::domain::results::ResultLevel::Output)
+                });
             IndicatorProgress {
                 indicator_id: ind.id,
                 code: ind.code.clone(),
@@ -693,9 +694,9 @@ pub fn compute_window(inputs: &ProgressInputs, window: Window, thresholds: Thres
                 result_code,
                 result_title,
                 result_level,
-                measure: ind.measure.clone(),
-                direction: ind.direction.clone(),
-                accumulation: ind.accumulation.clone(),
+                measure: ind.measure,
+                direction: ind.direction,
+                accumulation: ind.accumulation,
                 means_of_verification: ind.means_of_verification.clone(),
                 progress,
             }

@@ -28,8 +28,7 @@ pub struct Project {
     pub end_date: NaiveDate,
     /// Ledger currency (ISO 4217).
     pub currency: String,
-    #[schema(value_type = ProjectStatus)]
-    pub status: String,
+    pub status: crate::domain::ProjectStatus,
     pub description: Option<String>,
     pub version: i32,
     #[serde(with = "crate::timestamp")]
@@ -285,7 +284,7 @@ pub fn delete(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), App
         });
     }
     // Access to the project goes with it; its audit trail stays.
-    crate::services::session::auth_changed();
+    crate::db::auth_changed();
     diesel::delete(memberships::table.filter(memberships::project_id.eq(id))).execute(conn)?;
     diesel::delete(
         crate::schema::finding_explanations::table.filter(crate::schema::finding_explanations::project_id.eq(id)),

@@ -22,8 +22,7 @@ pub struct ResultNode {
     pub id: i64,
     pub project_id: i64,
     pub parent_id: Option<i64>,
-    #[schema(value_type = ResultLevel)]
-    pub level: String,
+    pub level: crate::domain::results::ResultLevel,
     /// Shows the place in the tree: `1`, `1.2`, `1.2.3`.
     pub code: String,
     pub title: String,
@@ -157,7 +156,7 @@ fn check_placement(
     if let Some(pid) = input.parent_id {
         match results::table.find(pid).select(ResultNode::as_select()).first(conn).optional()? {
             Some(parent) if parent.project_id == project_id && Some(pid) != self_id => {
-                let parent_level = ResultLevel::parse(&parent.level).expect("stored level");
+                let parent_level = parent.level;
                 if let Err(e) = check_parent_level(input.level, parent_level) {
                     errs.push(e);
                 }

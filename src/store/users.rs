@@ -5,6 +5,7 @@ use super::audit::{self, Actor};
 use super::{check, check_version, expect_one_row, not_blank, now, required_version};
 use crate::db::DbConnection;
 use crate::domain::access::Role;
+use crate::domain::access::TokenKind;
 use crate::error::AppError;
 use crate::schema::{api_tokens, memberships, projects, users};
 use chrono::NaiveDateTime;
@@ -130,7 +131,7 @@ pub fn update_user(
     check_version(current.version, sent, "the user")?;
     check(input, vec![])?;
     keep_an_administrator(conn, actor, &current, input)?;
-    crate::services::session::auth_changed();
+    crate::db::auth_changed();
     let n = diesel::update(users::table.find(id).filter(users::version.eq(sent)))
         .set((
             users::name.eq(input.name.trim()),
@@ -209,8 +210,7 @@ pub struct Membership {
     pub user_id: i64,
     pub email: String,
     pub project_id: i64,
-    #[schema(value_type = Role)]
-    pub role: String,
+    pub role: crate::domain::access::Role,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
 }
@@ -222,7 +222,7 @@ pub struct MembershipInput {
     pub role: Role,
 }
 
-type MembershipRow = (i64, i64, String, i64, String, NaiveDateTime);
+type MembershipRow = (i64, i64, String, i64, Role, NaiveDateTime);
 
 fn to_membership((id, user_id, email, project_id, role, created_at): MembershipRow) -> Membership {
     Membership { id, user_id, email, project_id, role, created_at }
@@ -283,7 +283,7 @@ pub fn add_member(
             format!("the user is already {role} on this project: remove that membership first"),
         ));
     }
-    crate::services::session::auth_changed();
+    crate::db::auth_changed();
     let id: i64 = diesel::insert_into(memberships::table)
         .values((
             memberships::user_id.eq(input.user_id),
@@ -300,7 +300,7 @@ pub fn add_member(
 
 pub fn remove_member(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<(), AppError> {
     let m = get_membership(conn, id)?;
-    crate::services::session::auth_changed();
+    crate::db::auth_changed();
     diesel::delete(memberships::table.find(id)).execute(conn)?;
     audit::deleted(conn, actor, Some(m.project_id), "membership", id, &m)
 }
@@ -329,8 +329,7 @@ pub struct ApiToken {
     pub user_id: i64,
     pub name: String,
     /// `session` (from login) or `personal` (for scripts).
-    #[schema(value_type = crate::domain::access::TokenKind)]
-    pub kind: String,
+    pub kind: crate::domain::access::TokenKind,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp::option")]
@@ -392,16 +391,16 @@ pub fn revoke_token(conn: &mut DbConnection, actor: &Actor, user_id: i64, id: i6
     if token.user_id != user_id || token.revoked_at.is_some() {
         return Err(AppError::NotFound(format!("token {id}")));
     }
-    crate::services::session::auth_changed();
+    crate::db::auth_changed();
     diesel::update(api_tokens::table.find(id)).set(api_tokens::revoked_at.eq(now())).execute(conn)?;
-    if token.kind != "session" {
+    if token.kind != TokenKind::Session {
         audit::record(conn, actor, None, "api_token", id, "revoke", serde_json::to_value(&token).ok(), None)?;
     }
     Ok(())
 }
 
 fn revoke_all_tokens(conn: &mut DbConnection, user_id: i64) -> Result<(), AppError> {
-    crate::services::session::auth_changed();
+    crate::db::auth_changed();
     diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(user_id)).filter(api_tokens::revoked_at.is_null()))
         .set(api_tokens::revoked_at.eq(now()))
         .execute(conn)?;

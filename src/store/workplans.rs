@@ -38,8 +38,7 @@ pub struct WorkPlanHeader {
     pub revision: i32,
     /// The revision this one revises.
     pub previous_id: Option<i64>,
-    #[schema(value_type = WorkPlanStatus)]
-    pub status: String,
+    pub status: crate::domain::budget::WorkPlanStatus,
     pub title: Option<String>,
     /// The plan's currency: the project's ledger currency.
     pub currency: String,
@@ -60,7 +59,7 @@ pub struct WorkPlanHeader {
 
 impl WorkPlanHeader {
     pub fn status(&self) -> WorkPlanStatus {
-        WorkPlanStatus::parse(&self.status).expect("stored status")
+        self.status
     }
 
     /// `the 2013 work plan (revision 2)`

@@ -183,7 +183,7 @@ async fn user_page(
     let roles: Vec<Value> = u
         .roles
         .iter()
-        .map(|(m, p)| json!({"id": m.id, "project": p.code, "title": p.title, "role": format::role_label(Role::parse(&m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
+        .map(|(m, p)| json!({"id": m.id, "project": p.code, "title": p.title, "role": format::role_label(Some(m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
         .collect();
     let projects: Vec<(String, String)> =
         u.projects.iter().map(|p| (p.code.clone(), format!("{} – {}", p.code, p.title))).collect();
@@ -363,7 +363,7 @@ async fn members_page(
     let get = |k: &str, d: &str| posted.and_then(|p| p.get(k)).cloned().unwrap_or_else(|| d.to_string());
     let rows: Vec<Value> = members
         .iter()
-        .map(|m| json!({"id": m.id, "user_id": m.user_id, "email": m.email, "role": format::role_label(Role::parse(&m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
+        .map(|m| json!({"id": m.id, "user_id": m.user_id, "email": m.email, "role": format::role_label(Some(m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
         .collect();
     let user_options: Vec<(String, String)> = users
         .iter()
@@ -573,7 +573,7 @@ fn source_form(
     json!({
         "code": input("code", "Code", &get("code", stored.map(|s| s.code.clone()).unwrap_or_default()), Some("e.g. EU, UNDP, RB"), errors),
         "name": input("name", "Name", &get("name", stored.map(|s| s.name.clone()).unwrap_or_default()), None, errors),
-        "kind": select("kind", "Kind", &get("kind", stored.map(|s| s.kind.clone()).unwrap_or_else(|| "other".into())), &kind_options(), errors),
+        "kind": select("kind", "Kind", &get("kind", stored.map(|s| s.kind.to_string()).unwrap_or_else(|| "other".into())), &kind_options(), errors),
     })
 }
 
@@ -599,7 +599,7 @@ async fn sources_page(
     let all = uc::list_sources(db).await?;
     let rows: Vec<Value> = all
         .iter()
-        .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": s.kind.replace('_', " ")}))
+        .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": s.kind.as_str().replace('_', " ")}))
         .collect();
     let data =
         json!({"section": "sources", "sources": rows, "form": source_form(posted, None, errors), "notice": notice});

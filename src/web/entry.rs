@@ -157,7 +157,7 @@ fn read_entries(
             continue;
         }
         let id = line.indicator.id;
-        let measure = Measure::parse(&line.indicator.measure).unwrap_or(Measure::Number);
+        let measure = line.indicator.measure;
         let mut disaggregations = Disaggregation::new();
         for (di, dim) in line.indicator.disaggregations.iter().enumerate() {
             for (ci, cat) in dim.values.iter().enumerate() {
@@ -203,7 +203,7 @@ fn read_entries(
 }
 
 fn line_editable(line: &SheetLine) -> bool {
-    line.actual.as_ref().is_none_or(|a| ActualStatus::parse(&a.status).is_some_and(editable))
+    line.actual.as_ref().is_none_or(|a| Some(a.status).is_some_and(editable))
 }
 
 /// An actual as the page's language writes it (also the approval queue's).
@@ -248,7 +248,7 @@ fn view(
         .map(|line| {
             let ind = &line.indicator;
             let id = ind.id;
-            let measure = Measure::parse(&ind.measure).unwrap_or(Measure::Number);
+            let measure = ind.measure;
             let prefix = format!("indicators.{id}");
             let mine: Vec<(String, String)> = errors
                 .iter()
@@ -278,7 +278,7 @@ fn view(
                 };
                 summary.push(json!({"href": format!("#{anchor}"), "message": format!("{}: {m}", ind.code)}));
             }
-            let status = line.actual.as_ref().and_then(|a| ActualStatus::parse(&a.status));
+            let status = line.actual.as_ref().map(|a| a.status);
             let editable_now = sheet.may_edit && line_editable(line);
             // What the inputs show: what was posted, else what is stored.
             let stored = line.actual.as_ref();
@@ -355,7 +355,7 @@ fn view(
                 "last": line.last.as_ref().map(|a| c.t("last-in", &[("value", shown(&c, a, measure).into()), ("period", a.period.clone().into()), ("status", c.tr(&format!("actual-{}", a.status)).to_lowercase().into())])),
                 "status": status.map(|s| c.tr(&format!("actual-{}", s.as_str()))).unwrap_or_else(|| c.tr("not-entered")),
                 "status_class": status.map(|s| s.as_str()).unwrap_or("none"),
-                "returned_reason": line.actual.as_ref().filter(|a| a.status == "returned").and_then(|a| a.status_reason.clone()),
+                "returned_reason": line.actual.as_ref().filter(|a| a.status == ActualStatus::Returned).and_then(|a| a.status_reason.clone()),
                 "editable": editable_now,
                 "shown": stored.map(|a| shown(&c, a, measure)).unwrap_or_else(|| "–".into()),
                 "shown_comment": stored.and_then(|a| a.comment.clone()),
@@ -383,7 +383,7 @@ fn view(
             });
             // A draft with a reason was reopened by the manager (approved, then unlocked).
             view["reopened_reason"] =
-                json!(line.actual.as_ref().filter(|a| a.status == "draft").and_then(|a| a.status_reason.clone()));
+                json!(line.actual.as_ref().filter(|a| a.status == ActualStatus::Draft).and_then(|a| a.status_reason.clone()));
             view["evidence_link"] = json!(format::safe_link(stored.and_then(|a| a.evidence_url.as_deref())));
             view
         })

@@ -78,7 +78,7 @@ fn flatten(c: &super::i18n::Catalogue, nodes: &[ResultTreeNode], depth: usize, c
                 })
             })
             .collect();
-        let may_add_below = r.level != ResultLevel::Activity.as_str();
+        let may_add_below = r.level != ResultLevel::Activity;
         out.push(json!({
             "id": r.id,
             "depth": depth.min(4),
@@ -252,11 +252,9 @@ fn results_options(
     none: Option<&str>,
 ) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = none.map(|n| (String::new(), c.tr(n))).into_iter().collect();
-    out.extend(
-        results.iter().filter(|r| Some(r.id) != except).map(|r| {
-            (r.id.to_string(), format!("{} {} ({})", r.code, r.title, level_label(c, &r.level).to_lowercase()))
-        }),
-    );
+    out.extend(results.iter().filter(|r| Some(r.id) != except).map(|r| {
+        (r.id.to_string(), format!("{} {} ({})", r.code, r.title, level_label(c, r.level.as_str()).to_lowercase()))
+    }));
     out
 }
 
@@ -281,7 +279,7 @@ fn result_view(
     let cur = ctx.current.as_ref();
     let default_level = parent
         .and_then(|p| ctx.results.iter().find(|r| r.id == p))
-        .and_then(|p| ResultLevel::parse(&p.level))
+        .map(|p| p.level)
         .and_then(|l| ResultLevel::ALL.iter().find(|c| c.depth() == l.depth() + 1))
         .map(|l| l.as_str().to_string());
     let levels: Vec<(String, String)> =
@@ -301,7 +299,7 @@ fn result_view(
         field(
             c,
             Field { name: "level", hint: None, optional: false, kind: Kind::Select(levels) },
-            &pick(posted, "level", cur.map(|c| c.level.clone()).or(default_level)),
+            &pick(posted, "level", cur.map(|c| c.level.to_string()).or(default_level)),
             error_for(errors, "level"),
         ),
         field(
@@ -618,21 +616,21 @@ fn indicator_view(
             None,
             false,
             Kind::Select(vocabulary_options(c, "measure", &measures)),
-            Some(cur.map(|c| c.measure.clone()).unwrap_or_else(|| "number".into())),
+            Some(cur.map(|c| c.measure.to_string()).unwrap_or_else(|| "number".into())),
         ),
         f(
             "direction",
             None,
             false,
             Kind::Select(vocabulary_options(c, "direction", &directions)),
-            Some(cur.map(|c| c.direction.clone()).unwrap_or_else(|| "increase".into())),
+            Some(cur.map(|c| c.direction.to_string()).unwrap_or_else(|| "increase".into())),
         ),
         f(
             "accumulation",
             None,
             false,
             Kind::Select(vocabulary_options(c, "accumulation", &accumulations)),
-            Some(cur.map(|c| c.accumulation.clone()).unwrap_or_else(|| "sum".into())),
+            Some(cur.map(|c| c.accumulation.to_string()).unwrap_or_else(|| "sum".into())),
         ),
         f("baseline_value", None, true, Kind::Number, cur.and_then(|c| c.baseline_value).map(format::raw)),
         f("baseline_year", None, true, Kind::Number, cur.and_then(|c| c.baseline_year).map(|y| y.to_string())),
@@ -672,7 +670,7 @@ fn indicator_view(
         "button": c.tr(if cur.is_some() { "save-the-indicator" } else { "add-the-indicator" }),
         "targets": cur.map(|i| targets_view(c, code, i, targets_posted, target_errors)),
         "targets_action": cur.map(|c| format!("/projects/{}/indicators/{}/targets", format::url_encode(code), c.id)),
-        "is_qualitative": cur.is_some_and(|c| c.measure == "qualitative"),
+        "is_qualitative": cur.is_some_and(|c| c.measure == Measure::Qualitative),
     })
 }
 
@@ -914,7 +912,7 @@ async fn doomed(
             Doomed {
                 title: c.t("delete-result", &[("code", r.code.clone().into())]),
                 what: format!("{} {}", r.code, r.title),
-                detail: Some(c.t("level-is", &[("level", level_label(&c, &r.level).into())])),
+                detail: Some(c.t("level-is", &[("level", level_label(&c, r.level.as_str()).into())])),
                 action: format!("/projects/{p}/results/{id}/delete"),
                 back: format!("/projects/{p}/results#result-{id}"),
             }

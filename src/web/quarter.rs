@@ -33,7 +33,7 @@ fn progress_text(c: &Catalogue, p: &ActivityProgress) -> String {
     c.t(
         "activity-progress",
         &[
-            ("status", status_label(c, &p.status).into()),
+            ("status", status_label(c, p.status.as_str()).into()),
             ("percent", p.percent_complete.to_string().into()),
             ("period", p.period.clone().into()),
         ],
@@ -139,8 +139,8 @@ pub fn read(
         // without one, the risk's current rating and no note.
         let saved = r.updates.iter().find(|u| u.period == texts.quarter.to_string());
         let (was_note, was_l, was_i, was_s) = match saved {
-            Some(u) => (Some(u.note.clone()), u.likelihood, u.impact, u.status.clone()),
-            None => (None, r.likelihood, r.impact, r.status.clone()),
+            Some(u) => (Some(u.note.clone()), u.likelihood, u.impact, u.status),
+            None => (None, r.likelihood, r.impact, r.status),
         };
         let id = r.id;
         let note = text(form, &format!("r_note_{id}"));
@@ -152,8 +152,9 @@ pub fn read(
         };
         let likelihood = number(format!("r_l_{id}"), was_l);
         let impact = number(format!("r_i_{id}"), was_i);
-        let status = text(form, &format!("r_s_{id}")).unwrap_or_else(|| was_s.clone());
-        let touched = note != was_note || likelihood != Some(was_l) || impact != Some(was_i) || status != was_s;
+        let status = text(form, &format!("r_s_{id}")).unwrap_or_else(|| was_s.to_string());
+        let touched =
+            note != was_note || likelihood != Some(was_l) || impact != Some(was_i) || status != was_s.as_str();
         if !touched {
             continue;
         }
@@ -254,7 +255,7 @@ pub fn view(
                 };
                 summary.push(json!({"href": format!("#{anchor}"), "message": c.t("summary-activity", &[("code", line.activity.code.clone().into()), ("message", friendly(c, &e.field, &e.message).into())])}));
             }
-            let status = value_of(&format!("a_s_{id}"), cur.map(|p| p.status.clone()));
+            let status = value_of(&format!("a_s_{id}"), cur.map(|p| p.status.to_string()));
             json!({
                 "id": id,
                 "anchor": format!("act-{id}"),
@@ -344,19 +345,19 @@ pub fn view(
             let general: Vec<String> = [err("period"), error_of(c, errors, &format!("risks.{id}"))].into_iter().flatten().collect();
             let l = value_of(&format!("r_l_{id}"), Some(this.map_or(r.likelihood, |u| u.likelihood).to_string()));
             let i = value_of(&format!("r_i_{id}"), Some(this.map_or(r.impact, |u| u.impact).to_string()));
-            let s = value_of(&format!("r_s_{id}"), Some(this.map_or(&r.status, |u| &u.status).clone()));
+            let s = value_of(&format!("r_s_{id}"), Some(this.map_or(r.status, |u| u.status).to_string()));
             json!({
                 "id": id,
                 "anchor": format!("risk-{id}"),
                 "code": r.code,
                 "description": r.description,
                 "rating": rating(c, r.likelihood, r.impact),
-                "status": status_label(c, &r.status),
+                "status": status_label(c, r.status.as_str()),
                 "mitigation": r.mitigation,
                 "last": r.updates.iter().filter(|u| u.period < q).max_by(|a, b| a.period.cmp(&b.period)).map(|u| format!("{}: {}", u.period, u.note)),
                 "quarter_update": this.map(|u| json!({
                     "note": u.note,
-                    "rating": format!("{}, {}", rating(c, u.likelihood, u.impact), status_label(c, &u.status).to_lowercase()),
+                    "rating": format!("{}, {}", rating(c, u.likelihood, u.impact), status_label(c, u.status.as_str()).to_lowercase()),
                 })),
                 "note": value_of(&format!("r_note_{id}"), this.map(|u| u.note.clone())),
                 "likelihoods": scale(c, "likelihood", &l),

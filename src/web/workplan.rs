@@ -12,6 +12,7 @@
 use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::db::Db;
+use crate::domain::budget::WorkPlanStatus;
 use crate::domain::money::{format_minor, minor_unit_exponent};
 use crate::domain::results::ResultLevel;
 use crate::error::AppError;
@@ -280,10 +281,13 @@ fn plan_data(
     let cur = &plan.plan.currency;
     // Amounts as the page's language writes them.
     let amount = |minor: i64, currency: &str| localised(c, &amount(minor, currency));
-    let draft = plan.plan.status == "draft";
+    let draft = plan.plan.status == WorkPlanStatus::Draft;
     let editing = draft && view.may_edit;
-    let results: HashMap<i64, (Option<i64>, String, String, String)> =
-        view.results.iter().map(|r| (r.id, (r.parent_id, r.level.clone(), r.code.clone(), r.title.clone()))).collect();
+    let results: HashMap<i64, (Option<i64>, String, String, String)> = view
+        .results
+        .iter()
+        .map(|r| (r.id, (r.parent_id, r.level.to_string(), r.code.clone(), r.title.clone())))
+        .collect();
     let by_activity: HashMap<&str, &FinanceRow> =
         view.delivery.by_activity.iter().map(|r| (r.key.as_str(), r)).collect();
     let by_output: HashMap<&str, &FinanceRow> = view.delivery.by_output.iter().map(|r| (r.key.as_str(), r)).collect();
@@ -477,17 +481,17 @@ fn plan_data(
     let activity_choices: Vec<Value> = view
         .results
         .iter()
-        .filter(|r| r.level == ResultLevel::Activity.as_str() && !scheduled.contains(&r.id))
+        .filter(|r| r.level == ResultLevel::Activity && !scheduled.contains(&r.id))
         .map(|r| json!({"value": r.id, "label": format!("{} {}", r.code, r.title)}))
         .collect();
-    let has_draft = view.revisions.iter().any(|r| r.plan.status == "draft");
+    let has_draft = view.revisions.iter().any(|r| r.plan.status == WorkPlanStatus::Draft);
     let revisions: Vec<Value> = view
         .revisions
         .iter()
         .map(|r| {
             json!({
                 "revision": r.plan.revision,
-                "status": status_label(c, &r.plan.status),
+                "status": status_label(c, r.plan.status.as_str()),
                 "class": r.plan.status,
                 "href": format!("{base}?revision={}", r.plan.revision),
                 "current": r.plan.id == plan.plan.id,
@@ -506,7 +510,7 @@ fn plan_data(
         "plan": {
             "id": plan.plan.id,
             "revision": plan.plan.revision,
-            "status": status_label(c, &plan.plan.status),
+            "status": status_label(c, plan.plan.status.as_str()),
             "class": plan.plan.status,
             "title": plan.plan.title,
             "currency": cur,
@@ -536,7 +540,7 @@ fn plan_data(
         "total": amount(plan.totals.total_minor, cur),
         "delivery_total": delivery_text(c, Some(&view.delivery.total), cur, counted),
         "may_approve": draft && view.may_approve,
-        "may_revise": plan.plan.status == "approved" && view.may_edit && !has_draft,
+        "may_revise": plan.plan.status == WorkPlanStatus::Approved && view.may_edit && !has_draft,
         "activity_choices": activity_choices,
         "errors": summary,
         // Which notice the template shows (its words are the template's).
@@ -588,7 +592,7 @@ pub async fn index(db: web::Data<Db>, user: WebUser, path: web::Path<String>) ->
             let of_year: Vec<Value> = plans
                 .iter()
                 .filter(|p| p.plan.year == y)
-                .map(|p| json!({"revision": p.plan.revision, "status": status_in(&p.plan.status), "class": p.plan.status, "total": amount_in(p.total_minor, &p.plan.currency), "lines": p.line_count}))
+                .map(|p| json!({"revision": p.plan.revision, "status": status_in(p.plan.status.as_str()), "class": p.plan.status, "total": amount_in(p.total_minor, &p.plan.currency), "lines": p.line_count}))
                 .collect();
             json!({"year": y, "href": base(&project.code, y), "plans": of_year})
         })

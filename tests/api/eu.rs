@@ -592,7 +592,7 @@ async fn the_upgrade_keeps_the_data(backend: Backend) {
     let project = db.tx_blocking(|c| rbm::store::projects::find(c, "OLD")).unwrap();
     let contributions = db.tx_blocking(|c| rbm::store::funding::list_contributions(c, project.id)).unwrap();
     assert_eq!((contributions.len(), contributions[0].amount_minor), (1, 100_000), "the contribution is kept");
-    assert_eq!(contributions[0].conversion_rule, "monthly_rate");
+    assert_eq!(contributions[0].conversion_rule, rbm::domain::eu::ConversionRule::MonthlyRate);
     drop(db);
     match admin {
         None => {
