@@ -835,6 +835,37 @@ pub struct AuditQuery {
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// The page older than this entry id (the "Older" link).
+    #[serde(default)]
+    before: Option<String>,
+    /// The page newer than this entry id (the "Newer" link).
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// Entries on a page of the audit trail.
+const AUDIT_PAGE: i64 = 50;
+
+impl AuditQuery {
+    /// `/admin/audit?` with the filters as given (empty ones left out) and then `page`
+    /// (`before=ID` or `after=ID`): paging keeps the filters.
+    fn link(&self, page: &str) -> String {
+        let filters = [
+            ("entity", &self.entity),
+            ("action", &self.action),
+            ("user", &self.user),
+            ("project", &self.project),
+            ("from", &self.from),
+            ("to", &self.to),
+        ];
+        let mut parts: Vec<String> = filters
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
+            .map(|(k, v)| format!("{k}={}", format::url_encode(v)))
+            .collect();
+        parts.push(page.to_string());
+        format!("/admin/audit?{}", parts.join("&"))
+    }
 }
 
 /// The entities the trail records (the filter's choices), as `audit_log.entity` names them.
@@ -917,8 +948,9 @@ fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Value> {
         .collect()
 }
 
-/// `GET /admin/audit?entity=&action=&user=&project=&from=&to=`: the trail (newest first, 200
-/// entries) with each change's fields before and after.
+/// `GET /admin/audit?entity=&action=&user=&project=&from=&to=[&before=ID|&after=ID]`: the trail
+/// newest first, 50 entries a page (keyset on the entry id, so pages neither overlap nor skip
+/// when changes are recorded meanwhile), with each change's fields before and after.
 pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuery>) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
     let c = i18n::catalogue(&user.lang);
@@ -950,17 +982,21 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
         user_id,
         from,
         to,
-        limit: Some(200),
+        limit: Some(AUDIT_PAGE),
+        before: some(&q.before).and_then(|b| b.parse().ok()),
+        after: some(&q.after).and_then(|a| a.parse().ok()),
         ..AuditFilter::default()
     };
-    let entries = if !errors.is_empty() {
-        vec![]
+    let found = if !errors.is_empty() {
+        uc::AuditPage { entries: vec![], total: 0, newer: 0 }
     } else {
-        match some(&q.project) {
-            Some(p) => uc::audit_of_project(&db, &user.principal, &p, filter).await?,
-            None => uc::audit_all(&db, &user.principal, filter).await?,
-        }
+        uc::audit_page(&db, &user.principal, some(&q.project).as_deref(), filter).await?
     };
+    let entries = &found.entries;
+    // Where the page stands: entries first..last of total; links to the pages either side.
+    let (first, last) = (found.newer + 1, found.newer + entries.len() as i64);
+    let newer_link = entries.first().filter(|_| found.newer > 0).map(|e| q.link(&format!("after={}", e.id)));
+    let older_link = entries.last().filter(|_| last < found.total).map(|e| q.link(&format!("before={}", e.id)));
     let codes: HashMap<i64, String> = projects.iter().map(|p| (p.id, p.code.clone())).collect();
     let rows: Vec<Value> = entries
         .iter()
@@ -1001,7 +1037,15 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
         "from": input("from", &c.tr("adm-from"), &v(&q.from), Some(&c.tr("adm-date-hint")), &errors),
         "to": input("to", &c.tr("adm-to"), &v(&q.to), Some(&c.tr("adm-date-hint")), &errors),
         "entries": rows,
-        "count": entries.len(),
+        "total": found.total,
+        "range": c.t("adm-audit-range", &[
+            ("total", found.total.into()),
+            ("first", i18n::number(&c.locale, first as f64).into()),
+            ("last", i18n::number(&c.locale, last as f64).into()),
+            ("all", i18n::number(&c.locale, found.total as f64).into()),
+        ]),
+        "newer": newer_link,
+        "older": older_link,
         "notice": null,
     });
     Ok(page("admin_audit", &c.tr("adm-audit"), &user, &errors, data))

@@ -698,10 +698,13 @@ adm-anyone = Anyone
 adm-all-projects = All, and the catalogues
 adm-filter = Filter
 adm-clear-filters = Clear the filters
-adm-audit-count = { $n ->
-    [one] 1 change
-   *[other] { $n } changes
-}, newest first (at most 200).
+adm-audit-range = { $total ->
+    [1] 1 change
+   *[other] Changes { $first }–{ $last } of { $all }
+}, newest first.
+adm-pages = Pages of the audit trail
+adm-newer = ← Newer
+adm-older = Older →
 adm-system = system
 adm-by-at = by { $user }, { $at } UTC
 adm-what-changed = What changed ({ $n ->

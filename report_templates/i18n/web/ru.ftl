@@ -682,11 +682,13 @@ adm-anyone = Любой
 adm-all-projects = Все, и справочники
 adm-filter = Отобрать
 adm-clear-filters = Сбросить отбор
-adm-audit-count = { $n ->
-    [one] { $n } изменение
-    [few] { $n } изменения
-   *[many] { $n } изменений
-}, сначала новые (не более 200).
+adm-audit-range = { $total ->
+    [1] 1 изменение
+   *[other] Изменения { $first }–{ $last } из { $all }
+}, сначала новые.
+adm-pages = Страницы журнала изменений
+adm-newer = ← Более новые
+adm-older = Более старые →
 adm-system = система
 adm-by-at = { $user }, { $at } UTC
 adm-what-changed = Что изменилось (полей: { $n })
