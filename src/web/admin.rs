@@ -6,6 +6,7 @@
 use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::auth::Login;
+use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::FieldError;
 use crate::domain::access::Role;
@@ -13,9 +14,9 @@ use crate::domain::budget::EU_HEADINGS;
 use crate::domain::{FundingKind, eu};
 use crate::error::AppError;
 use crate::services::admin as uc;
-use crate::store::accounts::BudgetAccountInput;
+use crate::store::accounts::{BudgetAccount, BudgetAccountInput};
 use crate::store::audit::AuditFilter;
-use crate::store::funding::FundingSourceInput;
+use crate::store::funding::{FundingSource, FundingSourceInput};
 use crate::store::users::{MembershipInput, NewUser, UserUpdate};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -307,8 +308,10 @@ impl Done {
             "adm-saved".into()
         } else if self.role.is_some() {
             "adm-role-given".into()
-        } else if self.removed.is_some() {
+        } else if self.removed.is_some() && what == "user" {
             "adm-role-removed".into()
+        } else if self.removed.is_some() {
+            format!("adm-removed-{what}")
         } else {
             return None;
         };
@@ -511,6 +514,154 @@ pub async fn add_member(
 }
 
 // ---------------------------------------------------------------------------------------
+// The catalogues (budget accounts, funding sources): one shape of pages
+
+/// A catalogue the administration keeps (budget accounts, funding sources): a list with a form
+/// to add an entry (`GET`/`POST /admin/<PATH>`), and each entry's page with its form to save it
+/// or delete it (`GET`/`POST /admin/<PATH>/{id}`, `intent=save|delete`). An implementation
+/// gives its words, its form and its use cases; [`catalogue`], [`create_entry`], [`entry`] and
+/// [`update_entry`] are the pages.
+pub trait AdminCatalogue: 'static {
+    type Entry;
+    type Input;
+    /// `/admin/<PATH>`.
+    const PATH: &'static str;
+    /// The administration navigation's section.
+    const SECTION: &'static str;
+    const LIST_TEMPLATE: &'static str;
+    const ENTRY_TEMPLATE: &'static str;
+    /// The list's name in the list template's data.
+    const ROWS: &'static str;
+    /// Catalogue keys: the list page's title, an entry page's (with `code`).
+    const LIST_TITLE: &'static str;
+    const ENTRY_TITLE: &'static str;
+    /// What the notices call an entry (`adm-created-<NOUN>`, `adm-removed-<NOUN>`).
+    const NOUN: &'static str;
+
+    fn id(e: &Self::Entry) -> i64;
+    fn code(e: &Self::Entry) -> &str;
+    fn version(e: &Self::Entry) -> i32;
+    /// The list's rows.
+    fn rows(c: &Catalogue, all: &[Self::Entry]) -> Vec<Value>;
+    /// The form's fields: as posted (after a refusal), else as stored, else empty (a new entry).
+    fn form(
+        c: &Catalogue,
+        posted: Option<&HashMap<String, String>>,
+        stored: Option<&Self::Entry>,
+        errors: &[FieldError],
+    ) -> Value;
+    /// The use case's input from the posted form (the web's own checks, e.g. a choice missing).
+    fn input(c: &Catalogue, f: &HashMap<String, String>) -> Result<Self::Input, Vec<FieldError>>;
+    async fn list(db: &Db) -> Result<Vec<Self::Entry>, AppError>;
+    async fn get(db: &Db, id: i64) -> Result<Self::Entry, AppError>;
+    async fn create(db: &Db, who: &Principal, input: Self::Input) -> Result<(), AppError>;
+    async fn update(db: &Db, who: &Principal, id: i64, input: Self::Input) -> Result<(), AppError>;
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError>;
+}
+
+async fn list_page<K: AdminCatalogue>(
+    db: &Db,
+    user: &WebUser,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
+    let all = K::list(db).await?;
+    let mut data = json!({"section": K::SECTION, "form": K::form(&c, posted, None, errors), "notice": notice});
+    data[K::ROWS] = json!(K::rows(&c, &all));
+    Ok(page(K::LIST_TEMPLATE, &c.tr(K::LIST_TITLE), user, errors, data))
+}
+
+async fn entry_page<K: AdminCatalogue>(
+    db: &Db,
+    user: &WebUser,
+    id: i64,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
+    let e = K::get(db, id).await?;
+    let data = json!({"section": K::SECTION, "id": K::id(&e), "code": K::code(&e), "version": K::version(&e), "form": K::form(&c, posted, Some(&e), errors), "notice": notice});
+    let title = c.t(K::ENTRY_TITLE, &[("code", K::code(&e).to_string().into())]);
+    Ok(page(K::ENTRY_TEMPLATE, &title, user, errors, data))
+}
+
+/// `GET /admin/<PATH>`: the catalogue, and the form for a new entry.
+pub async fn catalogue<K: AdminCatalogue>(
+    db: web::Data<Db>,
+    user: WebUser,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
+    admin_only(&user)?;
+    list_page::<K>(&db, &user, None, &[], done.notice(&user, K::NOUN)).await
+}
+
+/// `POST /admin/<PATH>`: adds an entry.
+pub async fn create_entry<K: AdminCatalogue>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
+    let f = fields(form);
+    user.check_form(&req, f.get("csrf").map(String::as_str))?;
+    admin_only(&user)?;
+    let c = i18n::catalogue(&user.lang);
+    let errors = match K::input(&c, &f) {
+        Err(errs) => errs,
+        Ok(input) => match K::create(&db, &user.principal, input).await {
+            Ok(()) => return Ok(see_other(&format!("/admin/{}?created=1", K::PATH))),
+            Err(e) => form_errors(&c, e, "code")?,
+        },
+    };
+    list_page::<K>(&db, &user, Some(&f), &errors, None).await
+}
+
+/// `GET /admin/<PATH>/{id}`: an entry and its form.
+pub async fn entry<K: AdminCatalogue>(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
+    admin_only(&user)?;
+    entry_page::<K>(&db, &user, path.into_inner(), None, &[], done.notice(&user, K::NOUN)).await
+}
+
+/// `POST /admin/<PATH>/{id}`: `intent=save|delete`. A refusal (a rule, an entry still in use)
+/// shows next to the field it concerns, the form as sent.
+pub async fn update_entry<K: AdminCatalogue>(
+    req: HttpRequest,
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<i64>,
+    form: Form,
+) -> Result<HttpResponse, WebError> {
+    let f = fields(form);
+    user.check_form(&req, f.get("csrf").map(String::as_str))?;
+    admin_only(&user)?;
+    let id = path.into_inner();
+    let c = i18n::catalogue(&user.lang);
+    let errors = if f.get("intent").map(String::as_str) == Some("delete") {
+        match K::delete(&db, &user.principal, id).await {
+            Ok(()) => return Ok(see_other(&format!("/admin/{}?removed=1", K::PATH))),
+            Err(e) => form_errors(&c, e, "code")?,
+        }
+    } else {
+        match K::input(&c, &f) {
+            Err(errs) => errs,
+            Ok(input) => match K::update(&db, &user.principal, id, input).await {
+                Ok(()) => return Ok(see_other(&format!("/admin/{}/{id}?saved=1", K::PATH))),
+                Err(e) => form_errors(&c, e, "code")?,
+            },
+        }
+    };
+    entry_page::<K>(&db, &user, id, Some(&f), &errors, None).await
+}
+
+// ---------------------------------------------------------------------------------------
 // Budget accounts
 
 /// The names of the EU format's headings and lines: the domain's English names, or in another
@@ -551,131 +702,82 @@ fn line_options(c: &Catalogue, eu_names: &EuNames) -> Vec<(String, String)> {
     v
 }
 
-fn account_form(
-    c: &Catalogue,
-    posted: Option<&HashMap<String, String>>,
-    stored: Option<&crate::store::accounts::BudgetAccount>,
-    errors: &[FieldError],
-) -> Value {
-    let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
-    let eu_names = EuNames::of(c);
-    json!({
-        "code": input("code", &c.tr("adm-account-code"), &get("code", stored.map(|a| a.code.clone()).unwrap_or_default()), Some(&c.tr("adm-account-code-hint")), errors),
-        "name": input("name", &c.tr("adm-name"), &get("name", stored.map(|a| a.name.clone()).unwrap_or_default()), None, errors),
-        "eu_heading": select("eu_heading", &c.tr("adm-eu-budget-heading"), &get("eu_heading", stored.map(|a| a.eu_heading.to_string()).unwrap_or_default()), &heading_options(&eu_names), errors),
-        "eu_line": select("eu_line", &c.tr("adm-eu-format-line"), &get("eu_line", stored.map(|a| a.eu_line.clone()).unwrap_or_default()), &line_options(c, &eu_names), errors),
-    })
-}
+/// The budget-account catalogue: `/admin/accounts[/{id}]`.
+pub struct Accounts;
 
-fn account_input(c: &Catalogue, f: &HashMap<String, String>) -> Result<BudgetAccountInput, Vec<FieldError>> {
-    let heading = f.get("eu_heading").and_then(|h| h.parse::<i32>().ok());
-    let Some(eu_heading) = heading else {
-        return Err(vec![FieldError::new("eu_heading", c.tr("adm-choose-heading"))]);
-    };
-    Ok(BudgetAccountInput {
-        code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
-        name: f.get("name").cloned().unwrap_or_default(),
-        eu_heading,
-        eu_line: f.get("eu_line").cloned().filter(|l| !l.is_empty()),
-        version: f.get("version").and_then(|v| v.parse().ok()),
-    })
-}
+impl AdminCatalogue for Accounts {
+    type Entry = BudgetAccount;
+    type Input = BudgetAccountInput;
+    const PATH: &'static str = "accounts";
+    const SECTION: &'static str = "accounts";
+    const LIST_TEMPLATE: &'static str = "admin_accounts";
+    const ENTRY_TEMPLATE: &'static str = "admin_account";
+    const ROWS: &'static str = "accounts";
+    const LIST_TITLE: &'static str = "adm-accounts";
+    const ENTRY_TITLE: &'static str = "adm-account-of";
+    const NOUN: &'static str = "account";
 
-async fn accounts_page(
-    db: &Db,
-    user: &WebUser,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let c = i18n::catalogue(&user.lang);
-    let eu_names = EuNames::of(&c);
-    let all = uc::list_accounts(db).await?;
-    let rows: Vec<Value> = all
-        .iter()
-        .map(|a| json!({"id": a.id, "code": a.code, "name": a.name, "heading": format!("{} {}", a.eu_heading, eu_names.heading(a.eu_heading, &a.eu_heading_name)), "line": format!("{} {}", a.eu_line, eu_names.line(&a.eu_line, &a.eu_line_name))}))
-        .collect();
-    let data = json!({"section": "accounts", "accounts": rows, "form": account_form(&c, posted, None, errors), "notice": notice});
-    Ok(page("admin_accounts", &c.tr("adm-accounts"), user, errors, data))
-}
-
-/// `GET /admin/accounts`: the catalogue and its EU heading mapping; a form for a new account.
-pub async fn accounts(db: web::Data<Db>, user: WebUser, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
-    admin_only(&user)?;
-    accounts_page(&db, &user, None, &[], done.notice(&user, "account")).await
-}
-
-/// `POST /admin/accounts`.
-pub async fn create_account(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    form: Form,
-) -> Result<HttpResponse, WebError> {
-    let f = fields(form);
-    user.check_form(&req, f.get("csrf").map(String::as_str))?;
-    admin_only(&user)?;
-    let c = i18n::catalogue(&user.lang);
-    let errors = match account_input(&c, &f) {
-        Err(errs) => errs,
-        Ok(input) => match uc::create_account(&db, &user.principal, input).await {
-            Ok(_) => return Ok(see_other("/admin/accounts?created=1")),
-            Err(e) => form_errors(&c, e, "code")?,
-        },
-    };
-    accounts_page(&db, &user, Some(&f), &errors, None).await
-}
-
-async fn account_page(
-    db: &Db,
-    user: &WebUser,
-    id: i64,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let c = i18n::catalogue(&user.lang);
-    let a = uc::get_account(db, id).await?;
-    let data = json!({"section": "accounts", "id": a.id, "code": a.code, "version": a.version, "form": account_form(&c, posted, Some(&a), errors), "notice": notice});
-    Ok(page("admin_account", &c.t("adm-account-of", &[("code", a.code.clone().into())]), user, errors, data))
-}
-
-/// `GET /admin/accounts/{id}`.
-pub async fn account(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<i64>,
-    done: web::Query<Done>,
-) -> Result<HttpResponse, WebError> {
-    admin_only(&user)?;
-    account_page(&db, &user, path.into_inner(), None, &[], done.notice(&user, "account")).await
-}
-
-/// `POST /admin/accounts/{id}`: `intent=save|delete`.
-pub async fn update_account(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<i64>,
-    form: Form,
-) -> Result<HttpResponse, WebError> {
-    let f = fields(form);
-    user.check_form(&req, f.get("csrf").map(String::as_str))?;
-    admin_only(&user)?;
-    let id = path.into_inner();
-    if f.get("intent").map(String::as_str) == Some("delete") {
-        uc::delete_account(&db, &user.principal, id).await?;
-        return Ok(see_other("/admin/accounts?removed=1"));
+    fn id(a: &BudgetAccount) -> i64 {
+        a.id
     }
-    let c = i18n::catalogue(&user.lang);
-    let errors = match account_input(&c, &f) {
-        Err(errs) => errs,
-        Ok(input) => match uc::update_account(&db, &user.principal, id, input).await {
-            Ok(_) => return Ok(see_other(&format!("/admin/accounts/{id}?saved=1"))),
-            Err(e) => form_errors(&c, e, "code")?,
-        },
-    };
-    account_page(&db, &user, id, Some(&f), &errors, None).await
+    fn code(a: &BudgetAccount) -> &str {
+        &a.code
+    }
+    fn version(a: &BudgetAccount) -> i32 {
+        a.version
+    }
+
+    fn rows(c: &Catalogue, all: &[BudgetAccount]) -> Vec<Value> {
+        let eu_names = EuNames::of(c);
+        all.iter()
+            .map(|a| json!({"id": a.id, "code": a.code, "name": a.name, "heading": format!("{} {}", a.eu_heading, eu_names.heading(a.eu_heading, &a.eu_heading_name)), "line": format!("{} {}", a.eu_line, eu_names.line(&a.eu_line, &a.eu_line_name))}))
+            .collect()
+    }
+
+    fn form(
+        c: &Catalogue,
+        posted: Option<&HashMap<String, String>>,
+        stored: Option<&BudgetAccount>,
+        errors: &[FieldError],
+    ) -> Value {
+        let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
+        let eu_names = EuNames::of(c);
+        json!({
+            "code": input("code", &c.tr("adm-account-code"), &get("code", stored.map(|a| a.code.clone()).unwrap_or_default()), Some(&c.tr("adm-account-code-hint")), errors),
+            "name": input("name", &c.tr("adm-name"), &get("name", stored.map(|a| a.name.clone()).unwrap_or_default()), None, errors),
+            "eu_heading": select("eu_heading", &c.tr("adm-eu-budget-heading"), &get("eu_heading", stored.map(|a| a.eu_heading.to_string()).unwrap_or_default()), &heading_options(&eu_names), errors),
+            "eu_line": select("eu_line", &c.tr("adm-eu-format-line"), &get("eu_line", stored.map(|a| a.eu_line.clone()).unwrap_or_default()), &line_options(c, &eu_names), errors),
+        })
+    }
+
+    fn input(c: &Catalogue, f: &HashMap<String, String>) -> Result<BudgetAccountInput, Vec<FieldError>> {
+        let Some(eu_heading) = f.get("eu_heading").and_then(|h| h.parse::<i32>().ok()) else {
+            return Err(vec![FieldError::new("eu_heading", c.tr("adm-choose-heading"))]);
+        };
+        Ok(BudgetAccountInput {
+            code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
+            name: f.get("name").cloned().unwrap_or_default(),
+            eu_heading,
+            eu_line: f.get("eu_line").cloned().filter(|l| !l.is_empty()),
+            version: f.get("version").and_then(|v| v.parse().ok()),
+        })
+    }
+
+    async fn list(db: &Db) -> Result<Vec<BudgetAccount>, AppError> {
+        uc::list_accounts(db).await
+    }
+    async fn get(db: &Db, id: i64) -> Result<BudgetAccount, AppError> {
+        uc::get_account(db, id).await
+    }
+    async fn create(db: &Db, who: &Principal, input: BudgetAccountInput) -> Result<(), AppError> {
+        uc::create_account(db, who, input).await.map(drop)
+    }
+    async fn update(db: &Db, who: &Principal, id: i64, input: BudgetAccountInput) -> Result<(), AppError> {
+        uc::update_account(db, who, id, input).await.map(drop)
+    }
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+        uc::delete_account(db, who, id).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -688,134 +790,78 @@ fn kind_word(c: &Catalogue, kind: &str) -> String {
     if w == key { kind.replace('_', " ") } else { w }
 }
 
-fn kind_options(c: &Catalogue) -> Vec<(String, String)> {
-    FundingKind::ALL.iter().map(|k| (k.as_str().to_string(), kind_word(c, k.as_str()))).collect()
-}
+/// The funding sources: `/admin/funding-sources[/{id}]`.
+pub struct Sources;
 
-fn source_form(
-    c: &Catalogue,
-    posted: Option<&HashMap<String, String>>,
-    stored: Option<&crate::store::funding::FundingSource>,
-    errors: &[FieldError],
-) -> Value {
-    let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
-    json!({
-        "code": input("code", &c.tr("field-code"), &get("code", stored.map(|s| s.code.clone()).unwrap_or_default()), Some(&c.tr("adm-source-code-hint")), errors),
-        "name": input("name", &c.tr("adm-name"), &get("name", stored.map(|s| s.name.clone()).unwrap_or_default()), None, errors),
-        "kind": select("kind", &c.tr("adm-kind"), &get("kind", stored.map(|s| s.kind.clone()).unwrap_or_else(|| "other".into())), &kind_options(c), errors),
-    })
-}
+impl AdminCatalogue for Sources {
+    type Entry = FundingSource;
+    type Input = FundingSourceInput;
+    const PATH: &'static str = "funding-sources";
+    const SECTION: &'static str = "sources";
+    const LIST_TEMPLATE: &'static str = "admin_sources";
+    const ENTRY_TEMPLATE: &'static str = "admin_source";
+    const ROWS: &'static str = "sources";
+    const LIST_TITLE: &'static str = "adm-sources";
+    const ENTRY_TITLE: &'static str = "adm-source-of";
+    const NOUN: &'static str = "source";
 
-fn source_input(c: &Catalogue, f: &HashMap<String, String>) -> Result<FundingSourceInput, Vec<FieldError>> {
-    let Some(kind) = f.get("kind").and_then(|k| FundingKind::parse(k)) else {
-        return Err(vec![FieldError::new("kind", c.tr("adm-choose-kind"))]);
-    };
-    Ok(FundingSourceInput {
-        code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
-        name: f.get("name").cloned().unwrap_or_default(),
-        kind,
-        version: f.get("version").and_then(|v| v.parse().ok()),
-    })
-}
+    fn id(s: &FundingSource) -> i64 {
+        s.id
+    }
+    fn code(s: &FundingSource) -> &str {
+        &s.code
+    }
+    fn version(s: &FundingSource) -> i32 {
+        s.version
+    }
 
-async fn sources_page(
-    db: &Db,
-    user: &WebUser,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let c = i18n::catalogue(&user.lang);
-    let all = uc::list_sources(db).await?;
-    let rows: Vec<Value> = all
-        .iter()
-        .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": kind_word(&c, &s.kind)}))
-        .collect();
-    let data =
-        json!({"section": "sources", "sources": rows, "form": source_form(&c, posted, None, errors), "notice": notice});
-    Ok(page("admin_sources", &c.tr("adm-sources"), user, errors, data))
-}
+    fn rows(c: &Catalogue, all: &[FundingSource]) -> Vec<Value> {
+        all.iter().map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": kind_word(c, &s.kind)})).collect()
+    }
 
-/// `GET /admin/funding-sources`.
-pub async fn sources(db: web::Data<Db>, user: WebUser, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
-    admin_only(&user)?;
-    sources_page(&db, &user, None, &[], done.notice(&user, "source")).await
-}
+    fn form(
+        c: &Catalogue,
+        posted: Option<&HashMap<String, String>>,
+        stored: Option<&FundingSource>,
+        errors: &[FieldError],
+    ) -> Value {
+        let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
+        let kinds: Vec<(String, String)> =
+            FundingKind::ALL.iter().map(|k| (k.as_str().to_string(), kind_word(c, k.as_str()))).collect();
+        json!({
+            "code": input("code", &c.tr("field-code"), &get("code", stored.map(|s| s.code.clone()).unwrap_or_default()), Some(&c.tr("adm-source-code-hint")), errors),
+            "name": input("name", &c.tr("adm-name"), &get("name", stored.map(|s| s.name.clone()).unwrap_or_default()), None, errors),
+            "kind": select("kind", &c.tr("adm-kind"), &get("kind", stored.map(|s| s.kind.clone()).unwrap_or_else(|| "other".into())), &kinds, errors),
+        })
+    }
 
-/// `POST /admin/funding-sources`.
-pub async fn create_source(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    form: Form,
-) -> Result<HttpResponse, WebError> {
-    let f = fields(form);
-    user.check_form(&req, f.get("csrf").map(String::as_str))?;
-    admin_only(&user)?;
-    let c = i18n::catalogue(&user.lang);
-    let errors = match source_input(&c, &f) {
-        Err(errs) => errs,
-        Ok(input) => match uc::create_source(&db, &user.principal, input).await {
-            Ok(_) => return Ok(see_other("/admin/funding-sources?created=1")),
-            Err(e) => form_errors(&c, e, "code")?,
-        },
-    };
-    sources_page(&db, &user, Some(&f), &errors, None).await
-}
+    fn input(c: &Catalogue, f: &HashMap<String, String>) -> Result<FundingSourceInput, Vec<FieldError>> {
+        let Some(kind) = f.get("kind").and_then(|k| FundingKind::parse(k)) else {
+            return Err(vec![FieldError::new("kind", c.tr("adm-choose-kind"))]);
+        };
+        Ok(FundingSourceInput {
+            code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
+            name: f.get("name").cloned().unwrap_or_default(),
+            kind,
+            version: f.get("version").and_then(|v| v.parse().ok()),
+        })
+    }
 
-async fn source_page(
-    db: &Db,
-    user: &WebUser,
-    id: i64,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let c = i18n::catalogue(&user.lang);
-    let s = uc::get_source(db, id).await?;
-    let data = json!({"section": "sources", "id": s.id, "code": s.code, "version": s.version, "form": source_form(&c, posted, Some(&s), errors), "notice": notice});
-    Ok(page("admin_source", &c.t("adm-source-of", &[("code", s.code.clone().into())]), user, errors, data))
-}
-
-/// `GET /admin/funding-sources/{id}`.
-pub async fn source(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<i64>,
-    done: web::Query<Done>,
-) -> Result<HttpResponse, WebError> {
-    admin_only(&user)?;
-    source_page(&db, &user, path.into_inner(), None, &[], done.notice(&user, "source")).await
-}
-
-/// `POST /admin/funding-sources/{id}`: `intent=save|delete`.
-pub async fn update_source(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<i64>,
-    form: Form,
-) -> Result<HttpResponse, WebError> {
-    let f = fields(form);
-    user.check_form(&req, f.get("csrf").map(String::as_str))?;
-    admin_only(&user)?;
-    let id = path.into_inner();
-    let c = i18n::catalogue(&user.lang);
-    let errors = if f.get("intent").map(String::as_str) == Some("delete") {
-        match uc::delete_source(&db, &user.principal, id).await {
-            Ok(()) => return Ok(see_other("/admin/funding-sources?removed=1")),
-            Err(e) => form_errors(&c, e, "code")?,
-        }
-    } else {
-        match source_input(&c, &f) {
-            Err(errs) => errs,
-            Ok(input) => match uc::update_source(&db, &user.principal, id, input).await {
-                Ok(_) => return Ok(see_other(&format!("/admin/funding-sources/{id}?saved=1"))),
-                Err(e) => form_errors(&c, e, "code")?,
-            },
-        }
-    };
-    source_page(&db, &user, id, Some(&f), &errors, None).await
+    async fn list(db: &Db) -> Result<Vec<FundingSource>, AppError> {
+        uc::list_sources(db).await
+    }
+    async fn get(db: &Db, id: i64) -> Result<FundingSource, AppError> {
+        uc::get_source(db, id).await
+    }
+    async fn create(db: &Db, who: &Principal, input: FundingSourceInput) -> Result<(), AppError> {
+        uc::create_source(db, who, input).await.map(drop)
+    }
+    async fn update(db: &Db, who: &Principal, id: i64, input: FundingSourceInput) -> Result<(), AppError> {
+        uc::update_source(db, who, id, input).await.map(drop)
+    }
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+        uc::delete_source(db, who, id).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -444,6 +444,61 @@ async fn an_admin_pages_through_the_audit_trail(backend: Backend) {
     b.close().await;
 }
 
+/// The catalogues' entry pages (one shape for accounts and funding sources): save, a refused
+/// delete next to the field with the form as sent, a delete that says what it removed.
+async fn an_admin_edits_and_removes_catalogue_entries(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let (_, sources) = app.get("/api/v1/funding-sources").await;
+    let find = |code: &str| sources.as_array().unwrap().iter().find(|s| s["code"] == code).unwrap()["id"].clone();
+    let (used, free) = (find("RB"), {
+        let (s, f) =
+            app.post("/api/v1/funding-sources", &json!({"code": "SPARE", "name": "Spare", "kind": "other"})).await;
+        assert_eq!(s, 201, "{f}");
+        f["id"].clone()
+    });
+    sign_in(&b, &app, ADMIN).await;
+
+    // A source that funds a project: the refusal by the code, nothing deleted.
+    go(&b, &app, &format!("/admin/funding-sources/{used}")).await;
+    fill(&b, "#name", "Renamed but not saved").await;
+    submit(&b, "#delete-source").await;
+    assert!(text(&b, "#code-error").await.contains("delete those contributions first"), "{}", body(&b).await);
+    assert_eq!(value(&b, "#name").await, "Renamed but not saved", "the form as sent");
+    assert_eq!(app.get(&format!("/api/v1/funding-sources/{used}")).await.0, 200);
+    // Saved, then deleted.
+    go(&b, &app, &format!("/admin/funding-sources/{free}")).await;
+    fill(&b, "#name", "Spare, renamed").await;
+    submit(&b, "#save-source").await;
+    assert!(path_of(&b).await.ends_with(&format!("/admin/funding-sources/{free}?saved=1")));
+    assert_eq!(text(&b, ".notice").await, "Saved.");
+    assert_eq!(value(&b, "#name").await, "Spare, renamed");
+    submit(&b, "#delete-source").await;
+    assert_eq!(path_of(&b).await, "/admin/funding-sources?removed=1");
+    assert_eq!(text(&b, ".notice").await, "Deleted the funding source.");
+    assert!(!text(&b, "#sources").await.contains("SPARE"));
+
+    // An account: a new one, edited with a line of another heading (refused by the line), retired.
+    go(&b, &app, "/admin/accounts").await;
+    fill(&b, "#code", "74599").await;
+    fill(&b, "#name", "Sundry").await;
+    select(&b, "#eu-heading", "5").await;
+    submit(&b, "#create-account").await;
+    assert_eq!(path_of(&b).await, "/admin/accounts?created=1");
+    assert_eq!(text(&b, ".notice").await, "Created the account.");
+    let (_, accounts) = app.get("/api/v1/budget-accounts").await;
+    let id = accounts.as_array().unwrap().iter().find(|a| a["code"] == "74599").unwrap()["id"].clone();
+    go(&b, &app, &format!("/admin/accounts/{id}")).await;
+    select(&b, "#eu-line", "1.1").await;
+    submit(&b, "#save-account").await;
+    assert!(text(&b, "#eu-line-error").await.contains("is not a line of EU heading 5"), "{}", body(&b).await);
+    submit(&b, "#delete-account").await;
+    assert_eq!(path_of(&b).await, "/admin/accounts?removed=1");
+    assert_eq!(text(&b, ".notice").await, "Retired the account.");
+    assert_eq!(app.get(&format!("/api/v1/budget-accounts/{id}")).await.0, 404);
+    b.close().await;
+}
+
 /// `31.12.2026`.
 fn is_russian_date(s: &str) -> bool {
     let parts: Vec<&str> = s.trim().split('.').collect();
@@ -457,4 +512,5 @@ crate::on_both_backends!(
     an_admin_creates_a_donor_who_sees_only_that_project,
     an_admin_reads_the_administration_in_russian,
     an_admin_pages_through_the_audit_trail,
+    an_admin_edits_and_removes_catalogue_entries,
 );
