@@ -1163,6 +1163,23 @@ mod tests {
         assert_eq!(said(&ru, "something new"), "something new");
     }
 
+    /// Where a page of the trail stands, with the language's numbers.
+    #[test]
+    fn the_audit_pages_say_which_entries_they_show() {
+        let range = |lang: &str, total: i64, first: f64, last: f64| {
+            let c = i18n::catalogue(lang);
+            let n = |x: f64| fluent_bundle::FluentValue::from(i18n::number(&c.locale, x));
+            c.t(
+                "adm-audit-range",
+                &[("total", total.into()), ("first", n(first)), ("last", n(last)), ("all", n(total as f64))],
+            )
+        };
+        assert_eq!(range("en", 1, 1.0, 1.0), "1 change, newest first.");
+        assert_eq!(range("en", 1234, 51.0, 100.0), "Changes 51–100 of 1,234, newest first.");
+        assert_eq!(range("ru", 1234, 1.0, 50.0), "Изменения 1–50 из 1\u{a0}234, сначала новые.");
+        assert_eq!(range("ru", 21, 1.0, 21.0), "Изменения 1–21 из 21, сначала новые.");
+    }
+
     #[test]
     fn role_and_entity_words_follow_the_language() {
         let (ru, en) = (i18n::catalogue("ru"), i18n::catalogue("en"));
