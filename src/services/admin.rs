@@ -204,6 +204,47 @@ pub async fn audit_of_project(
     .await
 }
 
+/// One page of the audit trail, newest first, and where it stands among the entries the
+/// filters match.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Every entry the filters match (`before`/`after` aside).
+    pub total: i64,
+    /// How many of those are newer than the page's first entry (the page starts at `newer + 1`).
+    pub newer: i64,
+}
+
+/// A page of the trail of one project (`Some(key)`: every role but donors) or of everything
+/// (administrators): the entries, the count and the position, read in one transaction so that
+/// they agree.
+pub async fn audit_page(
+    db: &Db,
+    who: &Principal,
+    project: Option<&str>,
+    filter: AuditFilter,
+) -> Result<AuditPage, AppError> {
+    let (who, key) = (who.clone(), project.map(str::to_string));
+    if key.is_none() {
+        who.require_admin()?;
+    }
+    db.tx(move |c| {
+        let project_id = match &key {
+            Some(k) => Some(project_for(c, &who, k, Action::ReadAudit)?.id),
+            None => None,
+        };
+        let entries = audit::list(c, project_id, &filter)?;
+        let all = AuditFilter { before: None, after: None, ..filter.clone() };
+        let total = audit::count(c, project_id, &all)?;
+        let newer = match entries.first() {
+            Some(first) => audit::count(c, project_id, &AuditFilter { after: Some(first.id), ..all })?,
+            None => 0,
+        };
+        Ok(AuditPage { entries, total, newer })
+    })
+    .await
+}
+
 /// Every project (for the audit trail's and the roles' choosers).
 pub async fn all_projects(db: &Db, who: &Principal) -> Result<Vec<Project>, AppError> {
     who.require_admin()?;

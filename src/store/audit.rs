@@ -131,6 +131,34 @@ pub struct AuditFilter {
     /// At most this many entries, newest first (default 100, max 1000).
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only entries older than this entry id: the next page is `before=` the last id of this
+    /// one (the same filters kept). Unlike `offset`, pages neither overlap nor skip entries
+    /// when changes are recorded meanwhile.
+    #[serde(default, deserialize_with = "before_id")]
+    pub before: Option<i64>,
+    /// Only entries newer than this entry id, the `limit` of them nearest to it (still newest
+    /// first): the page before, `after=` the first id of this one.
+    #[serde(default, deserialize_with = "after_id")]
+    pub after: Option<i64>,
+}
+
+/// `before`/`after` as an entry id; anything else is a 400 that names the parameter.
+fn entry_id<'de, D: serde::Deserializer<'de>>(d: D, name: &str) -> Result<Option<i64>, D::Error> {
+    let s = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
+    s.map(|s| {
+        s.trim()
+            .parse::<i64>()
+            .map_err(|_| serde::de::Error::custom(format!("`{name}` must be an entry id (a whole number, e.g. 1234)")))
+    })
+    .transpose()
+}
+
+fn before_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    entry_id(d, "before")
+}
+
+fn after_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    entry_id(d, "after")
 }
 
 type Row = (
@@ -147,9 +175,52 @@ type Row = (
     Option<String>,
 );
 
+/// Narrows a boxed query of `audit_log` to a project (or everything, with `None`) and the
+/// filter's fields, `before`/`after` included (not `limit`/`offset`): one place for the list
+/// and the count.
+macro_rules! filtered {
+    ($q:expr, $project_id:expr, $f:expr) => {{
+        let (mut q, project_id, f): (_, Option<i64>, &AuditFilter) = ($q, $project_id, $f);
+        if let Some(p) = project_id {
+            q = q.filter(audit_log::project_id.eq(p));
+        }
+        if let Some(e) = &f.entity {
+            q = q.filter(audit_log::entity.eq(e.clone()));
+        }
+        if let Some(id) = f.entity_id {
+            q = q.filter(audit_log::entity_id.eq(id));
+        }
+        if let Some(u) = f.user_id {
+            q = q.filter(audit_log::user_id.eq(u));
+        }
+        if let Some(a) = &f.action {
+            q = q.filter(audit_log::action.eq(a.clone()));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(audit_log::at.ge(from.and_hms_opt(0, 0, 0).expect("midnight")));
+        }
+        if let Some(to) = f.to.and_then(|d| d.succ_opt()) {
+            q = q.filter(audit_log::at.lt(to.and_hms_opt(0, 0, 0).expect("midnight")));
+        }
+        if let Some(before) = f.before {
+            q = q.filter(audit_log::id.lt(before));
+        }
+        if let Some(after) = f.after {
+            q = q.filter(audit_log::id.gt(after));
+        }
+        q
+    }};
+}
+
+/// How many entries the filter matches (all of them: `limit` and `offset` do not count).
+pub fn count(conn: &mut DbConnection, project_id: Option<i64>, f: &AuditFilter) -> Result<i64, AppError> {
+    let q = filtered!(audit_log::table.into_boxed(), project_id, f);
+    Ok(q.count().get_result(conn)?)
+}
+
 /// The trail of one project (or, with `None`, of everything), newest first.
 pub fn list(conn: &mut DbConnection, project_id: Option<i64>, f: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
-    let mut q = audit_log::table
+    let q = audit_log::table
         .left_join(users::table.on(audit_log::user_id.eq(users::id.nullable())))
         .select((
             audit_log::id,
@@ -165,29 +236,16 @@ pub fn list(conn: &mut DbConnection, project_id: Option<i64>, f: &AuditFilter) -
             users::email.nullable(),
         ))
         .into_boxed();
-    if let Some(p) = project_id {
-        q = q.filter(audit_log::project_id.eq(p));
-    }
-    if let Some(e) = &f.entity {
-        q = q.filter(audit_log::entity.eq(e.clone()));
-    }
-    if let Some(id) = f.entity_id {
-        q = q.filter(audit_log::entity_id.eq(id));
-    }
-    if let Some(u) = f.user_id {
-        q = q.filter(audit_log::user_id.eq(u));
-    }
-    if let Some(a) = &f.action {
-        q = q.filter(audit_log::action.eq(a.clone()));
-    }
-    if let Some(from) = f.from {
-        q = q.filter(audit_log::at.ge(from.and_hms_opt(0, 0, 0).expect("midnight")));
-    }
-    if let Some(to) = f.to.and_then(|d| d.succ_opt()) {
-        q = q.filter(audit_log::at.lt(to.and_hms_opt(0, 0, 0).expect("midnight")));
-    }
+    let q = filtered!(q, project_id, f);
     let limit = f.limit.unwrap_or(100).clamp(1, 1000);
-    let rows: Vec<Row> = q.order(audit_log::id.desc()).limit(limit).offset(f.offset.unwrap_or(0).max(0)).load(conn)?;
+    let offset = f.offset.unwrap_or(0).max(0);
+    // `after` alone reads upwards from that entry (the nearest ones), then turns them newest first.
+    let upwards = f.after.is_some() && f.before.is_none();
+    let q = if upwards { q.order(audit_log::id.asc()) } else { q.order(audit_log::id.desc()) };
+    let mut rows: Vec<Row> = q.limit(limit).offset(offset).load(conn)?;
+    if upwards {
+        rows.reverse();
+    }
     let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
     Ok(rows
         .into_iter()

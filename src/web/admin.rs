@@ -3,8 +3,10 @@
 //! catalogue with its EU heading mapping, funding sources, and the audit trail with filters
 //! and a before/after view of each change. Same use cases as the API ([`crate::services::admin`]).
 
-use super::{WebError, WebUser, html, render, see_other};
+use super::i18n::{self, Catalogue};
+use super::{WebError, WebUser, format, html, render, see_other};
 use crate::auth::Login;
+use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::FieldError;
 use crate::domain::access::Role;
@@ -12,9 +14,9 @@ use crate::domain::budget::EU_HEADINGS;
 use crate::domain::{FundingKind, eu};
 use crate::error::AppError;
 use crate::services::admin as uc;
-use crate::store::accounts::BudgetAccountInput;
+use crate::store::accounts::{BudgetAccount, BudgetAccountInput};
 use crate::store::audit::AuditFilter;
-use crate::store::funding::FundingSourceInput;
+use crate::store::funding::{FundingSource, FundingSourceInput};
 use crate::store::users::{MembershipInput, NewUser, UserUpdate};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -65,11 +67,17 @@ fn summary(errors: &[FieldError]) -> Vec<Value> {
 
 /// What a use case's refusal says on a form: field errors by their field; a conflict (409,
 /// e.g. the last administrator) or a stale version (412) by the field it names, else `fallback`.
-fn form_errors(e: AppError, fallback: &str) -> Result<Vec<FieldError>, WebError> {
+/// Each message in the page's language ([`said`]).
+fn form_errors(c: &Catalogue, e: AppError, fallback: &str) -> Result<Vec<FieldError>, WebError> {
     match e {
-        AppError::Validation(errs) => Ok(errs),
+        AppError::Validation(errs) => {
+            Ok(errs.into_iter().map(|e| FieldError { message: said(c, &e.message), ..e }).collect())
+        }
         AppError::Conflict { message, field } => {
-            Ok(vec![FieldError::new(field.unwrap_or_else(|| fallback.to_string()), capitalized(&message))])
+            Ok(vec![FieldError::new(field.unwrap_or_else(|| fallback.to_string()), capitalized(&said(c, &message)))])
+        }
+        AppError::PreconditionFailed(_) if c.lang != i18n::DEFAULT => {
+            Ok(vec![FieldError::new(fallback, c.tr("adm-stale"))])
         }
         AppError::PreconditionFailed(m) => Ok(vec![FieldError::new(
             fallback,
@@ -87,13 +95,85 @@ fn capitalized(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
-fn page(template: &str, title: &str, user: &WebUser, errors: &[FieldError], mut data: Value) -> HttpResponse {
+/// A rule of the use cases (which speak English, as the API's problem details do) in the
+/// page's language: the rules these forms can meet are in the catalogue (`adm-rule-*`), fixed
+/// texts by their words and the ones naming a value by their shape; a rule not known here is
+/// shown as the API says it. English pages show the API's text, as they always have.
+fn said(c: &Catalogue, message: &str) -> String {
+    if c.lang == i18n::DEFAULT {
+        return message.to_string();
+    }
+    let t = |key: &str, args: &[(&str, String)]| {
+        let args: Vec<(&str, fluent_bundle::FluentValue)> = args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
+        Some(c.t(key, &args))
+    };
+    let between =
+        |s: &str, pre: &str, post: &str| s.strip_prefix(pre).and_then(|r| r.strip_suffix(post)).map(str::to_string);
+    let fixed = match message {
+        "must be an email address" => t("adm-rule-email", &[]),
+        "must not be empty" => t("adm-rule-not-empty", &[]),
+        "between 10 and 200 characters" => t("adm-rule-password-length", &[]),
+        "3-10 digits, e.g. 71200" => t("adm-rule-account-code", &[]),
+        "1-32 characters: capital letters, digits, - and _" => t("adm-rule-catalogue-code", &[]),
+        "an EU budget heading from 1 to 7 (7: indirect costs)" => t("adm-rule-heading", &[]),
+        _ => None,
+    };
+    fixed
+        .or_else(|| between(message, "at most ", " characters").and_then(|n| t("adm-rule-at-most", &[("n", n)])))
+        .or_else(|| {
+            between(message, "a user with email ", " already exists")
+                .and_then(|e| t("adm-rule-email-taken", &[("email", e)]))
+        })
+        .or_else(|| {
+            let role = between(message, "the user is already ", " on this project: remove that membership first")?;
+            t("adm-rule-has-role", &[("role", format::role_label(c, Role::parse(&role)))])
+        })
+        .or_else(|| {
+            let (who, rest) = message.split_once(" the last active administrator and cannot be ")?;
+            let who = if who == "you are" { "you".to_string() } else { who.strip_suffix(" is")?.to_string() };
+            let change = if rest.starts_with("deactivated") { "deactivated" } else { "demoted" };
+            t("adm-rule-last-admin", &[("who", who), ("change", change.to_string())])
+        })
+        .or_else(|| {
+            between(message, "account ", " is already in the catalogue")
+                .and_then(|a| t("adm-rule-account-taken", &[("code", a)]))
+        })
+        .or_else(|| {
+            between(message, "a funding source with code ", " already exists")
+                .and_then(|s| t("adm-rule-source-taken", &[("code", s)]))
+        })
+        .or_else(|| {
+            let (code, n) = between(message, "funding source ", " project(s): delete those contributions first")?
+                .split_once(" funds ")
+                .map(|(c, n)| (c.to_string(), n.to_string()))?;
+            t("adm-rule-source-used", &[("code", code), ("n", n)])
+        })
+        .or_else(|| {
+            let (line, rest) = message.strip_prefix('`')?.split_once("` is not a line of EU heading ")?;
+            let (heading, lines) = rest.split_once(": use one of ")?;
+            t(
+                "adm-rule-line-of-heading",
+                &[("line", line.into()), ("heading", heading.into()), ("lines", lines.into())],
+            )
+        })
+        .or_else(|| {
+            let line = between(message, "`", "`: accounts of heading 7 (indirect costs) map to line 8")?;
+            t("adm-rule-line-indirect", &[("line", line)])
+        })
+        .unwrap_or_else(|| message.to_string())
+}
+
+/// A page of the administration: its title is "<what> – Administration" ("Error: ..." after a
+/// refused form), in the page's language.
+fn page(template: &str, what: &str, user: &WebUser, errors: &[FieldError], mut data: Value) -> HttpResponse {
+    let c = i18n::catalogue(&user.lang);
     data["csrf"] = json!(user.csrf());
     data["errors"] = json!(summary(errors));
+    let title = format!("{what} – {}", c.tr("nav-administration"));
     let (status, title) = if errors.is_empty() {
-        (StatusCode::OK, title.to_string())
+        (StatusCode::OK, title)
     } else {
-        (StatusCode::UNPROCESSABLE_ENTITY, format!("Error: {title}"))
+        (StatusCode::UNPROCESSABLE_ENTITY, format!("{}: {title}", c.tr("error")))
     };
     html(status, render(template, &title, Some(user), &data))
 }
@@ -113,6 +193,7 @@ async fn users_page(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
     let all = uc::list_users(db, &user.principal).await?;
     let get = |k: &str| posted.and_then(|p| p.get(k)).cloned().unwrap_or_default();
     let rows: Vec<Value> = all
@@ -129,12 +210,12 @@ async fn users_page(
         "users": rows,
         "projects": projects,
         "notice": notice,
-        "email": input("email", "Email address", &get("email"), None, errors),
-        "name": input("name", "Name", &get("name"), None, errors),
-        "password": input("password", "First password", &get("password"), Some("At least 10 characters. Give it to the user in person or by another channel than email."), errors),
+        "email": input("email", &c.tr("email-address"), &get("email"), None, errors),
+        "name": input("name", &c.tr("adm-name"), &get("name"), None, errors),
+        "password": input("password", &c.tr("adm-first-password"), &get("password"), Some(&c.tr("adm-first-password-hint")), errors),
         "is_admin": posted.is_some_and(|p| p.contains_key("is_admin")),
     });
-    Ok(page("admin_users", "Users – Administration", user, errors, data))
+    Ok(page("admin_users", &c.tr("adm-users-title"), user, errors, data))
 }
 
 /// `GET /admin/users`: every user, and the form to create one.
@@ -163,7 +244,7 @@ pub async fn create_user(
     match uc::create_user(&db, &login, &user.principal, input).await {
         Ok(u) => Ok(see_other(&format!("/admin/users/{}?created=1", u.id))),
         Err(e) => {
-            let errors = form_errors(e, "email")?;
+            let errors = form_errors(&i18n::catalogue(&user.lang), e, "email")?;
             users_page(&db, &user, Some(&f), &errors, None).await
         }
     }
@@ -177,35 +258,36 @@ async fn user_page(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
     let u = uc::user_roles(db, &user.principal, id).await?;
     let get = |k: &str, stored: String| posted.map_or(stored, |p| p.get(k).cloned().unwrap_or_default());
     let flag = |k: &str, stored: bool| posted.map_or(stored, |p| p.contains_key(k));
     let roles: Vec<Value> = u
         .roles
         .iter()
-        .map(|(m, p)| json!({"id": m.id, "project": p.code, "title": p.title, "role": format::role_label(Some(m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
+        .map(|(m, p)| json!({"id": m.id, "project": p.code, "title": p.title, "role": format::role_label(&c, Some(m.role)), "since": c.day(m.created_at.date())}))
         .collect();
     let projects: Vec<(String, String)> =
         u.projects.iter().map(|p| (p.code.clone(), format!("{} – {}", p.code, p.title))).collect();
     let role_options: Vec<(String, String)> =
-        Role::ALL.iter().map(|r| (r.as_str().to_string(), format::role_label(Some(*r)).to_string())).collect();
+        Role::ALL.iter().map(|r| (r.as_str().to_string(), format::role_label(&c, Some(*r)))).collect();
     let data = json!({
         "section": "users",
         "id": u.user.id,
         "email": u.user.email,
         "version": u.user.version,
         "notice": notice,
-        "name": input("name", "Name", &get("name", u.user.name.clone()), None, errors),
-        "password": input("password", "New password", &get("password", String::new()), Some("Leave empty to keep the current one. A new password signs the user out everywhere."), errors),
+        "name": input("name", &c.tr("adm-name"), &get("name", u.user.name.clone()), None, errors),
+        "password": input("password", &c.tr("adm-new-password"), &get("password", String::new()), Some(&c.tr("adm-new-password-hint")), errors),
         "is_admin": flag("is_admin", u.user.is_admin),
         "active": flag("active", u.user.active),
         "is_admin_error": errors.iter().find(|e| e.field == "is_admin").map(|e| e.message.clone()),
         "active_error": errors.iter().find(|e| e.field == "active").map(|e| e.message.clone()),
         "roles": roles,
-        "project": select("project", "Project", &get("project", String::new()), &projects, errors),
-        "role": select("role", "Role", &get("role", "coordinator".into()), &role_options, errors),
+        "project": select("project", &c.tr("project"), &get("project", String::new()), &projects, errors),
+        "role": select("role", &c.tr("adm-role"), &get("role", "coordinator".into()), &role_options, errors),
     });
-    Ok(page("admin_user", &format!("{} – Administration", u.user.email), user, errors, data))
+    Ok(page("admin_user", &u.user.email, user, errors, data))
 }
 
 #[derive(serde::Deserialize)]
@@ -217,18 +299,23 @@ pub struct Done {
 }
 
 impl Done {
-    fn notice(&self, what: &str) -> Option<String> {
-        if self.created.is_some() {
-            Some(format!("Created the {what}."))
+    /// What the page says after a redirect; `what` names the created thing (`adm-created-<what>`).
+    fn notice(&self, user: &WebUser, what: &str) -> Option<String> {
+        let c = i18n::catalogue(&user.lang);
+        let key = if self.created.is_some() {
+            format!("adm-created-{what}")
         } else if self.saved.is_some() {
-            Some("Saved.".into())
+            "adm-saved".into()
         } else if self.role.is_some() {
-            Some("Role given.".into())
+            "adm-role-given".into()
+        } else if self.removed.is_some() && what == "user" {
+            "adm-role-removed".into()
         } else if self.removed.is_some() {
-            Some("Role removed.".into())
+            format!("adm-removed-{what}")
         } else {
-            None
-        }
+            return None;
+        };
+        Some(c.tr(&key))
     }
 }
 
@@ -240,7 +327,7 @@ pub async fn user(
     done: web::Query<Done>,
 ) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
-    user_page(&db, &user, path.into_inner(), None, &[], done.notice("user")).await
+    user_page(&db, &user, path.into_inner(), None, &[], done.notice(&user, "user")).await
 }
 
 /// `POST /admin/users/{id}`: name, admin flag, active (deactivate), new password.
@@ -268,7 +355,7 @@ pub async fn update_user(
         Ok(_) => Ok(see_other(&format!("/admin/users/{id}?saved=1"))),
         Err(e) => {
             let stale = matches!(e, AppError::PreconditionFailed(_));
-            let errors = form_errors(e, "name")?;
+            let errors = form_errors(&i18n::catalogue(&user.lang), e, "name")?;
             // A stale form comes back with what is stored now.
             user_page(&db, &user, id, if stale { None } else { Some(&f) }, &errors, None).await
         }
@@ -289,13 +376,14 @@ pub async fn add_role(
     let id = path.into_inner();
     let project = f.get("project").cloned().unwrap_or_default();
     let role = f.get("role").and_then(|r| Role::parse(r));
+    let c = i18n::catalogue(&user.lang);
     let errors = match role {
-        None => vec![FieldError::new("role", "Choose a role")],
+        None => vec![FieldError::new("role", c.tr("adm-choose-role"))],
         Some(role) => match uc::add_member(&db, &user.principal, &project, MembershipInput { user_id: id, role }).await
         {
             Ok(_) => return Ok(see_other(&format!("/admin/users/{id}?role=1#roles"))),
-            Err(AppError::NotFound(_)) => vec![FieldError::new("project", "Choose a project")],
-            Err(e) => form_errors(e, "project")?
+            Err(AppError::NotFound(_)) => vec![FieldError::new("project", c.tr("adm-choose-project"))],
+            Err(e) => form_errors(&c, e, "project")?
                 .into_iter()
                 .map(|e| if e.field == "user_id" { FieldError::new("project", e.message) } else { e })
                 .collect(),
@@ -357,13 +445,14 @@ async fn members_page(
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
     let project = crate::services::dashboard::project(db, &user.principal, key).await?.0;
     let members = uc::members(db, &user.principal, key).await?;
     let users = uc::list_users(db, &user.principal).await?;
     let get = |k: &str, d: &str| posted.and_then(|p| p.get(k)).cloned().unwrap_or_else(|| d.to_string());
     let rows: Vec<Value> = members
         .iter()
-        .map(|m| json!({"id": m.id, "user_id": m.user_id, "email": m.email, "role": format::role_label(Some(m.role)), "since": m.created_at.format("%Y-%m-%d").to_string()}))
+        .map(|m| json!({"id": m.id, "user_id": m.user_id, "email": m.email, "role": format::role_label(&c, Some(m.role)), "since": c.day(m.created_at.date())}))
         .collect();
     let user_options: Vec<(String, String)> = users
         .iter()
@@ -371,7 +460,7 @@ async fn members_page(
         .map(|u| (u.id.to_string(), format!("{} ({})", u.email, u.name)))
         .collect();
     let role_options: Vec<(String, String)> =
-        Role::ALL.iter().map(|r| (r.as_str().to_string(), format::role_label(Some(*r)).to_string())).collect();
+        Role::ALL.iter().map(|r| (r.as_str().to_string(), format::role_label(&c, Some(*r)))).collect();
     let data = json!({
         "section": "users",
         "code": project.code,
@@ -379,10 +468,10 @@ async fn members_page(
         "members": rows,
         "notice": notice,
         "has_candidates": !user_options.is_empty(),
-        "user_id": select("user_id", "User", &get("user_id", ""), &user_options, errors),
-        "role": select("role", "Role", &get("role", "coordinator"), &role_options, errors),
+        "user_id": select("user_id", &c.tr("adm-user"), &get("user_id", ""), &user_options, errors),
+        "role": select("role", &c.tr("adm-role"), &get("role", "coordinator"), &role_options, errors),
     });
-    Ok(page("admin_members", &format!("{} members – Administration", project.code), user, errors, data))
+    Ok(page("admin_members", &c.t("adm-members-title", &[("code", project.code.clone().into())]), user, errors, data))
 }
 
 /// `GET /admin/projects/{project}`: who has which role on a project.
@@ -393,7 +482,7 @@ pub async fn members(
     done: web::Query<Done>,
 ) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
-    members_page(&db, &user, &path.into_inner(), None, &[], done.notice("user")).await
+    members_page(&db, &user, &path.into_inner(), None, &[], done.notice(&user, "user")).await
 }
 
 /// `POST /admin/projects/{project}`: gives a user a role on the project.
@@ -410,13 +499,14 @@ pub async fn add_member(
     let key = path.into_inner();
     let chosen = f.get("user_id").and_then(|u| u.parse::<i64>().ok());
     let role = f.get("role").and_then(|r| Role::parse(r));
+    let c = i18n::catalogue(&user.lang);
     let errors = match (chosen, role) {
-        (None, _) => vec![FieldError::new("user_id", "Choose a user")],
-        (_, None) => vec![FieldError::new("role", "Choose a role")],
+        (None, _) => vec![FieldError::new("user_id", c.tr("adm-choose-user"))],
+        (_, None) => vec![FieldError::new("role", c.tr("adm-choose-role"))],
         (Some(user_id), Some(role)) => {
             match uc::add_member(&db, &user.principal, &key, MembershipInput { user_id, role }).await {
                 Ok(_) => return Ok(see_other(&format!("/admin/projects/{}?role=1", super::format::url_encode(&key)))),
-                Err(e) => form_errors(e, "user_id")?,
+                Err(e) => form_errors(&c, e, "user_id")?,
             }
         }
     };
@@ -424,71 +514,92 @@ pub async fn add_member(
 }
 
 // ---------------------------------------------------------------------------------------
-// Budget accounts
+// The catalogues (budget accounts, funding sources): one shape of pages
 
-fn heading_options() -> Vec<(String, String)> {
-    EU_HEADINGS.iter().map(|(n, name)| (n.to_string(), format!("{n} {name}"))).collect()
+/// A catalogue the administration keeps (budget accounts, funding sources): a list with a form
+/// to add an entry (`GET`/`POST /admin/<PATH>`), and each entry's page with its form to save it
+/// or delete it (`GET`/`POST /admin/<PATH>/{id}`, `intent=save|delete`). An implementation
+/// gives its words, its form and its use cases; [`catalogue`], [`create_entry`], [`entry`] and
+/// [`update_entry`] are the pages.
+pub trait AdminCatalogue: 'static {
+    type Entry;
+    type Input;
+    /// `/admin/<PATH>`.
+    const PATH: &'static str;
+    /// The administration navigation's section.
+    const SECTION: &'static str;
+    const LIST_TEMPLATE: &'static str;
+    const ENTRY_TEMPLATE: &'static str;
+    /// The list's name in the list template's data.
+    const ROWS: &'static str;
+    /// Catalogue keys: the list page's title, an entry page's (with `code`).
+    const LIST_TITLE: &'static str;
+    const ENTRY_TITLE: &'static str;
+    /// What the notices call an entry (`adm-created-<NOUN>`, `adm-removed-<NOUN>`).
+    const NOUN: &'static str;
+
+    fn id(e: &Self::Entry) -> i64;
+    fn code(e: &Self::Entry) -> &str;
+    fn version(e: &Self::Entry) -> i32;
+    /// The list's rows.
+    fn rows(c: &Catalogue, all: &[Self::Entry]) -> Vec<Value>;
+    /// The form's fields: as posted (after a refusal), else as stored, else empty (a new entry).
+    fn form(
+        c: &Catalogue,
+        posted: Option<&HashMap<String, String>>,
+        stored: Option<&Self::Entry>,
+        errors: &[FieldError],
+    ) -> Value;
+    /// The use case's input from the posted form (the web's own checks, e.g. a choice missing).
+    fn input(c: &Catalogue, f: &HashMap<String, String>) -> Result<Self::Input, Vec<FieldError>>;
+    async fn list(db: &Db) -> Result<Vec<Self::Entry>, AppError>;
+    async fn get(db: &Db, id: i64) -> Result<Self::Entry, AppError>;
+    async fn create(db: &Db, who: &Principal, input: Self::Input) -> Result<(), AppError>;
+    async fn update(db: &Db, who: &Principal, id: i64, input: Self::Input) -> Result<(), AppError>;
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError>;
 }
 
-fn line_options() -> Vec<(String, String)> {
-    let mut v = vec![(String::new(), "The heading itself (8 for indirect costs)".to_string())];
-    v.extend(eu::LINES.iter().map(|(l, name)| (l.to_string(), format!("{l} {name}"))));
-    v
-}
-
-fn account_form(
-    posted: Option<&HashMap<String, String>>,
-    stored: Option<&crate::store::accounts::BudgetAccount>,
-    errors: &[FieldError],
-) -> Value {
-    let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
-    json!({
-        "code": input("code", "Account code", &get("code", stored.map(|a| a.code.clone()).unwrap_or_default()), Some("3-10 digits, e.g. 71200"), errors),
-        "name": input("name", "Name", &get("name", stored.map(|a| a.name.clone()).unwrap_or_default()), None, errors),
-        "eu_heading": select("eu_heading", "EU budget heading", &get("eu_heading", stored.map(|a| a.eu_heading.to_string()).unwrap_or_default()), &heading_options(), errors),
-        "eu_line": select("eu_line", "Line of the EU format", &get("eu_line", stored.map(|a| a.eu_line.clone()).unwrap_or_default()), &line_options(), errors),
-    })
-}
-
-fn account_input(f: &HashMap<String, String>) -> Result<BudgetAccountInput, Vec<FieldError>> {
-    let heading = f.get("eu_heading").and_then(|h| h.parse::<i32>().ok());
-    let Some(eu_heading) = heading else {
-        return Err(vec![FieldError::new("eu_heading", "Choose an EU budget heading")]);
-    };
-    Ok(BudgetAccountInput {
-        code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
-        name: f.get("name").cloned().unwrap_or_default(),
-        eu_heading,
-        eu_line: f.get("eu_line").cloned().filter(|l| !l.is_empty()),
-        version: f.get("version").and_then(|v| v.parse().ok()),
-    })
-}
-
-async fn accounts_page(
+async fn list_page<K: AdminCatalogue>(
     db: &Db,
     user: &WebUser,
     posted: Option<&HashMap<String, String>>,
     errors: &[FieldError],
     notice: Option<String>,
 ) -> Result<HttpResponse, WebError> {
-    let all = uc::list_accounts(db).await?;
-    let rows: Vec<Value> = all
-        .iter()
-        .map(|a| json!({"id": a.id, "code": a.code, "name": a.name, "heading": format!("{} {}", a.eu_heading, a.eu_heading_name), "line": format!("{} {}", a.eu_line, a.eu_line_name)}))
-        .collect();
-    let data =
-        json!({"section": "accounts", "accounts": rows, "form": account_form(posted, None, errors), "notice": notice});
-    Ok(page("admin_accounts", "Budget accounts – Administration", user, errors, data))
+    let c = i18n::catalogue(&user.lang);
+    let all = K::list(db).await?;
+    let mut data = json!({"section": K::SECTION, "form": K::form(&c, posted, None, errors), "notice": notice});
+    data[K::ROWS] = json!(K::rows(&c, &all));
+    Ok(page(K::LIST_TEMPLATE, &c.tr(K::LIST_TITLE), user, errors, data))
 }
 
-/// `GET /admin/accounts`: the catalogue and its EU heading mapping; a form for a new account.
-pub async fn accounts(db: web::Data<Db>, user: WebUser, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
+async fn entry_page<K: AdminCatalogue>(
+    db: &Db,
+    user: &WebUser,
+    id: i64,
+    posted: Option<&HashMap<String, String>>,
+    errors: &[FieldError],
+    notice: Option<String>,
+) -> Result<HttpResponse, WebError> {
+    let c = i18n::catalogue(&user.lang);
+    let e = K::get(db, id).await?;
+    let data = json!({"section": K::SECTION, "id": K::id(&e), "code": K::code(&e), "version": K::version(&e), "form": K::form(&c, posted, Some(&e), errors), "notice": notice});
+    let title = c.t(K::ENTRY_TITLE, &[("code", K::code(&e).to_string().into())]);
+    Ok(page(K::ENTRY_TEMPLATE, &title, user, errors, data))
+}
+
+/// `GET /admin/<PATH>`: the catalogue, and the form for a new entry.
+pub async fn catalogue<K: AdminCatalogue>(
+    db: web::Data<Db>,
+    user: WebUser,
+    done: web::Query<Done>,
+) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
-    accounts_page(&db, &user, None, &[], done.notice("account")).await
+    list_page::<K>(&db, &user, None, &[], done.notice(&user, K::NOUN)).await
 }
 
-/// `POST /admin/accounts`.
-pub async fn create_account(
+/// `POST /admin/<PATH>`: adds an entry.
+pub async fn create_entry<K: AdminCatalogue>(
     req: HttpRequest,
     db: web::Data<Db>,
     user: WebUser,
@@ -497,42 +608,31 @@ pub async fn create_account(
     let f = fields(form);
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
-    let errors = match account_input(&f) {
+    let c = i18n::catalogue(&user.lang);
+    let errors = match K::input(&c, &f) {
         Err(errs) => errs,
-        Ok(input) => match uc::create_account(&db, &user.principal, input).await {
-            Ok(_) => return Ok(see_other("/admin/accounts?created=1")),
-            Err(e) => form_errors(e, "code")?,
+        Ok(input) => match K::create(&db, &user.principal, input).await {
+            Ok(()) => return Ok(see_other(&format!("/admin/{}?created=1", K::PATH))),
+            Err(e) => form_errors(&c, e, "code")?,
         },
     };
-    accounts_page(&db, &user, Some(&f), &errors, None).await
+    list_page::<K>(&db, &user, Some(&f), &errors, None).await
 }
 
-async fn account_page(
-    db: &Db,
-    user: &WebUser,
-    id: i64,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let a = uc::get_account(db, id).await?;
-    let data = json!({"section": "accounts", "id": a.id, "code": a.code, "version": a.version, "form": account_form(posted, Some(&a), errors), "notice": notice});
-    Ok(page("admin_account", &format!("Account {} – Administration", a.code), user, errors, data))
-}
-
-/// `GET /admin/accounts/{id}`.
-pub async fn account(
+/// `GET /admin/<PATH>/{id}`: an entry and its form.
+pub async fn entry<K: AdminCatalogue>(
     db: web::Data<Db>,
     user: WebUser,
     path: web::Path<i64>,
     done: web::Query<Done>,
 ) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
-    account_page(&db, &user, path.into_inner(), None, &[], done.notice("account")).await
+    entry_page::<K>(&db, &user, path.into_inner(), None, &[], done.notice(&user, K::NOUN)).await
 }
 
-/// `POST /admin/accounts/{id}`: `intent=save|delete`.
-pub async fn update_account(
+/// `POST /admin/<PATH>/{id}`: `intent=save|delete`. A refusal (a rule, an entry still in use)
+/// shows next to the field it concerns, the form as sent.
+pub async fn update_entry<K: AdminCatalogue>(
     req: HttpRequest,
     db: web::Data<Db>,
     user: WebUser,
@@ -543,146 +643,227 @@ pub async fn update_account(
     user.check_form(&req, f.get("csrf").map(String::as_str))?;
     admin_only(&user)?;
     let id = path.into_inner();
-    if f.get("intent").map(String::as_str) == Some("delete") {
-        uc::delete_account(&db, &user.principal, id).await?;
-        return Ok(see_other("/admin/accounts?removed=1"));
-    }
-    let errors = match account_input(&f) {
-        Err(errs) => errs,
-        Ok(input) => match uc::update_account(&db, &user.principal, id, input).await {
-            Ok(_) => return Ok(see_other(&format!("/admin/accounts/{id}?saved=1"))),
-            Err(e) => form_errors(e, "code")?,
-        },
+    let c = i18n::catalogue(&user.lang);
+    let errors = if f.get("intent").map(String::as_str) == Some("delete") {
+        match K::delete(&db, &user.principal, id).await {
+            Ok(()) => return Ok(see_other(&format!("/admin/{}?removed=1", K::PATH))),
+            Err(e) => form_errors(&c, e, "code")?,
+        }
+    } else {
+        match K::input(&c, &f) {
+            Err(errs) => errs,
+            Ok(input) => match K::update(&db, &user.principal, id, input).await {
+                Ok(()) => return Ok(see_other(&format!("/admin/{}/{id}?saved=1", K::PATH))),
+                Err(e) => form_errors(&c, e, "code")?,
+            },
+        }
     };
-    account_page(&db, &user, id, Some(&f), &errors, None).await
+    entry_page::<K>(&db, &user, id, Some(&f), &errors, None).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Budget accounts
+
+/// The names of the EU format's headings and lines: the domain's English names, or in another
+/// language the EU report template's own words (`eu-interim-heading-N`, `eu-interim-line-N-M`),
+/// so that they are translated in one place.
+struct EuNames(Option<crate::reports::i18n::Catalogue>);
+
+impl EuNames {
+    fn of(c: &Catalogue) -> EuNames {
+        let report = (c.lang != i18n::DEFAULT)
+            .then(|| crate::reports::templates::Templates::from_env().catalogue("eu-interim", &c.lang).ok())
+            .flatten();
+        EuNames(report)
+    }
+
+    fn word(&self, key: &str, english: &str) -> String {
+        self.0.as_ref().and_then(|r| r.get(key, &[])).unwrap_or_else(|| english.to_string())
+    }
+
+    /// Heading 7 (indirect costs) is line 8 of the statement.
+    fn heading(&self, n: i32, english: &str) -> String {
+        let key = if n == 7 { "eu-interim-line-8".to_string() } else { format!("eu-interim-heading-{n}") };
+        self.word(&key, english)
+    }
+
+    fn line(&self, line: &str, english: &str) -> String {
+        self.word(&format!("eu-interim-line-{}", line.replace('.', "-")), english)
+    }
+}
+
+fn heading_options(eu_names: &EuNames) -> Vec<(String, String)> {
+    EU_HEADINGS.iter().map(|(n, name)| (n.to_string(), format!("{n} {}", eu_names.heading(*n, name)))).collect()
+}
+
+fn line_options(c: &Catalogue, eu_names: &EuNames) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), c.tr("adm-line-of-heading"))];
+    v.extend(eu::LINES.iter().map(|(l, name)| (l.to_string(), format!("{l} {}", eu_names.line(l, name)))));
+    v
+}
+
+/// The budget-account catalogue: `/admin/accounts[/{id}]`.
+pub struct Accounts;
+
+impl AdminCatalogue for Accounts {
+    type Entry = BudgetAccount;
+    type Input = BudgetAccountInput;
+    const PATH: &'static str = "accounts";
+    const SECTION: &'static str = "accounts";
+    const LIST_TEMPLATE: &'static str = "admin_accounts";
+    const ENTRY_TEMPLATE: &'static str = "admin_account";
+    const ROWS: &'static str = "accounts";
+    const LIST_TITLE: &'static str = "adm-accounts";
+    const ENTRY_TITLE: &'static str = "adm-account-of";
+    const NOUN: &'static str = "account";
+
+    fn id(a: &BudgetAccount) -> i64 {
+        a.id
+    }
+    fn code(a: &BudgetAccount) -> &str {
+        &a.code
+    }
+    fn version(a: &BudgetAccount) -> i32 {
+        a.version
+    }
+
+    fn rows(c: &Catalogue, all: &[BudgetAccount]) -> Vec<Value> {
+        let eu_names = EuNames::of(c);
+        all.iter()
+            .map(|a| json!({"id": a.id, "code": a.code, "name": a.name, "heading": format!("{} {}", a.eu_heading, eu_names.heading(a.eu_heading, &a.eu_heading_name)), "line": format!("{} {}", a.eu_line, eu_names.line(&a.eu_line, &a.eu_line_name))}))
+            .collect()
+    }
+
+    fn form(
+        c: &Catalogue,
+        posted: Option<&HashMap<String, String>>,
+        stored: Option<&BudgetAccount>,
+        errors: &[FieldError],
+    ) -> Value {
+        let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
+        let eu_names = EuNames::of(c);
+        json!({
+            "code": input("code", &c.tr("adm-account-code"), &get("code", stored.map(|a| a.code.clone()).unwrap_or_default()), Some(&c.tr("adm-account-code-hint")), errors),
+            "name": input("name", &c.tr("adm-name"), &get("name", stored.map(|a| a.name.clone()).unwrap_or_default()), None, errors),
+            "eu_heading": select("eu_heading", &c.tr("adm-eu-budget-heading"), &get("eu_heading", stored.map(|a| a.eu_heading.to_string()).unwrap_or_default()), &heading_options(&eu_names), errors),
+            "eu_line": select("eu_line", &c.tr("adm-eu-format-line"), &get("eu_line", stored.map(|a| a.eu_line.clone()).unwrap_or_default()), &line_options(c, &eu_names), errors),
+        })
+    }
+
+    fn input(c: &Catalogue, f: &HashMap<String, String>) -> Result<BudgetAccountInput, Vec<FieldError>> {
+        let Some(eu_heading) = f.get("eu_heading").and_then(|h| h.parse::<i32>().ok()) else {
+            return Err(vec![FieldError::new("eu_heading", c.tr("adm-choose-heading"))]);
+        };
+        Ok(BudgetAccountInput {
+            code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
+            name: f.get("name").cloned().unwrap_or_default(),
+            eu_heading,
+            eu_line: f.get("eu_line").cloned().filter(|l| !l.is_empty()),
+            version: f.get("version").and_then(|v| v.parse().ok()),
+        })
+    }
+
+    async fn list(db: &Db) -> Result<Vec<BudgetAccount>, AppError> {
+        uc::list_accounts(db).await
+    }
+    async fn get(db: &Db, id: i64) -> Result<BudgetAccount, AppError> {
+        uc::get_account(db, id).await
+    }
+    async fn create(db: &Db, who: &Principal, input: BudgetAccountInput) -> Result<(), AppError> {
+        uc::create_account(db, who, input).await.map(drop)
+    }
+    async fn update(db: &Db, who: &Principal, id: i64, input: BudgetAccountInput) -> Result<(), AppError> {
+        uc::update_account(db, who, id, input).await.map(drop)
+    }
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+        uc::delete_account(db, who, id).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Funding sources
 
-fn kind_options() -> Vec<(String, String)> {
-    FundingKind::ALL.iter().map(|k| (k.as_str().to_string(), k.as_str().replace('_', " "))).collect()
+/// A funding source's kind in the page's language (`adm-kind-eu`, ...).
+fn kind_word(c: &Catalogue, kind: &str) -> String {
+    let key = format!("adm-kind-{kind}");
+    let w = c.tr(&key);
+    if w == key { kind.replace('_', " ") } else { w }
 }
 
-fn source_form(
-    posted: Option<&HashMap<String, String>>,
-    stored: Option<&crate::store::funding::FundingSource>,
-    errors: &[FieldError],
-) -> Value {
-    let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
-    json!({
-        "code": input("code", "Code", &get("code", stored.map(|s| s.code.clone()).unwrap_or_default()), Some("e.g. EU, UNDP, RB"), errors),
-        "name": input("name", "Name", &get("name", stored.map(|s| s.name.clone()).unwrap_or_default()), None, errors),
-        "kind": select("kind", "Kind", &get("kind", stored.map(|s| s.kind.to_string()).unwrap_or_else(|| "other".into())), &kind_options(), errors),
-    })
-}
+/// The funding sources: `/admin/funding-sources[/{id}]`.
+pub struct Sources;
 
-fn source_input(f: &HashMap<String, String>) -> Result<FundingSourceInput, Vec<FieldError>> {
-    let Some(kind) = f.get("kind").and_then(|k| FundingKind::parse(k)) else {
-        return Err(vec![FieldError::new("kind", "Choose a kind")]);
-    };
-    Ok(FundingSourceInput {
-        code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
-        name: f.get("name").cloned().unwrap_or_default(),
-        kind,
-        version: f.get("version").and_then(|v| v.parse().ok()),
-    })
-}
+impl AdminCatalogue for Sources {
+    type Entry = FundingSource;
+    type Input = FundingSourceInput;
+    const PATH: &'static str = "funding-sources";
+    const SECTION: &'static str = "sources";
+    const LIST_TEMPLATE: &'static str = "admin_sources";
+    const ENTRY_TEMPLATE: &'static str = "admin_source";
+    const ROWS: &'static str = "sources";
+    const LIST_TITLE: &'static str = "adm-sources";
+    const ENTRY_TITLE: &'static str = "adm-source-of";
+    const NOUN: &'static str = "source";
 
-async fn sources_page(
-    db: &Db,
-    user: &WebUser,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let all = uc::list_sources(db).await?;
-    let rows: Vec<Value> = all
-        .iter()
-        .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": s.kind.as_str().replace('_', " ")}))
-        .collect();
-    let data =
-        json!({"section": "sources", "sources": rows, "form": source_form(posted, None, errors), "notice": notice});
-    Ok(page("admin_sources", "Funding sources – Administration", user, errors, data))
-}
+    fn id(s: &FundingSource) -> i64 {
+        s.id
+    }
+    fn code(s: &FundingSource) -> &str {
+        &s.code
+    }
+    fn version(s: &FundingSource) -> i32 {
+        s.version
+    }
 
-/// `GET /admin/funding-sources`.
-pub async fn sources(db: web::Data<Db>, user: WebUser, done: web::Query<Done>) -> Result<HttpResponse, WebError> {
-    admin_only(&user)?;
-    sources_page(&db, &user, None, &[], done.notice("funding source")).await
-}
+    fn rows(c: &Catalogue, all: &[FundingSource]) -> Vec<Value> {
+        all.iter()
+            .map(|s| json!({"id": s.id, "code": s.code, "name": s.name, "kind": kind_word(c, s.kind.as_str())}))
+            .collect()
+    }
 
-/// `POST /admin/funding-sources`.
-pub async fn create_source(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    form: Form,
-) -> Result<HttpResponse, WebError> {
-    let f = fields(form);
-    user.check_form(&req, f.get("csrf").map(String::as_str))?;
-    admin_only(&user)?;
-    let errors = match source_input(&f) {
-        Err(errs) => errs,
-        Ok(input) => match uc::create_source(&db, &user.principal, input).await {
-            Ok(_) => return Ok(see_other("/admin/funding-sources?created=1")),
-            Err(e) => form_errors(e, "code")?,
-        },
-    };
-    sources_page(&db, &user, Some(&f), &errors, None).await
-}
+    fn form(
+        c: &Catalogue,
+        posted: Option<&HashMap<String, String>>,
+        stored: Option<&FundingSource>,
+        errors: &[FieldError],
+    ) -> Value {
+        let get = |k: &str, s: String| posted.map_or(s, |p| p.get(k).cloned().unwrap_or_default());
+        let kinds: Vec<(String, String)> =
+            FundingKind::ALL.iter().map(|k| (k.as_str().to_string(), kind_word(c, k.as_str()))).collect();
+        json!({
+            "code": input("code", &c.tr("field-code"), &get("code", stored.map(|s| s.code.clone()).unwrap_or_default()), Some(&c.tr("adm-source-code-hint")), errors),
+            "name": input("name", &c.tr("adm-name"), &get("name", stored.map(|s| s.name.clone()).unwrap_or_default()), None, errors),
+            "kind": select("kind", &c.tr("adm-kind"), &get("kind", stored.map(|s| s.kind.to_string()).unwrap_or_else(|| "other".into())), &kinds, errors),
+        })
+    }
 
-async fn source_page(
-    db: &Db,
-    user: &WebUser,
-    id: i64,
-    posted: Option<&HashMap<String, String>>,
-    errors: &[FieldError],
-    notice: Option<String>,
-) -> Result<HttpResponse, WebError> {
-    let s = uc::get_source(db, id).await?;
-    let data = json!({"section": "sources", "id": s.id, "code": s.code, "version": s.version, "form": source_form(posted, Some(&s), errors), "notice": notice});
-    Ok(page("admin_source", &format!("Funding source {} – Administration", s.code), user, errors, data))
-}
+    fn input(c: &Catalogue, f: &HashMap<String, String>) -> Result<FundingSourceInput, Vec<FieldError>> {
+        let Some(kind) = f.get("kind").and_then(|k| FundingKind::parse(k)) else {
+            return Err(vec![FieldError::new("kind", c.tr("adm-choose-kind"))]);
+        };
+        Ok(FundingSourceInput {
+            code: f.get("code").cloned().unwrap_or_default().trim().to_string(),
+            name: f.get("name").cloned().unwrap_or_default(),
+            kind,
+            version: f.get("version").and_then(|v| v.parse().ok()),
+        })
+    }
 
-/// `GET /admin/funding-sources/{id}`.
-pub async fn source(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<i64>,
-    done: web::Query<Done>,
-) -> Result<HttpResponse, WebError> {
-    admin_only(&user)?;
-    source_page(&db, &user, path.into_inner(), None, &[], done.notice("funding source")).await
-}
-
-/// `POST /admin/funding-sources/{id}`: `intent=save|delete`.
-pub async fn update_source(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<i64>,
-    form: Form,
-) -> Result<HttpResponse, WebError> {
-    let f = fields(form);
-    user.check_form(&req, f.get("csrf").map(String::as_str))?;
-    admin_only(&user)?;
-    let id = path.into_inner();
-    let errors = if f.get("intent").map(String::as_str) == Some("delete") {
-        match uc::delete_source(&db, &user.principal, id).await {
-            Ok(()) => return Ok(see_other("/admin/funding-sources?removed=1")),
-            Err(e) => form_errors(e, "code")?,
-        }
-    } else {
-        match source_input(&f) {
-            Err(errs) => errs,
-            Ok(input) => match uc::update_source(&db, &user.principal, id, input).await {
-                Ok(_) => return Ok(see_other(&format!("/admin/funding-sources/{id}?saved=1"))),
-                Err(e) => form_errors(e, "code")?,
-            },
-        }
-    };
-    source_page(&db, &user, id, Some(&f), &errors, None).await
+    async fn list(db: &Db) -> Result<Vec<FundingSource>, AppError> {
+        uc::list_sources(db).await
+    }
+    async fn get(db: &Db, id: i64) -> Result<FundingSource, AppError> {
+        uc::get_source(db, id).await
+    }
+    async fn create(db: &Db, who: &Principal, input: FundingSourceInput) -> Result<(), AppError> {
+        uc::create_source(db, who, input).await.map(drop)
+    }
+    async fn update(db: &Db, who: &Principal, id: i64, input: FundingSourceInput) -> Result<(), AppError> {
+        uc::update_source(db, who, id, input).await.map(drop)
+    }
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+        uc::delete_source(db, who, id).await
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -702,6 +883,93 @@ pub struct AuditQuery {
     from: Option<String>,
     #[serde(default)]
     to: Option<String>,
+    /// The page older than this entry id (the "Older" link).
+    #[serde(default)]
+    before: Option<String>,
+    /// The page newer than this entry id (the "Newer" link).
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// Entries on a page of the audit trail.
+const AUDIT_PAGE: i64 = 50;
+
+impl AuditQuery {
+    /// `/admin/audit?` with the filters as given (empty ones left out) and then `page`
+    /// (`before=ID` or `after=ID`): paging keeps the filters.
+    fn link(&self, page: &str) -> String {
+        let filters = [
+            ("entity", &self.entity),
+            ("action", &self.action),
+            ("user", &self.user),
+            ("project", &self.project),
+            ("from", &self.from),
+            ("to", &self.to),
+        ];
+        let mut parts: Vec<String> = filters
+            .iter()
+            .filter_map(|(k, v)| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| (k, v)))
+            .map(|(k, v)| format!("{k}={}", format::url_encode(v)))
+            .collect();
+        parts.push(page.to_string());
+        format!("/admin/audit?{}", parts.join("&"))
+    }
+}
+
+/// The entities the trail records (the filter's choices), as `audit_log.entity` names them.
+const ENTITIES: &[&str] = &[
+    "project",
+    "result",
+    "indicator",
+    "target",
+    "actual",
+    "activity_progress",
+    "narrative",
+    "risk",
+    "risk_update",
+    "issue",
+    "work_plan",
+    "work_plan_activity",
+    "budget_line",
+    "expenditure",
+    "receipt",
+    "exchange_rate",
+    "budget_account",
+    "funding_source",
+    "contribution",
+    "contribution_budget",
+    "report",
+    "user",
+    "user_lang",
+    "membership",
+    "api_token",
+    "finding_explanation",
+];
+
+/// The actions the trail records.
+const ACTIONS: &[&str] =
+    &["create", "update", "delete", "submit", "approve", "return", "reopen", "issue", "supersede", "revoke"];
+
+/// A word of the catalogue (`<prefix>-<code>`), or `fallback` when it has none (an entity or
+/// action added later shows its code).
+fn word_or(c: &Catalogue, prefix: &str, code: &str, fallback: impl FnOnce() -> String) -> String {
+    let key = format!("{prefix}-{code}");
+    let w = c.tr(&key);
+    if w == key { fallback() } else { w }
+}
+
+fn entity_word(c: &Catalogue, entity: &str) -> String {
+    word_or(c, "adm-entity", entity, || entity.replace('_', " "))
+}
+
+fn action_word(c: &Catalogue, action: &str) -> String {
+    word_or(c, "adm-action", action, || action.to_string())
+}
+
+/// The entity in an entry's head: the code the API's `entity` says on English pages (as they
+/// always showed it), the word in another language.
+fn entity_head(c: &Catalogue, entity: &str) -> String {
+    if c.lang == i18n::DEFAULT { entity.to_string() } else { entity_word(c, entity) }
 }
 
 /// A JSON value as a short text for the before/after table.
@@ -728,10 +996,12 @@ fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Value> {
         .collect()
 }
 
-/// `GET /admin/audit?entity=&action=&user=&project=&from=&to=`: the trail (newest first, 200
-/// entries) with each change's fields before and after.
+/// `GET /admin/audit?entity=&action=&user=&project=&from=&to=[&before=ID|&after=ID]`: the trail
+/// newest first, 50 entries a page (keyset on the entry id, so pages neither overlap nor skip
+/// when changes are recorded meanwhile), with each change's fields before and after.
 pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuery>) -> Result<HttpResponse, WebError> {
     admin_only(&user)?;
+    let c = i18n::catalogue(&user.lang);
     let q = query.into_inner();
     let some = |s: &Option<String>| s.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut errors = vec![];
@@ -740,7 +1010,7 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
         Some(s) => match chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                errors.push(FieldError::new(name, "A date as YYYY-MM-DD, e.g. 2026-01-31"));
+                errors.push(FieldError::new(name, c.tr("adm-date-error")));
                 None
             }
         },
@@ -752,7 +1022,7 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
     let user_id =
         some(&q.user).and_then(|u| users.iter().find(|x| x.email == u || x.id.to_string() == u)).map(|u| u.id);
     if some(&q.user).is_some() && user_id.is_none() {
-        errors.push(FieldError::new("user", "Choose a user from the list"));
+        errors.push(FieldError::new("user", c.tr("adm-choose-user-from-list")));
     }
     let filter = AuditFilter {
         entity: some(&q.entity),
@@ -760,96 +1030,177 @@ pub async fn audit(db: web::Data<Db>, user: WebUser, query: web::Query<AuditQuer
         user_id,
         from,
         to,
-        limit: Some(200),
+        limit: Some(AUDIT_PAGE),
+        before: some(&q.before).and_then(|b| b.parse().ok()),
+        after: some(&q.after).and_then(|a| a.parse().ok()),
         ..AuditFilter::default()
     };
-    let entries = if !errors.is_empty() {
-        vec![]
+    let found = if !errors.is_empty() {
+        uc::AuditPage { entries: vec![], total: 0, newer: 0 }
     } else {
-        match some(&q.project) {
-            Some(p) => uc::audit_of_project(&db, &user.principal, &p, filter).await?,
-            None => uc::audit_all(&db, &user.principal, filter).await?,
-        }
+        uc::audit_page(&db, &user.principal, some(&q.project).as_deref(), filter).await?
     };
+    let entries = &found.entries;
+    // Where the page stands: entries first..last of total; links to the pages either side.
+    let (first, last) = (found.newer + 1, found.newer + entries.len() as i64);
+    let newer_link = entries.first().filter(|_| found.newer > 0).map(|e| q.link(&format!("after={}", e.id)));
+    let older_link = entries.last().filter(|_| last < found.total).map(|e| q.link(&format!("before={}", e.id)));
     let codes: HashMap<i64, String> = projects.iter().map(|p| (p.id, p.code.clone())).collect();
     let rows: Vec<Value> = entries
         .iter()
         .map(|e| {
             json!({
                 "id": e.id,
-                "at": e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                "user": e.user,
+                "at": format!("{} {}", c.day(e.at.date()), e.at.format("%H:%M:%S")),
+                // Seeds and migrations have no user: the store says `system`.
+                "user": if e.user_id.is_none() { c.tr("adm-system") } else { e.user.clone() },
                 "project": e.project_id.and_then(|p| codes.get(&p)).cloned().unwrap_or_default(),
-                "entity": e.entity,
+                "entity": entity_head(&c, &e.entity),
+                "action": action_word(&c, &e.action),
                 "entity_id": e.entity_id,
-                "action": e.action,
                 "reason": e.reason,
                 "n_changes": changes(e.before.as_ref(), e.after.as_ref()).len(),
                 "changes": changes(e.before.as_ref(), e.after.as_ref()),
             })
         })
         .collect();
-    let entity_options: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_string()))
-        .chain(
-            [
-                "project",
-                "result",
-                "indicator",
-                "target",
-                "actual",
-                "activity_progress",
-                "narrative",
-                "risk",
-                "risk_update",
-                "issue",
-                "work_plan",
-                "work_plan_activity",
-                "budget_line",
-                "expenditure",
-                "receipt",
-                "exchange_rate",
-                "budget_account",
-                "funding_source",
-                "contribution",
-                "contribution_budget",
-                "report",
-                "user",
-                "membership",
-                "api_token",
-                "finding_explanation",
-            ]
-            .iter()
-            .map(|e| (e.to_string(), e.replace('_', " "))),
-        )
-        .collect();
-    let action_options: Vec<(String, String)> = std::iter::once((String::new(), "Any".to_string()))
-        .chain(
-            ["create", "update", "delete", "submit", "approve", "return", "reopen", "issue", "supersede", "revoke"]
-                .iter()
-                .map(|a| (a.to_string(), a.to_string())),
-        )
-        .collect();
-    let user_options: Vec<(String, String)> = std::iter::once((String::new(), "Anyone".to_string()))
+    let any = || std::iter::once((String::new(), c.tr("adm-any")));
+    let entity_options: Vec<(String, String)> =
+        any().chain(ENTITIES.iter().map(|e| (e.to_string(), entity_word(&c, e)))).collect();
+    let action_options: Vec<(String, String)> =
+        any().chain(ACTIONS.iter().map(|a| (a.to_string(), action_word(&c, a)))).collect();
+    let user_options: Vec<(String, String)> = std::iter::once((String::new(), c.tr("adm-anyone")))
         .chain(users.iter().map(|u| (u.email.clone(), u.email.clone())))
         .collect();
-    let project_options: Vec<(String, String)> =
-        std::iter::once((String::new(), "All, and the catalogues".to_string()))
-            .chain(projects.iter().map(|p| (p.code.clone(), p.code.clone())))
-            .collect();
+    let project_options: Vec<(String, String)> = std::iter::once((String::new(), c.tr("adm-all-projects")))
+        .chain(projects.iter().map(|p| (p.code.clone(), p.code.clone())))
+        .collect();
     let v = |s: &Option<String>| some(s).unwrap_or_default();
     let data = json!({
         "section": "audit",
-        "entity": select("entity", "Entity", &v(&q.entity), &entity_options, &errors),
-        "action": select("action", "Action", &v(&q.action), &action_options, &errors),
-        "user": select("user", "User", &v(&q.user), &user_options, &errors),
-        "project": select("project", "Project", &v(&q.project), &project_options, &errors),
-        "from": input("from", "From", &v(&q.from), Some("YYYY-MM-DD"), &errors),
-        "to": input("to", "To", &v(&q.to), Some("YYYY-MM-DD"), &errors),
+        "entity": select("entity", &c.tr("adm-entity"), &v(&q.entity), &entity_options, &errors),
+        "action": select("action", &c.tr("adm-action"), &v(&q.action), &action_options, &errors),
+        "user": select("user", &c.tr("adm-user"), &v(&q.user), &user_options, &errors),
+        "project": select("project", &c.tr("project"), &v(&q.project), &project_options, &errors),
+        "from": input("from", &c.tr("adm-from"), &v(&q.from), Some(&c.tr("adm-date-hint")), &errors),
+        "to": input("to", &c.tr("adm-to"), &v(&q.to), Some(&c.tr("adm-date-hint")), &errors),
         "entries": rows,
-        "count": entries.len(),
+        "total": found.total,
+        "range": c.t("adm-audit-range", &[
+            ("total", found.total.into()),
+            ("first", i18n::number(&c.locale, first as f64).into()),
+            ("last", i18n::number(&c.locale, last as f64).into()),
+            ("all", i18n::number(&c.locale, found.total as f64).into()),
+        ]),
+        "newer": newer_link,
+        "older": older_link,
         "notice": null,
     });
-    Ok(page("admin_audit", "Audit trail – Administration", &user, &errors, data))
+    Ok(page("admin_audit", &c.tr("adm-audit"), &user, &errors, data))
 }
 
-use super::format;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cyrillic(s: &str) -> bool {
+        s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
+    }
+
+    /// The rules the administration forms meet, as the use cases really word them.
+    fn rules() -> Vec<String> {
+        let mut out = vec![];
+        let mut refused = |e: AppError| match e {
+            AppError::Validation(errs) => out.extend(errs.into_iter().map(|e| e.message)),
+            other => panic!("not a validation error: {other}"),
+        };
+        let user = NewUser { email: "no-at-sign".into(), name: " ".into(), password: "short".into(), is_admin: false };
+        refused(crate::store::check(&user, vec![]).unwrap_err());
+        let user =
+            NewUser { email: "a@b.org".into(), name: "x".repeat(201), password: "p".repeat(12), is_admin: false };
+        refused(crate::store::check(&user, vec![]).unwrap_err());
+        let account =
+            BudgetAccountInput { code: "7x".into(), name: String::new(), eu_heading: 9, eu_line: None, version: None };
+        refused(crate::store::check(&account, vec![]).unwrap_err());
+        let source = FundingSourceInput {
+            code: "eu fund".into(),
+            name: "n".repeat(301),
+            kind: FundingKind::Other,
+            version: None,
+        };
+        refused(crate::store::check(&source, vec![]).unwrap_err());
+        out.extend([
+            eu::line_error("1.1", 2),
+            eu::line_error("1.1", 7),
+            "a user with email x@y.org already exists".into(),
+            "the user is already donor on this project: remove that membership first".into(),
+            "you are the last active administrator and cannot be deactivated: nobody would be left to manage users and memberships; make another user an administrator first".into(),
+            "x@y.org is the last active administrator and cannot be stripped of the admin flag: nobody would be left to manage users and memberships; make another user an administrator first".into(),
+            "account 71200 is already in the catalogue".into(),
+            "a funding source with code EU already exists".into(),
+            "funding source EU funds 2 project(s): delete those contributions first".into(),
+        ]);
+        out
+    }
+
+    #[test]
+    fn the_forms_rules_read_in_russian_and_english_stays_the_apis() {
+        let (ru, en) = (i18n::catalogue("ru"), i18n::catalogue("en"));
+        let rules = rules();
+        assert!(rules.len() >= 14, "{rules:?}");
+        for rule in &rules {
+            let said_ru = said(&ru, rule);
+            assert!(has_cyrillic(&said_ru) && !said_ru.contains("adm-rule"), "{rule} -> {said_ru}");
+            assert_eq!(said(&en, rule), *rule);
+        }
+        assert_eq!(
+            said(&ru, "the user is already donor on this project: remove that membership first"),
+            "У пользователя уже есть роль «Донор» в этом проекте: сначала снимите её"
+        );
+        assert!(
+            said(&ru, "x@y.org is the last active administrator and cannot be deactivated: …")
+                .starts_with("Последний активный администратор — x@y.org, поэтому эту учётную запись нельзя отключить")
+        );
+        // A rule not known here is shown as the API words it.
+        assert_eq!(said(&ru, "something new"), "something new");
+    }
+
+    /// Where a page of the trail stands, with the language's numbers.
+    #[test]
+    fn the_audit_pages_say_which_entries_they_show() {
+        let range = |lang: &str, total: i64, first: f64, last: f64| {
+            let c = i18n::catalogue(lang);
+            let n = |x: f64| fluent_bundle::FluentValue::from(i18n::number(&c.locale, x));
+            c.t(
+                "adm-audit-range",
+                &[("total", total.into()), ("first", n(first)), ("last", n(last)), ("all", n(total as f64))],
+            )
+        };
+        assert_eq!(range("en", 1, 1.0, 1.0), "1 change, newest first.");
+        assert_eq!(range("en", 1234, 51.0, 100.0), "Changes 51–100 of 1,234, newest first.");
+        assert_eq!(range("ru", 1234, 1.0, 50.0), "Изменения 1–50 из 1\u{a0}234, сначала новые.");
+        assert_eq!(range("ru", 21, 1.0, 21.0), "Изменения 1–21 из 21, сначала новые.");
+    }
+
+    #[test]
+    fn role_and_entity_words_follow_the_language() {
+        let (ru, en) = (i18n::catalogue("ru"), i18n::catalogue("en"));
+        assert_eq!(format::role_label(&en, Some(Role::Donor)), "Donor");
+        assert_eq!(format::role_label(&en, None), "Administrator");
+        assert_eq!(format::role_label(&ru, Some(Role::Finance)), "Финансист");
+        assert_eq!(entity_head(&en, "funding_source"), "funding_source");
+        assert_eq!(entity_word(&en, "funding_source"), "funding source");
+        assert_eq!(entity_word(&ru, "funding_source"), "источник финансирования");
+        assert_eq!(entity_word(&ru, "new_thing"), "new thing");
+        for e in ENTITIES {
+            assert!(has_cyrillic(&entity_word(&ru, e)), "{e}");
+        }
+        for a in ACTIONS {
+            assert_eq!(action_word(&en, a), *a);
+            assert!(has_cyrillic(&action_word(&ru, a)), "{a}");
+        }
+        let names = EuNames::of(&ru);
+        assert_eq!(names.heading(1, "Human resources"), "Людские ресурсы");
+        assert_eq!(EuNames::of(&en).heading(5, "Other costs, services"), "Other costs, services");
+    }
+}

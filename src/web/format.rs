@@ -94,16 +94,10 @@ pub fn actual_status_label(s: ActualStatus) -> &'static str {
     }
 }
 
-/// A role's English name (the administration pages, not yet in the web catalogues).
-pub fn role_label(r: Option<crate::domain::access::Role>) -> &'static str {
-    use crate::domain::access::Role;
-    match r {
-        None => "Administrator",
-        Some(Role::Coordinator) => "Coordinator",
-        Some(Role::Manager) => "Manager",
-        Some(Role::Finance) => "Finance",
-        Some(Role::Donor) => "Donor",
-    }
+/// A role's name in the page's language (`role-coordinator`; `None`, an administrator, is
+/// `role-admin`): the words of the dashboard's "Your role".
+pub fn role_label(c: &super::i18n::Catalogue, r: Option<crate::domain::access::Role>) -> String {
+    c.tr(&format!("role-{}", r.map_or("admin", |r| r.as_str())))
 }
 
 #[cfg(test)]

@@ -283,8 +283,13 @@ fn queries(template: &str) -> &'static [&'static str] {
         "/api/v1/projects/{project}/expenditures" => &["KAZ-HUB?period=2013-Q1", "KAZ-HUB?limit=5&offset=2"],
         "/api/v1/projects/{project}/actuals" => &["KAZ-HUB?status=approved", "UZB-PSD?period=2025-Q3"],
         "/api/v1/projects/{project}/activity-progress" => &["KAZ-HUB?period=2013-Q1"],
-        "/api/v1/projects/{project}/audit" => &["KAZ-HUB?limit=5", "UZB-PSD?entity=actual&action=update"],
-        "/api/v1/audit" => &["?limit=50", "?entity=funding_source"],
+        "/api/v1/projects/{project}/audit" => &[
+            "KAZ-HUB?limit=5",
+            "UZB-PSD?entity=actual&action=update",
+            "KAZ-HUB?limit=5&before=100",
+            "UZB-PSD?after=10",
+        ],
+        "/api/v1/audit" => &["?limit=50", "?entity=funding_source", "?limit=20&before=200", "?limit=3&after=1"],
         "/api/v1/exchange-rates" => &["?currency=KZT&from=2013-01&to=2013-12"],
         _ => &[],
     }

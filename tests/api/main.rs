@@ -12,6 +12,7 @@ mod pdf_reader;
 mod xlsx_reader;
 
 mod access;
+mod audit_pages;
 mod backup;
 mod contract;
 mod eu;

@@ -724,3 +724,172 @@ rec-delete-of = Delete the receipt { $reference }
 rec-delete-h = Delete the receipt { $reference }
 rec-corrected = The receipt is corrected (marked below).
 rec-deleted = The receipt is deleted.
+## The administration pages (admin_*.hbs, src/web/admin.rs)
+# Role names are role-*; the EU headings and lines of other languages come from the EU report's
+# catalogue (eu-interim/<lang>.ftl).
+adm-users = Users and roles
+adm-accounts = Budget accounts
+adm-sources = Funding sources
+adm-audit = Audit trail
+adm-users-title = Users
+adm-users-caption = Users
+adm-email = Email
+adm-name = Name
+adm-active = Active
+adm-deactivated = Deactivated
+adm-roles-by-project = Roles by project
+adm-create-user-h = Create a user
+adm-first-password = First password
+adm-first-password-hint = At least 10 characters. Give it to the user in person or by another channel than email.
+adm-is-admin-new = Administrator (manages users, roles and catalogues on every project)
+adm-create-user = Create the user
+adm-then-give-role = Then give the user a role on a project from the user's page.
+adm-active-label = Active (untick to deactivate: the user can no longer sign in)
+adm-new-password = New password
+adm-new-password-hint = Leave empty to keep the current one. A new password signs the user out everywhere.
+adm-save = Save
+adm-roles-h = Roles on projects
+adm-roles-of = Roles of { $email }
+adm-role = Role
+adm-since = Since
+adm-remove = Remove
+adm-remove-role-of = {" "}the { $role } role on { $project }
+adm-no-role-yet = No role yet: the user sees no project.
+adm-give-role-h = Give a role
+adm-give-role = Give the role
+adm-roles-on = Roles on
+adm-members = Members
+adm-members-of = Members of { $code }
+adm-members-title = { $code } members
+adm-user = User
+adm-nobody = Nobody has a role on this project.
+adm-everyone-has-role = Every active user has a role on this project.
+adm-created-user = Created the user.
+adm-created-account = Created the account.
+adm-created-source = Created the funding source.
+adm-removed-account = Retired the account.
+adm-removed-source = Deleted the funding source.
+adm-saved = Saved.
+adm-role-given = Role given.
+adm-role-removed = Role removed.
+adm-choose-role = Choose a role
+adm-choose-project = Choose a project
+adm-choose-user = Choose a user
+adm-accounts-lead = The chart of accounts: each account's EU budget heading and line of the EU format, which the finance views and the EU financial statement group by.
+adm-accounts-caption = Budget accounts and their EU mapping
+adm-account = Account
+adm-eu-heading = EU heading
+adm-eu-line = EU line
+adm-add-account-h = Add an account
+adm-add-account = Add the account
+adm-account-of = Account { $code }
+adm-all-accounts = All accounts
+adm-retire-account = Retire the account
+adm-retire-note = A retired account's lines stay; the finance checks name them.
+adm-account-code = Account code
+adm-account-code-hint = 3-10 digits, e.g. 71200
+adm-eu-budget-heading = EU budget heading
+adm-eu-format-line = Line of the EU format
+adm-line-of-heading = The heading itself (8 for indirect costs)
+adm-choose-heading = Choose an EU budget heading
+adm-kind = Kind
+adm-kind-eu = eu
+adm-kind-undp_core = undp core
+adm-kind-government_cost_sharing = government cost sharing
+adm-kind-other = other
+adm-choose-kind = Choose a kind
+adm-source-code-hint = e.g. EU, UNDP, RB
+adm-add-source-h = Add a funding source
+adm-add-source = Add the funding source
+adm-source-of = Funding source { $code }
+adm-all-sources = All funding sources
+adm-entity = Entity
+adm-action = Action
+adm-from = From
+adm-to = To
+adm-date-hint = YYYY-MM-DD
+adm-date-error = A date as YYYY-MM-DD, e.g. 2026-01-31
+adm-choose-user-from-list = Choose a user from the list
+adm-any = Any
+adm-anyone = Anyone
+adm-all-projects = All, and the catalogues
+adm-filter = Filter
+adm-clear-filters = Clear the filters
+adm-audit-range = { $total ->
+    [1] 1 change
+   *[other] Changes { $first }–{ $last } of { $all }
+}, newest first.
+adm-pages = Pages of the audit trail
+adm-newer = ← Newer
+adm-older = Older →
+adm-system = system
+adm-by-at = by { $user }, { $at } UTC
+adm-what-changed = What changed ({ $n ->
+    [one] 1 field
+   *[other] { $n } fields
+})
+adm-before-and-after = Before and after
+adm-field = Field
+adm-before = Before
+adm-after = After
+adm-no-change = No change matches.
+adm-entity-project = project
+adm-entity-result = result
+adm-entity-indicator = indicator
+adm-entity-target = target
+adm-entity-actual = actual
+adm-entity-activity_progress = activity progress
+adm-entity-narrative = narrative
+adm-entity-risk = risk
+adm-entity-risk_update = risk update
+adm-entity-issue = issue
+adm-entity-work_plan = work plan
+adm-entity-work_plan_activity = work plan activity
+adm-entity-budget_line = budget line
+adm-entity-expenditure = expenditure
+adm-entity-receipt = receipt
+adm-entity-exchange_rate = exchange rate
+adm-entity-budget_account = budget account
+adm-entity-funding_source = funding source
+adm-entity-contribution = contribution
+adm-entity-contribution_budget = contribution budget
+adm-entity-report = report
+adm-entity-user = user
+adm-entity-user_lang = user language
+adm-entity-membership = membership
+adm-entity-api_token = api token
+adm-entity-finding_explanation = finding explanation
+adm-action-create = create
+adm-action-update = update
+adm-action-delete = delete
+adm-action-submit = submit
+adm-action-approve = approve
+adm-action-return = return
+adm-action-reopen = reopen
+adm-action-issue = issue
+adm-action-supersede = supersede
+adm-action-revoke = revoke
+# The use cases' rules as these forms show them in another language (English pages show the
+# API's own text).
+adm-stale = Someone changed it since you opened the page; the form shows it as it is now
+adm-rule-email = Must be an email address
+adm-rule-not-empty = Must not be empty
+adm-rule-password-length = Between 10 and 200 characters
+adm-rule-account-code = 3-10 digits, e.g. 71200
+adm-rule-catalogue-code = 1-32 characters: capital letters, digits, - and _
+adm-rule-heading = An EU budget heading from 1 to 7 (7: indirect costs)
+adm-rule-at-most = At most { $n } characters
+adm-rule-email-taken = A user with email { $email } already exists
+adm-rule-has-role = The user is already { $role } on this project: remove that membership first
+adm-rule-last-admin = { $who ->
+    [you] You are
+   *[other] { $who } is
+} the last active administrator and cannot be { $change ->
+    [deactivated] deactivated
+   *[other] stripped of the admin flag
+}: nobody would be left to manage users and memberships; make another user an administrator first
+adm-rule-account-taken = Account { $code } is already in the catalogue
+adm-rule-source-taken = A funding source with code { $code } already exists
+adm-rule-source-used = Funding source { $code } funds { $n } project(s): delete those contributions first
+adm-rule-line-of-heading = `{ $line }` is not a line of EU heading { $heading }: use one of { $lines }
+adm-rule-line-indirect = `{ $line }`: accounts of heading 7 (indirect costs) map to line 8

@@ -1,0 +1,2 @@
+DROP INDEX audit_log_user;
+DROP INDEX audit_log_entity;
