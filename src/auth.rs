@@ -111,20 +111,6 @@ impl Principal {
         self.require_global(GlobalAction::Administer)
     }
 
-    /// Funding sources or exchange rates, for the callers that still check both with this one
-    /// method: the policy of [`GlobalAction::KeepCatalogues`] (the same roles as
-    /// [`GlobalAction::KeepExchangeRates`]) with a message true of either. New code says which
-    /// with [`Principal::require_global`], whose refusal names it alone.
-    pub fn require_catalogue_finance(&self) -> Result<(), AppError> {
-        if self.may_global(GlobalAction::KeepCatalogues) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "only finance officers and administrators keep funding sources and exchange rates".into(),
-            ))
-        }
-    }
-
     /// Projects the caller may see (`None`: all of them).
     pub fn visible_projects(&self) -> Option<Vec<i64>> {
         (!self.is_admin).then(|| self.roles.keys().copied().collect())

@@ -8,7 +8,7 @@
 use super::project_for;
 use crate::auth::{Login, Principal};
 use crate::db::Db;
-use crate::domain::access::Action;
+use crate::domain::access::{Action, GlobalAction};
 use crate::error::AppError;
 use crate::store::accounts::{self, BudgetAccount, BudgetAccountInput};
 use crate::store::audit::{self, AuditEntry, AuditFilter};
@@ -161,7 +161,7 @@ pub async fn get_source(db: &Db, id: i64) -> Result<FundingSource, AppError> {
 }
 
 pub async fn create_source(db: &Db, who: &Principal, input: FundingSourceInput) -> Result<FundingSource, AppError> {
-    who.require_catalogue_finance()?;
+    who.require_global(GlobalAction::KeepCatalogues)?;
     let actor = who.actor();
     db.tx(move |c| funding::create_source(c, &actor, &input)).await
 }
@@ -172,13 +172,13 @@ pub async fn update_source(
     id: i64,
     input: FundingSourceInput,
 ) -> Result<FundingSource, AppError> {
-    who.require_catalogue_finance()?;
+    who.require_global(GlobalAction::KeepCatalogues)?;
     let actor = who.actor();
     db.tx(move |c| funding::update_source(c, &actor, id, &input)).await
 }
 
 pub async fn delete_source(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
-    who.require_catalogue_finance()?;
+    who.require_global(GlobalAction::KeepCatalogues)?;
     let actor = who.actor();
     db.tx(move |c| funding::delete_source(c, &actor, id)).await
 }

@@ -10,7 +10,7 @@
 use super::project_for;
 use crate::auth::Principal;
 use crate::db::{Db, DbConnection};
-use crate::domain::access::Action;
+use crate::domain::access::{Action, GlobalAction};
 use crate::domain::budget::WorkPlanStatus;
 use crate::error::AppError;
 use crate::store::accounts::{self, BudgetAccount};
@@ -504,7 +504,7 @@ pub struct RatesView {
 }
 
 pub async fn rates(db: &Db, who: &Principal, f: RateFilter) -> Result<RatesView, AppError> {
-    let may_edit = who.require_catalogue_finance().is_ok();
+    let may_edit = who.may_global(GlobalAction::KeepExchangeRates);
     let who = who.clone();
     db.tx(move |c| {
         let rates = exchange::list(c, &f)?;
@@ -526,14 +526,14 @@ pub async fn get_rate(db: &Db, id: i64) -> Result<ExchangeRate, AppError> {
 
 /// Deletes a monthly rate (finance officers and administrators).
 pub async fn delete_rate(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
-    who.require_catalogue_finance()?;
+    who.require_global(GlobalAction::KeepExchangeRates)?;
     let actor = who.actor();
     db.tx(move |c| exchange::delete(c, &actor, id)).await
 }
 
 /// Enters a month's rate (finance officers and administrators).
 pub async fn add_rate(db: &Db, who: &Principal, input: ExchangeRateInput) -> Result<ExchangeRate, AppError> {
-    who.require_catalogue_finance()?;
+    who.require_global(GlobalAction::KeepExchangeRates)?;
     let actor = who.actor();
     db.tx(move |c| exchange::create(c, &actor, &input)).await
 }
@@ -545,7 +545,7 @@ pub async fn update_rate(
     id: i64,
     input: ExchangeRateInput,
 ) -> Result<ExchangeRate, AppError> {
-    who.require_catalogue_finance()?;
+    who.require_global(GlobalAction::KeepExchangeRates)?;
     let actor = who.actor();
     db.tx(move |c| exchange::update(c, &actor, id, &input)).await
 }
