@@ -110,7 +110,7 @@ fn findings_view(c: &Catalogue, f: &FinanceChecks) -> Value {
                 Severity::Warning => ("severity-warning", "needs-attention"),
                 Severity::Info => ("severity-info", "no-data"),
             };
-            json!({"severity": c.tr(label), "class": class, "message": x.message, "key": x.key})
+            json!({"severity": c.tr(label), "class": class, "message": super::findings::message(c, x), "key": x.key})
         })
         .collect();
     json!({
