@@ -927,3 +927,8 @@ finding-check-spending-outside-planned-quarter = spending outside planned quarte
 finding-check-account-not-in-catalogue = account not in catalogue
 finding-check-totals-do-not-add-up = totals do not add up
 finding-check-plan-total-differs-from-document = plan total differs from document
+
+## Finance views' rows of no output, activity or catalogue account (src/web/finance.rs, dashboard)
+finance-by-output-none = Not assigned to an output (plan-level lines, e.g. GMS)
+finance-by-activity-none = Not assigned to an activity (plan-level lines, e.g. GMS)
+finance-by-account-none = Accounts not in the catalogue

@@ -907,3 +907,8 @@ finding-check-spending-outside-planned-quarter = расходы вне запл�
 finding-check-account-not-in-catalogue = счёт не из справочника
 finding-check-totals-do-not-add-up = итоги не сходятся
 finding-check-plan-total-differs-from-document = итог плана расходится с проектным документом
+
+## Finance views' rows of no output, activity or catalogue account (src/web/finance.rs, dashboard)
+finance-by-output-none = Вне результатов (строки уровня плана, например GMS)
+finance-by-activity-none = Вне мероприятий (строки уровня плана, например GMS)
+finance-by-account-none = Счета не из справочника
