@@ -512,6 +512,15 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
         let head = text(&b, &format!("#finding-{} p", f["key"].as_str().unwrap())).await;
         assert!(!head.contains(&f["check"].as_str().unwrap().replace('_', " ")), "{head}");
     }
+    // The dashboard's list of open findings says them in Russian as well.
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    let listed = b.client.find_all(Locator::Css("ul.findings li")).await.unwrap();
+    assert!(!listed.is_empty(), "demo: open findings on the dashboard");
+    for (li, f) in listed.iter().zip(checks["findings"].as_array().unwrap()) {
+        let shown = li.text().await.unwrap();
+        assert!(has_cyrillic(&shown) && !shown.contains(f["message"].as_str().unwrap()), "{shown}");
+    }
+    go(&b, &app, "/projects/KAZ-HUB/finance/checks").await;
     submit(&b, &format!("#finding-{key} .explain-button")).await;
     assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
     let err = text(&b, &format!("#reason-{key}-error")).await;
