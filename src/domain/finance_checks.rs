@@ -40,8 +40,13 @@ vocabulary! {
 pub struct Finding {
     pub check: CheckKind,
     pub severity: Severity,
-    /// The finding in words, with its figures.
+    /// The finding in words, with its figures (English).
     pub message: String,
+    /// The same sentence as data, for the pages to write in their own language; not on the
+    /// wire (the API gives `message`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub text: FindingText,
     pub work_plan_id: Option<i64>,
     /// Budget lines concerned (ids in the plan named).
     pub line_ids: Vec<i64>,
@@ -54,6 +59,48 @@ pub struct Finding {
     /// Why the finding is acceptable, when someone with the right explained it; an explained
     /// finding no longer counts as open.
     pub explanation: Option<Explanation>,
+}
+
+/// A finding's sentence as data: a key of the pages' catalogue (`report_templates/i18n/web`,
+/// section "Finance check findings") and its arguments. The English catalogue writes exactly
+/// [`Finding::message`]; another language writes the same facts in its own words and numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FindingText {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, FindingArg)>,
+}
+
+impl FindingText {
+    fn new(key: &'static str, args: Vec<(&'static str, FindingArg)>) -> FindingText {
+        FindingText { key, args }
+    }
+}
+
+/// One argument of a [`FindingText`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindingArg {
+    /// An amount, written with the page's separators (`303 333,00 USD` in Russian).
+    Money {
+        minor: i64,
+        currency: String,
+    },
+    /// Codes, names and periods, written as they are.
+    Text(String),
+    /// Ids and years, written without grouping.
+    Number(i64),
+    /// A rate in basis points (`7.00 %`).
+    Rate(i64),
+    Date(NaiveDate),
+    /// A phrase of its own (a line's or a plan's label, a reason).
+    Nested(FindingText),
+}
+
+fn m(minor: i64, currency: &str) -> FindingArg {
+    FindingArg::Money { minor, currency: currency.to_string() }
+}
+
+fn txt(s: impl Into<String>) -> FindingArg {
+    FindingArg::Text(s.into())
 }
 
 /// Why a finding is acceptable, who said so and when.
@@ -99,6 +146,19 @@ impl CheckPlan {
             format!("the {} work plan (revision {})", self.year, self.revision)
         }
     }
+
+    /// [`CheckPlan::label`] as data.
+    fn text(&self) -> FindingArg {
+        let year = ("year", FindingArg::Number(i64::from(self.year)));
+        FindingArg::Nested(if self.revision == 1 {
+            FindingText::new("finding-plan", vec![year])
+        } else {
+            FindingText::new(
+                "finding-plan-revision",
+                vec![year, ("revision", FindingArg::Number(i64::from(self.revision)))],
+            )
+        })
+    }
 }
 
 /// A budget line with what the checks need to name it.
@@ -131,6 +191,45 @@ impl CheckLine {
         let activity = self.activity_code.as_deref().map(|c| format!("{c}, ")).unwrap_or_default();
         format!("line {} ({activity}{}, {} {})", self.id, self.source_code, self.account_code, self.description)
     }
+
+    /// [`CheckLine::label`] as data.
+    fn text(&self) -> FindingArg {
+        let mut args = vec![
+            ("id", FindingArg::Number(self.id)),
+            ("source", txt(&self.source_code)),
+            ("account", txt(&self.account_code)),
+            ("description", txt(&self.description)),
+        ];
+        FindingArg::Nested(match &self.activity_code {
+            Some(a) => {
+                args.push(("activity", txt(a)));
+                FindingText::new("finding-line", args)
+            }
+            None => FindingText::new("finding-line-plan-level", args),
+        })
+    }
+}
+
+/// Why a contribution cannot be compared, as data. The store says it in English
+/// ([`CheckSource::contribution_ledger_minor`]); the reasons it gives are known, anything else
+/// is shown as it is.
+fn why_text(why: &str) -> FindingText {
+    if let Some(code) = why.strip_prefix("no contribution from ").and_then(|r| r.strip_suffix(" to this project")) {
+        return FindingText::new("finding-why-no-contribution", vec![("source", txt(code))]);
+    }
+    if let Some(rest) = why.strip_prefix("no exchange rate between ")
+        && let Some((from, rest)) = rest.split_once(" and ")
+        && let Some((to, month)) = rest.split_once(" up to ")
+    {
+        return FindingText::new(
+            "finding-why-no-rate",
+            vec![("from", txt(from)), ("to", txt(to)), ("month", txt(month))],
+        );
+    }
+    if why == "the contribution is too large to convert" {
+        return FindingText::new("finding-why-too-large", vec![]);
+    }
+    FindingText::new("finding-why-other", vec![("why", txt(why))])
 }
 
 /// An expenditure: the original figure, the converted one and the rate it used.
@@ -233,6 +332,15 @@ pub fn expenditure_over_budget(input: &CheckInput) -> Vec<Finding> {
                     money(l.amount_minor, cur),
                     money(total - l.amount_minor, cur)
                 ),
+                text: FindingText::new(
+                    "finding-over-budget",
+                    vec![
+                        ("line", l.text()),
+                        ("spent", m(*total, cur)),
+                        ("budget", m(l.amount_minor, cur)),
+                        ("over", m(total - l.amount_minor, cur)),
+                    ],
+                ),
                 work_plan_id: Some(l.plan_id),
                 line_ids: vec![l.id],
                 expenditure_ids: ids.clone(),
@@ -248,6 +356,10 @@ pub fn expenditure_over_budget(input: &CheckInput) -> Vec<Finding> {
 pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
     let cur = &input.currency;
     let to_date = input.last_year.map(|y| format!(" up to {y}")).unwrap_or_default();
+    let to_date_text = FindingArg::Nested(match input.last_year {
+        Some(y) => FindingText::new("finding-up-to", vec![("year", FindingArg::Number(i64::from(y)))]),
+        None => FindingText::new("finding-up-to-end", vec![]),
+    });
     let mut out = vec![];
     for s in &input.sources {
         let Some(programmed) = input.programmed_to_date.get(&s.id).copied().filter(|p| *p > 0) else { continue };
@@ -264,6 +376,16 @@ pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
                     money(*c, cur),
                     money(programmed - c, cur)
                 ),
+                text: FindingText::new(
+                    "finding-over-contribution",
+                    vec![
+                        ("to_date", to_date_text.clone()),
+                        ("programmed", m(programmed, cur)),
+                        ("source", txt(&s.code)),
+                        ("contribution", m(*c, cur)),
+                        ("over", m(programmed - c, cur)),
+                    ],
+                ),
                 work_plan_id: None,
                 line_ids: lines,
                 expenditure_ids: vec![],
@@ -278,6 +400,15 @@ pub fn budget_over_contribution(input: &CheckInput) -> Vec<Finding> {
                     "The work plans{to_date} programme {} of {} funds, which cannot be compared with its contribution: {why}.",
                     money(programmed, cur),
                     s.code
+                ),
+                text: FindingText::new(
+                    "finding-contribution-unknown",
+                    vec![
+                        ("to_date", to_date_text.clone()),
+                        ("programmed", m(programmed, cur)),
+                        ("source", txt(&s.code)),
+                        ("why", FindingArg::Nested(why_text(why))),
+                    ],
                 ),
                 work_plan_id: None,
                 line_ids: lines,
@@ -323,6 +454,10 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
                             s.code,
                             money(stored, cur)
                         ),
+                        text: FindingText::new(
+                            "finding-gms-no-rate",
+                            vec![("plan", p.text()), ("source", txt(&s.code)), ("amount", m(stored, cur))],
+                        ),
                         work_plan_id: Some(p.id),
                         line_ids: ids,
                         expenditure_ids: vec![],
@@ -337,31 +472,60 @@ pub fn indirect_cost_mismatch(input: &CheckInput) -> Vec<Finding> {
                 continue;
             }
             let rate_text = format_bp(i64::from(rate));
-            let message = if stored == 0 {
-                format!(
-                    "In {}, {} has no indirect-cost (GMS) line: {rate_text} of its direct costs of {} is {}.",
-                    p.label(),
-                    s.code,
-                    money(direct, cur),
-                    money(expected, cur)
+            let (message, text) = if stored == 0 {
+                let text = FindingText::new(
+                    "finding-gms-missing",
+                    vec![
+                        ("plan", p.text()),
+                        ("source", txt(&s.code)),
+                        ("rate", FindingArg::Rate(i64::from(rate))),
+                        ("direct", m(direct, cur)),
+                        ("expected", m(expected, cur)),
+                    ],
+                );
+                (
+                    format!(
+                        "In {}, {} has no indirect-cost (GMS) line: {rate_text} of its direct costs of {} is {}.",
+                        p.label(),
+                        s.code,
+                        money(direct, cur),
+                        money(expected, cur)
+                    ),
+                    text,
                 )
             } else {
                 let diff = stored - expected;
-                format!(
-                    "In {}, the GMS of {} is {}, but {rate_text} of its direct costs of {} is {} ({} {}).",
-                    p.label(),
-                    s.code,
-                    money(stored, cur),
-                    money(direct, cur),
-                    money(expected, cur),
-                    money(diff.abs(), cur),
-                    if diff > 0 { "too much" } else { "too little" }
+                let text = FindingText::new(
+                    if diff > 0 { "finding-gms-too-much" } else { "finding-gms-too-little" },
+                    vec![
+                        ("plan", p.text()),
+                        ("source", txt(&s.code)),
+                        ("stored", m(stored, cur)),
+                        ("rate", FindingArg::Rate(i64::from(rate))),
+                        ("direct", m(direct, cur)),
+                        ("expected", m(expected, cur)),
+                        ("diff", m(diff.abs(), cur)),
+                    ],
+                );
+                (
+                    format!(
+                        "In {}, the GMS of {} is {}, but {rate_text} of its direct costs of {} is {} ({} {}).",
+                        p.label(),
+                        s.code,
+                        money(stored, cur),
+                        money(direct, cur),
+                        money(expected, cur),
+                        money(diff.abs(), cur),
+                        if diff > 0 { "too much" } else { "too little" }
+                    ),
+                    text,
                 )
             };
             out.push(Finding {
                 check: CheckKind::IndirectCostMismatch,
                 severity: Severity::Warning,
                 message,
+                text,
                 work_plan_id: Some(p.id),
                 line_ids: ids,
                 expenditure_ids: vec![],
@@ -396,6 +560,11 @@ pub fn spending_outside_planned_quarter(input: &CheckInput) -> Vec<Finding> {
             let marks = l.marks.expect("filtered");
             let planned: Vec<String> =
                 marks.iter().enumerate().filter(|(_, m)| **m).map(|(i, _)| format!("Q{}", i + 1)).collect();
+            let planned_text = if planned.is_empty() {
+                FindingArg::Nested(FindingText::new("finding-no-quarter", vec![]))
+            } else {
+                txt(planned.join(", "))
+            };
             let planned = if planned.is_empty() { "no quarter".to_string() } else { planned.join(", ") };
             Finding {
                 check: CheckKind::SpendingOutsidePlannedQuarter,
@@ -405,6 +574,16 @@ pub fn spending_outside_planned_quarter(input: &CheckInput) -> Vec<Finding> {
                     money(amount, cur),
                     l.label(),
                     l.activity_code.as_deref().unwrap_or("?")
+                ),
+                text: FindingText::new(
+                    "finding-unplanned-quarter",
+                    vec![
+                        ("amount", m(amount, cur)),
+                        ("quarter", txt(q.to_string())),
+                        ("line", l.text()),
+                        ("activity", txt(l.activity_code.as_deref().unwrap_or("?"))),
+                        ("planned", planned_text),
+                    ],
                 ),
                 work_plan_id: Some(l.plan_id),
                 line_ids: vec![l.id],
@@ -430,6 +609,10 @@ pub fn account_not_in_catalogue(input: &CheckInput) -> Vec<Finding> {
                 l.label(),
                 l.account_code
             ),
+            text: FindingText::new(
+                "finding-account-not-in-catalogue",
+                vec![("line", l.text()), ("account", txt(&l.account_code))],
+            ),
             work_plan_id: Some(l.plan_id),
             line_ids: vec![l.id],
             expenditure_ids: vec![],
@@ -450,6 +633,7 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
             let sum: i128 = p.iter().map(|v| i128::from(*v)).sum();
             if sum != i128::from(l.amount_minor) {
                 let shown = i64::try_from(sum).map_or_else(|_| sum.to_string(), |s| money(s, cur));
+                let sum_text = i64::try_from(sum).map_or_else(|_| txt(sum.to_string()), |s| m(s, cur));
                 out.push(Finding {
                     check: CheckKind::TotalsDoNotAddUp,
                     severity: Severity::Error,
@@ -457,6 +641,10 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
                         "The quarterly phasing of budget {} adds up to {shown}, not to its amount of {}.",
                         l.label(),
                         money(l.amount_minor, cur)
+                    ),
+                    text: FindingText::new(
+                        "finding-phasing",
+                        vec![("line", l.text()), ("sum", sum_text), ("amount", m(l.amount_minor, cur))],
                     ),
                     work_plan_id: Some(l.plan_id),
                     line_ids: vec![l.id],
@@ -476,6 +664,10 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
         if expected != Some(e.ledger_amount_minor) {
             let expected_text =
                 expected.map_or_else(|| "not convertible".to_string(), |v| money(v, &e.ledger_currency));
+            let expected_arg = expected.map_or_else(
+                || FindingArg::Nested(FindingText::new("finding-not-convertible", vec![])),
+                |v| m(v, &e.ledger_currency),
+            );
             out.push(Finding {
                 check: CheckKind::TotalsDoNotAddUp,
                 severity: Severity::Error,
@@ -485,6 +677,16 @@ pub fn totals_do_not_add_up(input: &CheckInput) -> Vec<Finding> {
                     money(e.amount_minor, &e.currency),
                     e.date,
                     money(e.ledger_amount_minor, &e.ledger_currency)
+                ),
+                text: FindingText::new(
+                    "finding-conversion",
+                    vec![
+                        ("id", FindingArg::Number(e.id)),
+                        ("amount", m(e.amount_minor, &e.currency)),
+                        ("date", FindingArg::Date(e.date)),
+                        ("recorded", m(e.ledger_amount_minor, &e.ledger_currency)),
+                        ("expected", expected_arg),
+                    ],
                 ),
                 work_plan_id: None,
                 line_ids: vec![],
@@ -517,6 +719,16 @@ pub fn plan_total_differs_from_document(input: &CheckInput) -> Vec<Finding> {
                     p.year,
                     money(diff.abs(), &p.currency),
                     if diff > 0 { "more" } else { "less" }
+                ),
+                text: FindingText::new(
+                    if diff > 0 { "finding-plan-more" } else { "finding-plan-less" },
+                    vec![
+                        ("plan", p.text()),
+                        ("total", m(total, &p.currency)),
+                        ("document", m(doc, &p.currency)),
+                        ("year", FindingArg::Number(i64::from(p.year))),
+                        ("diff", m(diff.abs(), &p.currency)),
+                    ],
                 ),
                 work_plan_id: Some(p.id),
                 line_ids: vec![],

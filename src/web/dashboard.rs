@@ -110,7 +110,7 @@ fn findings_view(c: &Catalogue, f: &FinanceChecks) -> Value {
                 Severity::Warning => ("severity-warning", "needs-attention"),
                 Severity::Info => ("severity-info", "no-data"),
             };
-            json!({"severity": c.tr(label), "class": class, "message": x.message, "key": x.key})
+            json!({"severity": c.tr(label), "class": class, "message": super::findings::message(c, x), "key": x.key})
         })
         .collect();
     json!({
@@ -167,7 +167,7 @@ pub async fn dashboard(
         .map(|r| {
             json!({
                 "key": if r.key == "-" { c.tr("other") } else { r.key.clone() },
-                "label": r.label,
+                "label": super::finance::row_label(&c, "by-output", r),
                 "budget": i18n::money(l, r.budget_minor, cur),
                 "spent": i18n::money(l, r.expenditure_minor, cur),
                 "rate": rate(&c, r.delivery_rate_bp),
@@ -207,7 +207,7 @@ pub async fn dashboard(
         "year": year,
         "glance": status_view(&c, &d.progress, year),
         "has_outputs": !d.finance.by_output.is_empty(),
-        "delivery_chart": charts::delivery_chart(&c, &d.finance.by_output, cur, &delivery_caption),
+        "delivery_chart": charts::delivery_chart(&c, &super::finance::labelled_rows(&c, "by-output", &d.finance.by_output), cur, &delivery_caption),
         "delivery_caption": delivery_caption,
         "outputs": outputs,
         "total_budget": i18n::money(l, d.finance.total.budget_minor, cur),

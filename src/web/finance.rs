@@ -52,6 +52,21 @@ fn rate_in(l: &crate::reports::document::Locale, bp: Option<i64>) -> String {
     bp.map(|bp| format_bp(bp).replace('.', &l.decimal)).unwrap_or_else(|| "–".into())
 }
 
+/// The `-` row of a table in the page's language: the store names it in English (budget not
+/// assigned to an output or activity, accounts outside the catalogue). `table` is the table's
+/// id (`by-output`, `by-activity`, `by-account`); other tables have no such row.
+pub fn row_label(c: &Catalogue, table: &str, r: &FinanceRow) -> String {
+    match (r.key.as_str(), table) {
+        ("-", "by-output" | "by-activity" | "by-account") => c.tr(&format!("finance-{table}-none")),
+        _ => r.label.clone(),
+    }
+}
+
+/// The rows with their `-` row labelled by [`row_label`] (for the charts, which show labels).
+pub fn labelled_rows(c: &Catalogue, table: &str, rows: &[FinanceRow]) -> Vec<FinanceRow> {
+    rows.iter().map(|r| FinanceRow { label: row_label(c, table, r), ..r.clone() }).collect()
+}
+
 /// Donors see the donor portal only; everyone else on the project reads the finance pages.
 fn refuse_donors(user: &WebUser, project_id: i64) -> Result<(), WebError> {
     if crate::services::portal::is_donor(&user.principal, project_id) {
@@ -73,7 +88,7 @@ fn table(c: &Catalogue, id: &str, rows: &[FinanceRow], unplanned: i64, cur: &str
             sum.1 += i128::from(r.expenditure_minor);
             json!({
                 "key": if r.key == "-" { String::new() } else { r.key.clone() },
-                "label": r.label,
+                "label": row_label(c, id, r),
                 "budget": money_in(l, r.budget_minor.into(), cur),
                 "spent": money_in(l, r.expenditure_minor.into(), cur),
                 "balance": money_in(l, r.balance_minor.into(), cur),
@@ -199,7 +214,7 @@ pub async fn page(
         "total_spent": money_in(l, s.total.expenditure_minor.into(), cur),
         "total_balance": money_in(l, s.total.balance_minor.into(), cur),
         "total_rate": rate_in(l, s.total.delivery_rate_bp),
-        "output_chart": charts::titled_delivery_chart(&c, "fo", &c.tr("finance-chart-output"), &s.by_output, cur, &caption("output")),
+        "output_chart": charts::titled_delivery_chart(&c, "fo", &c.tr("finance-chart-output"), &labelled_rows(&c, "by-output", &s.by_output), cur, &caption("output")),
         "output_caption": caption("output"),
         "source_chart": charts::titled_delivery_chart(&c, "fs", &c.tr("finance-chart-source"), &s.by_funding_source, cur, &caption("source")),
         "source_caption": caption("source"),
@@ -270,8 +285,8 @@ fn finding_view(
         "key": f.key,
         "severity": label,
         "class": class,
-        "check": f.check.as_str().replace('_', " "),
-        "message": f.message,
+        "check": c.tr(&format!("finding-check-{}", f.check.as_str().replace('_', "-"))),
+        "message": super::findings::message(c, f),
         "plan": plan,
         "lines": lines,
         "shown_lines": lines.iter().take(12).cloned().collect::<Vec<_>>(),
@@ -410,4 +425,43 @@ pub async fn explain(
     let data = checks_view(&cat, &user, &c, &years, may, Some((&finding, &form.reason, Some(&message))), None);
     let title = cat.t("checks-title-error", &[("code", c.project_code.clone().into())]);
     Ok(html(StatusCode::UNPROCESSABLE_ENTITY, render("finance_checks", &title, Some(&user), &data)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &str, label: &str) -> FinanceRow {
+        FinanceRow {
+            key: key.into(),
+            label: label.into(),
+            budget_minor: 100,
+            expenditure_minor: 50,
+            balance_minor: 50,
+            delivery_rate_bp: Some(5000),
+            delivery_rate: Some("50.00 %".into()),
+        }
+    }
+
+    /// The store names the `-` rows in English; English pages read them as before, Russian
+    /// pages in Russian, and named rows keep their names.
+    #[test]
+    fn the_rows_of_no_output_or_activity_in_the_pages_language() {
+        let (en, ru) = (i18n::catalogue("en"), i18n::catalogue("ru"));
+        for (table, store_label) in [
+            ("by-output", "Not assigned to an output (plan-level lines, e.g. GMS)"),
+            ("by-activity", "Not assigned to an activity (plan-level lines, e.g. GMS)"),
+            ("by-account", "Accounts not in the catalogue"),
+        ] {
+            let r = row("-", store_label);
+            assert_eq!(row_label(&en, table, &r), store_label);
+            let russian = row_label(&ru, table, &r);
+            assert!(!russian.is_empty() && russian != store_label && !russian.contains("Not"), "{russian}");
+            assert_eq!(row_label(&ru, table, &row("1.1", "Output one")), "Output one");
+        }
+        assert_eq!(row_label(&ru, "by-output", &row("-", "x")), "Вне результатов (строки уровня плана, например GMS)");
+        let rows = labelled_rows(&ru, "by-activity", &[row("1.1.1", "A"), row("-", "B")]);
+        assert_eq!((rows[0].label.as_str(), rows[1].budget_minor), ("A", 100));
+        assert!(rows[1].label.starts_with("Вне мероприятий"));
+    }
 }

@@ -15,6 +15,7 @@ mod dashboard;
 mod entry;
 mod finance;
 mod finance_pages;
+mod findings;
 mod format;
 mod framework;
 pub mod i18n;

@@ -66,6 +66,10 @@ async fn the_finance_view_adds_up_and_follows_the_period(backend: Backend) {
     assert!(lop["total"]["expenditure_minor"].as_i64().unwrap() > 0, "the demo has expenditure");
     assert!(text(&b, "#period-label").await.contains("life of the project"));
     check_finance_tables(&b, &lop).await;
+    // Plan-level lines: the row of no output reads as the store names it.
+    if lop["by_output"].as_array().unwrap().iter().any(|r| r["key"] == "-") {
+        assert!(body(&b).await.contains("Not assigned to an output (plan-level lines, e.g. GMS)"));
+    }
     assert_eq!(b.client.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 2, "charts by output and source");
     screenshot(&b, backend, "finance-laptop", LAPTOP, None, false).await;
     screenshot(&b, backend, "finance-phone", PHONE, Some("#by-output-h"), false).await;
@@ -109,6 +113,11 @@ async fn a_finding_is_explained_and_shows_in_the_audit_trail(backend: Backend) {
     assert_eq!(text(&b, "#open-count").await, format!("{} open", all.len()));
     let item = format!("#finding-{key}");
     assert!(text(&b, &item).await.contains(finding["message"].as_str().unwrap()));
+    // Every finding reads exactly as the API's message on an English page.
+    for f in &all {
+        let shown = text(&b, &format!("#finding-{} .finding-message", f["key"].as_str().unwrap())).await;
+        assert_eq!(shown, f["message"].as_str().unwrap());
+    }
     // Each finding links to what it concerns (a line or expenditure, or its plan).
     let links = b.client.find_all(Locator::Css(&format!("{item} .finding-links a"))).await.unwrap();
     assert!(!links.is_empty(), "links of {key}");

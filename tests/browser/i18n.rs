@@ -477,6 +477,13 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     assert!(total.contains(',') && !total.contains('.'), "Russian money: {total}");
     let chart = text(&b, "#chart-output-h").await;
     assert_eq!(chart, "По результатам");
+    // The rows of plan-level lines (no output, no activity) are named in Russian too.
+    let (_, summary) = app.get("/api/v1/projects/KAZ-HUB/finance/summary").await;
+    let none = |by: &str| summary[by].as_array().unwrap().iter().any(|r| r["key"] == "-");
+    assert!(none("by_output") && none("by_activity"), "demo: plan-level lines (GMS)");
+    assert!(!page.contains("Not assigned to an"), "{page}");
+    assert!(page.contains("Вне результатов (строки уровня плана, например GMS)"), "{page}");
+    assert!(page.contains("Вне мероприятий (строки уровня плана, например GMS)"), "{page}");
     screenshot(&b, backend, "ru-finance-laptop", LAPTOP, None, false).await;
 
     // The finance checks: the page's words in Russian, and its own message by the field.
@@ -490,6 +497,30 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
     .await;
     assert!(page.contains("Открытые замечания"), "{page}");
     assert!(text(&b, "#open-count").await.starts_with("открыто: "));
+    // Each finding in Russian words, with Russian money (`303 333,00 USD`), no English sentence.
+    for f in checks["findings"].as_array().unwrap() {
+        let english = f["message"].as_str().unwrap();
+        let shown = text(&b, &format!("#finding-{} .finding-message", f["key"].as_str().unwrap())).await;
+        assert!(has_cyrillic(&shown) && !page.contains(english), "{shown} / {english}");
+        for word in ["Budget line", "work plan", "was spent", "programme", "contribution is", "add up to", "over."] {
+            assert!(!shown.contains(word), "“{word}” in {shown}");
+        }
+        if english.contains(".00 USD") {
+            assert!(shown.contains(",00 USD") && !shown.contains(".00 USD"), "Russian money: {shown}");
+        }
+        // The check's name too.
+        let head = text(&b, &format!("#finding-{} p", f["key"].as_str().unwrap())).await;
+        assert!(!head.contains(&f["check"].as_str().unwrap().replace('_', " ")), "{head}");
+    }
+    // The dashboard's list of open findings says them in Russian as well.
+    go(&b, &app, "/projects/KAZ-HUB").await;
+    let listed = b.client.find_all(Locator::Css("ul.findings li")).await.unwrap();
+    assert!(!listed.is_empty(), "demo: open findings on the dashboard");
+    for (li, f) in listed.iter().zip(checks["findings"].as_array().unwrap()) {
+        let shown = li.text().await.unwrap();
+        assert!(has_cyrillic(&shown) && !shown.contains(f["message"].as_str().unwrap()), "{shown}");
+    }
+    go(&b, &app, "/projects/KAZ-HUB/finance/checks").await;
     submit(&b, &format!("#finding-{key} .explain-button")).await;
     assert_eq!(text(&b, "#error-summary-title").await, "Есть ошибки");
     let err = text(&b, &format!("#reason-{key}-error")).await;

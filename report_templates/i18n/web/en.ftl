@@ -893,3 +893,42 @@ adm-rule-source-taken = A funding source with code { $code } already exists
 adm-rule-source-used = Funding source { $code } funds { $n } project(s): delete those contributions first
 adm-rule-line-of-heading = `{ $line }` is not a line of EU heading { $heading }: use one of { $lines }
 adm-rule-line-indirect = `{ $line }`: accounts of heading 7 (indirect costs) map to line 8
+
+## Finance check findings (src/domain/finance_checks.rs, src/web/findings.rs): exactly the API's messages
+finding-plan = the { $year } work plan
+finding-plan-revision = the { $year } work plan (revision { $revision })
+finding-line = line { $id } ({ $activity }, { $source }, { $account } { $description })
+finding-line-plan-level = line { $id } ({ $source }, { $account } { $description })
+finding-up-to = {" "}up to { $year }
+finding-up-to-end = {""}
+finding-over-budget = Budget { $line } has spent { $spent } against a budget of { $budget }: { $over } over.
+finding-over-contribution = The work plans{ $to_date } programme { $programmed } of { $source } funds, but { $source }'s contribution is { $contribution }: { $over } over.
+finding-contribution-unknown = The work plans{ $to_date } programme { $programmed } of { $source } funds, which cannot be compared with its contribution: { $why }.
+finding-why-no-contribution = no contribution from { $source } to this project
+finding-why-no-rate = no exchange rate between { $from } and { $to } up to { $month }
+finding-why-too-large = the contribution is too large to convert
+finding-why-other = { $why }
+finding-gms-no-rate = In { $plan }, { $source } carries { $amount } of indirect costs but its contribution states no rate to check them against.
+finding-gms-missing = In { $plan }, { $source } has no indirect-cost (GMS) line: { $rate } of its direct costs of { $direct } is { $expected }.
+finding-gms-too-much = In { $plan }, the GMS of { $source } is { $stored }, but { $rate } of its direct costs of { $direct } is { $expected } ({ $diff } too much).
+finding-gms-too-little = In { $plan }, the GMS of { $source } is { $stored }, but { $rate } of its direct costs of { $direct } is { $expected } ({ $diff } too little).
+finding-unplanned-quarter = { $amount } was spent in { $quarter } on { $line }, but activity { $activity } is planned in { $planned } only.
+finding-no-quarter = no quarter
+finding-account-not-in-catalogue = Budget { $line } is on account { $account }, which is not in the budget-account catalogue: it counts under no EU heading and its indirect costs cannot be told apart.
+finding-phasing = The quarterly phasing of budget { $line } adds up to { $sum }, not to its amount of { $amount }.
+finding-conversion = Expenditure { $id } of { $amount } on { $date } is recorded as { $recorded }, but at the rate it states it is { $expected }.
+finding-not-convertible = not convertible
+finding-plan-more = The lines of { $plan } add up to { $total }, but the project document gives { $document } for { $year }: { $diff } more.
+finding-plan-less = The lines of { $plan } add up to { $total }, but the project document gives { $document } for { $year }: { $diff } less.
+finding-check-expenditure-over-budget = expenditure over budget
+finding-check-budget-over-contribution = budget over contribution
+finding-check-indirect-cost-mismatch = indirect cost mismatch
+finding-check-spending-outside-planned-quarter = spending outside planned quarter
+finding-check-account-not-in-catalogue = account not in catalogue
+finding-check-totals-do-not-add-up = totals do not add up
+finding-check-plan-total-differs-from-document = plan total differs from document
+
+## Finance views' rows of no output, activity or catalogue account (src/web/finance.rs, dashboard)
+finance-by-output-none = Not assigned to an output (plan-level lines, e.g. GMS)
+finance-by-activity-none = Not assigned to an activity (plan-level lines, e.g. GMS)
+finance-by-account-none = Accounts not in the catalogue

@@ -873,3 +873,42 @@ adm-rule-source-taken = Источник финансирования с код�
 adm-rule-source-used = Источник финансирования { $code } финансирует проекты ({ $n }): сначала удалите эти взносы
 adm-rule-line-of-heading = `{ $line }` не является статьёй раздела ЕС { $heading }: используйте одну из статей { $lines }
 adm-rule-line-indirect = `{ $line }`: счета раздела 7 (косвенные расходы) относятся к статье 8
+
+## Finance check findings (src/domain/finance_checks.rs, src/web/findings.rs)
+finding-plan = план работ на { $year } год
+finding-plan-revision = план работ на { $year } год (редакция { $revision })
+finding-line = строка { $id } ({ $activity }, { $source }, { $account } { $description })
+finding-line-plan-level = строка { $id } ({ $source }, { $account } { $description })
+finding-up-to = {" "}по { $year } год
+finding-up-to-end = {""}
+finding-over-budget = Бюджетная { $line }: израсходовано { $spent } при бюджете { $budget }, перерасход { $over }.
+finding-over-contribution = Планы работ{ $to_date } предусматривают { $programmed } средств { $source }, но взнос { $source } составляет { $contribution }: превышение на { $over }.
+finding-contribution-unknown = Планы работ{ $to_date } предусматривают { $programmed } средств { $source }, что нельзя сравнить с взносом: { $why }.
+finding-why-no-contribution = { $source } не вносит взноса в этот проект
+finding-why-no-rate = нет курса между { $from } и { $to } по { $month }
+finding-why-too-large = взнос слишком велик для пересчёта
+finding-why-other = { $why }
+finding-gms-no-rate = Косвенные расходы { $source } составляют { $amount } ({ $plan }), но во взносе не указана ставка, чтобы их проверить.
+finding-gms-missing = У { $source } нет строки косвенных расходов (GMS) ({ $plan }): { $rate } от прямых расходов { $direct } составляет { $expected }.
+finding-gms-too-much = GMS { $source } ({ $plan }) составляет { $stored }, но { $rate } от прямых расходов { $direct } составляет { $expected } (на { $diff } больше).
+finding-gms-too-little = GMS { $source } ({ $plan }) составляет { $stored }, но { $rate } от прямых расходов { $direct } составляет { $expected } (на { $diff } меньше).
+finding-unplanned-quarter = Бюджетная { $line }: в { $quarter } израсходовано { $amount }, но мероприятие { $activity } запланировано лишь в кварталах: { $planned }.
+finding-no-quarter = ни в одном
+finding-account-not-in-catalogue = Бюджетная { $line } на счёте { $account }, которого нет в справочнике бюджетных счетов: она не относится ни к одной статье ЕС, и её косвенные расходы нельзя выделить.
+finding-phasing = Бюджетная { $line }: поквартальное распределение в сумме даёт { $sum }, а не сумму строки { $amount }.
+finding-conversion = Расход { $id } на { $amount } от { $date } записан как { $recorded }, но по указанному в нём курсу это { $expected }.
+finding-not-convertible = сумма, которую нельзя пересчитать
+finding-plan-more = Строки ({ $plan }) в сумме дают { $total }, но в проектном документе на { $year } год указано { $document }: на { $diff } больше.
+finding-plan-less = Строки ({ $plan }) в сумме дают { $total }, но в проектном документе на { $year } год указано { $document }: на { $diff } меньше.
+finding-check-expenditure-over-budget = расходы сверх бюджета
+finding-check-budget-over-contribution = бюджет сверх взноса
+finding-check-indirect-cost-mismatch = косвенные расходы не по ставке
+finding-check-spending-outside-planned-quarter = расходы вне запланированного квартала
+finding-check-account-not-in-catalogue = счёт не из справочника
+finding-check-totals-do-not-add-up = итоги не сходятся
+finding-check-plan-total-differs-from-document = итог плана расходится с проектным документом
+
+## Finance views' rows of no output, activity or catalogue account (src/web/finance.rs, dashboard)
+finance-by-output-none = Вне результатов (строки уровня плана, например GMS)
+finance-by-activity-none = Вне мероприятий (строки уровня плана, например GMS)
+finance-by-account-none = Счета не из справочника
