@@ -299,7 +299,10 @@ pub enum Scope {
     /// The budget of the quarters `budget` against the expenditure of the quarters `spend`
     /// (first and last, both included): a report's window is the same range twice; its year
     /// to date is the whole year's budget against the quarters spent so far.
-    Window { budget: (Quarter, Quarter), spend: (Quarter, Quarter) },
+    Window {
+        budget: (Quarter, Quarter),
+        spend: (Quarter, Quarter),
+    },
 }
 
 impl Scope {
@@ -640,7 +643,10 @@ mod tests {
             fact(2, 2013, Some(10), 100, "71200", [0, 11, 0, 0]),
         ];
         let q = |s: &str| -> Quarter { s.parse().unwrap() };
-        assert_eq!(summarize(&budget, &[], Scope::quarters(q("2013-Q1"), q("2013-Q1"))).unwrap().total.budget_minor, near);
+        assert_eq!(
+            summarize(&budget, &[], Scope::quarters(q("2013-Q1"), q("2013-Q1"))).unwrap().total.budget_minor,
+            near
+        );
         assert_eq!(summarize(&budget, &[], Scope::quarters(q("2013-Q1"), q("2013-Q2"))), Err(SumOverflow));
         let spending = vec![
             SpendFact { lineage_id: 1, date: d(2013, 2, 1), amount_minor: near },

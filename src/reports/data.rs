@@ -1005,7 +1005,8 @@ fn gather_finance(conn: &mut DbConnection, project: &Project, window: Window) ->
     let start = Quarter { year: chrono::Datelike::year(&project.start_date), q: 1 };
     // The window; the year to date: the whole approved AWP of the year against what is spent
     // since Q1; since the start: every approved AWP to the year against everything spent.
-    let in_window = finance::summary_window(conn, project, (window.from, window.to), (window.from, window.to), approved)?;
+    let in_window =
+        finance::summary_window(conn, project, (window.from, window.to), (window.from, window.to), approved)?;
     let ytd = finance::summary_window(conn, project, (first, last), (first, window.to), approved)?;
     let cumulative = finance::summary_window(conn, project, (start, last), (start, window.to), approved)?;
     let mut views = Views::default();
@@ -1048,13 +1049,7 @@ fn gather_finance(conn: &mut DbConnection, project: &Project, window: Window) ->
         views,
         by_output: rows(&in_window.by_output),
         chart,
-        eu: eu_statement(
-            conn,
-            project,
-            window,
-            &rows(&in_window.by_funding_source),
-            &rows(&in_window.by_eu_heading),
-        )?,
+        eu: eu_statement(conn, project, window, &rows(&in_window.by_funding_source), &rows(&in_window.by_eu_heading))?,
     }))
 }
 

@@ -6,7 +6,8 @@ use super::exchange::{self, RateUsed};
 use super::workplans::{self, LineRecord, Names, WorkPlanHeader};
 use crate::db::DbConnection;
 use crate::domain::budget::{
-    BudgetFact, Month, Scope, SpendFact, Tally, WorkPlanStatus, convert, eu_heading_name, format_bp, quarterly_budget, summarize,
+    BudgetFact, Month, Scope, SpendFact, Tally, WorkPlanStatus, convert, eu_heading_name, format_bp, quarterly_budget,
+    summarize,
 };
 use crate::domain::finance_checks::{
     self, CheckInput, CheckLine, CheckPlan, CheckSource, CheckSpend, Finding, Severity,
