@@ -434,7 +434,7 @@ pub async fn delete_receipt(
 #[utoipa::path(get, operation_id = "getFinanceSummary", path = "/api/v1/projects/{project}/finance/summary", tag = "finance",
     params(("project" = String, Path, description = "Project id or code"), SummaryQuery),
     responses((status = 200, description = "Budget vs expenditure by output, activity, funding source, account, EU heading and quarter; delivery; contributions", body = FinanceSummary),
-        (status = 404, body = Problem), (status = 422, description = "A period that is not a quarter, a year or LOP", body = Problem)))]
+        (status = 404, body = Problem), (status = 422, description = "A period that is not a quarter, a year, LOP or a window of quarters (`2014-Q1..2014-Q3`) in order", body = Problem)))]
 pub async fn summary(
     db: web::Data<Db>,
     auth: Principal,

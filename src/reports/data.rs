@@ -27,7 +27,7 @@ use crate::store::results;
 use crate::store::workplans;
 use diesel::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
@@ -512,10 +512,9 @@ pub fn gather(
         inputs.indicators().iter().map(|i| (i.id, i.baseline_note.clone())).collect();
     let nodes = results::list(conn, project.id)?;
 
-    let mut summaries = Summaries::default();
     // Contributions in the ledger currency at the window's end, as the finance summary of the
     // window's last quarter converts them.
-    let at_end = summaries.get(conn, project, &window.to.to_string())?;
+    let at_end = finance::summary(conn, project, &SummaryQuery { period: Some(window.to.to_string()) })?;
     let sources = funding::list_sources(conn)?;
     let donors: Vec<Donor> = funding::list_contributions(conn, project.id)?
         .into_iter()
@@ -644,7 +643,7 @@ pub fn gather(
         target_groups,
         chart,
         iptt,
-        finance: gather_finance(conn, project, window, &mut summaries)?,
+        finance: gather_finance(conn, project, window)?,
         cdr: None,
         certification: certification(conn, project, generated_by)?,
         changes: crate::store::audit::list(
@@ -808,7 +807,7 @@ fn build_iptt(
     Iptt { periods, rows }
 }
 
-/// One line of a financial view in a report.
+/// One line of a financial view in a report: a row of the finance aggregation, as is.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MoneyRow {
     pub key: String,
@@ -819,15 +818,15 @@ pub struct MoneyRow {
     pub delivery_percent: Option<f64>,
 }
 
-impl MoneyRow {
-    fn new(key: String, name: String, budget_minor: i64, expenditure_minor: i64) -> Self {
+impl From<&FinanceRow> for MoneyRow {
+    fn from(r: &FinanceRow) -> Self {
         MoneyRow {
-            key,
-            name,
-            budget_minor,
-            expenditure_minor,
-            balance_minor: budget_minor - expenditure_minor,
-            delivery_percent: budget::delivery_rate_bp(expenditure_minor, budget_minor).map(|bp| bp as f64 / 100.0),
+            key: r.key.clone(),
+            name: r.label.clone(),
+            budget_minor: r.budget_minor,
+            expenditure_minor: r.expenditure_minor,
+            balance_minor: r.balance_minor,
+            delivery_percent: r.delivery_rate_bp.map(|bp| bp as f64 / 100.0),
         }
     }
 }
@@ -842,14 +841,21 @@ pub struct Delivery {
     pub delivery_percent: Option<f64>,
 }
 
+/// A sum that does not fit 64 bits is an error, never a wrapped figure.
+fn narrow(v: i128) -> Result<i64, AppError> {
+    i64::try_from(v).map_err(|_| AppError::Internal("finance figure out of range".into()))
+}
+
 impl Delivery {
-    fn new(budget_minor: i64, expenditure_minor: i64) -> Self {
-        Delivery {
+    /// From an exact budget and expenditure, `[budget, expenditure]`.
+    fn of([budget, spent]: [i128; 2]) -> Result<Self, AppError> {
+        let (budget_minor, expenditure_minor) = (narrow(budget)?, narrow(spent)?);
+        Ok(Delivery {
             budget_minor,
             expenditure_minor,
-            balance_minor: budget_minor - expenditure_minor,
+            balance_minor: narrow(budget - spent)?,
             delivery_percent: budget::delivery_rate_bp(expenditure_minor, budget_minor).map(|bp| bp as f64 / 100.0),
-        }
+        })
     }
 }
 
@@ -914,25 +920,10 @@ pub struct Finance {
     pub eu: Option<serde_json::Value>,
 }
 
-/// Finance summaries of a report, each asked for once.
-#[derive(Default)]
-struct Summaries(HashMap<String, FinanceSummary>);
-
-impl Summaries {
-    fn get(&mut self, conn: &mut DbConnection, project: &Project, period: &str) -> Result<FinanceSummary, AppError> {
-        if let Some(s) = self.0.get(period) {
-            return Ok(s.clone());
-        }
-        let s = finance::summary(conn, project, &SummaryQuery { period: Some(period.to_string()) })?;
-        self.0.insert(period.to_string(), s.clone());
-        Ok(s)
-    }
-}
-
 /// Budget and expenditure per scope (period, year to date, cumulative), exact.
 type Scoped = [[i128; 2]; 3];
 
-/// The four views' lines, added up exactly per scope (period, year to date, cumulative).
+/// The four views' lines side by side: each scope is one finance summary's rows, as is.
 #[derive(Default)]
 struct Views {
     /// view -> key -> (name, [scope][budget, expenditure])
@@ -942,25 +933,19 @@ struct Views {
 const VIEW_KINDS: [&str; 4] = ["output", "activity", "source", "account"];
 
 impl Views {
-    /// Adds a summary's rows to a scope: its budget when `budget`, its expenditure when `spend`.
-    fn add(&mut self, s: &FinanceSummary, scope: usize, budget: bool, spend: bool) {
+    /// Puts a summary's rows in a scope (0 the period, 1 the year to date, 2 since the start).
+    fn set(&mut self, s: &FinanceSummary, scope: usize) {
         let groups: [&Vec<FinanceRow>; 4] = [&s.by_output, &s.by_activity, &s.by_funding_source, &s.by_account];
         for (view, rows) in groups.into_iter().enumerate() {
             for r in rows {
                 let slot = self.rows[view].entry(r.key.clone()).or_insert_with(|| (r.label.clone(), [[0; 2]; 3]));
-                if budget {
-                    slot.1[scope][0] += i128::from(r.budget_minor);
-                }
-                if spend {
-                    slot.1[scope][1] += i128::from(r.expenditure_minor);
-                }
+                slot.1[scope] = [i128::from(r.budget_minor), i128::from(r.expenditure_minor)];
             }
         }
     }
 
+    /// The views with their totals: the sum of their rows, exact, narrowed with an error.
     fn finish(self) -> Result<Vec<DeliveryView>, AppError> {
-        let narrow = |v: i128| i64::try_from(v).map_err(|_| AppError::Internal("finance figure out of range".into()));
-        let delivery = |v: [i128; 2]| -> Result<Delivery, AppError> { Ok(Delivery::new(narrow(v[0])?, narrow(v[1])?)) };
         let mut out = vec![];
         for (view, rows) in self.rows.into_iter().enumerate() {
             let mut lines = vec![];
@@ -974,9 +959,9 @@ impl Views {
                     assigned: key != "-",
                     key,
                     name,
-                    period: delivery(v[0])?,
-                    ytd: delivery(v[1])?,
-                    cumulative: delivery(v[2])?,
+                    period: Delivery::of(v[0])?,
+                    ytd: Delivery::of(v[1])?,
+                    cumulative: Delivery::of(v[2])?,
                 });
             }
             if view < 2 {
@@ -989,9 +974,9 @@ impl Views {
                 key: "total".into(),
                 name: String::new(),
                 assigned: true,
-                period: delivery(sums[0])?,
-                ytd: delivery(sums[1])?,
-                cumulative: delivery(sums[2])?,
+                period: Delivery::of(sums[0])?,
+                ytd: Delivery::of(sums[1])?,
+                cumulative: Delivery::of(sums[2])?,
             };
             out.push(DeliveryView { kind: VIEW_KINDS[view], rows: lines, total });
         }
@@ -999,93 +984,34 @@ impl Views {
     }
 }
 
-/// The window split into whole years (one summary reads a year at once) and single quarters.
-fn periods_of(window: Window) -> Vec<String> {
-    let mut periods = vec![];
-    let mut q = window.from;
-    while q <= window.to {
-        let year_end = Quarter { year: q.year, q: 4 };
-        if q.q == 1 && year_end <= window.to {
-            periods.push(q.year.to_string());
-            q = year_end.next();
-        } else {
-            periods.push(q.to_string());
-            q = q.next();
-        }
-    }
-    periods
-}
-
-fn year_of(period: &str) -> i32 {
-    period.get(..4).and_then(|y| y.parse().ok()).unwrap_or_default()
-}
-
 /// The financial part of a report: budget against expenditure by output, activity, funding
 /// source and account, for the window (the approved plans' quarterly budget), the year to date
 /// (against the approved AWP of the year) and since the start (against the approved AWPs to
-/// date), every figure the finance summary's (`GET /projects/{p}/finance/summary`) for the same
-/// periods. A draft plan is never a budget: its years count no budget. For EU-funded projects
-/// the window's figures in EUR at the stored rate of its last month.
-fn gather_finance(
-    conn: &mut DbConnection,
-    project: &Project,
-    window: Window,
-    summaries: &mut Summaries,
-) -> Result<Option<Finance>, AppError> {
+/// date), each scope one finance aggregation ([`finance::summary_window`], the one behind
+/// `GET /projects/{p}/finance/summary?period=2014-Q1..2014-Q3`). A draft plan is never a
+/// budget: its years count no budget. For EU-funded projects the window's figures in EUR at
+/// the stored rate of its last month.
+fn gather_finance(conn: &mut DbConnection, project: &Project, window: Window) -> Result<Option<Finance>, AppError> {
     let plans = workplans::current_plans(conn, project.id)?;
     if !plans.iter().any(|p| p.year <= window.to.year) {
         return Ok(None);
     }
     let totals: HashMap<i64, i64> =
         workplans::list(conn, project.id)?.into_iter().map(|p| (p.plan.id, p.total_minor)).collect();
-    let approved: HashSet<i32> =
-        plans.iter().filter(|p| p.status == WorkPlanStatus::Approved).map(|p| p.year).collect();
-    let counted = |period: &str| approved.contains(&year_of(period));
 
+    let approved = finance::BudgetOf::ApprovedPlans;
+    let year = window.to.year;
+    let (first, last) = (Quarter { year, q: 1 }, Quarter { year, q: 4 });
+    let start = Quarter { year: chrono::Datelike::year(&project.start_date), q: 1 };
+    // The window; the year to date: the whole approved AWP of the year against what is spent
+    // since Q1; since the start: every approved AWP to the year against everything spent.
+    let in_window =
+        finance::summary_window(conn, project, (window.from, window.to), (window.from, window.to), approved)?;
+    let ytd = finance::summary_window(conn, project, (first, last), (first, window.to), approved)?;
+    let cumulative = finance::summary_window(conn, project, (start, last), (start, window.to), approved)?;
     let mut views = Views::default();
-    let (mut by_output, mut by_source, mut by_heading): (Vec<MoneyRow>, Vec<MoneyRow>, Vec<MoneyRow>) =
-        (vec![], vec![], vec![]);
-    for period in periods_of(window) {
-        let s = summaries.get(conn, project, &period)?;
-        let budget = counted(&period);
-        views.add(&s, 0, budget, true);
-        let merge = |out: &mut Vec<MoneyRow>, rows: &[FinanceRow]| {
-            for r in rows {
-                let b = if budget { r.budget_minor } else { 0 };
-                match out.iter_mut().find(|o| o.key == r.key) {
-                    Some(o) => {
-                        o.budget_minor += b;
-                        o.expenditure_minor += r.expenditure_minor;
-                    }
-                    None => out.push(MoneyRow::new(r.key.clone(), r.label.clone(), b, r.expenditure_minor)),
-                }
-            }
-        };
-        merge(&mut by_output, &s.by_output);
-        merge(&mut by_source, &s.by_funding_source);
-        merge(&mut by_heading, &s.by_eu_heading);
-    }
-    let rebuild = |rows: Vec<MoneyRow>| -> Vec<MoneyRow> {
-        rows.into_iter().map(|r| MoneyRow::new(r.key, r.name, r.budget_minor, r.expenditure_minor)).collect()
-    };
-    let (by_output, by_source, by_heading) = (rebuild(by_output), rebuild(by_source), rebuild(by_heading));
-
-    // The year to date: the whole approved AWP of the year against what is spent since Q1.
-    let year = window.to.year.to_string();
-    let ytd_spend: Vec<String> =
-        if window.to.q == 4 { vec![year.clone()] } else { (1..=window.to.q).map(|q| format!("{year}-Q{q}")).collect() };
-    let awp = summaries.get(conn, project, &year)?;
-    for scope in [1, 2] {
-        views.add(&awp, scope, counted(&year), false);
-        for period in &ytd_spend {
-            let s = summaries.get(conn, project, period)?;
-            views.add(&s, scope, false, true);
-        }
-    }
-    // Since the start: every earlier year, whole.
-    for y in chrono::Datelike::year(&project.start_date)..window.to.year {
-        let s = summaries.get(conn, project, &y.to_string())?;
-        views.add(&s, 2, approved.contains(&y), true);
+    for (scope, s) in [&in_window, &ytd, &cumulative].into_iter().enumerate() {
+        views.set(s, scope);
     }
     let views = views.finish()?;
     let chart = views[0]
@@ -1094,6 +1020,7 @@ fn gather_finance(
         .filter(|r| r.ytd.budget_minor > 0)
         .map(|r| ChartBar { label: r.key.clone(), value: r.ytd.delivery_percent.unwrap_or(0.0) })
         .collect();
+    let rows = |rows: &[FinanceRow]| -> Vec<MoneyRow> { rows.iter().map(MoneyRow::from).collect() };
 
     let plan_lines: Vec<PlanLine> = plans
         .iter()
@@ -1112,7 +1039,6 @@ fn gather_finance(
         .filter(|p| p.year >= window.from.year && p.year <= window.to.year)
         .map(|p| format!("{} revision {} ({})", p.year, p.revision, p.status))
         .collect();
-    let narrow = |v: i128| i64::try_from(v).map_err(|_| AppError::Internal("finance figure out of range".into()));
 
     Ok(Some(Finance {
         currency: project.currency.clone(),
@@ -1121,9 +1047,9 @@ fn gather_finance(
         plans: plan_lines,
         total_budget_minor: narrow(total_budget_minor)?,
         views,
-        by_output,
+        by_output: rows(&in_window.by_output),
         chart,
-        eu: eu_statement(conn, project, window, &by_source, &by_heading)?,
+        eu: eu_statement(conn, project, window, &rows(&in_window.by_funding_source), &rows(&in_window.by_eu_heading))?,
     }))
 }
 
@@ -1155,28 +1081,29 @@ fn eu_statement(
         )
     })?;
     let how = rate.use_for(&project.currency);
-    let eur = |minor: i64| budget::convert(minor, &project.currency, "EUR", rate.rate_micros, how).unwrap_or(0);
-    let headings: Vec<serde_json::Value> = by_heading
-        .iter()
-        .map(|r| {
-            serde_json::json!({"heading": r.key, "name": r.name, "budget_minor": eur(r.budget_minor),
-                "expenditure_minor": eur(r.expenditure_minor)})
-        })
-        .collect();
-    let sources_eur: Vec<serde_json::Value> = by_source
-        .iter()
-        .map(|r| {
-            let is_eu = eu_source_codes.contains(&r.key);
-            serde_json::json!({"code": r.key, "name": r.name, "share": if is_eu { "EU contribution" } else { "co-financing" },
-                "budget_minor": eur(r.budget_minor), "expenditure_minor": eur(r.expenditure_minor)})
-        })
-        .collect();
-    let sum = |v: &[serde_json::Value], k: &str| v.iter().map(|x| x[k].as_i64().unwrap_or(0)).sum::<i64>();
+    let eur = |minor: i64| {
+        budget::convert(minor, &project.currency, "EUR", rate.rate_micros, how)
+            .ok_or_else(|| AppError::field("exchange_rate", "an amount is too large to convert"))
+    };
+    let mut headings: Vec<serde_json::Value> = vec![];
+    for r in by_heading {
+        headings.push(serde_json::json!({"heading": r.key, "name": r.name, "budget_minor": eur(r.budget_minor)?,
+            "expenditure_minor": eur(r.expenditure_minor)?}));
+    }
+    let mut sources_eur: Vec<serde_json::Value> = vec![];
+    for r in by_source {
+        let is_eu = eu_source_codes.contains(&r.key);
+        sources_eur.push(serde_json::json!({"code": r.key, "name": r.name,
+            "share": if is_eu { "EU contribution" } else { "co-financing" },
+            "budget_minor": eur(r.budget_minor)?, "expenditure_minor": eur(r.expenditure_minor)?}));
+    }
+    // Totals: the sum of the converted lines, exact.
+    let sum = |v: &[serde_json::Value], k: &str| narrow(v.iter().map(|x| i128::from(x[k].as_i64().unwrap_or(0))).sum());
     Ok(Some(serde_json::json!({
         "rate": rate,
         "headings": headings,
-        "headings_total": {"budget_minor": sum(&headings, "budget_minor"), "expenditure_minor": sum(&headings, "expenditure_minor")},
+        "headings_total": {"budget_minor": sum(&headings, "budget_minor")?, "expenditure_minor": sum(&headings, "expenditure_minor")?},
         "sources": sources_eur,
-        "sources_total": {"budget_minor": sum(&sources_eur, "budget_minor"), "expenditure_minor": sum(&sources_eur, "expenditure_minor")},
+        "sources_total": {"budget_minor": sum(&sources_eur, "budget_minor")?, "expenditure_minor": sum(&sources_eur, "expenditure_minor")?},
     })))
 }

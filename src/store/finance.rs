@@ -6,7 +6,8 @@ use super::exchange::{self, RateUsed};
 use super::workplans::{self, LineRecord, Names, WorkPlanHeader};
 use crate::db::DbConnection;
 use crate::domain::budget::{
-    BudgetFact, Month, Scope, SpendFact, Tally, convert, eu_heading_name, format_bp, quarterly_budget, summarize,
+    BudgetFact, Month, Scope, SpendFact, Tally, WorkPlanStatus, convert, eu_heading_name, format_bp, quarterly_budget,
+    summarize,
 };
 use crate::domain::finance_checks::{
     self, CheckInput, CheckLine, CheckPlan, CheckSource, CheckSpend, Finding, Severity,
@@ -21,14 +22,16 @@ use crate::store::projects::Project;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use utoipa::{IntoParams, ToSchema};
 
 /// Query of `GET /projects/{project}/finance/summary`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryQuery {
-    /// `2013-Q2` (a quarter), `2013` (a year) or `LOP` (life of project, the default).
+    /// `2013-Q2` (a quarter), `2013` (a year), `LOP` (life of project, the default), or a
+    /// window of whole quarters from one to another, both included: `2013-Q2..2014-Q1`
+    /// (a year on either side stands for its first or last quarter: `2013..2014`).
     pub period: Option<String>,
 }
 
@@ -118,7 +121,7 @@ pub struct FinanceSummary {
     pub project_code: String,
     /// The ledger currency every figure is in.
     pub currency: String,
-    /// `2013-Q2`, `2013` or `LOP`.
+    /// `2013-Q2`, `2013`, `LOP` or a window `2013-Q2..2014-Q1`.
     pub period: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -155,11 +158,33 @@ pub struct FinanceChecks {
     pub findings: Vec<Finding>,
 }
 
-fn parse_period(s: Option<&str>) -> Result<Period, AppError> {
-    match s {
-        None => Ok(Period::LifeOfProject),
-        Some(s) => s.parse::<Period>().map_err(|e| AppError::field("period", e.0)),
+/// The period of a summary: its name, its scope and its first and last day.
+fn parse_period(s: Option<&str>, project: &Project) -> Result<(String, Scope, NaiveDate, NaiveDate), AppError> {
+    let bad = |e: crate::domain::period::PeriodError| AppError::field("period", e.0);
+    if let Some((a, b)) = s.and_then(|s| s.split_once("..")) {
+        let end = |p: Period, last: bool| match p {
+            Period::Quarter(q) => Ok(q),
+            Period::Year(y) => Ok(Quarter { year: y, q: if last { 4 } else { 1 } }),
+            Period::LifeOfProject => Err(AppError::field("period", "a window runs from a quarter or year to another")),
+        };
+        let first = end(a.parse::<Period>().map_err(bad)?, false)?;
+        let last = end(b.parse::<Period>().map_err(bad)?, true)?;
+        if last < first {
+            return Err(AppError::field("period", format!("the window ends ({last}) before it starts ({first})")));
+        }
+        return Ok((format!("{first}..{last}"), Scope::quarters(first, last), first.start(), last.end()));
     }
+    let period = match s {
+        None => Period::LifeOfProject,
+        Some(s) => s.parse::<Period>().map_err(bad)?,
+    };
+    let scope = match period {
+        Period::Quarter(q) => Scope::Quarter(q),
+        Period::Year(y) => Scope::Year(y),
+        Period::LifeOfProject => Scope::LifeOfProject,
+    };
+    let (from, to) = period.dates(project.start_date, project.end_date);
+    Ok((period.to_string(), scope, from, to))
 }
 
 /// What the views need of the current plans: their lines with activity, output, timeframe
@@ -236,16 +261,62 @@ fn sort_rows_by_code(rows: &mut [FinanceRow]) {
     });
 }
 
-/// Budget vs expenditure of a project for a quarter, a year or the life of project.
+/// Which plans a finance view takes its budget from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetOf {
+    /// The current plan of each year: its approved revision, or its draft while none is (the
+    /// finance API shows what is being planned).
+    CurrentPlans,
+    /// Approved plans only: a draft is never a budget (the reports). Expenditure on a draft
+    /// year's lines still counts, on their output, activity, source and account.
+    ApprovedPlans,
+}
+
+/// Budget vs expenditure of a project for a quarter, a year, the life of project or a window
+/// of quarters (`2013-Q2..2014-Q1`).
 pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> Result<FinanceSummary, AppError> {
-    let period = parse_period(q.period.as_deref())?;
-    let scope = match period {
-        Period::Quarter(q) => Scope::Quarter(q),
-        Period::Year(y) => Scope::Year(y),
-        Period::LifeOfProject => Scope::LifeOfProject,
+    let (name, scope, from, to) = parse_period(q.period.as_deref(), project)?;
+    summary_of(conn, project, name, scope, (from, to), BudgetOf::CurrentPlans)
+}
+
+/// Budget vs expenditure of a project over a window of quarters: the budget of the quarters
+/// `budget` against the expenditure of the quarters `spend` (first and last included), in one
+/// aggregation, as `GET /projects/{p}/finance/summary?period=2013-Q2..2014-Q1` answers when
+/// the two ranges are the same. The reports read their window, year to date and cumulative
+/// figures here.
+pub fn summary_window(
+    conn: &mut DbConnection,
+    project: &Project,
+    budget: (Quarter, Quarter),
+    spend: (Quarter, Quarter),
+    budget_of: BudgetOf,
+) -> Result<FinanceSummary, AppError> {
+    let name = if budget == spend {
+        format!("{}..{}", spend.0, spend.1)
+    } else {
+        format!("{}..{} budget, {}..{} expenditure", budget.0, budget.1, spend.0, spend.1)
     };
-    let (from, to) = period.dates(project.start_date, project.end_date);
-    let f = plan_facts(conn, project.id, None)?;
+    let scope = Scope::Window { budget, spend };
+    summary_of(conn, project, name, scope, (spend.0.start(), spend.1.end()), budget_of)
+}
+
+/// The one aggregation behind [`summary`] and [`summary_window`]: expenditure and receipts
+/// dated `from..=to` (every expenditure for the life of project).
+fn summary_of(
+    conn: &mut DbConnection,
+    project: &Project,
+    period: String,
+    scope: Scope,
+    (from, to): (NaiveDate, NaiveDate),
+    budget_of: BudgetOf,
+) -> Result<FinanceSummary, AppError> {
+    let mut f = plan_facts(conn, project.id, None)?;
+    let counted: HashSet<i64> = f
+        .plans
+        .iter()
+        .filter(|p| budget_of == BudgetOf::CurrentPlans || p.status == WorkPlanStatus::Approved)
+        .map(|p| p.id)
+        .collect();
     let budget: Vec<BudgetFact> = f
         .lines
         .iter()
@@ -260,10 +331,15 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
                 source: l.funding_source_id,
                 account: l.account_code.clone(),
                 heading: account.map(|a| a.eu_heading),
-                quarters: quarterly_budget(l.amount_minor, l.phasing(), activity.map(|(_, m)| *m)),
+                quarters: if counted.contains(&l.work_plan_id) {
+                    quarterly_budget(l.amount_minor, l.phasing(), activity.map(|(_, m)| *m))
+                } else {
+                    [0; 4]
+                },
             }
         })
         .collect();
+    f.plans.retain(|p| counted.contains(&p.id));
     // For the life of project, every expenditure counts, even one dated outside the plans.
     // One read of the covering index; lines map to their lineage in memory (no join).
     let lineage = lineages(conn, project.id)?;
@@ -278,7 +354,7 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
             expenditures::fx_rate_micros,
         ))
         .into_boxed();
-    if period != Period::LifeOfProject {
+    if scope != Scope::LifeOfProject {
         spend_q = spend_q.filter(expenditures::spent_on.ge(from)).filter(expenditures::spent_on.le(to));
     }
     let mut rates_used: BTreeSet<(String, String, i64)> = BTreeSet::new();
@@ -289,7 +365,7 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
             rates_used.insert((p, m, r));
         }
     }
-    let s = summarize(&budget, &spending, scope);
+    let s = summarize(&budget, &spending, scope).map_err(|e| AppError::Internal(e.to_string()))?;
 
     let mut by_output: Vec<FinanceRow> = s
         .by_output
@@ -413,7 +489,7 @@ pub fn summary(conn: &mut DbConnection, project: &Project, q: &SummaryQuery) -> 
         project_id: project.id,
         project_code: project.code.clone(),
         currency: project.currency.clone(),
-        period: period.to_string(),
+        period,
         from,
         to,
         work_plans: f.plans.iter().map(PlanRef::from).collect(),

@@ -195,6 +195,104 @@ async fn xlsx_report_reconciles_with_the_api(backend: Backend) {
     assert!(book.sheet("Report").find("No changes recorded in the period.").is_some());
 }
 
+/// The report's finance views over a window of several quarters, across a year end, are the
+/// finance API's for the same window (`period=2024-Q3..2025-Q2`), line by line; its year to
+/// date and cumulative columns the API's approved AWPs against the quarters spent so far.
+async fn report_window_figures_are_the_finance_apis(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let body = json!({"template": "undp-quarterly", "from": "2024-Q3", "to": "2025-Q2", "format": "xlsx"});
+    let (status, meta) = app.post("/api/v1/projects/UZB-PSD/reports", &body).await;
+    assert_eq!(status, 201, "{meta}");
+    let (_, _, _, bytes) = download(&app, &app.admin_token, meta["id"].as_i64().unwrap()).await;
+    let book = crate::xlsx_reader::read(&bytes);
+    let api = |period: String| {
+        let app = &app;
+        async move {
+            let (status, fin) = app.get(&format!("/api/v1/projects/UZB-PSD/finance/summary?period={period}")).await;
+            assert_eq!(status, 200, "{period}: {fin}");
+            fin
+        }
+    };
+    let window = api("2024-Q3..2025-Q2".into()).await;
+    assert_eq!(window["period"], "2024-Q3..2025-Q2");
+    assert_eq!((window["from"].as_str(), window["to"].as_str()), (Some("2024-07-01"), Some("2025-06-30")));
+    // The demo's plans for 2024 and 2025 are approved: the API's budget is the report's.
+    for p in window["work_plans"].as_array().unwrap().iter().filter(|p| p["year"] == 2024 || p["year"] == 2025) {
+        assert_eq!(p["status"], "approved", "{p}");
+    }
+    let (_, project) = app.get("/api/v1/projects/UZB-PSD").await;
+    let start_year = &project["start_date"].as_str().unwrap()[..4];
+    let awp = api("2025".into()).await;
+    let spent_ytd = api("2025-Q1..2025-Q2".into()).await;
+    let awps = api(format!("{start_year}..2025")).await;
+    let spent_since_start = api(format!("{start_year}..2025-Q2")).await;
+    let money = |sheet: &crate::xlsx_reader::Sheet, cell: String| {
+        i64::try_from(crate::xlsx_reader::decimal_units(sheet.text(&cell), 2)).unwrap()
+    };
+    let figure = |fin: &Value, group: &str, key: &str, what: &str| -> i64 {
+        fin[group].as_array().unwrap().iter().find(|r| r["key"] == key).map_or(0, |r| r[what].as_i64().unwrap())
+    };
+    let mut compared = 0;
+    for (sheet, group) in [
+        ("Finance by output", "by_output"),
+        ("Finance by activity", "by_activity"),
+        ("Finance by source", "by_funding_source"),
+        ("Finance by account", "by_account"),
+    ] {
+        let sheet = book.sheet(sheet);
+        let (mut budget, mut spent) = (0i64, 0i64);
+        for r in window[group].as_array().unwrap().iter().filter(|r| r["key"] != "-") {
+            let key = r["key"].as_str().unwrap();
+            let row = row_starting(sheet, &format!("{key} "));
+            let (b, e) = (r["budget_minor"].as_i64().unwrap(), r["expenditure_minor"].as_i64().unwrap());
+            assert_eq!(
+                (money(sheet, format!("B{row}")), money(sheet, format!("C{row}"))),
+                (b, e),
+                "{group} {key}: window"
+            );
+            let ytd = (figure(&awp, group, key, "budget_minor"), figure(&spent_ytd, group, key, "expenditure_minor"));
+            assert_eq!((money(sheet, format!("E{row}")), money(sheet, format!("F{row}"))), ytd, "{group} {key}: YTD");
+            let cumulative = (
+                figure(&awps, group, key, "budget_minor"),
+                figure(&spent_since_start, group, key, "expenditure_minor"),
+            );
+            assert_eq!(
+                (money(sheet, format!("H{row}")), money(sheet, format!("I{row}"))),
+                cumulative,
+                "{group} {key}: cumulative"
+            );
+            (budget, spent) = (budget + b, spent + e);
+            compared += 1;
+        }
+        for r in window[group].as_array().unwrap().iter().filter(|r| r["key"] == "-") {
+            (budget, spent) =
+                (budget + r["budget_minor"].as_i64().unwrap(), spent + r["expenditure_minor"].as_i64().unwrap());
+        }
+        let total = row_starting(sheet, "Total");
+        assert_eq!(
+            (money(sheet, format!("B{total}")), money(sheet, format!("C{total}"))),
+            (budget, spent),
+            "{group}: total"
+        );
+    }
+    assert!(compared >= 10, "every view has lines: {compared}");
+    let total = &window["total"];
+    assert!(total["budget_minor"].as_i64().unwrap() > 0 && total["expenditure_minor"].as_i64().unwrap() > 0, "{total}");
+    // A window is its quarters added up.
+    let mut quarters = (0, 0);
+    for q in ["2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2"] {
+        let one = api(q.into()).await;
+        quarters.0 += one["total"]["budget_minor"].as_i64().unwrap();
+        quarters.1 += one["total"]["expenditure_minor"].as_i64().unwrap();
+    }
+    assert_eq!((total["budget_minor"].as_i64().unwrap(), total["expenditure_minor"].as_i64().unwrap()), quarters);
+    // A window that ends before it starts, or runs to the life of project, names the field.
+    for bad in ["2025-Q2..2024-Q3", "2024-Q3..LOP", "2024-Q5..2025-Q1"] {
+        let (status, p) = app.get(&format!("/api/v1/projects/UZB-PSD/finance/summary?period={bad}")).await;
+        assert_eq!((status, fields(&p)), (422, vec!["period".to_string()]), "{bad}: {p}");
+    }
+}
+
 async fn a_missing_exchange_rate_is_named(backend: Backend) {
     let Some(app) = TestApp::with_demo(backend).await else { return };
     // Remove the USD/EUR rates: the EU statement cannot be converted.
@@ -312,6 +410,7 @@ crate::on_both_backends!(
     pdf_reports_read_back_with_the_api_figures,
     xlsx_report_reconciles_with_the_api,
     a_missing_exchange_rate_is_named,
+    report_window_figures_are_the_finance_apis,
     html_report_snapshot_and_figures,
     generation_rules_and_nothing_stored_on_error,
     donors_download_issued_reports_only,
