@@ -1,4 +1,4 @@
-//! Upgrades keep data: a database made by any earlier release (0.1.0, 0.2.0, 0.3.0) migrates forward
+//! Upgrades keep data: a database made by any earlier release (0.1.0, 0.2.0, 0.3.0, 0.4.0) migrates forward
 //! with nothing lost. The fixtures were made by each release's binary itself (see
 //! tests/fixtures/README.md): its demo data, and the answers its API gave on them.
 
@@ -8,7 +8,8 @@ use serde_json::Value;
 crate::on_both_backends!(
     a_database_of_release_0_1_0_migrates_forward_with_nothing_lost,
     a_database_of_release_0_2_0_migrates_forward_with_nothing_lost,
-    a_database_of_release_0_3_0_migrates_forward_with_nothing_lost
+    a_database_of_release_0_3_0_migrates_forward_with_nothing_lost,
+    a_database_of_release_0_4_0_migrates_forward_with_nothing_lost
 );
 
 async fn a_database_of_release_0_1_0_migrates_forward_with_nothing_lost(backend: Backend) {
@@ -21,6 +22,10 @@ async fn a_database_of_release_0_2_0_migrates_forward_with_nothing_lost(backend:
 
 async fn a_database_of_release_0_3_0_migrates_forward_with_nothing_lost(backend: Backend) {
     migrates_forward_with_nothing_lost(backend, "0.3.0").await;
+}
+
+async fn a_database_of_release_0_4_0_migrates_forward_with_nothing_lost(backend: Backend) {
+    migrates_forward_with_nothing_lost(backend, "0.4.0").await;
 }
 
 /// `old` is contained in `new`: every field the old release sent is still there with the
