@@ -234,9 +234,17 @@ async fn demo_ids(app: &TestApp) -> BTreeMap<&'static str, Vec<i64>> {
         ids.insert(kind, ids_of(&app.get(&format!("/api/v1/{kind}")).await.1));
     }
     for project in ["KAZ-HUB", "UZB-PSD"] {
-        for kind in
-            ["contributions", "indicators", "actuals", "risks", "issues", "reports", "work-plans", "expenditures"]
-        {
+        for kind in [
+            "contributions",
+            "indicators",
+            "actuals",
+            "risks",
+            "issues",
+            "reports",
+            "work-plans",
+            "expenditures",
+            "receipts",
+        ] {
             let (status, list) = app.get(&format!("/api/v1/projects/{project}/{kind}")).await;
             assert_eq!(status, 200, "{kind}: {list}");
             ids.entry(kind).or_default().extend(ids_of(&list));
