@@ -404,6 +404,13 @@ pub async fn create_receipt(
     .await
 }
 
+#[utoipa::path(get, operation_id = "getReceipt", path = "/api/v1/receipts/{id}", tag = "finance",
+    responses((status = 200, body = Receipt), (status = 404, body = Problem)))]
+pub async fn get_receipt(db: web::Data<Db>, auth: Principal, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let (_, r) = workplan::receipt(&db, &auth, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
 #[utoipa::path(put, operation_id = "updateReceipt", path = "/api/v1/receipts/{id}", tag = "finance", request_body = ReceiptInput,
     responses((status = 200, body = Receipt), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 412, body = Problem), (status = 422, body = Problem)))]

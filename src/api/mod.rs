@@ -46,7 +46,7 @@ use utoipa::{Modify, OpenApi};
         finance::update_activity, finance::delete_activity, finance::add_line, finance::get_line, finance::update_line,
         finance::delete_line, finance::list_expenditures, finance::create_expenditure, finance::get_expenditure,
         finance::update_expenditure, finance::delete_expenditure, finance::list_receipts, finance::create_receipt,
-        finance::update_receipt, finance::delete_receipt, finance::summary, finance::checks,
+        finance::get_receipt, finance::update_receipt, finance::delete_receipt, finance::summary, finance::checks,
         finance::explain_finding,
         results::tree, results::create, results::get, results::update, results::delete,
         results::list_indicators, results::create_indicator, results::get_indicator,
@@ -308,7 +308,10 @@ fn finance_routes(cfg: &mut web::ServiceConfig) {
             .route(post().to(finance::create_receipt)),
     )
     .service(
-        resource("/receipts/{id}").route(put().to(finance::update_receipt)).route(delete().to(finance::delete_receipt)),
+        resource("/receipts/{id}")
+            .route(get().to(finance::get_receipt))
+            .route(put().to(finance::update_receipt))
+            .route(delete().to(finance::delete_receipt)),
     )
     .service(resource("/projects/{project}/finance/summary").route(get().to(finance::summary)))
     .service(resource("/projects/{project}/finance/checks").route(get().to(finance::checks)))

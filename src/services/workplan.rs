@@ -459,7 +459,8 @@ pub async fn list_receipts(db: &Db, who: &Principal, key: &str) -> Result<Vec<Re
     .await
 }
 
-/// One receipt, with its project (read access).
+/// One receipt, with its project (read access): `GET /receipts/{id}` and the pages' delete
+/// confirmation, so both refuse alike (another project's receipt is "not found").
 pub async fn receipt(db: &Db, who: &Principal, id: i64) -> Result<(Project, Receipt), AppError> {
     let who = who.clone();
     db.tx(move |c| {

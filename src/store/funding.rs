@@ -13,8 +13,20 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `funding_sources` row as stored; [`FundingSource`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = funding_sources)]
+struct FundingSourceRecord {
+    id: i64,
+    code: String,
+    name: String,
+    kind: crate::domain::FundingKind,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FundingSource {
     pub id: i64,
     /// e.g. `EU`, `UNDP`, `RB` (Republic budget).
@@ -26,6 +38,20 @@ pub struct FundingSource {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<FundingSourceRecord> for FundingSource {
+    fn from(r: FundingSourceRecord) -> Self {
+        FundingSource {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+            kind: r.kind,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -58,24 +84,28 @@ impl<'a> From<&'a FundingSourceInput> for FundingSourceRow<'a> {
 }
 
 pub fn list_sources(conn: &mut DbConnection) -> Result<Vec<FundingSource>, AppError> {
-    Ok(funding_sources::table.select(FundingSource::as_select()).order(funding_sources::code).load(conn)?)
+    let rows: Vec<FundingSourceRecord> =
+        funding_sources::table.select(FundingSourceRecord::as_select()).order(funding_sources::code).load(conn)?;
+    Ok(rows.into_iter().map(FundingSource::from).collect())
 }
 
 pub fn get_source(conn: &mut DbConnection, id: i64) -> Result<FundingSource, AppError> {
     funding_sources::table
         .find(id)
-        .select(FundingSource::as_select())
+        .select(FundingSourceRecord::as_select())
         .first(conn)
         .optional()?
+        .map(FundingSource::from)
         .ok_or_else(|| AppError::NotFound(format!("funding source {id}")))
 }
 
 pub fn find_source_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<FundingSource>, AppError> {
     Ok(funding_sources::table
         .filter(funding_sources::code.eq(code))
-        .select(FundingSource::as_select())
+        .select(FundingSourceRecord::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(FundingSource::from))
 }
 
 fn source_code_taken(conn: &mut DbConnection, code: &str, except: Option<i64>) -> Result<bool, AppError> {
@@ -140,9 +170,25 @@ pub fn delete_source(conn: &mut DbConnection, actor: &Actor, id: i64) -> Result<
     audit::deleted(conn, actor, None, "funding_source", id, &source)
 }
 
-/// What one funding source commits to one project.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `contributions` row as stored; [`Contribution`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = contributions)]
+struct ContributionRecord {
+    id: i64,
+    project_id: i64,
+    funding_source_id: i64,
+    amount_minor: i64,
+    currency: String,
+    agreement_ref: Option<String>,
+    indirect_rate_bp: Option<i32>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    conversion_rule: crate::domain::eu::ConversionRule,
+}
+
+/// What one funding source commits to one project.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Contribution {
     pub id: i64,
     pub project_id: i64,
@@ -164,6 +210,24 @@ pub struct Contribution {
     /// `instalment_rate` (at the weighted average rate of the EU instalments received up to the
     /// end of the reporting period). Used for EU contributions.
     pub conversion_rule: crate::domain::eu::ConversionRule,
+}
+
+impl From<ContributionRecord> for Contribution {
+    fn from(r: ContributionRecord) -> Self {
+        Contribution {
+            id: r.id,
+            project_id: r.project_id,
+            funding_source_id: r.funding_source_id,
+            amount_minor: r.amount_minor,
+            currency: r.currency,
+            agreement_ref: r.agreement_ref,
+            indirect_rate_bp: r.indirect_rate_bp,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            conversion_rule: r.conversion_rule,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -217,19 +281,21 @@ impl<'a> ContributionRow<'a> {
 }
 
 pub fn list_contributions(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Contribution>, AppError> {
-    Ok(contributions::table
+    let rows: Vec<ContributionRecord> = contributions::table
         .filter(contributions::project_id.eq(project_id))
-        .select(Contribution::as_select())
+        .select(ContributionRecord::as_select())
         .order(contributions::id)
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows.into_iter().map(Contribution::from).collect())
 }
 
 pub fn get_contribution(conn: &mut DbConnection, id: i64) -> Result<Contribution, AppError> {
     contributions::table
         .find(id)
-        .select(Contribution::as_select())
+        .select(ContributionRecord::as_select())
         .first(conn)
         .optional()?
+        .map(Contribution::from)
         .ok_or_else(|| AppError::NotFound(format!("contribution {id}")))
 }
 

@@ -178,9 +178,22 @@ impl<'a> From<&'a IndicatorInput> for IndicatorRow<'a> {
     }
 }
 
-/// A target of an indicator for a quarter, a year or the life of project.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `targets` row as stored; [`Target`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = targets)]
+struct TargetRecord {
+    id: i64,
+    indicator_id: i64,
+    period: String,
+    value: Option<f64>,
+    description: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A target of an indicator for a quarter, a year or the life of project.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Target {
     pub id: i64,
     pub indicator_id: i64,
@@ -194,6 +207,21 @@ pub struct Target {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<TargetRecord> for Target {
+    fn from(r: TargetRecord) -> Self {
+        Target {
+            id: r.id,
+            indicator_id: r.indicator_id,
+            period: r.period,
+            value: r.value,
+            description: r.description,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -221,10 +249,10 @@ fn load_targets(conn: &mut DbConnection, indicator_ids: &[i64]) -> Result<HashMa
     let mut out: HashMap<i64, Vec<Target>> = HashMap::new();
     // Chunked to stay under SQLite's bound-parameter limit on large projects.
     for chunk in indicator_ids.chunks(500) {
-        let ts: Vec<Target> =
-            targets::table.filter(targets::indicator_id.eq_any(chunk)).select(Target::as_select()).load(conn)?;
+        let ts: Vec<TargetRecord> =
+            targets::table.filter(targets::indicator_id.eq_any(chunk)).select(TargetRecord::as_select()).load(conn)?;
         for t in ts {
-            out.entry(t.indicator_id).or_default().push(t);
+            out.entry(t.indicator_id).or_default().push(t.into());
         }
     }
     for ts in out.values_mut() {
@@ -409,9 +437,10 @@ fn period_taken(
 pub fn get_target(conn: &mut DbConnection, id: i64) -> Result<Target, AppError> {
     targets::table
         .find(id)
-        .select(Target::as_select())
+        .select(TargetRecord::as_select())
         .first(conn)
         .optional()?
+        .map(Target::from)
         .ok_or_else(|| AppError::NotFound(format!("target {id}")))
 }
 

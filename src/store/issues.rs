@@ -16,9 +16,29 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-/// An issue of the project's issue log.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `issues` row as stored; [`Issue`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = issues)]
+struct IssueRecord {
+    id: i64,
+    project_id: i64,
+    code: String,
+    issue_type: crate::domain::monitoring::IssueType,
+    description: String,
+    raised_on: NaiveDate,
+    raised_by: Option<String>,
+    priority: crate::domain::monitoring::IssuePriority,
+    response: Option<String>,
+    owner: Option<String>,
+    status: crate::domain::monitoring::IssueStatus,
+    closed_on: Option<NaiveDate>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// An issue of the project's issue log.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Issue {
     pub id: i64,
     pub project_id: i64,
@@ -41,6 +61,28 @@ pub struct Issue {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<IssueRecord> for Issue {
+    fn from(r: IssueRecord) -> Self {
+        Issue {
+            id: r.id,
+            project_id: r.project_id,
+            code: r.code,
+            issue_type: r.issue_type,
+            description: r.description,
+            raised_on: r.raised_on,
+            raised_by: r.raised_by,
+            priority: r.priority,
+            response: r.response,
+            owner: r.owner,
+            status: r.status,
+            closed_on: r.closed_on,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -81,16 +123,18 @@ fn trimmed(s: &Option<String>) -> Option<&str> {
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Issue, AppError> {
     issues::table
         .find(id)
-        .select(Issue::as_select())
+        .select(IssueRecord::as_select())
         .first(conn)
         .optional()?
+        .map(Issue::from)
         .ok_or_else(|| AppError::NotFound(format!("issue {id}")))
 }
 
 /// The project's issues, oldest first (then by code).
 pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Issue>, AppError> {
-    let mut out: Vec<Issue> =
-        issues::table.filter(issues::project_id.eq(project_id)).select(Issue::as_select()).load(conn)?;
+    let rows: Vec<IssueRecord> =
+        issues::table.filter(issues::project_id.eq(project_id)).select(IssueRecord::as_select()).load(conn)?;
+    let mut out: Vec<Issue> = rows.into_iter().map(Issue::from).collect();
     out.sort_by(|a, b| {
         a.raised_on.cmp(&b.raised_on).then_with(|| crate::domain::results::compare_codes(&a.code, &b.code))
     });

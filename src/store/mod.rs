@@ -1,6 +1,11 @@
 //! Use cases over the database: each public function runs inside the caller's transaction
 //! (see [`crate::db::Db::tx`]), checks its rules first and writes only when all pass.
 //! Inputs are the API's DTOs, so the REST API, the CLI and the seed loader share one path.
+//!
+//! Rows and answers are apart: each table is read into a private `*Record` (diesel's
+//! `Queryable, Selectable`) and converted at this boundary into the API's type (`Serialize,
+//! ToSchema`), so renaming or retyping a column cannot silently rename or retype a JSON field
+//! or the OpenAPI document (`tests/fixtures/openapi.json` holds the contract).
 
 pub mod accounts;
 pub mod agreements;

@@ -22,8 +22,23 @@ pub fn project_quarter(project: &Project, s: &str) -> Result<Quarter, AppError> 
     project.quarter(s).map_err(|e| AppError::Validation(vec![e]))
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `activity_progress` row as stored; [`ActivityProgress`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = activity_progress)]
+struct ActivityProgressRecord {
+    id: i64,
+    project_id: i64,
+    result_id: i64,
+    period: String,
+    status: crate::domain::monitoring::ActivityStatus,
+    percent_complete: i32,
+    narrative: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ActivityProgress {
     pub id: i64,
     pub project_id: i64,
@@ -38,6 +53,23 @@ pub struct ActivityProgress {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<ActivityProgressRecord> for ActivityProgress {
+    fn from(r: ActivityProgressRecord) -> Self {
+        ActivityProgress {
+            id: r.id,
+            project_id: r.project_id,
+            result_id: r.result_id,
+            period: r.period,
+            status: r.status,
+            percent_complete: r.percent_complete,
+            narrative: r.narrative,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -55,7 +87,9 @@ pub struct ActivityProgressInput {
 }
 
 fn get_activity_progress(conn: &mut DbConnection, id: i64) -> Result<ActivityProgress, AppError> {
-    Ok(activity_progress::table.find(id).select(ActivityProgress::as_select()).first(conn)?)
+    let row: ActivityProgressRecord =
+        activity_progress::table.find(id).select(ActivityProgressRecord::as_select()).first(conn)?;
+    Ok(row.into())
 }
 
 /// Records (or corrects) an activity's progress for a quarter.
@@ -78,9 +112,10 @@ pub fn put_activity_progress(
     let existing = activity_progress::table
         .filter(activity_progress::result_id.eq(result_id))
         .filter(activity_progress::period.eq(quarter.to_string()))
-        .select(ActivityProgress::as_select())
+        .select(ActivityProgressRecord::as_select())
         .first(conn)
-        .optional()?;
+        .optional()?
+        .map(ActivityProgress::from);
     let at = now();
     match existing {
         None => {
@@ -143,11 +178,15 @@ pub fn list_activity_progress(
     if let Some(p) = period {
         q = q.filter(activity_progress::period.eq(p.to_string()));
     }
-    let rows: Vec<(String, String, ActivityProgress)> =
-        q.select((results::code, results::title, ActivityProgress::as_select())).load(conn)?;
+    let rows: Vec<(String, String, ActivityProgressRecord)> =
+        q.select((results::code, results::title, ActivityProgressRecord::as_select())).load(conn)?;
     let mut out: Vec<ActivityProgressLine> = rows
         .into_iter()
-        .map(|(result_code, result_title, progress)| ActivityProgressLine { result_code, result_title, progress })
+        .map(|(result_code, result_title, progress)| ActivityProgressLine {
+            result_code,
+            result_title,
+            progress: progress.into(),
+        })
         .collect();
     out.sort_by(|a, b| {
         a.progress
@@ -158,8 +197,23 @@ pub fn list_activity_progress(
     Ok(out)
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `narratives` row as stored; [`Narrative`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = narratives)]
+struct NarrativeRecord {
+    id: i64,
+    project_id: i64,
+    period: String,
+    summary: String,
+    challenges: Option<String>,
+    lessons_learned: Option<String>,
+    next_quarter: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Narrative {
     pub id: i64,
     pub project_id: i64,
@@ -173,6 +227,23 @@ pub struct Narrative {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<NarrativeRecord> for Narrative {
+    fn from(r: NarrativeRecord) -> Self {
+        Narrative {
+            id: r.id,
+            project_id: r.project_id,
+            period: r.period,
+            summary: r.summary,
+            challenges: r.challenges,
+            lessons_learned: r.lessons_learned,
+            next_quarter: r.next_quarter,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -202,17 +273,19 @@ pub fn get_narrative(conn: &mut DbConnection, project_id: i64, q: Quarter) -> Re
     Ok(narratives::table
         .filter(narratives::project_id.eq(project_id))
         .filter(narratives::period.eq(q.to_string()))
-        .select(Narrative::as_select())
+        .select(NarrativeRecord::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(Narrative::from))
 }
 
 pub fn list_narratives(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Narrative>, AppError> {
-    Ok(narratives::table
+    let rows: Vec<NarrativeRecord> = narratives::table
         .filter(narratives::project_id.eq(project_id))
-        .select(Narrative::as_select())
+        .select(NarrativeRecord::as_select())
         .order(narratives::period)
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows.into_iter().map(Narrative::from).collect())
 }
 
 pub fn put_narrative(
@@ -282,9 +355,22 @@ struct RiskRecord {
     updated_at: NaiveDateTime,
 }
 
-/// A quarterly review of a risk.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `risk_updates` row as stored; [`RiskUpdate`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = risk_updates)]
+struct RiskUpdateRecord {
+    id: i64,
+    risk_id: i64,
+    period: String,
+    note: String,
+    likelihood: i32,
+    impact: i32,
+    status: crate::domain::monitoring::RiskStatus,
+    created_at: NaiveDateTime,
+}
+
+/// A quarterly review of a risk.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RiskUpdate {
     pub id: i64,
     pub risk_id: i64,
@@ -295,6 +381,21 @@ pub struct RiskUpdate {
     pub status: crate::domain::monitoring::RiskStatus,
     #[serde(with = "crate::timestamp")]
     pub created_at: NaiveDateTime,
+}
+
+impl From<RiskUpdateRecord> for RiskUpdate {
+    fn from(r: RiskUpdateRecord) -> Self {
+        RiskUpdate {
+            id: r.id,
+            risk_id: r.risk_id,
+            period: r.period,
+            note: r.note,
+            likelihood: r.likelihood,
+            impact: r.impact,
+            status: r.status,
+            created_at: r.created_at,
+        }
+    }
 }
 
 /// A risk of the project's risk log, with its current rating and its quarterly updates.
@@ -396,23 +497,24 @@ pub fn get_risk(conn: &mut DbConnection, id: i64) -> Result<Risk, AppError> {
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("risk {id}")))?;
-    let updates = risk_updates::table
+    let updates: Vec<RiskUpdateRecord> = risk_updates::table
         .filter(risk_updates::risk_id.eq(id))
-        .select(RiskUpdate::as_select())
+        .select(RiskUpdateRecord::as_select())
         .order(risk_updates::period)
         .load(conn)?;
-    Ok(Risk::from_record(r, updates))
+    Ok(Risk::from_record(r, updates.into_iter().map(RiskUpdate::from).collect()))
 }
 
 pub fn list_risks(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Risk>, AppError> {
     let records: Vec<RiskRecord> =
         risks::table.filter(risks::project_id.eq(project_id)).select(RiskRecord::as_select()).load(conn)?;
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
-    let mut updates: Vec<RiskUpdate> = risk_updates::table
+    let rows: Vec<RiskUpdateRecord> = risk_updates::table
         .filter(risk_updates::risk_id.eq_any(&ids))
-        .select(RiskUpdate::as_select())
+        .select(RiskUpdateRecord::as_select())
         .order(risk_updates::period)
         .load(conn)?;
+    let mut updates: Vec<RiskUpdate> = rows.into_iter().map(RiskUpdate::from).collect();
     let mut out: Vec<Risk> = records
         .into_iter()
         .map(|r| {

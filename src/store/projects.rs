@@ -13,8 +13,31 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `projects` row as stored; [`Project`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = projects)]
+struct ProjectRecord {
+    id: i64,
+    code: String,
+    award_id: Option<String>,
+    title: String,
+    country: String,
+    implementing_partner: String,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    currency: String,
+    status: crate::domain::ProjectStatus,
+    description: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    country_code: Option<String>,
+    iati_reporting_org_ref: Option<String>,
+    iati_activity_prefix: Option<String>,
+    iati_implementing_org_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Project {
     pub id: i64,
     /// Short unique code used in URLs and the CLI, e.g. `KAZ-HUB`.
@@ -47,6 +70,31 @@ pub struct Project {
     pub iati_activity_prefix: Option<String>,
     /// IATI organisation identifier of the implementing partner, when it has one.
     pub iati_implementing_org_ref: Option<String>,
+}
+
+impl From<ProjectRecord> for Project {
+    fn from(r: ProjectRecord) -> Self {
+        Project {
+            id: r.id,
+            code: r.code,
+            award_id: r.award_id,
+            title: r.title,
+            country: r.country,
+            implementing_partner: r.implementing_partner,
+            start_date: r.start_date,
+            end_date: r.end_date,
+            currency: r.currency,
+            status: r.status,
+            description: r.description,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            country_code: r.country_code,
+            iati_reporting_org_ref: r.iati_reporting_org_ref,
+            iati_activity_prefix: r.iati_activity_prefix,
+            iati_implementing_org_ref: r.iati_implementing_org_ref,
+        }
+    }
 }
 
 /// What a user sends to create or update a project.
@@ -202,25 +250,28 @@ impl<'a> From<&'a ProjectInput> for ProjectRow<'a> {
 
 /// Finds a project by numeric id or by code (`/projects/7` and `/projects/KAZ-HUB` both work).
 pub fn find(conn: &mut DbConnection, id_or_code: &str) -> Result<Project, AppError> {
-    let query = projects::table.select(Project::as_select());
-    let found = match id_or_code.parse::<i64>() {
+    let query = projects::table.select(ProjectRecord::as_select());
+    let found: Option<ProjectRecord> = match id_or_code.parse::<i64>() {
         Ok(id) => query.find(id).first(conn).optional()?,
         Err(_) => query.filter(projects::code.eq(id_or_code)).first(conn).optional()?,
     };
-    found.ok_or_else(|| AppError::NotFound(format!("project {id_or_code}")))
+    found.map(Project::from).ok_or_else(|| AppError::NotFound(format!("project {id_or_code}")))
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<Project, AppError> {
     projects::table
         .find(id)
-        .select(Project::as_select())
+        .select(ProjectRecord::as_select())
         .first(conn)
         .optional()?
+        .map(Project::from)
         .ok_or_else(|| AppError::NotFound(format!("project {id}")))
 }
 
 pub fn list(conn: &mut DbConnection) -> Result<Vec<Project>, AppError> {
-    Ok(projects::table.select(Project::as_select()).order(projects::code).load(conn)?)
+    let rows: Vec<ProjectRecord> =
+        projects::table.select(ProjectRecord::as_select()).order(projects::code).load(conn)?;
+    Ok(rows.into_iter().map(Project::from).collect())
 }
 
 fn code_taken(conn: &mut DbConnection, code: &str, except: Option<i64>) -> Result<bool, AppError> {

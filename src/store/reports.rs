@@ -12,9 +12,30 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// A report's metadata (the bytes are downloaded from `/reports/{id}/file`).
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `reports` row as stored; [`ReportMeta`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reports)]
+struct ReportMetaRecord {
+    id: i64,
+    project_id: i64,
+    template: String,
+    period: String,
+    period_from: String,
+    period_to: String,
+    format: String,
+    file_name: String,
+    content_type: String,
+    sha256: String,
+    size_bytes: i64,
+    draft: bool,
+    generated_by: Option<i64>,
+    generated_at: NaiveDateTime,
+    issued_by: Option<i64>,
+    issued_at: Option<NaiveDateTime>,
+}
+
+/// A report's metadata (the bytes are downloaded from `/reports/{id}/file`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportMeta {
     pub id: i64,
     pub project_id: i64,
@@ -40,6 +61,29 @@ pub struct ReportMeta {
     pub issued_by: Option<i64>,
     #[serde(with = "crate::timestamp::option")]
     pub issued_at: Option<NaiveDateTime>,
+}
+
+impl From<ReportMetaRecord> for ReportMeta {
+    fn from(r: ReportMetaRecord) -> Self {
+        ReportMeta {
+            id: r.id,
+            project_id: r.project_id,
+            template: r.template,
+            period: r.period,
+            period_from: r.period_from,
+            period_to: r.period_to,
+            format: r.format,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            sha256: r.sha256,
+            size_bytes: r.size_bytes,
+            draft: r.draft,
+            generated_by: r.generated_by,
+            generated_at: r.generated_at,
+            issued_by: r.issued_by,
+            issued_at: r.issued_at,
+        }
+    }
 }
 
 /// What a generation produced, ready to store.
@@ -85,9 +129,10 @@ pub fn insert(conn: &mut DbConnection, actor: &Actor, r: &NewReport) -> Result<R
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<ReportMeta, AppError> {
     reports::table
         .find(id)
-        .select(ReportMeta::as_select())
+        .select(ReportMetaRecord::as_select())
         .first(conn)
         .optional()?
+        .map(ReportMeta::from)
         .ok_or_else(|| AppError::NotFound(format!("report {id}")))
 }
 
@@ -101,7 +146,8 @@ pub fn list(conn: &mut DbConnection, project_id: i64, issued_only: bool) -> Resu
     if issued_only {
         q = q.filter(reports::issued_at.is_not_null());
     }
-    Ok(q.select(ReportMeta::as_select()).order(reports::id.desc()).load(conn)?)
+    let rows: Vec<ReportMetaRecord> = q.select(ReportMetaRecord::as_select()).order(reports::id.desc()).load(conn)?;
+    Ok(rows.into_iter().map(ReportMeta::from).collect())
 }
 
 /// Issues a report to the donors. Drafts are never issued; issuing twice changes nothing.
@@ -168,7 +214,8 @@ pub struct RateUse {
 pub fn rate_uses(conn: &mut DbConnection) -> Result<Vec<(RateReportUse, Vec<RateUse>)>, AppError> {
     use crate::domain::budget::Month;
     use crate::schema::{contributions, expenditures, projects, receipts};
-    let all: Vec<ReportMeta> = reports::table.order(reports::id).select(ReportMeta::as_select()).load(conn)?;
+    let all: Vec<ReportMetaRecord> =
+        reports::table.order(reports::id).select(ReportMetaRecord::as_select()).load(conn)?;
     let mut out = vec![];
     for r in all {
         let (Ok(from), Ok(to)) = (r.period_from.parse::<Quarter>(), r.period_to.parse::<Quarter>()) else {

@@ -15,9 +15,25 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 use validator::Validate;
 
-/// One node of the results framework.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `results` row as stored; [`ResultNode`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = results)]
+struct ResultNodeRecord {
+    id: i64,
+    project_id: i64,
+    parent_id: Option<i64>,
+    level: crate::domain::results::ResultLevel,
+    code: String,
+    title: String,
+    description: Option<String>,
+    assumptions: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// One node of the results framework.
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ResultNode {
     pub id: i64,
     pub project_id: i64,
@@ -34,6 +50,24 @@ pub struct ResultNode {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<ResultNodeRecord> for ResultNode {
+    fn from(r: ResultNodeRecord) -> Self {
+        ResultNode {
+            id: r.id,
+            project_id: r.project_id,
+            parent_id: r.parent_id,
+            level: r.level,
+            code: r.code,
+            title: r.title,
+            description: r.description,
+            assumptions: r.assumptions,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -98,16 +132,18 @@ pub struct ResultTreeNode {
 pub fn get(conn: &mut DbConnection, id: i64) -> Result<ResultNode, AppError> {
     results::table
         .find(id)
-        .select(ResultNode::as_select())
+        .select(ResultNodeRecord::as_select())
         .first(conn)
         .optional()?
+        .map(ResultNode::from)
         .ok_or_else(|| AppError::NotFound(format!("result {id}")))
 }
 
 /// Every result of a project, ordered by code as people read them (`1.2` before `1.10`).
 pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ResultNode>, AppError> {
-    let mut all: Vec<ResultNode> =
-        results::table.filter(results::project_id.eq(project_id)).select(ResultNode::as_select()).load(conn)?;
+    let rows: Vec<ResultNodeRecord> =
+        results::table.filter(results::project_id.eq(project_id)).select(ResultNodeRecord::as_select()).load(conn)?;
+    let mut all: Vec<ResultNode> = rows.into_iter().map(ResultNode::from).collect();
     all.sort_by(|a, b| compare_codes(&a.code, &b.code));
     Ok(all)
 }
@@ -154,7 +190,7 @@ fn check_placement(
 ) -> Result<Vec<FieldError>, AppError> {
     let mut errs = vec![];
     if let Some(pid) = input.parent_id {
-        match results::table.find(pid).select(ResultNode::as_select()).first(conn).optional()? {
+        match results::table.find(pid).select(ResultNodeRecord::as_select()).first(conn).optional()? {
             Some(parent) if parent.project_id == project_id && Some(pid) != self_id => {
                 let parent_level = parent.level;
                 if let Err(e) = check_parent_level(input.level, parent_level) {

@@ -15,9 +15,22 @@ use std::collections::HashMap;
 use utoipa::ToSchema;
 use validator::Validate;
 
-/// A user as the API shows it (never the password hash).
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `users` row as stored; [`User`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
+struct UserRecord {
+    id: i64,
+    email: String,
+    name: String,
+    is_admin: bool,
+    active: bool,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -31,6 +44,21 @@ pub struct User {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<UserRecord> for User {
+    fn from(r: UserRecord) -> Self {
+        User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            is_admin: r.is_admin,
+            active: r.active,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -68,15 +96,17 @@ pub struct UserUpdate {
 }
 
 pub fn list_users(conn: &mut DbConnection) -> Result<Vec<User>, AppError> {
-    Ok(users::table.select(User::as_select()).order(users::email).load(conn)?)
+    let rows: Vec<UserRecord> = users::table.select(UserRecord::as_select()).order(users::email).load(conn)?;
+    Ok(rows.into_iter().map(User::from).collect())
 }
 
 pub fn get_user(conn: &mut DbConnection, id: i64) -> Result<User, AppError> {
     users::table
         .find(id)
-        .select(User::as_select())
+        .select(UserRecord::as_select())
         .first(conn)
         .optional()?
+        .map(User::from)
         .ok_or_else(|| AppError::NotFound(format!("user {id}")))
 }
 
@@ -321,9 +351,21 @@ pub fn project_codes(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64
     Ok(rows.into_iter().collect())
 }
 
-/// A bearer token as its owner sees it (the secret itself is shown once, at creation).
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `api_tokens` row as stored; [`ApiToken`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens)]
+struct ApiTokenRecord {
+    id: i64,
+    user_id: i64,
+    name: String,
+    kind: crate::domain::access::TokenKind,
+    created_at: NaiveDateTime,
+    expires_at: Option<NaiveDateTime>,
+    revoked_at: Option<NaiveDateTime>,
+}
+
+/// A bearer token as its owner sees it (the secret itself is shown once, at creation).
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,
@@ -336,6 +378,20 @@ pub struct ApiToken {
     pub expires_at: Option<NaiveDateTime>,
     #[serde(with = "crate::timestamp::option")]
     pub revoked_at: Option<NaiveDateTime>,
+}
+
+impl From<ApiTokenRecord> for ApiToken {
+    fn from(r: ApiTokenRecord) -> Self {
+        ApiToken {
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            kind: r.kind,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+        }
+    }
 }
 
 pub fn create_token(
@@ -368,21 +424,23 @@ pub fn create_token(
 fn get_token(conn: &mut DbConnection, id: i64) -> Result<ApiToken, AppError> {
     api_tokens::table
         .find(id)
-        .select(ApiToken::as_select())
+        .select(ApiTokenRecord::as_select())
         .first(conn)
         .optional()?
+        .map(ApiToken::from)
         .ok_or_else(|| AppError::NotFound(format!("token {id}")))
 }
 
 /// The user's live personal tokens.
 pub fn list_tokens(conn: &mut DbConnection, user_id: i64) -> Result<Vec<ApiToken>, AppError> {
-    Ok(api_tokens::table
+    let rows: Vec<ApiTokenRecord> = api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .filter(api_tokens::kind.eq("personal"))
         .filter(api_tokens::revoked_at.is_null())
-        .select(ApiToken::as_select())
+        .select(ApiTokenRecord::as_select())
         .order(api_tokens::id)
-        .load(conn)?)
+        .load(conn)?;
+    Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
 /// Revokes one of the user's own tokens (another user's token is "not found").
@@ -412,15 +470,15 @@ pub fn token_owner(
     conn: &mut DbConnection,
     token_hash: &str,
 ) -> Result<Option<(i64, Option<NaiveDateTime>, User)>, AppError> {
-    let found: Option<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>, User)> = api_tokens::table
+    let found: Option<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>, UserRecord)> = api_tokens::table
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(token_hash))
-        .select((api_tokens::id, api_tokens::expires_at, api_tokens::revoked_at, User::as_select()))
+        .select((api_tokens::id, api_tokens::expires_at, api_tokens::revoked_at, UserRecord::as_select()))
         .first(conn)
         .optional()?;
     let t = now();
     Ok(found.and_then(|(id, expires, revoked, user)| {
-        (revoked.is_none() && expires.is_none_or(|e| e > t) && user.active).then_some((id, expires, user))
+        (revoked.is_none() && expires.is_none_or(|e| e > t) && user.active).then(|| (id, expires, User::from(user)))
     }))
 }
 

@@ -27,9 +27,30 @@ use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-/// A work plan without its activities and lines (lists, audit entries).
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, ToSchema)]
+/// The `work_plans` row as stored; [`WorkPlanHeader`] is what the API sends.
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = work_plans)]
+struct WorkPlanHeaderRecord {
+    id: i64,
+    project_id: i64,
+    year: i32,
+    revision: i32,
+    previous_id: Option<i64>,
+    status: crate::domain::budget::WorkPlanStatus,
+    title: Option<String>,
+    currency: String,
+    document_total_minor: Option<i64>,
+    revision_reason: Option<String>,
+    approved_on: Option<NaiveDate>,
+    approved_by: Option<i64>,
+    notes: Option<String>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A work plan without its activities and lines (lists, audit entries).
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WorkPlanHeader {
     pub id: i64,
     pub project_id: i64,
@@ -55,6 +76,29 @@ pub struct WorkPlanHeader {
     pub created_at: NaiveDateTime,
     #[serde(with = "crate::timestamp")]
     pub updated_at: NaiveDateTime,
+}
+
+impl From<WorkPlanHeaderRecord> for WorkPlanHeader {
+    fn from(r: WorkPlanHeaderRecord) -> Self {
+        WorkPlanHeader {
+            id: r.id,
+            project_id: r.project_id,
+            year: r.year,
+            revision: r.revision,
+            previous_id: r.previous_id,
+            status: r.status,
+            title: r.title,
+            currency: r.currency,
+            document_total_minor: r.document_total_minor,
+            revision_reason: r.revision_reason,
+            approved_on: r.approved_on,
+            approved_by: r.approved_by,
+            notes: r.notes,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }
 
 impl WorkPlanHeader {
@@ -316,19 +360,21 @@ pub struct BudgetLineInput {
 pub fn header(conn: &mut DbConnection, id: i64) -> Result<WorkPlanHeader, AppError> {
     work_plans::table
         .find(id)
-        .select(WorkPlanHeader::as_select())
+        .select(WorkPlanHeaderRecord::as_select())
         .first(conn)
         .optional()?
+        .map(WorkPlanHeader::from)
         .ok_or_else(|| AppError::NotFound(format!("work plan {id}")))
 }
 
 /// Every plan of a project, every revision, by year and revision.
 pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<WorkPlanListItem>, AppError> {
-    let plans: Vec<WorkPlanHeader> = work_plans::table
+    let plans: Vec<WorkPlanHeaderRecord> = work_plans::table
         .filter(work_plans::project_id.eq(project_id))
         .order((work_plans::year, work_plans::revision))
-        .select(WorkPlanHeader::as_select())
+        .select(WorkPlanHeaderRecord::as_select())
         .load(conn)?;
+    let plans: Vec<WorkPlanHeader> = plans.into_iter().map(WorkPlanHeader::from).collect();
     let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
     let amounts: Vec<(i64, i64)> = budget_lines::table
         .filter(budget_lines::work_plan_id.eq_any(&ids))
@@ -352,11 +398,12 @@ pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<WorkPlanList
 /// The plan that counts for each year: its approved revision, or its draft while none has
 /// been approved yet. Ordered by year.
 pub fn current_plans(conn: &mut DbConnection, project_id: i64) -> Result<Vec<WorkPlanHeader>, AppError> {
-    let all: Vec<WorkPlanHeader> = work_plans::table
+    let all: Vec<WorkPlanHeaderRecord> = work_plans::table
         .filter(work_plans::project_id.eq(project_id))
         .order((work_plans::year, work_plans::revision))
-        .select(WorkPlanHeader::as_select())
+        .select(WorkPlanHeaderRecord::as_select())
         .load(conn)?;
+    let all = all.into_iter().map(WorkPlanHeader::from);
     let mut by_year: BTreeMap<i32, WorkPlanHeader> = BTreeMap::new();
     for p in all {
         match p.status() {
@@ -662,13 +709,13 @@ pub fn approve(
         errs.push(FieldError::new("lines", "a work plan without budget lines cannot be approved"));
     }
     check(input, errs)?;
-    let previous: Vec<WorkPlanHeader> = work_plans::table
+    let previous: Vec<WorkPlanHeaderRecord> = work_plans::table
         .filter(work_plans::project_id.eq(current.project_id))
         .filter(work_plans::year.eq(current.year))
         .filter(work_plans::status.eq(WorkPlanStatus::Approved.as_str()))
-        .select(WorkPlanHeader::as_select())
+        .select(WorkPlanHeaderRecord::as_select())
         .load(conn)?;
-    for p in previous {
+    for p in previous.into_iter().map(WorkPlanHeader::from) {
         diesel::update(work_plans::table.find(p.id))
             .set((
                 work_plans::status.eq(WorkPlanStatus::Superseded.as_str()),

@@ -627,6 +627,7 @@ async fn every_endpoint_checks_the_role(backend: Backend) {
         ("DELETE", "fresh:expenditure".into(), None, "AF", true),
         ("GET", "/api/v1/projects/UZB-PSD/receipts".into(), None, "ACMFD", true),
         ("POST", "/api/v1/projects/UZB-PSD/receipts".into(), Some(receipt_body.clone()), "AF", true),
+        ("GET", format!("/api/v1/receipts/{receipt}"), None, "ACMFD", true),
         ("PUT", format!("/api/v1/receipts/{receipt}"), Some(with_version(receipt_body)), "AF", true),
         ("DELETE", "fresh:receipt".into(), None, "AF", true),
         ("GET", "/api/v1/projects/UZB-PSD/finance/summary?period=2025".into(), None, "ACMFD", true),

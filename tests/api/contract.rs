@@ -1,7 +1,8 @@
 //! The OpenAPI document is the contract. The server's real answers, walked through the demo
 //! data, validate against the schemas the document gives for them (JSON Schema 2020-12, as
 //! OpenAPI 3.1 says, formats included: a `date-time` without an offset fails); the errors it
-//! answers are documented where they happen; every enum value an input may carry is accepted.
+//! answers are documented where they happen; every enum value an input may carry is accepted;
+//! the document itself is the committed `tests/fixtures/openapi.json` (changed on purpose only).
 //! (`.ci/run` also validates the document itself and runs schemathesis against it.)
 
 use crate::helpers::{Backend, TestApp, project_body};
@@ -233,9 +234,17 @@ async fn demo_ids(app: &TestApp) -> BTreeMap<&'static str, Vec<i64>> {
         ids.insert(kind, ids_of(&app.get(&format!("/api/v1/{kind}")).await.1));
     }
     for project in ["KAZ-HUB", "UZB-PSD"] {
-        for kind in
-            ["contributions", "indicators", "actuals", "risks", "issues", "reports", "work-plans", "expenditures"]
-        {
+        for kind in [
+            "contributions",
+            "indicators",
+            "actuals",
+            "risks",
+            "issues",
+            "reports",
+            "work-plans",
+            "expenditures",
+            "receipts",
+        ] {
             let (status, list) = app.get(&format!("/api/v1/projects/{project}/{kind}")).await;
             assert_eq!(status, 200, "{kind}: {list}");
             ids.entry(kind).or_default().extend(ids_of(&list));
@@ -555,3 +564,155 @@ crate::on_both_backends!(
     errors_are_documented_where_they_happen,
     every_enum_value_of_the_inputs_is_accepted,
 );
+
+// ---------------------------------------------------------------------------------------
+// The committed document
+
+/// Where the document as served is committed: a change to the contract shows in review as a
+/// change to this file, and is made on purpose (`RBM_BLESS=1`), never by a renamed column.
+fn committed_document() -> std::path::PathBuf {
+    crate::helpers::fixtures_dir().join("openapi.json")
+}
+
+/// Re-indents JSON text two spaces a level, keeping its keys in the order they came (the
+/// order of a schema's properties is the order the fields go out on the wire; a parsed
+/// `serde_json::Value` would sort them).
+fn pretty_in_order(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n("  ", depth));
+    };
+    let mut chars = json.chars().peekable();
+    let (mut in_string, mut escaped) = (false, false);
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                while chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                    chars.next();
+                }
+                if let Some(&close @ ('}' | ']')) = chars.peek() {
+                    chars.next();
+                    out.push(c);
+                    out.push(close);
+                } else {
+                    out.push(c);
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth -= 1;
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_ascii_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// The places where two documents differ, one line each (`+` added, `-` removed, `~` changed),
+/// as a path of keys from the root.
+fn differences(path: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
+    let short = |v: &Value| {
+        let s = v.to_string();
+        if s.chars().count() > 100 { format!("{}...", s.chars().take(100).collect::<String>()) } else { s }
+    };
+    let at = |step: &str| if path.is_empty() { step.to_string() } else { format!("{path} > {step}") };
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(w) => differences(&at(k), v, w, out),
+                    None => out.push(format!("- {}: {}", at(k), short(v))),
+                }
+            }
+            for (k, w) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+                out.push(format!("+ {}: {}", at(k), short(w)));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                differences(&at(&format!("[{i}]")), v, w, out);
+            }
+        }
+        (a, b) if a != b => out.push(format!("~ {path}: {} -> {}", short(a), short(b))),
+        _ => {}
+    }
+}
+
+/// The document the server serves is the committed `tests/fixtures/openapi.json`, to the
+/// order of the fields: the API's JSON types are the contract, and changing them (or, through
+/// them, a column) must be a deliberate act that refreshes the file. `info.version` is left
+/// out: a release changes it and nothing else. `RBM_BLESS=1` rewrites the file from the server.
+#[actix_rt::test]
+async fn the_served_document_is_the_committed_one() {
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else { return };
+    let served = call(&app, None, "GET", "/api/v1/openapi.json", None).await;
+    assert_eq!(served.status, 200);
+    let text = String::from_utf8(served.bytes).expect("the document is UTF-8");
+    let release = format!("\"version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert_eq!(text.matches(&release).count(), 1, "the release's version appears once, in `info`");
+    let served = pretty_in_order(&text.replace(&release, "\"version\":\"(the release)\""));
+    let path = committed_document();
+    if std::env::var_os("RBM_BLESS").is_some() {
+        std::fs::write(&path, &served).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        eprintln!("wrote {}", path.display());
+        return;
+    }
+    let bless = format!(
+        "If the change is intended, refresh the file and commit it with the change:\n    \
+         RBM_BLESS=1 cargo test --test api the_served_document_is_the_committed_one\n\
+         (then review `git diff {}`).",
+        path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(&path).display()
+    );
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}\nThere is no committed document yet. {bless}", path.display()));
+    if committed == served {
+        return;
+    }
+    let (old, new): (Value, Value) =
+        (serde_json::from_str(&committed).unwrap(), serde_json::from_str(&served).unwrap());
+    let mut changed = vec![];
+    differences("", &old, &new, &mut changed);
+    if changed.is_empty() {
+        // Same content in another order: show where the text parts.
+        let at = committed.lines().zip(served.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        let around = |t: &str| t.lines().skip(at.saturating_sub(3)).take(7).collect::<Vec<_>>().join("\n");
+        changed.push(format!(
+            "the same content in another order (fields go out in this order), from line {}:\n--- committed\n{}\n+++ served\n{}",
+            at + 1,
+            around(&committed),
+            around(&served)
+        ));
+    }
+    let more = changed.len().saturating_sub(60);
+    changed.truncate(60);
+    if more > 0 {
+        changed.push(format!("... and {more} more"));
+    }
+    panic!("The served OpenAPI document differs from {}:\n{}\n\n{bless}", path.display(), changed.join("\n"));
+}

@@ -1,4 +1,4 @@
-//! Work plans, budget lines, expenditures and the finance views and checks: the figures a
+//! Work plans, budget lines, expenditures, receipts and the finance views and checks: the figures a
 //! finance officer verifies, every refused input with its field, locking and revisions.
 
 use crate::helpers::{Backend, TestApp, fields};
@@ -884,7 +884,49 @@ async fn a_finding_is_explained_under_its_stable_key(backend: Backend) {
     assert_eq!(trail[1]["after"]["finding_key"], key);
 }
 
+/// `GET /receipts/{id}` answers the receipt exactly as the project's list shows it, to whoever
+/// reads the project's finance; to anyone else it does not exist, as an expenditure does not.
+async fn a_receipt_reads_back_as_its_list_shows_it(backend: Backend) {
+    let Some(app) = TestApp::with_demo(backend).await else { return };
+    let mut kaz_receipt = None;
+    for project in ["KAZ-HUB", "UZB-PSD"] {
+        let (status, list) = app.get(&format!("/api/v1/projects/{project}/receipts")).await;
+        assert_eq!(status, 200, "{list}");
+        assert!(!arr(&list).is_empty(), "{project} has demo receipts");
+        for listed in arr(&list) {
+            let (status, one) = app.get(&format!("/api/v1/receipts/{}", listed["id"])).await;
+            assert_eq!((status, &one), (200, listed));
+        }
+        if project == "KAZ-HUB" {
+            kaz_receipt = Some(i(&list[0]["id"]));
+        }
+    }
+    let kaz_receipt = kaz_receipt.unwrap();
+
+    // An id nobody has: 404 as problem+json.
+    let (status, content_type, body) = app.get_raw("/api/v1/receipts/999999999").await;
+    assert_eq!((status, content_type.as_str()), (404, "application/problem+json"), "{body}");
+    let problem: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["status"], 404, "{problem}");
+
+    // The EU donor reads UZB-PSD only: its receipt yes, KAZ-HUB's is "not found", like an
+    // expenditure of KAZ-HUB.
+    let donor = app.login("donor.eu@rbm.example", "demo-donor-2025").await;
+    let (_, uzb) = app.get("/api/v1/projects/UZB-PSD/receipts").await;
+    let (status, seen) = app.request_as(Some(&donor), "GET", &format!("/api/v1/receipts/{}", uzb[0]["id"]), None).await;
+    assert_eq!((status, &seen), (200, &uzb[0]));
+    let (status, refused) = app.request_as(Some(&donor), "GET", &format!("/api/v1/receipts/{kaz_receipt}"), None).await;
+    assert_eq!(status, 404, "{refused}");
+    assert_eq!(refused["status"], 404, "{refused}");
+    let (_, kaz_spent) = app.get("/api/v1/projects/KAZ-HUB/expenditures").await;
+    let expenditure = format!("/api/v1/expenditures/{}", kaz_spent[0]["id"]);
+    assert_eq!(app.request_as(Some(&donor), "GET", &expenditure, None).await.0, status);
+    // No token: 401.
+    assert_eq!(app.request_as(None, "GET", &format!("/api/v1/receipts/{kaz_receipt}"), None).await.0, 401);
+}
+
 crate::on_both_backends!(
+    a_receipt_reads_back_as_its_list_shows_it,
     a_finding_is_explained_under_its_stable_key,
     a_bad_finance_seed_loads_nothing_and_names_the_place,
     kazakhstan_plans_reconcile_with_the_project_document,
