@@ -79,7 +79,7 @@ fn errors_json(
         let m = if m == "must not be empty" {
             c.t("fin-enter-the", &[("label", label.unwrap_or("value").to_lowercase().into())])
         } else {
-            m.clone()
+            super::rules::said(c, m)
         };
         let id = if label.is_some() { f.replace('_', "-") } else { fallback.to_string() };
         summary.push(json!({"href": format!("#{id}"), "message": match label { Some(l) => format!("{l}: {m}"), None => m.clone() }}));

@@ -226,8 +226,11 @@ fn humane(c: &Catalogue, errors: &[(String, String)], names: &[&str]) -> (Vec<(S
                 let s = c.t("enter-the", &[("field", l.to_lowercase().into()), ("label", l.clone().into())]);
                 (s.clone(), s)
             }
-            Some(l) => (m.clone(), format!("{l}: {m}")),
-            None => (m.clone(), m.clone()),
+            Some(l) => {
+                let m = super::rules::said(c, m);
+                (m.clone(), format!("{l}: {m}"))
+            }
+            None => (super::rules::said(c, m), super::rules::said(c, m)),
         };
         let href = if label.is_some() { format!("#{}", f.replace('_', "-")) } else { "#form".into() };
         summary.push(json!({"href": href, "message": listed}));
@@ -870,7 +873,7 @@ pub async fn save_targets(
                             "period" if which == "new" => "t-period-new".into(),
                             _ => format!("t-{which}"),
                         };
-                        (f, e.message)
+                        (f, super::rules::said(&c, &e.message))
                     })
                     .collect()
             }

@@ -22,6 +22,7 @@ pub mod i18n;
 mod portal;
 mod quarter;
 mod reports;
+mod rules;
 mod session;
 mod workplan;
 

@@ -559,8 +559,13 @@ fn page(
     other: &[(String, String)],
 ) -> HttpResponse {
     let status = if failed.is_some() || !other.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let data = plan_data(user, view, q, failed, other);
     let c = i18n::catalogue(&user.lang);
+    // The use cases' rules in the page's language.
+    let said = |errs: &[(String, String)]| -> Vec<(String, String)> {
+        errs.iter().map(|(f, m)| (f.clone(), super::rules::said(&c, m))).collect()
+    };
+    let failed = failed.map(|f| Failed { row: f.row.clone(), values: f.values.clone(), errors: said(&f.errors) });
+    let data = plan_data(user, view, q, failed.as_ref(), &said(other));
     let title = c.t("awp-title", &[arg("year", view.year), arg("code", &view.project.code)]);
     html(status, render("workplan", &title, Some(user), &data))
 }
