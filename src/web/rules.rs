@@ -174,7 +174,7 @@ pub fn rule_of(message: &str) -> Option<(&'static str, Vec<(String, String)>)> {
 }
 
 /// A value of a rule in the page's words: roles, result levels, measures and activity statuses
-/// are codes in the API's message (`donor`, `activity`, `number`, `completed`).
+/// are codes in the API's message (`donor`, `activity`, `number`, `completed`), days ISO dates.
 fn value_in(c: &Catalogue, name: &str, value: &str) -> String {
     let word = |prefix: &str| {
         let key = format!("{prefix}-{value}");
@@ -186,7 +186,8 @@ fn value_in(c: &Catalogue, name: &str, value: &str) -> String {
         "level" | "child" | "parent" => word("level"),
         "measure" => word("measure"),
         "status" => word("state"),
-        _ => value.to_string(),
+        // A day as the page writes dates (`31.12.2016` in Russian).
+        _ => chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_or_else(|_| value.to_string(), |d| c.day(d)),
     }
 }
 
@@ -242,7 +243,10 @@ mod tests {
             assert!(!in_russian.contains("rule-"), "{in_russian}");
             // Every value the message names is in the Russian text too.
             for (name, v) in &values {
-                if !matches!(name.as_str(), "role" | "level" | "child" | "parent" | "measure" | "status" | "change" | "why") {
+                if !matches!(
+                    name.as_str(),
+                    "role" | "level" | "child" | "parent" | "measure" | "status" | "change" | "why"
+                ) {
                     assert!(in_russian.contains(v.as_str()), "{key}: {v} missing from {in_russian:?}");
                 }
             }
@@ -310,6 +314,10 @@ mod tests {
             "У пользователя уже есть роль «Донор» в этом проекте: сначала снимите её"
         );
         assert_eq!(said(&ru, "a yes_no indicator needs a value"), "Для показателя типа «Да / нет» нужно значение");
+        assert_eq!(
+            said(&ru, "2027-03-01 is outside the project (2013-01-01 to 2016-12-31)"),
+            "01.03.2027 выходит за сроки проекта (01.01.2013 – 31.12.2016)"
+        );
         // A rule not known here is shown as the API words it.
         assert_eq!(said(&ru, "something new"), "something new");
     }

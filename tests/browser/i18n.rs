@@ -508,7 +508,7 @@ async fn russian_forms_show_the_use_cases_rules_in_russian(backend: Backend) {
     fill(&b, "#t-value-new", "40").await;
     submit(&b, "#save-targets").await;
     let err = text(&b, "#t-period-new-error").await;
-    assert!(err.contains("2031 выходит за сроки проекта: с "), "{err}");
+    assert!(err.contains("2031 выходит за сроки проекта: с 01.01.2023 по 31.12.2026"), "{err}");
     assert_eq!(value(&b, "#t-value-new").await, "40", "kept");
     screenshot(&b, backend, "ru-targets-rules-laptop", LAPTOP, Some("#targets"), false).await;
     sign_out(&b).await;
