@@ -150,6 +150,56 @@ pub fn dir_of(dir: &Option<PathBuf>) -> Option<&Path> {
     dir.as_deref().filter(|d| d.is_dir())
 }
 
+/// Where a `{{t}}` helper finds its words: a report's catalogue, or (on the web pages) the
+/// catalogue of the page being rendered.
+pub trait Labels: Send + Sync {
+    /// The text of `key` with `args`; an error (why there is none) fails the render.
+    fn label(&self, key: &str, args: &[(&str, FluentValue)]) -> Result<String, String>;
+}
+
+/// A report's labels: a key missing from the catalogue is a template error naming it.
+impl Labels for std::sync::Arc<Catalogue> {
+    fn label(&self, key: &str, args: &[(&str, FluentValue)]) -> Result<String, String> {
+        self.get(key, args).ok_or_else(|| {
+            format!(
+                "the {} catalogue has no label `{key}` (add it to report_templates/i18n/{0}.ftl or the template's {0}.ftl)",
+                self.lang
+            )
+        })
+    }
+}
+
+/// A helper argument as Fluent takes it (numbers as numbers, so plurals select; null as "").
+pub fn fluent_value(v: &serde_json::Value) -> FluentValue<'static> {
+    match v {
+        serde_json::Value::Number(n) => FluentValue::from(n.as_f64().unwrap_or_default()),
+        serde_json::Value::String(s) => FluentValue::from(s.clone()),
+        serde_json::Value::Null => FluentValue::from(""),
+        other => FluentValue::from(other.to_string()),
+    }
+}
+
+/// `{{t "key" name=value}}`: the text of `key` in the language of `L`, for the reports and the
+/// web pages alike (also a subexpression: `{{t "heading" next=(t "quarter" q=4 year=2025)}}`).
+pub struct T<L>(pub L);
+
+impl<L: Labels> handlebars::HelperDef for T<L> {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg handlebars::Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+    ) -> Result<handlebars::ScopedJson<'rc>, handlebars::RenderError> {
+        use handlebars::{RenderError, RenderErrorReason};
+        let key =
+            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+        let args: Vec<(&str, FluentValue)> = h.hash().iter().map(|(k, v)| (*k, fluent_value(v.value()))).collect();
+        let text = self.0.label(key, &args).map_err(|e| RenderError::from(RenderErrorReason::Other(e)))?;
+        Ok(handlebars::ScopedJson::Derived(serde_json::Value::String(text)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

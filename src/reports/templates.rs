@@ -145,7 +145,7 @@ impl Templates {
         hb.register_escape_fn(escape);
         register_helpers(&mut hb);
         let catalogue = Arc::new(catalogue);
-        hb.register_helper("t", Box::new(Label(catalogue.clone())));
+        hb.register_helper("t", Box::new(i18n::T(catalogue.clone())));
         hb.register_helper("word", Box::new(Word(catalogue.clone())));
         hb.register_helper("month_name", Box::new(MonthName(catalogue.clone())));
         let locale = Arc::new(catalogue.locale());
@@ -219,43 +219,6 @@ fn scan_tags(text: &str, first_line: usize) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `{{t "key" name=value}}`: the label of `key` in the report's language (also a
-/// subexpression: `{{t "heading" next=(t "quarter" q=4 year=2025)}}`).
-struct Label(Arc<Catalogue>);
-
-impl HelperDef for Label {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let key =
-            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
-        let args: Vec<(&str, fluent_bundle::FluentValue)> = h
-            .hash()
-            .iter()
-            .map(|(k, v)| {
-                let v = match v.value() {
-                    serde_json::Value::Number(n) => fluent_bundle::FluentValue::from(n.as_f64().unwrap_or_default()),
-                    serde_json::Value::String(s) => fluent_bundle::FluentValue::from(s.clone()),
-                    serde_json::Value::Null => fluent_bundle::FluentValue::from(""),
-                    other => fluent_bundle::FluentValue::from(other.to_string()),
-                };
-                (*k, v)
-            })
-            .collect();
-        let label = self.0.get(key, &args).ok_or_else(|| {
-            RenderError::from(RenderErrorReason::Other(format!(
-                "the {} catalogue has no label `{key}` (add it to report_templates/i18n/{0}.ftl or the template's {0}.ftl)",
-                self.0.lang
-            )))
-        })?;
-        Ok(ScopedJson::Derived(serde_json::Value::String(label)))
-    }
 }
 
 /// `{{word "status" code}}`: the label `status-<code>`, or the code when there is none

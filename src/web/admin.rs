@@ -4,6 +4,7 @@
 //! and a before/after view of each change. Same use cases as the API ([`crate::services::admin`]).
 
 use super::i18n::{self, Catalogue};
+use super::rules::said;
 use super::{WebError, WebUser, format, html, render, see_other};
 use crate::auth::Login;
 use crate::auth::Principal;
@@ -93,74 +94,6 @@ fn form_errors(c: &Catalogue, e: AppError, fallback: &str) -> Result<Vec<FieldEr
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-}
-
-/// A rule of the use cases (which speak English, as the API's problem details do) in the
-/// page's language: the rules these forms can meet are in the catalogue (`adm-rule-*`), fixed
-/// texts by their words and the ones naming a value by their shape; a rule not known here is
-/// shown as the API says it. English pages show the API's text, as they always have.
-fn said(c: &Catalogue, message: &str) -> String {
-    if c.lang == i18n::DEFAULT {
-        return message.to_string();
-    }
-    let t = |key: &str, args: &[(&str, String)]| {
-        let args: Vec<(&str, fluent_bundle::FluentValue)> = args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
-        Some(c.t(key, &args))
-    };
-    let between =
-        |s: &str, pre: &str, post: &str| s.strip_prefix(pre).and_then(|r| r.strip_suffix(post)).map(str::to_string);
-    let fixed = match message {
-        "must be an email address" => t("adm-rule-email", &[]),
-        "must not be empty" => t("adm-rule-not-empty", &[]),
-        "between 10 and 200 characters" => t("adm-rule-password-length", &[]),
-        "3-10 digits, e.g. 71200" => t("adm-rule-account-code", &[]),
-        "1-32 characters: capital letters, digits, - and _" => t("adm-rule-catalogue-code", &[]),
-        "an EU budget heading from 1 to 7 (7: indirect costs)" => t("adm-rule-heading", &[]),
-        _ => None,
-    };
-    fixed
-        .or_else(|| between(message, "at most ", " characters").and_then(|n| t("adm-rule-at-most", &[("n", n)])))
-        .or_else(|| {
-            between(message, "a user with email ", " already exists")
-                .and_then(|e| t("adm-rule-email-taken", &[("email", e)]))
-        })
-        .or_else(|| {
-            let role = between(message, "the user is already ", " on this project: remove that membership first")?;
-            t("adm-rule-has-role", &[("role", format::role_label(c, Role::parse(&role)))])
-        })
-        .or_else(|| {
-            let (who, rest) = message.split_once(" the last active administrator and cannot be ")?;
-            let who = if who == "you are" { "you".to_string() } else { who.strip_suffix(" is")?.to_string() };
-            let change = if rest.starts_with("deactivated") { "deactivated" } else { "demoted" };
-            t("adm-rule-last-admin", &[("who", who), ("change", change.to_string())])
-        })
-        .or_else(|| {
-            between(message, "account ", " is already in the catalogue")
-                .and_then(|a| t("adm-rule-account-taken", &[("code", a)]))
-        })
-        .or_else(|| {
-            between(message, "a funding source with code ", " already exists")
-                .and_then(|s| t("adm-rule-source-taken", &[("code", s)]))
-        })
-        .or_else(|| {
-            let (code, n) = between(message, "funding source ", " project(s): delete those contributions first")?
-                .split_once(" funds ")
-                .map(|(c, n)| (c.to_string(), n.to_string()))?;
-            t("adm-rule-source-used", &[("code", code), ("n", n)])
-        })
-        .or_else(|| {
-            let (line, rest) = message.strip_prefix('`')?.split_once("` is not a line of EU heading ")?;
-            let (heading, lines) = rest.split_once(": use one of ")?;
-            t(
-                "adm-rule-line-of-heading",
-                &[("line", line.into()), ("heading", heading.into()), ("lines", lines.into())],
-            )
-        })
-        .or_else(|| {
-            let line = between(message, "`", "`: accounts of heading 7 (indirect costs) map to line 8")?;
-            t("adm-rule-line-indirect", &[("line", line)])
-        })
-        .unwrap_or_else(|| message.to_string())
 }
 
 /// A page of the administration: its title is "<what> – Administration" ("Error: ..." after a
@@ -1150,7 +1083,7 @@ mod tests {
         assert!(rules.len() >= 14, "{rules:?}");
         for rule in &rules {
             let said_ru = said(&ru, rule);
-            assert!(has_cyrillic(&said_ru) && !said_ru.contains("adm-rule"), "{rule} -> {said_ru}");
+            assert!(has_cyrillic(&said_ru) && !said_ru.contains("rule-"), "{rule} -> {said_ru}");
             assert_eq!(said(&en, rule), *rule);
         }
         assert_eq!(

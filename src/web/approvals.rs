@@ -80,6 +80,10 @@ fn view(
     reopen: Option<&Reopen>,
 ) -> Value {
     let c = i18n::catalogue(&user.lang);
+    // The use cases' rules in the page's language.
+    let errors: Vec<FieldError> =
+        errors.iter().map(|e| FieldError::new(e.field.clone(), super::rules::said(&c, &e.message))).collect();
+    let errors = &errors[..];
     let num = |v: f64| i18n::number(&c.locale, v);
     let items: Vec<Value> = q
         .items

@@ -254,7 +254,7 @@ fn view(
                 .iter()
                 .filter_map(|e| {
                     let rest = e.field.strip_prefix(&prefix)?;
-                    Some((rest.trim_start_matches('.').to_string(), e.message.clone()))
+                    Some((rest.trim_start_matches('.').to_string(), super::rules::said(&c, &e.message)))
                 })
                 .collect();
             let err = |f: &str| -> Option<String> {
@@ -393,7 +393,7 @@ fn view(
     summary.append(&mut more_summary);
     // Errors not tied to an indicator or a part (the quarter itself).
     for e in errors.iter().filter(|e| !e.field.starts_with("indicators.") && !super::quarter::is_mine(&e.field)) {
-        summary.push(json!({"href": "#entry-form", "message": e.message}));
+        summary.push(json!({"href": "#entry-form", "message": super::rules::said(&c, &e.message)}));
     }
     let quarters: Vec<Value> =
         sheet.quarters.iter().rev().map(|q| json!({"value": q.to_string(), "selected": *q == sheet.quarter})).collect();

@@ -419,8 +419,11 @@ pub async fn explain(
             Err(AppError::NotFound(m)) if m.starts_with("finding") => FieldError::new("reason", cat.tr("checks-gone")),
             Err(e) => return Err(e.into()),
         };
-    let message =
-        if error.field == "reason" && form.reason.trim().is_empty() { cat.tr("checks-say-why") } else { error.message };
+    let message = if error.field == "reason" && form.reason.trim().is_empty() {
+        cat.tr("checks-say-why")
+    } else {
+        super::rules::said(&cat, &error.message)
+    };
     let (c, years, may) = checks_page_data(&db, &user, &key).await?;
     let data = checks_view(&cat, &user, &c, &years, may, Some((&finding, &form.reason, Some(&message))), None);
     let title = cat.t("checks-title-error", &[("code", c.project_code.clone().into())]);

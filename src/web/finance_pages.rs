@@ -5,6 +5,7 @@
 use super::i18n::{self, Catalogue};
 use super::workplan::{amount, amount_input, localised, parse_amount_in, typed_amount};
 use super::{WebError, WebUser, format, html, render, see_other};
+use crate::auth::Principal;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::services::workplan::{self as uc, BookableLine};
@@ -79,7 +80,7 @@ fn errors_json(
         let m = if m == "must not be empty" {
             c.t("fin-enter-the", &[("label", label.unwrap_or("value").to_lowercase().into())])
         } else {
-            m.clone()
+            super::rules::said(c, m)
         };
         let id = if label.is_some() { f.replace('_', "-") } else { fallback.to_string() };
         summary.push(json!({"href": format!("#{id}"), "message": match label { Some(l) => format!("{l}: {m}"), None => m.clone() }}));
@@ -337,65 +338,8 @@ fn expenditure_field(f: &str) -> String {
     }
 }
 
-/// `POST /projects/{project}/expenditures`: records one; the page then shows its rate.
-pub async fn add_expenditure(
-    db: web::Data<Db>,
-    user: WebUser,
-    req: HttpRequest,
-    path: web::Path<String>,
-    form: FormData,
-) -> Result<HttpResponse, WebError> {
-    let key = path.into_inner();
-    user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let c = i18n::catalogue(&user.lang);
-    let (input, mut errs) = expenditure_input(&c, &form);
-    if let Some(input) = input {
-        let input = ExpenditureInput { version: None, ..input };
-        match uc::add_expenditure(&db, &user.principal, &key, input).await {
-            Ok(e) => {
-                return Ok(see_other(&format!(
-                    "/projects/{}/expenditures?saved={}#saved",
-                    format::url_encode(&key),
-                    e.id
-                )));
-            }
-            Err(e) => errs = refusal(&c, e, &expenditure_field)?,
-        }
-    }
-    expenditures_page(&db, &user, &key, &ExpenditureQuery::default(), Some(&form), &errs).await
-}
-
-/// `POST /projects/{project}/expenditures/{id}`: corrects one (converted again at the month's
-/// rate); a refusal comes back on the form, filled as sent.
-pub async fn update_expenditure(
-    db: web::Data<Db>,
-    user: WebUser,
-    req: HttpRequest,
-    path: web::Path<(String, i64)>,
-    form: FormData,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let c = i18n::catalogue(&user.lang);
-    let (input, mut errs) = expenditure_input(&c, &form);
-    if let Some(input) = input {
-        match uc::update_expenditure(&db, &user.principal, id, input).await {
-            Ok(e) => {
-                return Ok(see_other(&format!(
-                    "/projects/{}/expenditures?saved={}&corrected=1#saved",
-                    format::url_encode(&key),
-                    e.id
-                )));
-            }
-            Err(e) => errs = refusal(&c, e, &expenditure_field)?,
-        }
-    }
-    let q = ExpenditureQuery { edit: Some(id), ..Default::default() };
-    expenditures_page(&db, &user, &key, &q, Some(&form), &errs).await
-}
-
 /// What a confirmation page asks to delete.
-struct Doomed {
+pub struct Doomed {
     heading: String,
     what: String,
     detail: Option<String>,
@@ -447,35 +391,6 @@ async fn doomed_expenditure(db: &Db, user: &WebUser, key: &str, id: i64) -> Resu
         crumb: json!({"href": format!("/projects/{p}/expenditures"), "label": c.tr("exp-heading")}),
     };
     Ok((project.code, d))
-}
-
-/// `GET /projects/{project}/expenditures/{id}/delete`: asks before deleting (no JavaScript).
-pub async fn confirm_delete_expenditure(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    let (code, d) = doomed_expenditure(&db, &user, &key, id).await?;
-    Ok(confirm_page(&user, &code, &d, None))
-}
-
-/// `POST /projects/{project}/expenditures/{id}/delete`.
-pub async fn delete_expenditure(
-    db: web::Data<Db>,
-    user: WebUser,
-    req: HttpRequest,
-    path: web::Path<(String, i64)>,
-    form: FormData,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let (code, d) = doomed_expenditure(&db, &user, &key, id).await?;
-    match uc::delete_expenditure(&db, &user.principal, id).await {
-        Ok(()) => Ok(see_other(&format!("/projects/{}/expenditures?deleted=1", format::url_encode(&code)))),
-        Err(AppError::Conflict { message, .. }) => Ok(confirm_page(&user, &code, &d, Some(message))),
-        Err(e) => Err(e.into()),
-    }
 }
 
 // ---- receipts ----------------------------------------------------------------------------
@@ -643,63 +558,6 @@ fn receipt_field(f: &str) -> String {
     }
 }
 
-/// `POST /projects/{project}/receipts`.
-pub async fn add_receipt(
-    db: web::Data<Db>,
-    user: WebUser,
-    req: HttpRequest,
-    path: web::Path<String>,
-    form: FormData,
-) -> Result<HttpResponse, WebError> {
-    let key = path.into_inner();
-    user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let c = i18n::catalogue(&user.lang);
-    let (input, mut errs) = receipt_input(&c, &form);
-    if let Some(input) = input {
-        let input = ReceiptInput { version: None, ..input };
-        match uc::add_receipt(&db, &user.principal, &key, input).await {
-            Ok(r) => {
-                return Ok(see_other(&format!(
-                    "/projects/{}/receipts?saved={}#receipt-table",
-                    format::url_encode(&key),
-                    r.id
-                )));
-            }
-            Err(e) => errs = refusal(&c, e, &receipt_field)?,
-        }
-    }
-    receipts_page(&db, &user, &key, &ReceiptQuery::default(), Some(&form), &errs).await
-}
-
-/// `POST /projects/{project}/receipts/{id}`: corrects a receipt; a refusal comes back on the
-/// form, filled as sent.
-pub async fn update_receipt(
-    db: web::Data<Db>,
-    user: WebUser,
-    req: HttpRequest,
-    path: web::Path<(String, i64)>,
-    form: FormData,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let c = i18n::catalogue(&user.lang);
-    let (input, mut errs) = receipt_input(&c, &form);
-    if let Some(input) = input {
-        match uc::update_receipt(&db, &user.principal, id, input).await {
-            Ok(r) => {
-                return Ok(see_other(&format!(
-                    "/projects/{}/receipts?saved={}&corrected=1#receipt-table",
-                    format::url_encode(&key),
-                    r.id
-                )));
-            }
-            Err(e) => errs = refusal(&c, e, &receipt_field)?,
-        }
-    }
-    let q = ReceiptQuery { edit: Some(id), ..Default::default() };
-    receipts_page(&db, &user, &key, &q, Some(&form), &errs).await
-}
-
 /// The receipt of the page's project, for someone who may delete it.
 async fn doomed_receipt(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(String, Doomed), WebError> {
     let c = i18n::catalogue(&user.lang);
@@ -728,19 +586,113 @@ async fn doomed_receipt(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(
     Ok((project.code, d))
 }
 
-/// `GET /projects/{project}/receipts/{id}/delete`: asks before deleting (no JavaScript).
-pub async fn confirm_delete_receipt(
+// ---- one shape for the two ledgers -------------------------------------------------------
+
+/// A ledger finance officers keep on a project's pages (expenditures, receipts): the list
+/// with the entry form (`GET /projects/{p}/<PATH>`), recording one (`POST .../<PATH>`),
+/// correcting one (`POST .../<PATH>/{id}`) and deleting one after a confirmation page
+/// (`GET`/`POST .../<PATH>/{id}/delete`). An implementation gives its form, its use cases and
+/// its page; [`record`], [`correct`], [`confirm_delete`] and [`delete`] are the handlers, so
+/// both ledgers check the form, save and come back with the form kept the same way.
+pub trait Ledger: 'static {
+    type Input;
+    /// `/projects/{p}/<PATH>`.
+    const PATH: &'static str;
+    /// The page's anchor after a save.
+    const SAVED_AT: &'static str;
+    /// Reads the form into the use case's input; the errors of what could not be read.
+    fn input(c: &Catalogue, form: &HashMap<String, String>) -> (Option<Self::Input>, Vec<(String, String)>);
+    /// The API's field names onto the form's.
+    fn field(api: &str) -> String;
+    /// Records a new entry (a version posted with it is not the new entry's): its id.
+    async fn add(db: &Db, who: &Principal, key: &str, input: Self::Input) -> Result<i64, AppError>;
+    async fn update(db: &Db, who: &Principal, id: i64, input: Self::Input) -> Result<i64, AppError>;
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError>;
+    /// The entry of the page's project (another project's is not found here), for someone who
+    /// may delete it: the project's code and what the confirmation shows.
+    async fn doomed(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(String, Doomed), WebError>;
+    /// The page, with the form of entry `edit` open (else the new entry's); after a refusal,
+    /// the form as `posted` and the `errs` by their fields.
+    async fn page(
+        db: &Db,
+        user: &WebUser,
+        key: &str,
+        edit: Option<i64>,
+        posted: Option<&HashMap<String, String>>,
+        errs: &[(String, String)],
+    ) -> Result<HttpResponse, WebError>;
+}
+
+/// Records (`id` none) or corrects an entry; a refusal comes back on the form, filled as sent.
+async fn save<L: Ledger>(
+    db: &Db,
+    user: &WebUser,
+    req: &HttpRequest,
+    key: &str,
+    id: Option<i64>,
+    form: &HashMap<String, String>,
+) -> Result<HttpResponse, WebError> {
+    user.check_form(req, form.get("csrf").map(String::as_str))?;
+    let c = i18n::catalogue(&user.lang);
+    let (input, mut errs) = L::input(&c, form);
+    if let Some(input) = input {
+        let saved = match id {
+            None => L::add(db, &user.principal, key, input).await,
+            Some(id) => L::update(db, &user.principal, id, input).await,
+        };
+        match saved {
+            Ok(saved) => {
+                let corrected = if id.is_some() { "&corrected=1" } else { "" };
+                return Ok(see_other(&format!(
+                    "/projects/{}/{}?saved={saved}{corrected}#{}",
+                    format::url_encode(key),
+                    L::PATH,
+                    L::SAVED_AT
+                )));
+            }
+            Err(e) => errs = refusal(&c, e, &L::field)?,
+        }
+    }
+    L::page(db, user, key, id, Some(form), &errs).await
+}
+
+/// `POST /projects/{project}/<PATH>`: records an entry; the page then shows its rate.
+pub async fn record<L: Ledger>(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<String>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    save::<L>(&db, &user, &req, &path.into_inner(), None, &form).await
+}
+
+/// `POST /projects/{project}/<PATH>/{id}`: corrects an entry (converted again at the month's
+/// rate).
+pub async fn correct<L: Ledger>(
+    db: web::Data<Db>,
+    user: WebUser,
+    req: HttpRequest,
+    path: web::Path<(String, i64)>,
+    form: FormData,
+) -> Result<HttpResponse, WebError> {
+    let (key, id) = path.into_inner();
+    save::<L>(&db, &user, &req, &key, Some(id), &form).await
+}
+
+/// `GET /projects/{project}/<PATH>/{id}/delete`: asks before deleting (no JavaScript).
+pub async fn confirm_delete<L: Ledger>(
     db: web::Data<Db>,
     user: WebUser,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, WebError> {
     let (key, id) = path.into_inner();
-    let (code, d) = doomed_receipt(&db, &user, &key, id).await?;
+    let (code, d) = L::doomed(&db, &user, &key, id).await?;
     Ok(confirm_page(&user, &code, &d, None))
 }
 
-/// `POST /projects/{project}/receipts/{id}/delete`.
-pub async fn delete_receipt(
+/// `POST /projects/{project}/<PATH>/{id}/delete`: a refusal (409) comes back on the confirmation.
+pub async fn delete<L: Ledger>(
     db: web::Data<Db>,
     user: WebUser,
     req: HttpRequest,
@@ -749,11 +701,87 @@ pub async fn delete_receipt(
 ) -> Result<HttpResponse, WebError> {
     let (key, id) = path.into_inner();
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let (code, d) = doomed_receipt(&db, &user, &key, id).await?;
-    match uc::delete_receipt(&db, &user.principal, id).await {
-        Ok(()) => Ok(see_other(&format!("/projects/{}/receipts?deleted=1", format::url_encode(&code)))),
+    let (code, d) = L::doomed(&db, &user, &key, id).await?;
+    match L::delete(&db, &user.principal, id).await {
+        Ok(()) => Ok(see_other(&format!("/projects/{}/{}?deleted=1", format::url_encode(&code), L::PATH))),
         Err(AppError::Conflict { message, .. }) => Ok(confirm_page(&user, &code, &d, Some(message))),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// The expenditures: `/projects/{p}/expenditures[/{id}[/delete]]`.
+pub struct Expenditures;
+
+impl Ledger for Expenditures {
+    type Input = ExpenditureInput;
+    const PATH: &'static str = "expenditures";
+    const SAVED_AT: &'static str = "saved";
+
+    fn input(c: &Catalogue, form: &HashMap<String, String>) -> (Option<ExpenditureInput>, Vec<(String, String)>) {
+        expenditure_input(c, form)
+    }
+    fn field(api: &str) -> String {
+        expenditure_field(api)
+    }
+    async fn add(db: &Db, who: &Principal, key: &str, input: ExpenditureInput) -> Result<i64, AppError> {
+        uc::add_expenditure(db, who, key, ExpenditureInput { version: None, ..input }).await.map(|e| e.id)
+    }
+    async fn update(db: &Db, who: &Principal, id: i64, input: ExpenditureInput) -> Result<i64, AppError> {
+        uc::update_expenditure(db, who, id, input).await.map(|e| e.id)
+    }
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+        uc::delete_expenditure(db, who, id).await
+    }
+    async fn doomed(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(String, Doomed), WebError> {
+        doomed_expenditure(db, user, key, id).await
+    }
+    async fn page(
+        db: &Db,
+        user: &WebUser,
+        key: &str,
+        edit: Option<i64>,
+        posted: Option<&HashMap<String, String>>,
+        errs: &[(String, String)],
+    ) -> Result<HttpResponse, WebError> {
+        expenditures_page(db, user, key, &ExpenditureQuery { edit, ..Default::default() }, posted, errs).await
+    }
+}
+
+/// The receipts: `/projects/{p}/receipts[/{id}[/delete]]`.
+pub struct Receipts;
+
+impl Ledger for Receipts {
+    type Input = ReceiptInput;
+    const PATH: &'static str = "receipts";
+    const SAVED_AT: &'static str = "receipt-table";
+
+    fn input(c: &Catalogue, form: &HashMap<String, String>) -> (Option<ReceiptInput>, Vec<(String, String)>) {
+        receipt_input(c, form)
+    }
+    fn field(api: &str) -> String {
+        receipt_field(api)
+    }
+    async fn add(db: &Db, who: &Principal, key: &str, input: ReceiptInput) -> Result<i64, AppError> {
+        uc::add_receipt(db, who, key, ReceiptInput { version: None, ..input }).await.map(|r| r.id)
+    }
+    async fn update(db: &Db, who: &Principal, id: i64, input: ReceiptInput) -> Result<i64, AppError> {
+        uc::update_receipt(db, who, id, input).await.map(|r| r.id)
+    }
+    async fn delete(db: &Db, who: &Principal, id: i64) -> Result<(), AppError> {
+        uc::delete_receipt(db, who, id).await
+    }
+    async fn doomed(db: &Db, user: &WebUser, key: &str, id: i64) -> Result<(String, Doomed), WebError> {
+        doomed_receipt(db, user, key, id).await
+    }
+    async fn page(
+        db: &Db,
+        user: &WebUser,
+        key: &str,
+        edit: Option<i64>,
+        posted: Option<&HashMap<String, String>>,
+        errs: &[(String, String)],
+    ) -> Result<HttpResponse, WebError> {
+        receipts_page(db, user, key, &ReceiptQuery { edit, ..Default::default() }, posted, errs).await
     }
 }
 

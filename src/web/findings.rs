@@ -198,6 +198,19 @@ mod tests {
             message(&ru, &f[0]),
             "Планы работ по 2014 год предусматривают 303\u{a0}333,00 USD средств RB, но взнос RB составляет 293\u{a0}333,00 USD: превышение на 10\u{a0}000,00 USD."
         );
+        // The cumulative view keeps its year in both wordings ("up to 2014", "по 2014 год"),
+        // and says none when the checks run to the end of the plans.
+        for f in &f {
+            assert!(f.message.starts_with("The work plans up to 2014 programme "), "{}", f.message);
+            assert!(message(&ru, f).starts_with("Планы работ по 2014 год предусматривают "), "{}", message(&ru, f));
+        }
+        assert_eq!(f.len(), 2, "RB over its contribution, UNDP without one");
+        i.last_year = None;
+        for f in finance_checks::budget_over_contribution(&i) {
+            assert!(f.message.starts_with("The work plans programme "), "{}", f.message);
+            assert!(message(&ru, &f).starts_with("Планы работ предусматривают "), "{}", message(&ru, &f));
+        }
+        i.last_year = Some(2014);
         let f = finance_checks::expenditure_over_budget(&i);
         assert_eq!(
             message(&ru, &f[0]),

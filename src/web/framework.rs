@@ -226,8 +226,11 @@ fn humane(c: &Catalogue, errors: &[(String, String)], names: &[&str]) -> (Vec<(S
                 let s = c.t("enter-the", &[("field", l.to_lowercase().into()), ("label", l.clone().into())]);
                 (s.clone(), s)
             }
-            Some(l) => (m.clone(), format!("{l}: {m}")),
-            None => (m.clone(), m.clone()),
+            Some(l) => {
+                let m = super::rules::said(c, m);
+                (m.clone(), format!("{l}: {m}"))
+            }
+            None => (super::rules::said(c, m), super::rules::said(c, m)),
         };
         let href = if label.is_some() { format!("#{}", f.replace('_', "-")) } else { "#form".into() };
         summary.push(json!({"href": href, "message": listed}));
@@ -870,7 +873,7 @@ pub async fn save_targets(
                             "period" if which == "new" => "t-period-new".into(),
                             _ => format!("t-{which}"),
                         };
-                        (f, e.message)
+                        (f, super::rules::said(&c, &e.message))
                     })
                     .collect()
             }
@@ -1003,62 +1006,68 @@ async fn remove(
     }
 }
 
-pub async fn confirm_delete_result(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    confirm(db, user, key, uc::Deletable::Result, id, None).await
+/// What a delete form's address names: the project, the item and (for a target) its
+/// indicator. One per kind of item, so that the three kinds share [`confirm_delete`] and
+/// [`delete`].
+pub trait Deleting: 'static {
+    /// The address's parameters: `(project, id)`, or `(project, indicator, id)` for a target.
+    type Path: serde::de::DeserializeOwned + 'static;
+    const WHAT: uc::Deletable;
+    /// The project, the item's id, and the target's indicator.
+    fn of(path: Self::Path) -> (String, i64, Option<i64>);
 }
 
-pub async fn delete_result(
+/// `/projects/{project}/results/{id}/delete`.
+pub struct Results;
+
+impl Deleting for Results {
+    type Path = (String, i64);
+    const WHAT: uc::Deletable = uc::Deletable::Result;
+    fn of((key, id): (String, i64)) -> (String, i64, Option<i64>) {
+        (key, id, None)
+    }
+}
+
+/// `/projects/{project}/indicators/{id}/delete`.
+pub struct Indicators;
+
+impl Deleting for Indicators {
+    type Path = (String, i64);
+    const WHAT: uc::Deletable = uc::Deletable::Indicator;
+    fn of((key, id): (String, i64)) -> (String, i64, Option<i64>) {
+        (key, id, None)
+    }
+}
+
+/// `/projects/{project}/indicators/{ind}/targets/{id}/delete`.
+pub struct Targets;
+
+impl Deleting for Targets {
+    type Path = (String, i64, i64);
+    const WHAT: uc::Deletable = uc::Deletable::Target;
+    fn of((key, ind, id): (String, i64, i64)) -> (String, i64, Option<i64>) {
+        (key, id, Some(ind))
+    }
+}
+
+/// `GET .../delete` of a result, an indicator or a target.
+pub async fn confirm_delete<D: Deleting>(
+    db: web::Data<Db>,
+    user: WebUser,
+    path: web::Path<D::Path>,
+) -> Result<HttpResponse, WebError> {
+    let (key, id, target) = D::of(path.into_inner());
+    confirm(db, user, key, D::WHAT, id, target).await
+}
+
+/// `POST .../delete` of a result, an indicator or a target.
+pub async fn delete<D: Deleting>(
     req: HttpRequest,
     db: web::Data<Db>,
     user: WebUser,
-    path: web::Path<(String, i64)>,
+    path: web::Path<D::Path>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    remove(req, db, user, key, (uc::Deletable::Result, id, None), form.into_inner().into_iter().collect()).await
-}
-
-pub async fn confirm_delete_indicator(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    confirm(db, user, key, uc::Deletable::Indicator, id, None).await
-}
-
-pub async fn delete_indicator(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<(String, i64)>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, WebError> {
-    let (key, id) = path.into_inner();
-    remove(req, db, user, key, (uc::Deletable::Indicator, id, None), form.into_inner().into_iter().collect()).await
-}
-
-pub async fn confirm_delete_target(
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<(String, i64, i64)>,
-) -> Result<HttpResponse, WebError> {
-    let (key, ind, id) = path.into_inner();
-    confirm(db, user, key, uc::Deletable::Target, id, Some(ind)).await
-}
-
-pub async fn delete_target(
-    req: HttpRequest,
-    db: web::Data<Db>,
-    user: WebUser,
-    path: web::Path<(String, i64, i64)>,
-    form: web::Form<Vec<(String, String)>>,
-) -> Result<HttpResponse, WebError> {
-    let (key, ind, id) = path.into_inner();
-    remove(req, db, user, key, (uc::Deletable::Target, id, Some(ind)), form.into_inner().into_iter().collect()).await
+    let (key, id, target) = D::of(path.into_inner());
+    remove(req, db, user, key, (D::WHAT, id, target), form.into_inner().into_iter().collect()).await
 }

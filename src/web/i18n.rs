@@ -11,9 +11,10 @@
 //! (set for the render by [`with_lang`]).
 
 use crate::reports::document::Locale;
+use crate::reports::i18n::{Labels, T};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use handlebars::{Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, RenderErrorReason, ScopedJson};
+use handlebars::{Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, ScopedJson};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -149,6 +150,11 @@ impl Catalogue {
         out
     }
 
+    /// Whether this language's own catalogue has `key` (not by falling back to English).
+    pub fn has(&self, key: &str) -> bool {
+        self.bundle.has_message(key)
+    }
+
     /// `t` without arguments.
     pub fn tr(&self, key: &str) -> String {
         self.t(key, &[])
@@ -214,30 +220,13 @@ fn current() -> Arc<Catalogue> {
     CURRENT.with(|c| c.borrow().clone()).unwrap_or_else(|| catalogue(DEFAULT))
 }
 
-fn fluent_value(v: &serde_json::Value) -> FluentValue<'static> {
-    match v {
-        serde_json::Value::Number(n) => FluentValue::from(n.as_f64().unwrap_or_default()),
-        serde_json::Value::String(s) => FluentValue::from(s.clone()),
-        serde_json::Value::Null => FluentValue::from(""),
-        other => FluentValue::from(other.to_string()),
-    }
-}
+/// The pages' labels: the catalogue of the page being rendered ([`with_lang`]); a missing key
+/// falls back to English, then to the key (a page never fails on a word).
+struct Page;
 
-/// `{{t "key" name=value}}`.
-struct T;
-
-impl HelperDef for T {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let key =
-            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
-        let args: Vec<(&str, FluentValue)> = h.hash().iter().map(|(k, v)| (*k, fluent_value(v.value()))).collect();
-        Ok(ScopedJson::Derived(serde_json::Value::String(current().t(key, &args))))
+impl Labels for Page {
+    fn label(&self, key: &str, args: &[(&str, FluentValue)]) -> Result<String, String> {
+        Ok(current().t(key, args))
     }
 }
 
@@ -334,7 +323,7 @@ pub fn money(l: &Locale, minor: i64, currency: &str) -> String {
 
 /// Registers the helpers on the pages' handlebars.
 pub fn register(h: &mut Handlebars) {
-    h.register_helper("t", Box::new(T));
+    h.register_helper("t", Box::new(T(Page)));
     h.register_helper("word", Box::new(Word));
     h.register_helper("num", Box::new(Formatted(Kind::Number)));
     h.register_helper("money", Box::new(Formatted(Kind::Money)));

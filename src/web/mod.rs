@@ -22,6 +22,7 @@ pub mod i18n;
 mod portal;
 mod quarter;
 mod reports;
+mod rules;
 mod session;
 mod workplan;
 
@@ -101,15 +102,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/indicators/{id}", web::post().to(framework::update_indicator))
         .route("/projects/{project}/indicators/{id}/targets", web::post().to(framework::save_targets))
         // Deleting from the results framework: a confirmation page, then the form's POST.
-        .route("/projects/{project}/results/{id}/delete", web::get().to(framework::confirm_delete_result))
-        .route("/projects/{project}/results/{id}/delete", web::post().to(framework::delete_result))
-        .route("/projects/{project}/indicators/{id}/delete", web::get().to(framework::confirm_delete_indicator))
-        .route("/projects/{project}/indicators/{id}/delete", web::post().to(framework::delete_indicator))
+        .route(
+            "/projects/{project}/results/{id}/delete",
+            web::get().to(framework::confirm_delete::<framework::Results>),
+        )
+        .route("/projects/{project}/results/{id}/delete", web::post().to(framework::delete::<framework::Results>))
+        .route(
+            "/projects/{project}/indicators/{id}/delete",
+            web::get().to(framework::confirm_delete::<framework::Indicators>),
+        )
+        .route("/projects/{project}/indicators/{id}/delete", web::post().to(framework::delete::<framework::Indicators>))
         .route(
             "/projects/{project}/indicators/{ind}/targets/{id}/delete",
-            web::get().to(framework::confirm_delete_target),
+            web::get().to(framework::confirm_delete::<framework::Targets>),
         )
-        .route("/projects/{project}/indicators/{ind}/targets/{id}/delete", web::post().to(framework::delete_target))
+        .route(
+            "/projects/{project}/indicators/{ind}/targets/{id}/delete",
+            web::post().to(framework::delete::<framework::Targets>),
+        )
         .route("/projects/{project}/reports", web::get().to(reports::page))
         .route("/projects/{project}/reports", web::post().to(reports::generate))
         .route("/projects/{project}/reports/preview", web::get().to(reports::preview))
@@ -145,18 +155,36 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/projects/{project}/work-plans/{year}/lines", web::post().to(workplan::add_line))
         .route("/projects/{project}/work-plans/{year}/lines/{id}", web::post().to(workplan::update_line))
         .route("/projects/{project}/work-plans/{year}/lines/{id}/delete", web::post().to(workplan::delete_line))
-        .route("/projects/{project}/work-plans/{year}/approve", web::post().to(workplan::approve))
-        .route("/projects/{project}/work-plans/{year}/revise", web::post().to(workplan::revise))
+        .route(
+            "/projects/{project}/work-plans/{year}/approve",
+            web::post().to(workplan::plan_step::<workplan::Approve>),
+        )
+        .route("/projects/{project}/work-plans/{year}/revise", web::post().to(workplan::plan_step::<workplan::Revise>))
         .route("/projects/{project}/expenditures", web::get().to(finance_pages::expenditures))
-        .route("/projects/{project}/expenditures", web::post().to(finance_pages::add_expenditure))
+        .route("/projects/{project}/expenditures", web::post().to(finance_pages::record::<finance_pages::Expenditures>))
         .route("/projects/{project}/receipts", web::get().to(finance_pages::receipts))
-        .route("/projects/{project}/receipts", web::post().to(finance_pages::add_receipt))
-        .route("/projects/{project}/expenditures/{id}", web::post().to(finance_pages::update_expenditure))
-        .route("/projects/{project}/expenditures/{id}/delete", web::get().to(finance_pages::confirm_delete_expenditure))
-        .route("/projects/{project}/expenditures/{id}/delete", web::post().to(finance_pages::delete_expenditure))
-        .route("/projects/{project}/receipts/{id}", web::post().to(finance_pages::update_receipt))
-        .route("/projects/{project}/receipts/{id}/delete", web::get().to(finance_pages::confirm_delete_receipt))
-        .route("/projects/{project}/receipts/{id}/delete", web::post().to(finance_pages::delete_receipt))
+        .route("/projects/{project}/receipts", web::post().to(finance_pages::record::<finance_pages::Receipts>))
+        .route(
+            "/projects/{project}/expenditures/{id}",
+            web::post().to(finance_pages::correct::<finance_pages::Expenditures>),
+        )
+        .route(
+            "/projects/{project}/expenditures/{id}/delete",
+            web::get().to(finance_pages::confirm_delete::<finance_pages::Expenditures>),
+        )
+        .route(
+            "/projects/{project}/expenditures/{id}/delete",
+            web::post().to(finance_pages::delete::<finance_pages::Expenditures>),
+        )
+        .route("/projects/{project}/receipts/{id}", web::post().to(finance_pages::correct::<finance_pages::Receipts>))
+        .route(
+            "/projects/{project}/receipts/{id}/delete",
+            web::get().to(finance_pages::confirm_delete::<finance_pages::Receipts>),
+        )
+        .route(
+            "/projects/{project}/receipts/{id}/delete",
+            web::post().to(finance_pages::delete::<finance_pages::Receipts>),
+        )
         .route("/exchange-rates", web::get().to(finance_pages::rates))
         .route("/exchange-rates", web::post().to(finance_pages::add_rate))
         .route("/exchange-rates/{id}", web::post().to(finance_pages::update_rate));

@@ -188,7 +188,7 @@ pub fn read(
 /// The page's words for the API's terse "must not be empty" on these parts.
 fn friendly(c: &Catalogue, field: &str, message: &str) -> String {
     if message != "must not be empty" {
-        return message.to_string();
+        return super::rules::said(c, message);
     }
     if field.ends_with(".note") {
         c.tr("write-risk-note")
@@ -317,7 +317,7 @@ pub fn view(
     let narrative_general: Vec<String> = errors
         .iter()
         .filter(|e| e.field == "narrative" || e.field == "narrative.version" || e.field == "narrative.period")
-        .map(|e| e.message.clone())
+        .map(|e| super::rules::said(c, &e.message))
         .collect();
     for m in &narrative_general {
         summary

@@ -175,6 +175,9 @@ fn view(
     let (names, languages) = uc::choices(templates);
     let may_generate = uc::may_generate(&user.principal, project.id);
     let may_issue = user.principal.may(project.id, Action::Manage);
+    // The use cases' rules in the page's language.
+    let errors: Vec<FieldError> =
+        errors.iter().map(|e| FieldError::new(e.field.clone(), super::rules::said(&c, &e.message))).collect();
     let err = |f: &str| {
         let m: Vec<&str> = errors.iter().filter(|e| form_field(&e.field) == f).map(|e| e.message.as_str()).collect();
         (!m.is_empty()).then(|| m.join("; "))

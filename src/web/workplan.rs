@@ -11,6 +11,7 @@
 
 use super::i18n::{self, Catalogue};
 use super::{WebError, WebUser, format, html, render, see_other};
+use crate::auth::Principal;
 use crate::db::Db;
 use crate::domain::budget::WorkPlanStatus;
 use crate::domain::money::{format_minor, minor_unit_exponent};
@@ -559,8 +560,13 @@ fn page(
     other: &[(String, String)],
 ) -> HttpResponse {
     let status = if failed.is_some() || !other.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let data = plan_data(user, view, q, failed, other);
     let c = i18n::catalogue(&user.lang);
+    // The use cases' rules in the page's language.
+    let said = |errs: &[(String, String)]| -> Vec<(String, String)> {
+        errs.iter().map(|(f, m)| (f.clone(), super::rules::said(&c, m))).collect()
+    };
+    let failed = failed.map(|f| Failed { row: f.row.clone(), values: f.values.clone(), errors: said(&f.errors) });
+    let data = plan_data(user, view, q, failed.as_ref(), &said(other));
     let title = c.t("awp-title", &[arg("year", view.year), arg("code", &view.project.code)]);
     html(status, render("workplan", &title, Some(user), &data))
 }
@@ -861,8 +867,27 @@ pub async fn add_activity(
     }
 }
 
-/// `POST /projects/{project}/work-plans/{year}/approve`: the Board's approval (managers).
-pub async fn approve(
+/// A step of the whole plan taken with a form on its page (the Board's approval, a revision):
+/// one shape: the form checked, the plan and the step's input read, one use case, then the
+/// page with the step's notice, or again with the refusal by the step's field.
+/// [`plan_step`] is the handler.
+pub trait PlanStep: 'static {
+    type Input;
+    /// The page's notice after the step (`?notice=`, one of [`NOTICES`]).
+    const NOTICE: &'static str;
+    /// The form's field (its input's id) the refusals show by.
+    const FIELD: &'static str;
+    /// The step's input from the form, or the message of what could not be read.
+    fn input(c: &Catalogue, form: &HashMap<String, String>) -> Result<Self::Input, String>;
+    /// A refusal's message in the form's words (as the use case says it unless told).
+    fn message(_c: &Catalogue, m: String) -> String {
+        m
+    }
+    async fn take(db: &Db, who: &Principal, plan_id: i64, input: Self::Input) -> Result<(), AppError>;
+}
+
+/// `POST /projects/{project}/work-plans/{year}/<step>`: see [`PlanStep`].
+pub async fn plan_step<S: PlanStep>(
     db: web::Data<Db>,
     user: WebUser,
     req: HttpRequest,
@@ -873,46 +898,61 @@ pub async fn approve(
     user.check_form(&req, form.get("csrf").map(String::as_str))?;
     let plan_id = form.get("plan_id").and_then(|s| s.parse().ok()).unwrap_or(0);
     let c = i18n::catalogue(&user.lang);
-    // A browser without a date picker sends what was typed: the ISO date or the Russian `08.02.2013`.
-    let Some(date) = text(&form, "approved_on").and_then(|d| {
-        chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .or_else(|_| chrono::NaiveDate::parse_from_str(&d, "%d.%m.%Y"))
-            .ok()
-    }) else {
-        return plan_refused(&db, &user, &key, year, vec![("approved-on".into(), c.tr("awp-enter-board-date"))]).await;
+    let input = match S::input(&c, &form) {
+        Ok(input) => input,
+        Err(m) => return plan_refused(&db, &user, &key, year, vec![(S::FIELD.into(), m)]).await,
     };
-    let input = ApproveInput { approved_on: date, version: form.get("version").and_then(|v| v.parse().ok()) };
-    match uc::approve(&db, &user.principal, plan_id, input).await {
-        Ok(_) => Ok(see_other(&format!("{}?notice=approved", base(&key, year)))),
+    match S::take(&db, &user.principal, plan_id, input).await {
+        Ok(()) => Ok(see_other(&format!("{}?notice={}", base(&key, year), S::NOTICE))),
         Err(e) => {
-            let errs = refusal(&c, e, |_| "approved-on".into())?;
+            let errs = refusal(&c, e, |_| S::FIELD.into())?.into_iter().map(|(f, m)| (f, S::message(&c, m))).collect();
             plan_refused(&db, &user, &key, year, errs).await
         }
     }
 }
 
+/// `POST /projects/{project}/work-plans/{year}/approve`: the Board's approval (managers).
+pub struct Approve;
+
+impl PlanStep for Approve {
+    type Input = ApproveInput;
+    const NOTICE: &'static str = "approved";
+    const FIELD: &'static str = "approved-on";
+
+    fn input(c: &Catalogue, form: &HashMap<String, String>) -> Result<ApproveInput, String> {
+        // A browser without a date picker sends what was typed: the ISO date or the Russian `08.02.2013`.
+        let date = text(form, "approved_on").and_then(|d| {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .or_else(|_| chrono::NaiveDate::parse_from_str(&d, "%d.%m.%Y"))
+                .ok()
+        });
+        let approved_on = date.ok_or_else(|| c.tr("awp-enter-board-date"))?;
+        Ok(ApproveInput { approved_on, version: form.get("version").and_then(|v| v.parse().ok()) })
+    }
+
+    async fn take(db: &Db, who: &Principal, plan_id: i64, input: ApproveInput) -> Result<(), AppError> {
+        uc::approve(db, who, plan_id, input).await.map(drop)
+    }
+}
+
 /// `POST /projects/{project}/work-plans/{year}/revise`: starts a revision (finance officers).
-pub async fn revise(
-    db: web::Data<Db>,
-    user: WebUser,
-    req: HttpRequest,
-    path: web::Path<(String, i32)>,
-    form: FormData,
-) -> Result<HttpResponse, WebError> {
-    let (key, year) = path.into_inner();
-    user.check_form(&req, form.get("csrf").map(String::as_str))?;
-    let plan_id = form.get("plan_id").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let input = RevisionInput { reason: form.get("reason").cloned().unwrap_or_default() };
-    match uc::revise(&db, &user.principal, plan_id, input).await {
-        Ok(_) => Ok(see_other(&format!("{}?notice=revision", base(&key, year)))),
-        Err(e) => {
-            let c = i18n::catalogue(&user.lang);
-            let errs = refusal(&c, e, |_| "revision-reason".into())?
-                .into_iter()
-                .map(|(f, m)| (f, if m == "must not be empty" { c.tr("awp-enter-reason") } else { m }))
-                .collect();
-            plan_refused(&db, &user, &key, year, errs).await
-        }
+pub struct Revise;
+
+impl PlanStep for Revise {
+    type Input = RevisionInput;
+    const NOTICE: &'static str = "revision";
+    const FIELD: &'static str = "revision-reason";
+
+    fn input(_c: &Catalogue, form: &HashMap<String, String>) -> Result<RevisionInput, String> {
+        Ok(RevisionInput { reason: form.get("reason").cloned().unwrap_or_default() })
+    }
+
+    fn message(c: &Catalogue, m: String) -> String {
+        if m == "must not be empty" { c.tr("awp-enter-reason") } else { m }
+    }
+
+    async fn take(db: &Db, who: &Principal, plan_id: i64, input: RevisionInput) -> Result<(), AppError> {
+        uc::revise(db, who, plan_id, input).await.map(drop)
     }
 }
 

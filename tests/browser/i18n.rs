@@ -330,7 +330,7 @@ async fn russian_entry_approvals_reports_forms_and_errors(backend: Backend) {
     is_russian(&b, &["Sits under", "Its place in the tree", "Add the result", "Cancel", "(optional)", "Level"]).await;
     submit(&b, "#save").await;
     let summary = text(&b, ".error-summary").await;
-    // The page's words (the API's own rule about codes stays English, named by its Russian label).
+    // The page's words, and the API's rule about codes in Russian, named by its Russian label.
     assert!(summary.contains("Заполните поле «Название»") && summary.contains("Код: "), "{summary}");
     // The indicator form with its targets.
     go(&b, &app, &format!("/projects/UZB-PSD/indicators/{op2}")).await;
@@ -442,6 +442,96 @@ async fn russian_entry_approvals_reports_forms_and_errors(backend: Backend) {
     go(&b, &app, "/assets/no-such-file.css").await;
     assert_eq!(html_lang(&b).await, "ru");
     assert_eq!(text(&b, "h1").await, "Страница не найдена");
+    b.close().await;
+}
+
+/// Records a receipt of KAZ-HUB from source `mfa` in `XYZ`, a currency that does not exist.
+async fn record_receipt_in_xyz(b: &Browser, app: &TestApp, mfa: &str) {
+    go(b, app, "/projects/KAZ-HUB/receipts").await;
+    select(b, "#funding-source-id", mfa).await;
+    b.client.execute("document.getElementById('received-on').value = '2013-04-15'", vec![]).await.unwrap();
+    fill(b, "#amount", "1 500").await;
+    fill(b, "#currency", "XYZ").await;
+    fill(b, "#reference", "MFA-2013-09").await;
+    submit(b, "#record").await;
+}
+
+/// The use cases' rules (the API words them in English) on Russian forms: each in Russian
+/// next to its field, the form still filled; the same rules on English pages as the API says.
+async fn russian_forms_show_the_use_cases_rules_in_russian(backend: Backend) {
+    let _one = BROWSER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some((app, b)) = setup(backend).await else { return };
+    let op2 = indicator_id(&app, "UZB-PSD", "OP2").await;
+    choose_lang(&app, COORDINATOR, "ru").await;
+    sign_in(&b, &app, COORDINATOR).await;
+
+    // A result: the code's rule (a `validator` attribute of the store) in Russian.
+    go(&b, &app, "/projects/UZB-PSD/results/new").await;
+    fill(&b, "#code", "1 2").await;
+    fill(&b, "#title", "Региональные курсы").await;
+    fill(&b, "#description", "Курсы в областях").await;
+    submit(&b, "#save").await;
+    let err = text(&b, "#code-error").await;
+    assert!(err.contains("От 1 до 32 символов: латинские буквы, цифры"), "{err}");
+    assert!(!err.contains("characters"), "{err}");
+    assert!(text(&b, ".error-summary").await.contains("Код: От 1 до 32 символов"));
+    assert_eq!(value(&b, "#code").await, "1 2", "the form is kept");
+    assert_eq!(value(&b, "#title").await, "Региональные курсы");
+    assert_eq!(value(&b, "#description").await, "Курсы в областях");
+
+    // An indicator: a baseline year out of range and a title too long, each by its field.
+    let (_, ind) = app.get(&format!("/api/v1/indicators/{op2}")).await;
+    let result = ind["result_id"].as_i64().unwrap();
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/new?result={result}")).await;
+    let long = "п".repeat(1001);
+    fill(&b, "#code", "OP-RU").await;
+    fill(&b, "#unit", "человек").await;
+    fill(&b, "#baseline-year", "1800").await;
+    b.client.execute("document.getElementById('title').value = arguments[0]", vec![json!(long)]).await.unwrap();
+    submit(&b, "#save").await;
+    let year = text(&b, "#baseline-year-error").await;
+    assert!(year.contains("Год от 1900 до 2200"), "{year}");
+    let title = text(&b, "#title-error").await;
+    assert!(title.contains("Не более 1000 символов"), "{title}");
+    let page = body(&b).await;
+    for english in ["a year between", "at most 1000"] {
+        assert!(!page.contains(english), "“{english}” left in English");
+    }
+    assert_eq!(value(&b, "#baseline-year").await, "1800", "the form is kept");
+    assert_eq!(value(&b, "#unit").await, "человек");
+    assert_eq!(value(&b, "#title").await, long);
+    screenshot(&b, backend, "ru-indicator-form-rules-laptop", LAPTOP, None, false).await;
+
+    // A target outside the project's dates (a domain rule naming values): Russian, with them.
+    go(&b, &app, &format!("/projects/UZB-PSD/indicators/{op2}")).await;
+    fill(&b, "#t-period-new", "2031").await;
+    fill(&b, "#t-value-new", "40").await;
+    submit(&b, "#save-targets").await;
+    let err = text(&b, "#t-period-new-error").await;
+    assert!(err.contains("2031 выходит за сроки проекта: с 01.01.2023 по 31.12.2026"), "{err}");
+    assert_eq!(value(&b, "#t-value-new").await, "40", "kept");
+    screenshot(&b, backend, "ru-targets-rules-laptop", LAPTOP, Some("#targets"), false).await;
+    sign_out(&b).await;
+
+    // A receipt in a currency that does not exist, on the finance officer's Russian page.
+    choose_lang(&app, FINANCE, "ru").await;
+    sign_in(&b, &app, FINANCE).await;
+    let (_, sources) = app.get("/api/v1/funding-sources").await;
+    let mfa = sources.as_array().unwrap().iter().find(|s| s["code"] == "MFA").unwrap()["id"].to_string();
+    record_receipt_in_xyz(&b, &app, &mfa).await;
+    let err = text(&b, "#currency-error").await;
+    assert!(err.contains("Неизвестная валюта: укажите код ISO 4217"), "{err}");
+    assert_eq!(value(&b, "#amount").await, "1 500", "the form is kept");
+    assert_eq!(value(&b, "#reference").await, "MFA-2013-09");
+    screenshot(&b, backend, "ru-receipt-rules-laptop", LAPTOP, None, false).await;
+    sign_out(&b).await;
+
+    // In English the same rule reads as the API words it.
+    choose_lang(&app, FINANCE, "en").await;
+    sign_in(&b, &app, FINANCE).await;
+    record_receipt_in_xyz(&b, &app, &mfa).await;
+    let err = text(&b, "#currency-error").await;
+    assert!(err.contains("unknown currency: use an ISO 4217 code such as USD, EUR, KZT or UZS"), "{err}");
     b.close().await;
 }
 
@@ -588,6 +678,7 @@ async fn russian_finance_and_work_plan_pages(backend: Backend) {
 }
 
 on_both_backends!(
+    russian_forms_show_the_use_cases_rules_in_russian,
     russian_finance_and_work_plan_pages,
     russian_entry_approvals_reports_forms_and_errors,
     part_one_pages_fit_a_phone,

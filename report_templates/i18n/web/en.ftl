@@ -869,30 +869,8 @@ adm-action-reopen = reopen
 adm-action-issue = issue
 adm-action-supersede = supersede
 adm-action-revoke = revoke
-# The use cases' rules as these forms show them in another language (English pages show the
-# API's own text).
+# A stale form (the rules these forms meet are the shared `rule-*` below).
 adm-stale = Someone changed it since you opened the page; the form shows it as it is now
-adm-rule-email = Must be an email address
-adm-rule-not-empty = Must not be empty
-adm-rule-password-length = Between 10 and 200 characters
-adm-rule-account-code = 3-10 digits, e.g. 71200
-adm-rule-catalogue-code = 1-32 characters: capital letters, digits, - and _
-adm-rule-heading = An EU budget heading from 1 to 7 (7: indirect costs)
-adm-rule-at-most = At most { $n } characters
-adm-rule-email-taken = A user with email { $email } already exists
-adm-rule-has-role = The user is already { $role } on this project: remove that membership first
-adm-rule-last-admin = { $who ->
-    [you] You are
-   *[other] { $who } is
-} the last active administrator and cannot be { $change ->
-    [deactivated] deactivated
-   *[other] stripped of the admin flag
-}: nobody would be left to manage users and memberships; make another user an administrator first
-adm-rule-account-taken = Account { $code } is already in the catalogue
-adm-rule-source-taken = A funding source with code { $code } already exists
-adm-rule-source-used = Funding source { $code } funds { $n } project(s): delete those contributions first
-adm-rule-line-of-heading = `{ $line }` is not a line of EU heading { $heading }: use one of { $lines }
-adm-rule-line-indirect = `{ $line }`: accounts of heading 7 (indirect costs) map to line 8
 
 ## Finance check findings (src/domain/finance_checks.rs, src/web/findings.rs): exactly the API's messages
 finding-plan = the { $year } work plan
@@ -932,3 +910,81 @@ finding-check-plan-total-differs-from-document = plan total differs from documen
 finance-by-output-none = Not assigned to an output (plan-level lines, e.g. GMS)
 finance-by-activity-none = Not assigned to an activity (plan-level lines, e.g. GMS)
 finance-by-account-none = Accounts not in the catalogue
+
+## The use cases' rules (src/web/rules.rs): a page in another language shows these; English
+## pages show the API's own text, which these English entries repeat word for word.
+rule-not-empty = must not be empty
+rule-email = must be an email address
+rule-at-most = at most { $n } characters
+rule-length-between = between { $min } and { $max } characters
+rule-account-code = 3-10 digits, e.g. 71200
+rule-catalogue-code = 1-32 characters: capital letters, digits, - and _
+rule-local-code = 1-32 characters: letters, digits, '.', '-' and '_'
+rule-heading = an EU budget heading from 1 to 7 (7: indirect costs)
+rule-web-url = must be a web address starting with https:// or http://
+rule-currency = unknown currency: use an ISO 4217 code such as USD, EUR, KZT or UZS
+rule-one-to-five = from 1 to 5
+rule-percent = between 0 and 100
+rule-year = a year between 1900 and 2200
+rule-not-negative = must not be negative
+rule-positive-amount = must be a positive number of minor units
+rule-other-currency = must differ from base_currency
+rule-decreasing-latest = a decreasing indicator is a level (e.g. waiting time): use `latest`, sums only grow
+rule-measure-not-summed = a { $measure } indicator cannot be summed over periods: use `latest`
+rule-dimension-two-values = a dimension needs at least two values
+rule-dimension-values = values must be non-empty and distinct
+rule-dimension-twice = dimension `{ $name }` is listed twice
+rule-qualitative-target-description = a qualitative indicator's target needs a description
+rule-qualitative-target-number = a qualitative indicator's target is a description, not a number
+rule-target-needs-value = a { $measure } indicator's target needs a value
+rule-percentage-parts = a percentage needs a numerator and a denominator
+rule-percentage-entered = a percentage is entered as numerator and denominator
+rule-greater-than-zero = must be greater than 0
+rule-numerator = must be between 0 and the denominator
+rule-at-least-zero = must be a number of at least 0
+rule-qualitative-text-only = a qualitative indicator takes text only
+rule-qualitative-needs-text = a qualitative indicator needs a text
+rule-measure-takes-value = a { $measure } indicator takes a value, not a numerator/denominator or text
+rule-measure-needs-value = a { $measure } indicator needs a value
+rule-not-disaggregated = a { $measure } indicator is not disaggregated
+rule-unknown-dimension = unknown dimension `{ $dim }`; this indicator has { $known }
+rule-not-a-value = `{ $value }` is not a value of { $dim }: { $values }
+rule-parts-sum = { $parts } add up to { $sum }, but the value is { $value }
+rule-quarter-fixed = the quarter of an actual cannot change: delete it and enter it anew
+rule-choose-actual = choose at least one actual
+rule-nothing-to-decide = no submitted actuals in { $quarter } to decide on
+rule-not-a-quarter = `{ $text }` is not a quarter: expected e.g. 2025-Q3
+rule-not-a-period = `{ $text }` is not a period: expected a quarter like 2025-Q3, a year like 2025, or LOP
+rule-year-range = year { $year } is out of range 1900-2200
+rule-outside-project-dates = { $what } is outside the project dates { $start } to { $end }
+rule-outside-project = { $what } is outside the project ({ $start } to { $end })
+rule-percent-status = { $percent } % does not agree with status { $status }: completed is 100 %, not started 0 %
+rule-progress-activities = progress is kept for activities; this result is an { $level }
+rule-level-below-parent = a result of level { $child } cannot sit under a result of level { $parent }: its level must be below its parent's
+rule-child-level = a child of level { $child } would no longer be below this result's level { $level }
+rule-schedule-activity = result { $code } is an { $level }: a work plan schedules results of level activity
+rule-result-elsewhere = result { $id } is not a result of this project
+rule-plan-without-lines = a work plan without budget lines cannot be approved
+rule-plan-currency = the work plan is in { $currency }: budget lines are planned in the project's currency
+rule-no-contribution-first = { $source } has no contribution to this project: record the contribution first
+rule-no-contribution = { $source } has no contribution to this project
+rule-no-source = funding source { $id } does not exist
+rule-line-elsewhere = budget line { $id } is not a line of this project
+rule-activity-elsewhere = activity { $id } is not an activity of this work plan
+rule-phasing-sum = Q1-Q4 add up to { $sum } but the amount is { $amount }: the quarters must add up to the amount
+rule-plan-draft = the { $year } work plan (revision { $revision }) is a draft: expenditure is recorded against a line of an approved work plan
+rule-plan-superseded-line = the { $year } work plan (revision { $revision }) is superseded: record it against line { $line } of revision { $current }
+rule-plan-superseded = the { $year } work plan (revision { $revision }) is superseded
+rule-not-in-plan-year = { $date } is not in { $year }, the year of the line's work plan
+rule-too-large = too large: converted into { $currency } it would be more than 10^15 minor units
+rule-no-rate = no exchange rate { $pair } for { $month }: record the month's UN operational rate first (POST /api/v1/exchange-rates)
+rule-unknown-account = unknown account { $code }: not in the budget-account catalogue (GET /api/v1/budget-accounts)
+rule-email-taken = a user with email { $email } already exists
+rule-has-role = the user is already { $role } on this project: remove that membership first
+rule-last-admin-you = you are the last active administrator and cannot be { $change }: { $why }
+rule-last-admin = { $who } is the last active administrator and cannot be { $change }: { $why }
+rule-account-taken = account { $code } is already in the catalogue
+rule-source-taken = a funding source with code { $code } already exists
+rule-source-used = funding source { $code } funds { $n } project(s): delete those contributions first
+rule-line-of-heading = `{ $line }` is not a line of EU heading { $heading }: use one of { $lines }
+rule-line-indirect = `{ $line }`: accounts of heading 7 (indirect costs) map to line 8

@@ -850,29 +850,8 @@ adm-action-reopen = повторное открытие
 adm-action-issue = выпуск
 adm-action-supersede = замена
 adm-action-revoke = отзыв
-# The use cases' rules as these forms show them (English pages show the API's own text).
+# Устаревшая форма (правила форм — общие `rule-*` ниже).
 adm-stale = Кто-то изменил запись после того, как вы открыли страницу; форма показывает её текущее состояние
-adm-rule-email = Укажите адрес электронной почты
-adm-rule-not-empty = Заполните это поле
-adm-rule-password-length = От 10 до 200 символов
-adm-rule-account-code = От 3 до 10 цифр, например 71200
-adm-rule-catalogue-code = От 1 до 32 символов: заглавные латинские буквы, цифры, - и _
-adm-rule-heading = Раздел бюджета ЕС от 1 до 7 (7 — косвенные расходы)
-adm-rule-at-most = Не более { $n } символов
-adm-rule-email-taken = Пользователь с адресом { $email } уже есть
-adm-rule-has-role = У пользователя уже есть роль «{ $role }» в этом проекте: сначала снимите её
-adm-rule-last-admin = { $who ->
-    [you] Вы — последний активный администратор
-   *[other] Последний активный администратор — { $who }
-}, поэтому { $change ->
-    [deactivated] эту учётную запись нельзя отключить
-   *[other] с неё нельзя снять права администратора
-}: управлять пользователями и ролями будет некому; сначала сделайте администратором другого пользователя
-adm-rule-account-taken = Счёт { $code } уже есть в плане счетов
-adm-rule-source-taken = Источник финансирования с кодом { $code } уже есть
-adm-rule-source-used = Источник финансирования { $code } финансирует проекты ({ $n }): сначала удалите эти взносы
-adm-rule-line-of-heading = `{ $line }` не является статьёй раздела ЕС { $heading }: используйте одну из статей { $lines }
-adm-rule-line-indirect = `{ $line }`: счета раздела 7 (косвенные расходы) относятся к статье 8
 
 ## Finance check findings (src/domain/finance_checks.rs, src/web/findings.rs)
 finding-plan = план работ на { $year } год
@@ -912,3 +891,86 @@ finding-check-plan-total-differs-from-document = итог плана расхо�
 finance-by-output-none = Вне результатов (строки уровня плана, например GMS)
 finance-by-activity-none = Вне мероприятий (строки уровня плана, например GMS)
 finance-by-account-none = Счета не из справочника
+
+## Правила вариантов использования (src/web/rules.rs) на русских страницах.
+rule-not-empty = Заполните это поле
+rule-email = Укажите адрес электронной почты
+rule-at-most = Не более { $n } символов
+rule-length-between = От { $min } до { $max } символов
+rule-account-code = От 3 до 10 цифр, например 71200
+rule-catalogue-code = От 1 до 32 символов: заглавные латинские буквы, цифры, - и _
+rule-local-code = От 1 до 32 символов: латинские буквы, цифры, «.», «-» и «_»
+rule-heading = Раздел бюджета ЕС от 1 до 7 (7 — косвенные расходы)
+rule-web-url = Укажите веб-адрес, начинающийся с https:// или http://
+rule-currency = Неизвестная валюта: укажите код ISO 4217, например USD, EUR, KZT или UZS
+rule-one-to-five = От 1 до 5
+rule-percent = От 0 до 100
+rule-year = Год от 1900 до 2200
+rule-not-negative = Не может быть отрицательным
+rule-positive-amount = Сумма должна быть больше нуля
+rule-other-currency = Должна отличаться от базовой валюты
+rule-decreasing-latest = Снижающийся показатель — это уровень (например, время ожидания): выберите «последнее значение», суммы только растут
+rule-measure-not-summed = Показатель типа «{ $measure }» нельзя суммировать по периодам: выберите «последнее значение»
+rule-dimension-two-values = У разбивки должно быть не меньше двух значений
+rule-dimension-values = Значения не должны быть пустыми или повторяться
+rule-dimension-twice = Разбивка `{ $name }` указана дважды
+rule-qualitative-target-description = Для цели качественного показателя нужно описание
+rule-qualitative-target-number = Цель качественного показателя — это описание, а не число
+rule-target-needs-value = Для цели показателя типа «{ $measure }» нужно значение
+rule-percentage-parts = Для доли нужны числитель и знаменатель
+rule-percentage-entered = Доля вводится как числитель и знаменатель
+rule-greater-than-zero = Должно быть больше 0
+rule-numerator = Должен быть от 0 до знаменателя
+rule-at-least-zero = Введите число не меньше 0
+rule-qualitative-text-only = Для качественного показателя вводится только текст
+rule-qualitative-needs-text = Для качественного показателя нужен текст
+rule-measure-takes-value = Для показателя типа «{ $measure }» вводится значение, а не числитель/знаменатель или текст
+rule-measure-needs-value = Для показателя типа «{ $measure }» нужно значение
+rule-not-disaggregated = Показатель типа «{ $measure }» не имеет разбивки
+rule-unknown-dimension = Неизвестная разбивка `{ $dim }`; у этого показателя есть { $known }
+rule-not-a-value = `{ $value }` не является значением разбивки { $dim }: { $values }
+rule-parts-sum = { $parts } в сумме дают { $sum }, а значение равно { $value }
+rule-quarter-fixed = Квартал фактического значения изменить нельзя: удалите его и введите заново
+rule-choose-actual = Выберите хотя бы одно фактическое значение
+rule-nothing-to-decide = В { $quarter } нет представленных значений для решения
+rule-not-a-quarter = «{ $text }» — не квартал: ожидается, например, 2025-Q3
+rule-not-a-period = «{ $text }» — не период: ожидается квартал (2025-Q3), год (2025) или LOP
+rule-year-range = Год { $year } вне диапазона 1900–2200
+rule-outside-project-dates = { $what } выходит за сроки проекта: с { $start } по { $end }
+rule-outside-project = { $what } выходит за сроки проекта ({ $start } – { $end })
+rule-percent-status = { $percent } % не соответствует статусу «{ $status }»: у завершённого 100 %, у не начатого 0 %
+rule-progress-activities = Ход выполнения ведётся по мероприятиям, а этот результат — «{ $level }»
+rule-level-below-parent = Результат уровня «{ $child }» не может стоять под результатом уровня «{ $parent }»: его уровень должен быть ниже уровня родителя
+rule-child-level = Дочерний результат уровня «{ $child }» оказался бы не ниже уровня этого результата «{ $level }»
+rule-schedule-activity = Результат { $code } — «{ $level }»: в план работ включаются только мероприятия
+rule-result-elsewhere = Результат { $id } не относится к этому проекту
+rule-plan-without-lines = План работ без бюджетных строк нельзя утвердить
+rule-plan-currency = План работ ведётся в { $currency }: бюджетные строки планируются в валюте проекта
+rule-no-contribution-first = У источника { $source } нет взноса в этот проект: сначала внесите взнос
+rule-no-contribution = У источника { $source } нет взноса в этот проект
+rule-no-source = Источника финансирования { $id } нет
+rule-line-elsewhere = Бюджетная строка { $id } не относится к этому проекту
+rule-activity-elsewhere = Мероприятие { $id } не входит в этот план работ
+rule-phasing-sum = Q1–Q4 в сумме дают { $sum }, а сумма строки { $amount }: кварталы должны давать сумму строки
+rule-plan-draft = План работ на { $year } год (редакция { $revision }) — черновик: расходы записываются на строку утверждённого плана работ
+rule-plan-superseded-line = План работ на { $year } год (редакция { $revision }) заменён: запишите расход на строку { $line } редакции { $current }
+rule-plan-superseded = План работ на { $year } год (редакция { $revision }) заменён
+rule-not-in-plan-year = { $date } не относится к { $year } году, году плана работ этой строки
+rule-too-large = Слишком много: в пересчёте в { $currency } сумма превысила бы 10^15 минимальных единиц
+rule-no-rate = Нет курса { $pair } за { $month }: сначала внесите операционный курс ООН за этот месяц (страница «Курсы валют»)
+rule-unknown-account = Неизвестный счёт { $code }: его нет в плане счетов
+rule-email-taken = Пользователь с адресом { $email } уже есть
+rule-has-role = У пользователя уже есть роль «{ $role }» в этом проекте: сначала снимите её
+rule-last-admin-you = Вы — последний активный администратор, поэтому { $change ->
+    [deactivated] эту учётную запись нельзя отключить
+   *[other] с неё нельзя снять права администратора
+}: управлять пользователями и ролями будет некому; сначала сделайте администратором другого пользователя
+rule-last-admin = Последний активный администратор — { $who }, поэтому { $change ->
+    [deactivated] эту учётную запись нельзя отключить
+   *[other] с неё нельзя снять права администратора
+}: управлять пользователями и ролями будет некому; сначала сделайте администратором другого пользователя
+rule-account-taken = Счёт { $code } уже есть в плане счетов
+rule-source-taken = Источник финансирования с кодом { $code } уже есть
+rule-source-used = Источник финансирования { $code } финансирует проекты ({ $n }): сначала удалите эти взносы
+rule-line-of-heading = `{ $line }` не является статьёй раздела ЕС { $heading }: используйте одну из статей { $lines }
+rule-line-indirect = `{ $line }`: счета раздела 7 (косвенные расходы) относятся к статье 8
