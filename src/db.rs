@@ -385,6 +385,27 @@ mod tests {
         assert!(bad.contains("yesterday"), "a text that is no timestamp is refused: {bad}");
     }
 
+    /// The SQLite built in is the one `.cargo/config.toml` asks for: plans that do not depend
+    /// on bound values (so `LIMIT ?` statements stay prepared) and no per-connection mutex.
+    #[test]
+    fn sqlite_is_built_with_stable_plans_and_for_a_pool() {
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut c)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        for wanted in ["ENABLE_QPSG", "THREADSAFE=2"] {
+            assert!(options.iter().any(|o| o == wanted), "{wanted} missing from {options:?}");
+        }
+    }
+
     /// A one-column row read through the `deserialize_as` wrapper, as the store's rows do.
     #[derive(Debug)]
     struct NaiveDateTimeOf<T>(T);
