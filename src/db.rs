@@ -139,6 +139,10 @@ impl Db {
         drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
+            // A PostgreSQL connection can go stale (a server restart, an idle timeout), so it
+            // is checked (`SELECT 1`) on each checkout; a SQLite file cannot, and the check
+            // was one more statement on every request.
+            .test_on_check_out(backend == Backend::Postgres)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .map_err(|e| AppError::Config(format!("cannot open the database pool: {e}")))?;
@@ -334,6 +338,90 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, AppError> 
 mod tests {
     use super::*;
 
+    /// Every form SQLite may hold reads as diesel's own chrono parsing reads it: what diesel
+    /// writes (with and without a fraction), `CURRENT_TIMESTAMP`, ISO forms with `T` and `Z`,
+    /// an offset; NULL reads as none and text that is no timestamp is an error.
+    #[test]
+    fn stored_timestamps_read_as_diesel_reads_them() {
+        use diesel::sql_types::{Nullable, Timestamp};
+        let mut c = DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
+        let written =
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap().and_hms_micro_opt(9, 30, 5, 123_456).unwrap();
+        let texts = [
+            "2025-07-01 09:30:05.123456",
+            "2025-07-01 09:30:05",
+            "2025-07-01T09:30:05.5Z",
+            "2025-07-01T09:30:05",
+            "2025-07-01 09:30:05.123456789",
+            "2025-07-01 09:30:05+02:00",
+            "2025-07-01 09:30",
+        ];
+        for text in texts {
+            let ours: NaiveDateTimeOf<StoredTime> =
+                diesel::select(diesel::dsl::sql::<Timestamp>(&format!("'{text}'"))).get_result(&mut c).unwrap();
+            let DbConnection::Sqlite(raw) = &mut c else { unreachable!() };
+            let diesels: chrono::NaiveDateTime =
+                diesel::select(diesel::dsl::sql::<Timestamp>(&format!("'{text}'"))).get_result(raw).unwrap();
+            assert_eq!(ours.0.0, diesels, "{text}");
+        }
+        let round: NaiveDateTimeOf<StoredTime> =
+            diesel::select(written.into_sql::<Timestamp>()).get_result(&mut c).unwrap();
+        assert_eq!(round.0.0, written, "what diesel writes reads back whole");
+        let now: NaiveDateTimeOf<StoredTime> =
+            diesel::select(diesel::dsl::sql::<Timestamp>("CURRENT_TIMESTAMP")).get_result(&mut c).unwrap();
+        assert!((chrono::Utc::now().naive_utc() - now.0.0).num_seconds().abs() < 60);
+        let none: NaiveDateTimeOf<MaybeStoredTime> =
+            diesel::select(diesel::dsl::sql::<Nullable<Timestamp>>("NULL")).get_result(&mut c).unwrap();
+        assert_eq!(none.0.0, None);
+        let some: NaiveDateTimeOf<MaybeStoredTime> =
+            diesel::select(diesel::dsl::sql::<Nullable<Timestamp>>("'2025-07-01 09:30:05.123456'"))
+                .get_result(&mut c)
+                .unwrap();
+        assert_eq!(some.0.0, Some(written));
+        let bad = diesel::select(diesel::dsl::sql::<Timestamp>("'yesterday'"))
+            .get_result::<NaiveDateTimeOf<StoredTime>>(&mut c)
+            .unwrap_err()
+            .to_string();
+        assert!(bad.contains("yesterday"), "a text that is no timestamp is refused: {bad}");
+    }
+
+    /// The SQLite built in is the one `.cargo/config.toml` asks for: plans that do not depend
+    /// on bound values (so `LIMIT ?` statements stay prepared) and no per-connection mutex.
+    #[test]
+    fn sqlite_is_built_with_stable_plans_and_for_a_pool() {
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut c = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut c)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        for wanted in ["ENABLE_QPSG", "THREADSAFE=2"] {
+            assert!(options.iter().any(|o| o == wanted), "{wanted} missing from {options:?}");
+        }
+    }
+
+    /// A one-column row read through the `deserialize_as` wrapper, as the store's rows do.
+    #[derive(Debug)]
+    struct NaiveDateTimeOf<T>(T);
+
+    impl<T, ST> diesel::deserialize::Queryable<ST, MultiBackend> for NaiveDateTimeOf<T>
+    where
+        T: diesel::deserialize::FromSql<ST, MultiBackend>,
+        ST: diesel::sql_types::SingleValue,
+        MultiBackend: diesel::sql_types::HasSqlType<ST>,
+    {
+        type Row = T;
+        fn build(row: T) -> diesel::deserialize::Result<Self> {
+            Ok(NaiveDateTimeOf(row))
+        }
+    }
+
     #[test]
     fn backend_comes_from_the_scheme() {
         assert_eq!(Backend::from_url("postgres://u@h/db").unwrap(), Backend::Postgres);
@@ -381,5 +469,138 @@ pub fn auth_generation() -> u64 {
 fn after_transaction() {
     if AUTH_CHANGED_IN_TRANSACTION.with(|c| c.replace(false)) {
         AUTH_GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A timestamp column read back from the database (`#[diesel(deserialize_as = StoredTime)]` on
+/// a row's `NaiveDateTime` field). SQLite keeps timestamps as text, which diesel parses with
+/// chrono's format strings, trying up to eighteen of them: on the results framework that was
+/// an eighth of the request's work. The forms this service writes (`2025-07-01 09:30:00`, with
+/// an optional fraction; `T` and a trailing `Z` are accepted too) are read directly; anything
+/// else still goes through chrono. PostgreSQL's binary timestamps are read as diesel reads them.
+#[derive(Debug, Clone, Copy, diesel::deserialize::FromSqlRow)]
+pub struct StoredTime(pub chrono::NaiveDateTime);
+
+impl From<StoredTime> for chrono::NaiveDateTime {
+    fn from(t: StoredTime) -> Self {
+        t.0
+    }
+}
+
+impl StoredTime {
+    /// `YYYY-MM-DD HH:MM:SS[.fraction][Z]` (or with `T`), without chrono's format machinery.
+    fn parse_plain(s: &str) -> Option<chrono::NaiveDateTime> {
+        let b = s.as_bytes();
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b' ' | b'T')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+        let mut rest = &b[19..];
+        let mut nanos = 0;
+        if let [b'.', digits @ ..] = rest {
+            let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 || n > 9 {
+                return None;
+            }
+            nanos = num(20..20 + n)? * 10u32.pow(9 - n as u32);
+            rest = &digits[n..];
+        }
+        if !(rest.is_empty() || rest == b"Z") {
+            return None;
+        }
+        date.and_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)
+    }
+
+    /// Whatever else SQLite may hold: diesel's own formats in diesel's order, through chrono
+    /// (an offset is read and dropped, as diesel does).
+    fn parse_other(s: &str) -> Option<chrono::NaiveDateTime> {
+        const DIESELS_FORMATS: [&str; 18] = [
+            "%F %T%.f",
+            "%F %T%.f%:z",
+            "%F %T",
+            "%F %T%:z",
+            "%F %R",
+            "%F %RZ",
+            "%F %R%:z",
+            "%F %TZ",
+            "%F %T%.fZ",
+            "%FT%R",
+            "%FT%RZ",
+            "%FT%R%:z",
+            "%FT%T",
+            "%FT%TZ",
+            "%FT%T%:z",
+            "%FT%T%.f",
+            "%FT%T%.fZ",
+            "%FT%T%.f%:z",
+        ];
+        DIESELS_FORMATS.iter().find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
+    }
+}
+
+impl diesel::deserialize::FromSql<diesel::sql_types::Timestamp, diesel::sqlite::Sqlite> for StoredTime {
+    fn from_sql(value: diesel::sqlite::SqliteValue<'_, '_, '_>) -> diesel::deserialize::Result<Self> {
+        let text =
+            <String as diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::sqlite::Sqlite>>::from_sql(value)?;
+        let text = text.as_str();
+        StoredTime::parse_plain(text)
+            .or_else(|| StoredTime::parse_other(text))
+            .map(StoredTime)
+            .ok_or_else(|| format!("`{text}` is not a timestamp").into())
+    }
+}
+
+impl diesel::deserialize::FromSql<diesel::sql_types::Timestamp, diesel::pg::Pg> for StoredTime {
+    fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+        <chrono::NaiveDateTime as diesel::deserialize::FromSql<diesel::sql_types::Timestamp, diesel::pg::Pg>>::from_sql(
+            value,
+        )
+        .map(StoredTime)
+    }
+}
+
+impl diesel::deserialize::FromSql<diesel::sql_types::Timestamp, MultiBackend> for StoredTime {
+    fn from_sql(value: MultiRawValue<'_>) -> diesel::deserialize::Result<Self> {
+        value.from_sql::<Self, diesel::sql_types::Timestamp>()
+    }
+}
+
+/// [`StoredTime`] for a column that may be NULL (`#[diesel(deserialize_as = MaybeStoredTime)]`
+/// on an `Option<NaiveDateTime>` field).
+#[derive(Debug, Clone, Copy, diesel::deserialize::FromSqlRow)]
+pub struct MaybeStoredTime(pub Option<chrono::NaiveDateTime>);
+
+impl From<MaybeStoredTime> for Option<chrono::NaiveDateTime> {
+    fn from(t: MaybeStoredTime) -> Self {
+        t.0
+    }
+}
+
+type NullableTimestamp = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>;
+
+impl<DB> diesel::deserialize::FromSql<NullableTimestamp, DB> for MaybeStoredTime
+where
+    DB: diesel::backend::Backend,
+    StoredTime: diesel::deserialize::FromSql<diesel::sql_types::Timestamp, DB>,
+{
+    fn from_sql(value: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+        <StoredTime as diesel::deserialize::FromSql<diesel::sql_types::Timestamp, DB>>::from_sql(value)
+            .map(|t| MaybeStoredTime(Some(t.0)))
+    }
+
+    fn from_nullable_sql(value: Option<DB::RawValue<'_>>) -> diesel::deserialize::Result<Self> {
+        match value {
+            Some(v) => Self::from_sql(v),
+            None => Ok(MaybeStoredTime(None)),
+        }
     }
 }

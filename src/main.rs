@@ -8,6 +8,10 @@ use rbm::startup::ServerOptions;
 use std::net::TcpListener;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: see its line in `Cargo.toml`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "rbm", version, about = "Results-based monitoring and donor reporting for development projects")]
 struct Cli {

@@ -98,8 +98,10 @@ pub fn run(listener: TcpListener, db: Db, options: ServerOptions) -> std::io::Re
                 web::get()
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }),
             )
-            .configure(crate::web::routes)
+            // The API first: its routes sit under one static prefix the router checks at once;
+            // behind the pages' routes every API request was matched against each of them.
             .configure(api::routes)
+            .configure(crate::web::routes)
             .default_service(web::to(api::not_found))
     })
     // Slow clients: the headers must arrive within the client timeout (408 otherwise), the body

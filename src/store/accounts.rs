@@ -29,7 +29,9 @@ struct AccountRecord {
     eu_heading: i32,
     eu_line: String,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 

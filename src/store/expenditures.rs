@@ -40,7 +40,9 @@ struct ExpenditureRecord {
     reference: String,
     description: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -368,7 +370,9 @@ struct ReceiptRecord {
     fx_rate_micros: Option<i64>,
     reference: String,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 

@@ -22,7 +22,9 @@ struct FundingSourceRecord {
     name: String,
     kind: crate::domain::FundingKind,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -182,7 +184,9 @@ struct ContributionRecord {
     agreement_ref: Option<String>,
     indirect_rate_bp: Option<i32>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
     conversion_rule: crate::domain::eu::ConversionRule,
 }

@@ -35,7 +35,9 @@ struct IndicatorRecord {
     means_of_verification: Option<String>,
     disaggregations: String,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -188,7 +190,9 @@ struct TargetRecord {
     value: Option<f64>,
     description: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -245,20 +249,34 @@ fn sort_targets(ts: &mut [Target]) {
     ts.sort_by_key(|t| t.period.parse::<Period>().map(|p| p.sort_key()).unwrap_or((i32::MIN, 0)));
 }
 
-fn load_targets(conn: &mut DbConnection, indicator_ids: &[i64]) -> Result<HashMap<i64, Vec<Target>>, AppError> {
-    let mut out: HashMap<i64, Vec<Target>> = HashMap::new();
-    // Chunked to stay under SQLite's bound-parameter limit on large projects.
-    for chunk in indicator_ids.chunks(500) {
-        let ts: Vec<TargetRecord> =
-            targets::table.filter(targets::indicator_id.eq_any(chunk)).select(TargetRecord::as_select()).load(conn)?;
-        for t in ts {
-            out.entry(t.indicator_id).or_default().push(t.into());
+/// The targets of one indicator, or of every indicator of a project: one statement with a
+/// fixed text either way, so both backends keep it prepared (an `IN (...)` list of ids would be
+/// parsed again on every read of the results framework, the API's busiest read).
+fn load_targets(conn: &mut DbConnection, of: TargetsOf) -> Result<HashMap<i64, Vec<Target>>, AppError> {
+    let ts: Vec<TargetRecord> = match of {
+        TargetsOf::Indicator(id) => {
+            targets::table.filter(targets::indicator_id.eq(id)).select(TargetRecord::as_select()).load(conn)?
         }
+        TargetsOf::Project(project_id) => targets::table
+            .inner_join(indicators::table)
+            .filter(indicators::project_id.eq(project_id))
+            .select(TargetRecord::as_select())
+            .load(conn)?,
+    };
+    let mut out: HashMap<i64, Vec<Target>> = HashMap::new();
+    for t in ts {
+        out.entry(t.indicator_id).or_default().push(t.into());
     }
     for ts in out.values_mut() {
         sort_targets(ts);
     }
     Ok(out)
+}
+
+#[derive(Clone, Copy)]
+enum TargetsOf {
+    Indicator(i64),
+    Project(i64),
 }
 
 /// All indicators of a project with their targets, ordered by code.
@@ -267,8 +285,7 @@ pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Indicator>, 
         .filter(indicators::project_id.eq(project_id))
         .select(IndicatorRecord::as_select())
         .load(conn)?;
-    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
-    let mut ts = load_targets(conn, &ids)?;
+    let mut ts = load_targets(conn, TargetsOf::Project(project_id))?;
     let mut out: Vec<Indicator> = records
         .into_iter()
         .map(|r| {
@@ -287,7 +304,7 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<Indicator, AppError> {
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::NotFound(format!("indicator {id}")))?;
-    let ts = load_targets(conn, &[id])?.remove(&id).unwrap_or_default();
+    let ts = load_targets(conn, TargetsOf::Indicator(id))?.remove(&id).unwrap_or_default();
     Ok(Indicator::from_record(record, ts))
 }
 

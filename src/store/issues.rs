@@ -33,7 +33,9 @@ struct IssueRecord {
     status: crate::domain::monitoring::IssueStatus,
     closed_on: Option<NaiveDate>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 

@@ -34,7 +34,9 @@ struct ActivityProgressRecord {
     percent_complete: i32,
     narrative: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -209,7 +211,9 @@ struct NarrativeRecord {
     lessons_learned: Option<String>,
     next_quarter: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -351,7 +355,9 @@ struct RiskRecord {
     owner: Option<String>,
     status: crate::domain::monitoring::RiskStatus,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -366,6 +372,7 @@ struct RiskUpdateRecord {
     likelihood: i32,
     impact: i32,
     status: crate::domain::monitoring::RiskStatus,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
 }
 

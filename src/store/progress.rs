@@ -37,11 +37,15 @@ struct ActualRecord {
     status: crate::domain::progress::ActualStatus,
     status_reason: Option<String>,
     submitted_by: Option<i64>,
+    #[diesel(deserialize_as = crate::db::MaybeStoredTime)]
     submitted_at: Option<NaiveDateTime>,
     approved_by: Option<i64>,
+    #[diesel(deserialize_as = crate::db::MaybeStoredTime)]
     approved_at: Option<NaiveDateTime>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 

@@ -29,7 +29,9 @@ struct ProjectRecord {
     status: crate::domain::ProjectStatus,
     description: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
     country_code: Option<String>,
     iati_reporting_org_ref: Option<String>,

@@ -29,8 +29,10 @@ struct ReportMetaRecord {
     size_bytes: i64,
     draft: bool,
     generated_by: Option<i64>,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     generated_at: NaiveDateTime,
     issued_by: Option<i64>,
+    #[diesel(deserialize_as = crate::db::MaybeStoredTime)]
     issued_at: Option<NaiveDateTime>,
 }
 

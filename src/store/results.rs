@@ -28,7 +28,9 @@ struct ResultNodeRecord {
     description: Option<String>,
     assumptions: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 

@@ -25,7 +25,9 @@ struct UserRecord {
     is_admin: bool,
     active: bool,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -359,8 +361,11 @@ struct ApiTokenRecord {
     user_id: i64,
     name: String,
     kind: crate::domain::access::TokenKind,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::MaybeStoredTime)]
     expires_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = crate::db::MaybeStoredTime)]
     revoked_at: Option<NaiveDateTime>,
 }
 

@@ -45,7 +45,9 @@ struct WorkPlanHeaderRecord {
     approved_by: Option<i64>,
     notes: Option<String>,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -133,7 +135,9 @@ struct ActivityRecord {
     q4: bool,
     responsible_party: String,
     version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     updated_at: NaiveDateTime,
 }
 
@@ -179,7 +183,9 @@ pub(crate) struct LineRecord {
     pub q4_minor: Option<i64>,
     pub lineage_id: i64,
     pub version: i32,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = crate::db::StoredTime)]
     pub updated_at: NaiveDateTime,
 }
 
