@@ -155,6 +155,8 @@ pub fn dir_of(dir: &Option<PathBuf>) -> Option<&Path> {
 pub trait Labels: Send + Sync {
     /// The text of `key` with `args`; an error (why there is none) fails the render.
     fn label(&self, key: &str, args: &[(&str, FluentValue)]) -> Result<String, String>;
+    /// The text of `key` when the catalogue has one (a vocabulary's word, see [`Word`]).
+    fn word(&self, key: &str) -> Option<String>;
 }
 
 /// A report's labels: a key missing from the catalogue is a template error naming it.
@@ -166,6 +168,10 @@ impl Labels for std::sync::Arc<Catalogue> {
                 self.lang
             )
         })
+    }
+
+    fn word(&self, key: &str) -> Option<String> {
+        self.get(key, &[])
     }
 }
 
@@ -197,6 +203,35 @@ impl<L: Labels> handlebars::HelperDef for T<L> {
         let args: Vec<(&str, FluentValue)> = h.hash().iter().map(|(k, v)| (*k, fluent_value(v.value()))).collect();
         let text = self.0.label(key, &args).map_err(|e| RenderError::from(RenderErrorReason::Other(e)))?;
         Ok(handlebars::ScopedJson::Derived(serde_json::Value::String(text)))
+    }
+}
+
+/// `{{word "status" code}}`: the word `status-<code>` in the language of `L`, or the code
+/// itself when there is none (a vocabulary value the catalogue does not know yet); `true` and
+/// `false` are the codes `yes` and `no`, and an empty prefix looks the code up as it is. Also a
+/// subexpression: `{{t "key" status=(word "activity" status)}}`.
+pub struct Word<L>(pub L);
+
+impl<L: Labels> handlebars::HelperDef for Word<L> {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg handlebars::Handlebars<'reg>,
+        _: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+    ) -> Result<handlebars::ScopedJson<'rc>, handlebars::RenderError> {
+        use handlebars::RenderErrorReason;
+        use serde_json::Value;
+        let prefix =
+            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("word", 0))?;
+        let code = match h.param(1).map(|p| p.value()) {
+            None | Some(Value::Null) => return Ok(handlebars::ScopedJson::Derived(Value::Null)),
+            Some(Value::Bool(b)) => (if *b { "yes" } else { "no" }).to_string(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let key = if prefix.is_empty() { code.clone() } else { format!("{prefix}-{code}") };
+        Ok(handlebars::ScopedJson::Derived(Value::String(self.0.word(&key).unwrap_or(code))))
     }
 }
 

@@ -26,23 +26,15 @@ use sha2::{Digest, Sha256};
 use templates::Templates;
 use utoipa::ToSchema;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    Pdf,
-    Xlsx,
-    Html,
+crate::domain::vocabulary! {
+    Format {
+        Pdf = "pdf",
+        Xlsx = "xlsx",
+        Html = "html",
+    }
 }
 
 impl Format {
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Xlsx => "xlsx",
-            Format::Html => "html",
-        }
-    }
-
     pub fn content_type(self) -> &'static str {
         match self {
             Format::Pdf => "application/pdf",
@@ -207,7 +199,7 @@ pub fn generate(
         req.template,
         label,
         if req.draft { "_DRAFT" } else { "" },
-        req.format.name()
+        req.format
     ));
     stored::insert(
         conn,
@@ -218,7 +210,7 @@ pub fn generate(
             period: &window.label(),
             period_from: &window.from.to_string(),
             period_to: &window.to.to_string(),
-            format: req.format.name(),
+            format: req.format,
             file_name: &file_name,
             content_type: req.format.content_type(),
             sha256: &sha256,

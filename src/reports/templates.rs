@@ -146,7 +146,7 @@ impl Templates {
         register_helpers(&mut hb);
         let catalogue = Arc::new(catalogue);
         hb.register_helper("t", Box::new(i18n::T(catalogue.clone())));
-        hb.register_helper("word", Box::new(Word(catalogue.clone())));
+        hb.register_helper("word", Box::new(i18n::Word(catalogue.clone())));
         hb.register_helper("month_name", Box::new(MonthName(catalogue.clone())));
         let locale = Arc::new(catalogue.locale());
         hb.register_helper("num", Box::new(Formatted(locale.clone(), Kind::Number)));
@@ -219,39 +219,6 @@ fn scan_tags(text: &str, first_line: usize) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// `{{word "status" code}}`: the label `status-<code>`, or the code when there is none
-/// (a vocabulary value the catalogue does not know yet). Also a subexpression:
-/// `{{t "key" status=(word "activity" status)}}`.
-struct Word(Arc<Catalogue>);
-
-impl HelperDef for Word {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let prefix =
-            h.param(0).and_then(|p| p.value().as_str()).ok_or(RenderErrorReason::ParamNotFoundForIndex("word", 0))?;
-        let code = match h.param(1).map(|p| p.value()) {
-            None | Some(serde_json::Value::Null) => return Ok(ScopedJson::Derived(serde_json::Value::Null)),
-            Some(serde_json::Value::Bool(b)) => {
-                if *b {
-                    "yes".to_string()
-                } else {
-                    "no".to_string()
-                }
-            }
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-        };
-        let key = if prefix.is_empty() { code.clone() } else { format!("{prefix}-{code}") };
-        let label = self.0.get(&key, &[]).unwrap_or(code);
-        Ok(ScopedJson::Derived(serde_json::Value::String(label)))
-    }
 }
 
 /// `{{month_name "2025-09"}}`: a month as the report's language names it ("September 2025",

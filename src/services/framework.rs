@@ -24,7 +24,7 @@ pub struct Framework {
 /// A project's results tree with indicators and targets (anyone who reads the project).
 pub async fn framework(db: &Db, who: &Principal, key: &str) -> Result<Framework, AppError> {
     let (who, key) = (who.clone(), key.to_string());
-    db.tx(move |c| {
+    db.read(move |c| {
         let project = project_for(c, &who, &key, Action::Read)?;
         let tree = results::tree(c, project.id)?;
         let may_edit = who.may(project.id, Action::EditResults);
@@ -195,7 +195,7 @@ pub async fn save_targets(
 /// One result (anyone on its project).
 pub async fn result(db: &Db, who: &Principal, id: i64) -> Result<ResultNode, AppError> {
     let who = who.clone();
-    db.tx(move |c| {
+    db.read(move |c| {
         let r = results::get(c, id)?;
         who.require(r.project_id, Action::Read)?;
         Ok(r)
@@ -216,7 +216,7 @@ pub async fn update_result(db: &Db, who: &Principal, id: i64, input: ResultInput
 /// A project's indicators with their targets (anyone on it).
 pub async fn indicators(db: &Db, who: &Principal, key: &str) -> Result<Vec<Indicator>, AppError> {
     let (who, key) = (who.clone(), key.to_string());
-    db.tx(move |c| {
+    db.read(move |c| {
         let p = project_for(c, &who, &key, Action::Read)?;
         indicators::list(c, p.id)
     })
@@ -226,7 +226,7 @@ pub async fn indicators(db: &Db, who: &Principal, key: &str) -> Result<Vec<Indic
 /// One indicator with its targets (anyone on its project).
 pub async fn indicator(db: &Db, who: &Principal, id: i64) -> Result<Indicator, AppError> {
     let who = who.clone();
-    db.tx(move |c| {
+    db.read(move |c| {
         let i = indicators::get(c, id)?;
         who.require(i.project_id, Action::Read)?;
         Ok(i)

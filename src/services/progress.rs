@@ -30,7 +30,7 @@ pub async fn project_progress(
     thresholds: Thresholds,
 ) -> Result<ProjectProgress, AppError> {
     let (who, key) = (who.clone(), key.to_string());
-    db.tx(move |c| {
+    db.read(move |c| {
         let p = project_for(c, &who, &key, Action::Read)?;
         let window = query.window_in(&p)?;
         if query.include_unapproved {
@@ -45,7 +45,7 @@ pub async fn project_progress(
 /// only for everyone else (asking them for drafts finds none).
 pub async fn actuals(db: &Db, who: &Principal, key: &str, filter: ActualFilter) -> Result<Vec<Actual>, AppError> {
     let (who, key) = (who.clone(), key.to_string());
-    db.tx(move |c| {
+    db.read(move |c| {
         let p = project_for(c, &who, &key, Action::Read)?;
         if sees_unapproved(&who, p.id) {
             return progress::list(c, p.id, &filter);

@@ -129,7 +129,7 @@ async fn lookup(db: &Db, token: &str, with_lang: bool) -> Result<Option<(Princip
     }
     let key = hash.clone();
     let found = db
-        .tx(move |c| {
+        .read(move |c| {
             let Some((token_id, expires_at, user)) = users::token_owner(c, &key)? else { return Ok(None) };
             let roles = users::roles_of(c, user.id)?;
             let lang = if with_lang { users::lang_of(c, user.id)? } else { None };

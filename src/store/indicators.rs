@@ -257,11 +257,11 @@ fn load_targets(conn: &mut DbConnection, of: TargetsOf) -> Result<HashMap<i64, V
         TargetsOf::Indicator(id) => {
             targets::table.filter(targets::indicator_id.eq(id)).select(TargetRecord::as_select()).load(conn)?
         }
-        TargetsOf::Project(project_id) => targets::table
+        TargetsOf::Project(project_id) => crate::db::native!(conn, |c| targets::table
             .inner_join(indicators::table)
             .filter(indicators::project_id.eq(project_id))
             .select(TargetRecord::as_select())
-            .load(conn)?,
+            .load(c))?,
     };
     let mut out: HashMap<i64, Vec<Target>> = HashMap::new();
     for t in ts {
@@ -279,12 +279,12 @@ enum TargetsOf {
     Project(i64),
 }
 
-/// All indicators of a project with their targets, ordered by code.
+/// All indicators of a project with their targets, ordered by code (the read path: `native!`).
 pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<Indicator>, AppError> {
-    let records: Vec<IndicatorRecord> = indicators::table
+    let records: Vec<IndicatorRecord> = crate::db::native!(conn, |c| indicators::table
         .filter(indicators::project_id.eq(project_id))
         .select(IndicatorRecord::as_select())
-        .load(conn)?;
+        .load(c))?;
     let mut ts = load_targets(conn, TargetsOf::Project(project_id))?;
     let mut out: Vec<Indicator> = records
         .into_iter()

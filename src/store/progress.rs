@@ -82,6 +82,20 @@ pub struct Actual {
     pub updated_at: NaiveDateTime,
 }
 
+/// What the progress rules read of an actual: its indicator, quarter and entry (not who
+/// entered or approved it, nor when: four timestamps per row the computation never used).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = actuals)]
+struct PointRecord {
+    indicator_id: i64,
+    period: String,
+    value: Option<f64>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    text: Option<String>,
+    disaggregations: String,
+}
+
 impl From<ActualRecord> for Actual {
     fn from(r: ActualRecord) -> Self {
         Actual {
@@ -113,16 +127,6 @@ impl From<ActualRecord> for Actual {
 impl Actual {
     fn status(&self) -> ActualStatus {
         self.status
-    }
-
-    fn entry(&self) -> Entry {
-        Entry {
-            value: self.value,
-            numerator: self.numerator,
-            denominator: self.denominator,
-            text: self.text.clone(),
-            disaggregations: self.disaggregations.clone(),
-        }
     }
 }
 
@@ -623,24 +627,37 @@ pub fn load_inputs(
     to: Quarter,
     include_unapproved: bool,
 ) -> Result<ProgressInputs, AppError> {
+    // The read path of progress and the reports: on the backend's own connection (`native!`).
     let indicators = indicators::list(conn, project.id)?;
-    let result_rows: Vec<(i64, String, String, crate::domain::results::ResultLevel)> = results::table
-        .filter(results::project_id.eq(project.id))
-        .select((results::id, results::code, results::title, results::level))
-        .load(conn)?;
-    let mut q = actuals::table
-        .filter(actuals::project_id.eq(project.id))
-        .filter(actuals::period.le(to.to_string()))
-        .into_boxed();
-    if !include_unapproved {
-        q = q.filter(actuals::status.eq(ActualStatus::Approved.as_str()));
-    }
-    let records: Vec<ActualRecord> = q.select(ActualRecord::as_select()).load(conn)?;
+    let result_rows: Vec<(i64, String, String, crate::domain::results::ResultLevel)> =
+        crate::db::native!(conn, |c| results::table
+            .filter(results::project_id.eq(project.id))
+            .select((results::id, results::code, results::title, results::level))
+            .load(c))?;
+    // Approved only, or every status: two statements, each kept prepared.
+    let until = to.to_string();
+    let of_project = actuals::project_id.eq(project.id).and(actuals::period.le(until));
+    let records: Vec<PointRecord> = if include_unapproved {
+        crate::db::native!(conn, |c| actuals::table.filter(of_project).select(PointRecord::as_select()).load(c))?
+    } else {
+        let approved = actuals::status.eq(ActualStatus::Approved.as_str());
+        crate::db::native!(conn, |c| actuals::table
+            .filter(of_project.and(approved))
+            .select(PointRecord::as_select())
+            .load(c))?
+    };
     let mut points: HashMap<i64, Vec<Point>> = HashMap::new();
     for r in records {
-        let a = Actual::from(r);
-        let Ok(quarter) = a.period.parse::<Quarter>() else { continue };
-        points.entry(a.indicator_id).or_default().push(Point { quarter, entry: a.entry() });
+        let Ok(quarter) = r.period.parse::<Quarter>() else { continue };
+        let entry = Entry {
+            value: r.value,
+            numerator: r.numerator,
+            denominator: r.denominator,
+            text: r.text,
+            // Written only by this module from a validated map (as in `Actual::from`).
+            disaggregations: serde_json::from_str(&r.disaggregations).unwrap_or_default(),
+        };
+        points.entry(r.indicator_id).or_default().push(Point { quarter, entry });
     }
     Ok(ProgressInputs {
         project: project.clone(),

@@ -252,10 +252,18 @@ impl<'a> From<&'a ProjectInput> for ProjectRow<'a> {
 
 /// Finds a project by numeric id or by code (`/projects/7` and `/projects/KAZ-HUB` both work).
 pub fn find(conn: &mut DbConnection, id_or_code: &str) -> Result<Project, AppError> {
-    let query = projects::table.select(ProjectRecord::as_select());
+    // Every project-scoped request starts here: on the backend's own connection (`native!`).
     let found: Option<ProjectRecord> = match id_or_code.parse::<i64>() {
-        Ok(id) => query.find(id).first(conn).optional()?,
-        Err(_) => query.filter(projects::code.eq(id_or_code)).first(conn).optional()?,
+        Ok(id) => crate::db::native!(conn, |c| projects::table
+            .find(id)
+            .select(ProjectRecord::as_select())
+            .first(c)
+            .optional())?,
+        Err(_) => crate::db::native!(conn, |c| projects::table
+            .filter(projects::code.eq(id_or_code))
+            .select(ProjectRecord::as_select())
+            .first(c)
+            .optional())?,
     };
     found.map(Project::from).ok_or_else(|| AppError::NotFound(format!("project {id_or_code}")))
 }

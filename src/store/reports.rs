@@ -6,6 +6,7 @@ use super::now;
 use crate::db::DbConnection;
 use crate::domain::period::Quarter;
 use crate::error::AppError;
+use crate::reports::Format;
 use crate::schema::reports;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -22,7 +23,7 @@ struct ReportMetaRecord {
     period: String,
     period_from: String,
     period_to: String,
-    format: String,
+    format: Format,
     file_name: String,
     content_type: String,
     sha256: String,
@@ -48,8 +49,7 @@ pub struct ReportMeta {
     pub period_from: String,
     pub period_to: String,
     /// `pdf`, `xlsx` or `html`.
-    #[schema(value_type = crate::reports::Format)]
-    pub format: String,
+    pub format: Format,
     pub file_name: String,
     pub content_type: String,
     /// SHA-256 of the bytes, hex.
@@ -95,7 +95,7 @@ pub struct NewReport<'a> {
     pub period: &'a str,
     pub period_from: &'a str,
     pub period_to: &'a str,
-    pub format: &'a str,
+    pub format: Format,
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub sha256: &'a str,

@@ -143,8 +143,10 @@ pub fn get(conn: &mut DbConnection, id: i64) -> Result<ResultNode, AppError> {
 
 /// Every result of a project, ordered by code as people read them (`1.2` before `1.10`).
 pub fn list(conn: &mut DbConnection, project_id: i64) -> Result<Vec<ResultNode>, AppError> {
-    let rows: Vec<ResultNodeRecord> =
-        results::table.filter(results::project_id.eq(project_id)).select(ResultNodeRecord::as_select()).load(conn)?;
+    let rows: Vec<ResultNodeRecord> = crate::db::native!(conn, |c| results::table
+        .filter(results::project_id.eq(project_id))
+        .select(ResultNodeRecord::as_select())
+        .load(c))?;
     let mut all: Vec<ResultNode> = rows.into_iter().map(ResultNode::from).collect();
     all.sort_by(|a, b| compare_codes(&a.code, &b.code));
     Ok(all)

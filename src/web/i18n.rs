@@ -11,7 +11,7 @@
 //! (set for the render by [`with_lang`]).
 
 use crate::reports::document::Locale;
-use crate::reports::i18n::{Labels, T};
+use crate::reports::i18n::{Labels, T, Word};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use handlebars::{Context, Handlebars, Helper, HelperDef, RenderContext, RenderError, ScopedJson};
@@ -228,29 +228,10 @@ impl Labels for Page {
     fn label(&self, key: &str, args: &[(&str, FluentValue)]) -> Result<String, String> {
         Ok(current().t(key, args))
     }
-}
 
-/// `{{word "status" code}}`: the word of `status-<code>`, the code when there is none.
-struct Word;
-
-impl HelperDef for Word {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        _: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let prefix = h.param(0).and_then(|p| p.value().as_str()).unwrap_or_default();
-        let code = match h.param(1).map(|p| p.value()) {
-            None | Some(serde_json::Value::Null) => return Ok(ScopedJson::Derived(serde_json::Value::Null)),
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-        };
-        let key = format!("{prefix}-{code}");
-        let c = current();
-        let w = c.t(&key, &[]);
-        Ok(ScopedJson::Derived(serde_json::Value::String(if w == key { code } else { w })))
+    fn word(&self, key: &str) -> Option<String> {
+        let w = current().t(key, &[]);
+        (w != key).then_some(w)
     }
 }
 
@@ -324,7 +305,7 @@ pub fn money(l: &Locale, minor: i64, currency: &str) -> String {
 /// Registers the helpers on the pages' handlebars.
 pub fn register(h: &mut Handlebars) {
     h.register_helper("t", Box::new(T(Page)));
-    h.register_helper("word", Box::new(Word));
+    h.register_helper("word", Box::new(Word(Page)));
     h.register_helper("num", Box::new(Formatted(Kind::Number)));
     h.register_helper("money", Box::new(Formatted(Kind::Money)));
     h.register_helper("pct", Box::new(Formatted(Kind::Percent)));

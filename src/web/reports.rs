@@ -75,15 +75,10 @@ impl Choice {
             }
             None => (Some(period.to_string()), None, None),
         };
-        let format = match self.format.as_str() {
-            "pdf" => Format::Pdf,
-            "xlsx" => Format::Xlsx,
-            "html" => Format::Html,
-            _ => {
-                errors.push(FieldError::new("format", c.tr("choose-a-format")));
-                Format::Pdf
-            }
-        };
+        let format = Format::parse(&self.format).unwrap_or_else(|| {
+            errors.push(FieldError::new("format", c.tr("choose-a-format")));
+            Format::Pdf
+        });
         if self.template.is_empty() {
             errors.push(FieldError::new("template", c.tr("choose-a-template")));
         }
@@ -145,7 +140,7 @@ pub(super) fn report_row(c: &Catalogue, code: &str, r: &ReportMeta, may_issue: b
         "id": r.id,
         "template": template_label(c, &r.template),
         "period": r.period,
-        "format": format_label(c, &r.format),
+        "format": format_label(c, r.format.as_str()),
         "file_name": crate::reports::safe_file_name(&r.file_name),
         "href": format!("/projects/{}/reports/{}/file", format::url_encode(code), r.id),
         "issue_action": format!("/projects/{}/reports/{}/issue", format::url_encode(code), r.id),
