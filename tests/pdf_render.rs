@@ -724,6 +724,65 @@ fn header_cells_wrap_at_word_boundaries_only() {
     }
 }
 
+/// A table fuller than its page, as the IPTT is (eight columns of the indicator, then three for
+/// the life of project and for each quarter): the short words of narrow text columns
+/// ("Outcome", "initiatives", "Yes/No") shrink down to the floor to stay whole, instead of being
+/// cut ("Outcom" / "e"); only a word too long even then, like a URL, is still cut.
+#[test]
+fn short_words_in_an_overfull_table_shrink_instead_of_splitting() {
+    let mut columns = vec![
+        col("No.", 0.3, Align::Right),
+        col("Indicator", 2.2, Align::Left),
+        col("Level", 0.6, Align::Left),
+        col("Unit", 0.6, Align::Left),
+        col("+/-", 0.3, Align::Left),
+        col("C/NC", 0.35, Align::Left),
+        col("#/%", 0.35, Align::Left),
+        col("Evidence", 0.6, Align::Left),
+    ];
+    for period in ["LOP", "Q1", "Q2", "Q3", "Q4"] {
+        for name in ["Target", "Actual", "% met"] {
+            columns.push(col(&format!("{name} {period}"), 0.5, Align::Right));
+        }
+    }
+    let rows = (0..4)
+        .map(|i| {
+            let mut cells = vec![
+                Cell::new(num(f64::from(i + 1))),
+                Cell::text("Number of joint initiatives introduced using management for results"),
+                Cell::text("Outcome"),
+                Cell::text("initiatives"),
+                Cell::text("+"),
+                Cell::text("NC"),
+                Cell::text("Yes/No"),
+                Cell::text("https://example.org/evidence/of/the/indicator/report.pdf"),
+            ];
+            for _ in 0..5 {
+                cells.extend([Cell::new(num(12.0)), Cell::new(num(6.0)), Cell::new(Value::Percent(50.0))]);
+            }
+            row(RowKind::Data, cells)
+        })
+        .collect();
+    let t = Table { name: "IPTT".into(), caption: None, header: labels(&columns), columns, rows, landscape: true };
+    let doc = Document { blocks: vec![Block::Table(t.clone())], ..Default::default() };
+    let pages = read_pdf(&render(&doc).unwrap());
+    let tokens: Vec<&str> = pages[0].runs.iter().flat_map(|r| r.text.split_whitespace()).collect();
+    for word in ["Outcome", "initiatives", "Yes/No", "management"] {
+        assert!(tokens.iter().filter(|t| **t == word).count() >= 4, "{word:?} whole in every row: {tokens:?}");
+        let cut: Vec<_> = tokens.iter().filter(|t| t.len() > 1 && **t != word && word.starts_with(**t)).collect();
+        assert!(cut.is_empty(), "{word:?} cut into {cut:?}");
+        let sizes = pages[0].runs.iter().filter(|r| r.text.split_whitespace().any(|t| t == word)).map(|r| r.size);
+        assert!(
+            sizes.clone().all(|s| s >= 6.49),
+            "{word:?} no smaller than the floor: {:?}",
+            sizes.collect::<Vec<_>>()
+        );
+    }
+    let url = "https://example.org/evidence/of/the/indicator/report.pdf";
+    assert!(tokens.concat().contains(url), "the URL is whole, cut over lines where it must be");
+    assert_eq!(defects(&pages, &doc), Vec::<String>::new());
+}
+
 #[test]
 fn figures_stay_on_one_line_in_narrow_columns() {
     let columns = vec![

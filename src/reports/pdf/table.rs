@@ -346,7 +346,8 @@ fn widest_word(face: &super::fonts::Face, text: &str, size: f32) -> f32 {
 ///   a URL may still break);
 /// - else, what must fit: every word of a header or status cell at [`HEADER_FLOOR`] (such a
 ///   cell shrinks its font down to that floor before its column is widened, and never splits
-///   a word), and every figure (number, money, percentage, date) on one line at the body
+///   a word), every word of body text at that floor (but a URL: no word over a tenth of the
+///   table's width), and every figure (number, money, percentage, date) on one line at the body
 ///   size, or failing that at [`FIGURE_FLOOR`] (a figure is shrunk rather than wrapped);
 ///   then, column by column and the cheapest first, what the first step wanted where the
 ///   others can still spare it.
@@ -393,6 +394,13 @@ fn column_xs(l: &Layout, t: &Table, headers: &[Vec<Cell>], columns: usize, left:
         } else {
             let ww = widest_word(face, &text, SIZE);
             want[c] = want[c].max((ww + pad).min(width / 4.0));
+            // Its longest word at the floor must fit, unless that word is rather a URL or a
+            // code (over a tenth of the table's width): `measure` cuts those.
+            let at_floor = ww * HEADER_FLOOR / SIZE + pad;
+            if at_floor <= width / 10.0 {
+                need[c] = need[c].max(at_floor);
+                floor[c] = floor[c].max(at_floor);
+            }
         }
     }
     if want.iter().zip(&w).all(|(n, w)| n <= w) {
@@ -479,8 +487,8 @@ fn shrink_to(natural: f32, room: f32) -> f32 {
 /// Measures a row into `out`: each cell's text, wrapped to its columns, and the row height.
 /// Header and status cells wrap between words only, shrinking (to [`HEADER_FLOOR`], below only if even
 /// that does not fit) so that their longest word fits; figures stay on one line, shrinking
-/// if they must; other text wraps at spaces, cutting a word only when it alone is wider than
-/// the cell.
+/// if they must; other text wraps at spaces, shrinking down to [`HEADER_FLOOR`] so that its
+/// longest word fits, and cutting a word only when even that is too wide.
 fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: RowKind, header: bool, out: &mut RowBox) {
     out.cells.clear();
     out.lines.clear();
@@ -511,8 +519,16 @@ fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: Ro
             out.lines.push((0, text.len()));
             (shrink_to(face.width(&text, SIZE), inner), LEADING)
         } else {
-            face.wrap_onto(&text, SIZE, inner, &mut out.lines);
-            (SIZE, LEADING)
+            // A word wider than the cell shrinks the cell's text to the floor rather than be
+            // cut ("Outcom" / "e" in a full IPTT); one too wide even then (a URL) is cut.
+            let word = widest_word(face, &text, SIZE);
+            let size = match shrink_to(word, inner) {
+                size if size >= HEADER_FLOOR => size,
+                _ if word * HEADER_FLOOR / SIZE <= inner => HEADER_FLOOR,
+                _ => SIZE,
+            };
+            face.wrap_onto(&text, size, inner, &mut out.lines);
+            (size, LEADING * size / SIZE)
         };
         height = height.max((out.lines.len() - first) as f32 * leading);
         let (color, background) = match &cell.value {
