@@ -8,10 +8,16 @@ use serde::{Deserialize, Deserializer, Serializer};
 
 /// `2025-07-01T09:30:00Z`, with the fraction of a second when there is one.
 pub fn format(t: &NaiveDateTime) -> String {
+    with_rfc3339(t, str::to_string)
+}
+
+/// Hands `t` as RFC 3339 text to `f`: written by [`write_rfc3339`] on the stack, or by chrono
+/// for the forms only chrono writes.
+fn with_rfc3339<R>(t: &NaiveDateTime, f: impl FnOnce(&str) -> R) -> R {
     let mut buf = [0u8; 32];
     match write_rfc3339(t, &mut buf) {
-        Some(text) => text.to_string(),
-        None => t.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        Some(text) => f(text),
+        None => f(&t.and_utc().to_rfc3339_opts(SecondsFormat::AutoSi, true)),
     }
 }
 
@@ -61,11 +67,7 @@ pub fn parse(s: &str) -> Option<NaiveDateTime> {
 }
 
 pub fn serialize<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-    let mut buf = [0u8; 32];
-    match write_rfc3339(t, &mut buf) {
-        Some(text) => s.serialize_str(text),
-        None => s.serialize_str(&format(t)),
-    }
+    with_rfc3339(t, |text| s.serialize_str(text))
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {

@@ -96,6 +96,11 @@ struct PointRecord {
     disaggregations: String,
 }
 
+/// The `disaggregations` column read back: written only by this module, from a validated map.
+fn stored_disaggregations(text: &str) -> Disaggregation {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
 impl From<ActualRecord> for Actual {
     fn from(r: ActualRecord) -> Self {
         Actual {
@@ -107,8 +112,7 @@ impl From<ActualRecord> for Actual {
             numerator: r.numerator,
             denominator: r.denominator,
             text: r.text,
-            // Written only by this module from a validated map.
-            disaggregations: serde_json::from_str(&r.disaggregations).unwrap_or_default(),
+            disaggregations: stored_disaggregations(&r.disaggregations),
             comment: r.comment,
             evidence_url: r.evidence_url,
             status: r.status,
@@ -654,8 +658,7 @@ pub fn load_inputs(
             numerator: r.numerator,
             denominator: r.denominator,
             text: r.text,
-            // Written only by this module from a validated map (as in `Actual::from`).
-            disaggregations: serde_json::from_str(&r.disaggregations).unwrap_or_default(),
+            disaggregations: stored_disaggregations(&r.disaggregations),
         };
         points.entry(r.indicator_id).or_default().push(Point { quarter, entry });
     }

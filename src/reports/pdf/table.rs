@@ -484,6 +484,16 @@ fn shrink_to(natural: f32, room: f32) -> f32 {
     if natural <= room { SIZE } else { SIZE * room / natural * 0.995 }
 }
 
+/// The size a cell is set at so that its longest word (`word` pt wide at [`SIZE`]) fits in
+/// `room`, shrinking no further than [`HEADER_FLOOR`]; `None` when even the floor is too wide.
+fn word_size(word: f32, room: f32) -> Option<f32> {
+    match shrink_to(word, room) {
+        size if size >= HEADER_FLOOR => Some(size),
+        _ if word * HEADER_FLOOR / SIZE <= room => Some(HEADER_FLOOR),
+        _ => None,
+    }
+}
+
 /// Measures a row into `out`: each cell's text, wrapped to its columns, and the row height.
 /// Header and status cells wrap between words only, shrinking (to [`HEADER_FLOOR`], below only if even
 /// that does not fit) so that their longest word fits; figures stay on one line, shrinking
@@ -511,8 +521,8 @@ fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: Ro
         let first = out.lines.len();
         let (size, leading) = if header || keeps_words(&cell.value) {
             let word = widest_word(face, &text, SIZE);
-            let size = shrink_to(word, inner);
-            let size = if size < HEADER_FLOOR && word * HEADER_FLOOR / SIZE <= inner { HEADER_FLOOR } else { size };
+            // Below the floor only when even the floor does not fit: a header never cuts a word.
+            let size = word_size(word, inner).unwrap_or_else(|| shrink_to(word, inner));
             face.wrap_onto(&text, size, inner, &mut out.lines);
             (size, LEADING * size.max(HEADER_FLOOR) / SIZE)
         } else if is_figure(&cell.value) {
@@ -521,12 +531,7 @@ fn measure(l: &Layout, grid: &Grid, columns: &[Column], cells: &[Cell], kind: Ro
         } else {
             // A word wider than the cell shrinks the cell's text to the floor rather than be
             // cut ("Outcom" / "e" in a full IPTT); one too wide even then (a URL) is cut.
-            let word = widest_word(face, &text, SIZE);
-            let size = match shrink_to(word, inner) {
-                size if size >= HEADER_FLOOR => size,
-                _ if word * HEADER_FLOOR / SIZE <= inner => HEADER_FLOOR,
-                _ => SIZE,
-            };
+            let size = word_size(widest_word(face, &text, SIZE), inner).unwrap_or(SIZE);
             face.wrap_onto(&text, size, inner, &mut out.lines);
             (size, LEADING * size / SIZE)
         };
